@@ -1,0 +1,100 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+/**
+ * HiBob service user: HTTP Basic with the service user's ID and token.
+ * Create one under System settings → Integrations → Automation → Service users, and add it to a
+ * permission group (see the README for the list of sections the sync needs).
+ */
+export class HiBobApi implements ICredentialType {
+	name = 'hiBobApi';
+
+	displayName = 'HiBob Service User API';
+
+	icon: Icon = { light: 'file:../icons/hibob.svg', dark: 'file:../icons/hibob.dark.svg' };
+
+	documentationUrl = 'https://apidocs.hibob.com/reference/authorization';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Service User ID',
+			name: 'serviceUserId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. SERVICE-12345',
+			description: 'The ID shown when the service user was created in HiBob',
+		},
+		{
+			displayName: 'Token',
+			name: 'token',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The service user token shown once when the service user was created',
+		},
+		{
+			displayName: 'API Host',
+			name: 'environment',
+			type: 'options',
+			options: [
+				{ name: 'Production (api.hibob.com)', value: 'production' },
+				{ name: 'Sandbox (api.sandbox.hibob.com)', value: 'sandbox' },
+				{ name: 'Custom URL', value: 'custom' },
+			],
+			default: 'production',
+		},
+		{
+			displayName: 'Custom Base URL',
+			name: 'customUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. https://hibob-proxy.example.com',
+			description: 'Base URL without the /v1 path, for a proxy or a test server',
+			displayOptions: { show: { environment: ['custom'] } },
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			auth: {
+				username: '={{$credentials.serviceUserId}}',
+				password: '={{$credentials.token}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL:
+				'={{$credentials.environment === "custom" ? $credentials.customUrl.replace(/\\/+$/, "") : ($credentials.environment === "sandbox" ? "https://api.sandbox.hibob.com" : "https://api.hibob.com")}}',
+			url: '/v1/company/people/fields',
+			method: 'GET',
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'HiBob refused the service user ID or token. Check both, and that they belong to this API host (production or sandbox).',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'The service user is valid but has no permission to read fields. Add it to a permission group in HiBob (see the README).',
+				},
+			},
+		],
+	};
+}

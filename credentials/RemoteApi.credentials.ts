@@ -1,0 +1,90 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+/**
+ * Remote API token (Company Settings → Integrations & APIs → Remote API → Generate API Token).
+ * Tokens starting with ra_live_ belong to production, ra_test_ to the sandbox.
+ */
+export class RemoteApi implements ICredentialType {
+	name = 'remoteApi';
+
+	displayName = 'Remote API';
+
+	icon: Icon = { light: 'file:../icons/remote.svg', dark: 'file:../icons/remote.dark.svg' };
+
+	documentationUrl = 'https://developer.remote.com/docs/authentication';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Token',
+			name: 'apiToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'A company API token. ra_live_ tokens work in production, ra_test_ tokens in the sandbox.',
+		},
+		{
+			displayName: 'Environment',
+			name: 'environment',
+			type: 'options',
+			options: [
+				{ name: 'Production (gateway.remote.com)', value: 'production' },
+				{ name: 'Sandbox (gateway.remote-sandbox.com)', value: 'sandbox' },
+				{ name: 'Custom URL', value: 'custom' },
+			],
+			default: 'production',
+		},
+		{
+			displayName: 'Custom Base URL',
+			name: 'customUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. https://remote-proxy.example.com',
+			description: 'Base URL without the /v1 path, for a proxy or a test server',
+			displayOptions: { show: { environment: ['custom'] } },
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiToken}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL:
+				'={{$credentials.environment === "custom" ? $credentials.customUrl.replace(/\\/+$/, "") : ($credentials.environment === "sandbox" ? "https://gateway.remote-sandbox.com" : "https://gateway.remote.com")}}',
+			url: '/v1/employments',
+			qs: { page_size: 1 },
+			method: 'GET',
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'Remote refused the token. Check it, and that it matches the environment: ra_live_ tokens work only in production, ra_test_ tokens only in the sandbox.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'The token is valid but may not read employments. Create a company API token as an admin or owner.',
+				},
+			},
+		],
+	};
+}

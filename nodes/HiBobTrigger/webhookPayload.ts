@@ -1,0 +1,204 @@
+import { createHash, createHmac, timingSafeEqual } from 'crypto';
+import type { IDataObject } from 'n8n-workflow';
+
+/** HMAC-SHA512 digests are 64 bytes long. */
+const SHA512_BYTES = 64;
+
+/** Standard base64, optionally padded; nothing else (no prefix, no whitespace inside). */
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+export type SignatureCheck = 'valid' | 'missing' | 'malformed' | 'mismatch' | 'noRawBody' | 'noSecret';
+
+/**
+ * Checks HiBob's `Bob-Signature` header: Base64(HMAC-SHA512(secret as UTF-8, raw body bytes)).
+ * The header is decoded and must be exactly 64 bytes; the comparison is constant-time over
+ * two 64-byte digests, so neither the content nor the length of the secret leaks.
+ */
+export function checkBobSignature(
+	secret: string,
+	header: unknown,
+	rawBody: unknown,
+): SignatureCheck {
+	if (!secret) return 'noSecret';
+	if (header === undefined || header === null || header === '') return 'missing';
+	if (typeof header !== 'string') return 'malformed';
+	const value = header.trim();
+	if (!BASE64.test(value) || value.length % 4 !== 0) return 'malformed';
+	const provided = Buffer.from(value, 'base64');
+	if (provided.length !== SHA512_BYTES) return 'malformed';
+	if (!Buffer.isBuffer(rawBody)) return 'noRawBody';
+	const expected = createHmac('sha512', Buffer.from(secret, 'utf8')).update(rawBody).digest();
+	return timingSafeEqual(expected, provided) ? 'valid' : 'mismatch';
+}
+
+/** SHA-256 (hex) of the raw bytes of a delivery: its id for de-duplication. */
+export function deliveryHash(rawBody: Buffer): string {
+	return createHash('sha256').update(rawBody).digest('hex');
+}
+
+/** Parses the raw body as JSON (a leading byte-order mark is ignored); `undefined` if it is not JSON. */
+export function parseRawJson(rawBody: Buffer): unknown {
+	const text = rawBody.toString('utf8').replace(/^\uFEFF/, '').trim();
+	if (!text.startsWith('{') && !text.startsWith('[')) return undefined;
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Bob's test delivery when a webhook is saved: the text `Ping test`, or `{"text":"Ping test"}`. */
+export function isPing(rawBody: Buffer): boolean {
+	const text = rawBody.toString('utf8').replace(/^\uFEFF/, '').trim();
+	if (/^"?ping test"?$/i.test(text)) return true;
+	const parsed = parseRawJson(rawBody);
+	if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+		const record = parsed as IDataObject;
+		const keys = Object.keys(record);
+		return (
+			keys.length === 1 &&
+			typeof record.text === 'string' &&
+			record.text.trim().toLowerCase() === 'ping test'
+		);
+	}
+	return false;
+}
+
+export type EventCategory = 'employee' | 'timeoff';
+
+export interface HibobEvent {
+	event: string;
+	category: EventCategory | 'other';
+	employeeId?: string;
+	requestId?: string;
+	fieldUpdates?: string[];
+	happenedAt?: string;
+	triggeredBy?: string;
+	companyId?: string | number;
+	version: string;
+	getApi?: string;
+	deliveryId: string;
+}
+
+export const EMPLOYEE_EVENTS = [
+	'employee.created',
+	'employee.updated',
+	'employee.deleted',
+	'employee.joined',
+	'employee.left',
+	'employee.activated',
+	'employee.inactivated',
+];
+
+export const TIMEOFF_EVENTS = [
+	'timeoff.request.requested',
+	'timeoff.request.approved',
+	'timeoff.request.declined',
+	'timeoff.request.updated',
+	'timeoff.request.cancelled',
+	'timeoff.request.deleted',
+];
+
+/**
+ * One spelling per event, so the filter and the output do not depend on how Bob spelt it:
+ * lower case, and the American "canceled" read as "cancelled".
+ */
+export function normaliseEventName(type: string): string {
+	return type.trim().toLowerCase().replace(/\.canceled$/, '.cancelled');
+}
+
+function asRecord(value: unknown): IDataObject | undefined {
+	return value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined;
+}
+
+function asId(value: unknown): string | undefined {
+	if (typeof value === 'string' && value.trim() !== '') return value.trim();
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	return undefined;
+}
+
+/** `fieldUpdates: ["root.surname"]` or `fieldUpdatesIds: [{id: "root.surname"}]` (both seen). */
+function fieldList(value: unknown): string[] | undefined {
+	if (!Array.isArray(value)) return undefined;
+	const out: string[] = [];
+	for (const entry of value) {
+		if (typeof entry === 'string' && entry.trim() !== '') out.push(entry.trim());
+		else {
+			const record = asRecord(entry);
+			const id = asId(record?.id ?? record?.fieldId ?? record?.fieldPath);
+			if (id) out.push(id);
+		}
+	}
+	return out;
+}
+
+/**
+ * Reads a delivery in the v2 envelope (`{companyId, type, triggeredBy, triggeredAt, version, data}`)
+ * or a v1 payload (`employee.id`, `data.fieldUpdates`, full objects). Returns `undefined` when the
+ * body carries no event type.
+ */
+export function readEvent(body: unknown, deliveryId: string): HibobEvent | undefined {
+	const root = asRecord(body);
+	if (!root) return undefined;
+	const rawType = root.type ?? root.event ?? root.eventType ?? root.topic;
+	if (typeof rawType !== 'string' || rawType.trim() === '') return undefined;
+	const event = normaliseEventName(rawType);
+	const data = asRecord(root.data) ?? {};
+	const employee = asRecord(root.employee) ?? asRecord(data.employee);
+	const category: HibobEvent['category'] = event.startsWith('employee.')
+		? 'employee'
+		: event.startsWith('timeoff.')
+			? 'timeoff'
+			: 'other';
+
+	const result: HibobEvent = {
+		event,
+		category,
+		version: typeof root.version === 'string' && root.version ? root.version : 'v1',
+		deliveryId,
+	};
+	const employeeId = asId(data.employeeId) ?? asId(employee?.id) ?? asId(root.employeeId);
+	if (employeeId) result.employeeId = employeeId;
+	if (category === 'timeoff') {
+		const request = asRecord(data.timeoffRequest) ?? asRecord(data.request);
+		const requestId =
+			asId(data.requestId) ?? asId(data.timeoffRequestId) ?? asId(data.id) ?? asId(request?.id);
+		if (requestId) result.requestId = requestId;
+	}
+	const fields =
+		fieldList(data.fieldUpdates) ??
+		fieldList(data.fieldUpdatesIds) ??
+		fieldList(root.fieldUpdates) ??
+		fieldList(root.fieldUpdatesIds);
+	if (fields) result.fieldUpdates = fields;
+	const happenedAt = root.triggeredAt ?? root.creationDate ?? root.createdAt ?? root.timestamp;
+	if (typeof happenedAt === 'string' && happenedAt) result.happenedAt = happenedAt;
+	const triggeredBy = asId(root.triggeredBy);
+	if (triggeredBy) result.triggeredBy = triggeredBy;
+	if (typeof root.companyId === 'string' || typeof root.companyId === 'number') {
+		result.companyId = root.companyId;
+	}
+	const getApi = data.getApi ?? root.getApi;
+	if (typeof getApi === 'string' && getApi) result.getApi = getApi;
+	return result;
+}
+
+/** Hashes of deliveries already turned into executions, newest last: `[hash, epoch ms]`. */
+export type SeenDeliveries = Array<[string, number]>;
+
+export const DEDUPE_MAX_ENTRIES = 500;
+export const DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** Drops entries older than the window and keeps at most the newest `DEDUPE_MAX_ENTRIES`. */
+export function pruneSeen(seen: unknown, nowMs: number): SeenDeliveries {
+	if (!Array.isArray(seen)) return [];
+	const kept = seen.filter(
+		(entry): entry is [string, number] =>
+			Array.isArray(entry) &&
+			typeof entry[0] === 'string' &&
+			typeof entry[1] === 'number' &&
+			nowMs - entry[1] < DEDUPE_WINDOW_MS &&
+			entry[1] <= nowMs + 60_000,
+	);
+	return kept.slice(-DEDUPE_MAX_ENTRIES);
+}

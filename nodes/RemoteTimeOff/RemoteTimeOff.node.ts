@@ -1,0 +1,189 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	INodeExecutionData,
+	INodePropertyOptions,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { DO_NOT_SYNC, REMOTE_TIMEOFF_TYPES } from '../shared/core/timeoff';
+import { RemoteClient } from '../shared/transport/remote';
+import { runTimeOffSync } from './sync';
+
+const ACRONYMS = new Set(['rtt', 'rol']);
+
+/** "paid_time_off" → "Paid Time Off", "rtt" → "RTT". */
+function label(value: string): string {
+	return value
+		.split('_')
+		.map((word) => (ACRONYMS.has(word) ? word.toUpperCase() : word[0].toUpperCase() + word.slice(1)))
+		.join(' ');
+}
+
+const remoteTypeOptions: INodePropertyOptions[] = [
+	...REMOTE_TIMEOFF_TYPES.map((value) => ({ name: label(value), value })),
+	{ name: 'Do Not Sync', value: DO_NOT_SYNC, description: 'Never send requests of this HiBob type to Remote' },
+].sort((a, b) => a.name.localeCompare(b.name));
+
+export class RemoteTimeOff implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Remote Time Off',
+		name: 'remoteTimeOff',
+		icon: { light: 'file:../../icons/remote.svg', dark: 'file:../../icons/remote.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["options"]["dryRun"] ? "Dry run" : "Sync approved time off"}}',
+		description: 'Create and cancel approved time off in Remote from HiBob time-off requests',
+		defaults: { name: 'Remote Time Off' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'remoteApi', required: true }],
+		properties: [
+			{
+				displayName:
+					'Takes the items of a HiBob node (Time Off resource). Approved requests are created in Remote as approved time off, once; cancelled, declined or deleted ones are cancelled in Remote. Every request gets one output item with an outcome and a reason.',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Approver Name or ID',
+				name: 'approverId',
+				type: 'options',
+				typeOptions: { loadOptionsMethod: 'getApprovers' },
+				required: true,
+				default: '',
+				description:
+					'The Remote company manager recorded as the approver of every time off created. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Policy Type Mapping',
+				name: 'policyTypeMapping',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				placeholder: 'Add Mapping',
+				default: {},
+				description:
+					'Which Remote time-off type each HiBob policy type becomes. These come first; without an entry, types whose name contains holiday, vacation, annual or PTO become Paid Time Off, sick → Sick Leave, unpaid → Unpaid Leave, and parental, maternity, paternity, bereavement and military their Remote namesakes. Other types are skipped.',
+				options: [
+					{
+						name: 'mappings',
+						displayName: 'Mapping',
+						values: [
+							{
+								displayName: 'HiBob Policy Type',
+								name: 'hibobType',
+								type: 'string',
+								default: '',
+								placeholder: 'e.g. Holiday',
+								description: 'The policy type name as HiBob shows it (any upper or lower case)',
+							},
+							{
+								displayName: 'Remote Time Off Type',
+								name: 'remoteType',
+								type: 'options',
+								options: remoteTypeOptions,
+								default: 'paid_time_off',
+							},
+						],
+					},
+				],
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Dry Run',
+						name: 'dryRun',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to only report what would change, sending no write request to Remote',
+					},
+					{
+						displayName: 'Include Requests Since 1 January',
+						name: 'includeSinceJanuary',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether to also sync approved requests that started earlier this year (by default only requests starting today or later)',
+					},
+					{
+						displayName: 'Output Summary Item',
+						name: 'summary',
+						type: 'boolean',
+						default: false,
+						description: 'Whether to add one last item with counts by outcome and reason',
+					},
+					{
+						displayName: 'Timezone',
+						name: 'timezone',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. Europe/Berlin',
+						description:
+							"The timezone sent with a time off when HiBob gives none, and the one that decides what \"today\" is. Leave empty for the workflow's timezone.",
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		loadOptions: {
+			/** Remote company managers: `name (email)` → user id. */
+			async getApprovers(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+				const client = new RemoteClient(this);
+				const managers = await client.listCompanyManagers();
+				return managers
+					.filter((m) => m.user_id !== undefined && m.user_id !== null)
+					.map((m) => {
+						const name = String(m.user_name ?? '').trim() || String(m.user_id);
+						const email = String(m.user_email ?? '').trim();
+						const role = String(m.role ?? '').trim();
+						return {
+							name: email ? `${name} (${email})` : name,
+							value: String(m.user_id),
+							description: role ? `Role: ${role}` : undefined,
+						};
+					})
+					.sort((a, b) => a.name.localeCompare(b.name));
+			},
+		},
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		if (!items.length) return [[]];
+		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+		const approverId = String(this.getNodeParameter('approverId', 0, '') ?? '').trim();
+		if (!approverId) {
+			throw new NodeOperationError(this.getNode(), 'No approver is set', {
+				description: 'Pick the Remote company manager to record as approver in the "Approver" list of this node.',
+			});
+		}
+		const mappingParam = this.getNodeParameter('policyTypeMapping', 0, {}) as IDataObject;
+		const mapping = (Array.isArray(mappingParam.mappings) ? (mappingParam.mappings as IDataObject[]) : []).map((m) => ({
+			hibobType: String(m.hibobType ?? ''),
+			remoteType: String(m.remoteType ?? ''),
+		}));
+		const configuredZone = String(options.timezone ?? '').trim();
+		const timezone = configuredZone || this.getTimezone() || 'UTC';
+		const output = await runTimeOffSync(this, items, {
+			approverId,
+			mapping,
+			timezone,
+			timezoneFromNode: configuredZone !== '',
+			includeSinceJanuary: options.includeSinceJanuary === true,
+			dryRun: options.dryRun === true,
+			summary: options.summary === true,
+		});
+		return [output];
+	}
+}

@@ -1,0 +1,364 @@
+/**
+ * The Remote Time Off run: read once (company managers, employments, the time offs in the
+ * requests' date window), then plan (nodes/shared/core/timeoff.ts) and apply each request in turn.
+ * One output item per input item (R1); one failure never stops the others (R2); a dry run reads
+ * the same and writes nothing (R3); creates are looked up before they are re-sent (T3, R6).
+ */
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { DateTime, IANAZone } from 'luxon';
+import type { TimeOffRequest } from '../shared/core/hibobTimeoff';
+import { normaliseTimeOff } from '../shared/core/hibobTimeoff';
+import type { Outcome } from '../shared/core/outcome';
+import { maskDeep, summarise } from '../shared/core/outcome';
+import type {
+	PolicyTypeMappingEntry,
+	RemoteEmploymentLite,
+	RemoteTimeoffLite,
+	TimeOffAction,
+	TimeOffPlan,
+} from '../shared/core/timeoff';
+import { dateWindow, hasMarker, markerIds, pickEmployment, planTimeOff, TIMEOFF_KINDS, todayIn } from '../shared/core/timeoff';
+import { RemoteClient } from '../shared/transport/remote';
+
+export interface TimeOffSyncSettings {
+	approverId: string;
+	mapping: PolicyTypeMappingEntry[];
+	timezone: string;
+	/** True when the timezone was set in the node (a bad one is then a configuration error). */
+	timezoneFromNode: boolean;
+	includeSinceJanuary: boolean;
+	dryRun: boolean;
+	summary: boolean;
+}
+
+function asNodeError(node: INode, error: unknown): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error as Error);
+}
+
+function errorText(error: unknown): string {
+	const e = error as { message?: string; description?: string };
+	return String(e?.message ?? error);
+}
+
+const GONE = new Set(['cancelled', 'canceled', 'declined']);
+
+/** Remote time offs by employment, as this run knows them (kept up to date after each write). */
+class TimeoffBook {
+	private readonly byEmployment = new Map<string, RemoteTimeoffLite[]>();
+	/** Employments whose time offs were listed in full (not only the date window). */
+	readonly complete = new Set<string>();
+
+	add(list: IDataObject[], employmentId?: string): void {
+		for (const raw of list) {
+			const t = raw as unknown as RemoteTimeoffLite;
+			if (!t || t.id === undefined || t.id === null) continue;
+			t.id = String(t.id);
+			const owner = String(t.employment_id ?? employmentId ?? '');
+			if (!markerIds(t.notes).length) continue;
+			const mine = this.byEmployment.get(owner) ?? [];
+			const at = mine.findIndex((x) => x.id === t.id);
+			if (at >= 0) mine[at] = t;
+			else mine.push(t);
+			this.byEmployment.set(owner, mine);
+		}
+	}
+
+	of(employmentId: string): RemoteTimeoffLite[] {
+		return this.byEmployment.get(employmentId) ?? [];
+	}
+
+	has(employmentId: string, requestId: string): boolean {
+		return this.of(employmentId).some((t) => hasMarker(t, requestId));
+	}
+
+	setStatus(employmentId: string, id: string, status: string): void {
+		const t = this.of(employmentId).find((x) => x.id === id);
+		if (t) t.status = status;
+	}
+}
+
+interface Prepared {
+	itemIndex: number;
+	request?: TimeOffRequest;
+	invalid?: { reason: string; message: string };
+}
+
+/** What one item reports (R1). */
+function resultJson(
+	prepared: Prepared,
+	plan: TimeOffPlan | undefined,
+	extra: {
+		outcome: Outcome;
+		reason: string;
+		message: string;
+		dryRun: boolean;
+		createdTimeoffId?: string;
+		cancelledTimeoffIds?: string[];
+		/** The changes actually made when a write failed half-way (default: the plan's). */
+		changes?: TimeOffPlan['changes'];
+	},
+): IDataObject {
+	const r = prepared.request;
+	return maskDeep({
+		hibobId: r?.employeeId ?? null,
+		requestId: r?.requestId ?? null,
+		hibobStatus: r?.status ?? null,
+		policyType: r?.policyType ?? null,
+		startDate: r?.startDate || null,
+		endDate: r?.endDate || null,
+		remoteEmploymentId: plan?.employmentId ?? null,
+		kind: plan?.kind ?? null,
+		outcome: extra.outcome,
+		reason: extra.reason,
+		message: extra.message,
+		remoteTimeoffType: plan?.remoteTimeoffType ?? null,
+		timeoffDays: plan?.timeoffDays ?? [],
+		changes: extra.changes ?? plan?.changes ?? [],
+		heldBack: plan?.skipped ?? [],
+		existingTimeoffIds: plan?.existingTimeoffIds ?? [],
+		createdTimeoffId: extra.createdTimeoffId ?? null,
+		cancelledTimeoffIds: extra.cancelledTimeoffIds ?? [],
+		requests: plan?.requests ?? [],
+		dryRun: extra.dryRun,
+	}) as unknown as IDataObject;
+}
+
+export async function runTimeOffSync(
+	host: IExecuteFunctions,
+	items: INodeExecutionData[],
+	settings: TimeOffSyncSettings,
+): Promise<INodeExecutionData[]> {
+	const node = host.getNode();
+	let timezone = settings.timezone;
+	if (!IANAZone.isValidZone(timezone)) {
+		if (settings.timezoneFromNode) {
+			throw new NodeOperationError(node, `"${timezone}" is not a timezone`, {
+				description: 'Enter an IANA timezone such as Europe/Berlin or America/New_York, or leave Timezone empty for the workflow\'s.',
+			});
+		}
+		timezone = 'UTC';
+	}
+
+	// 1. The requests, normalised (invalid ones are reported, never thrown).
+	const prepared: Prepared[] = items.map((item, itemIndex) => {
+		const json = item.json ?? {};
+		if (json.valid === false) {
+			return { itemIndex, invalid: { reason: 'invalid_request', message: String(json.message ?? 'The HiBob node could not read this request.') } };
+		}
+		const result = normaliseTimeOff(json);
+		if (result.ok) return { itemIndex, request: result.request };
+		// A HiBob Trigger event names the request but does not describe it.
+		const hint =
+			typeof json.event === 'string' || json.getApi !== undefined
+				? ' This looks like a HiBob event: put a HiBob node (Time Off → Get Time Off Request) between the trigger and this node.'
+				: '';
+		return { itemIndex, invalid: { reason: 'invalid_request', message: result.reason + hint } };
+	});
+	const requests = prepared.filter((p) => p.request).map((p) => p.request as TimeOffRequest);
+
+	// 2. Reads, once for the run. Failures here concern every item: they stop the node.
+	try {
+		await host.getCredentials('remoteApi');
+	} catch (error) {
+		throw new NodeOperationError(node, 'No Remote credential is set', {
+			description: `Open this node and pick (or create) a Remote API credential with a company API token. (${errorText(error)})`,
+		});
+	}
+	const client = new RemoteClient(host);
+	const employmentsByExternalId = new Map<string, RemoteEmploymentLite[]>();
+	const book = new TimeoffBook();
+	if (requests.length) {
+		let managers: IDataObject[];
+		try {
+			managers = await client.listCompanyManagers();
+		} catch (error) {
+			throw asNodeError(node, error);
+		}
+		if (!managers.some((m) => String(m.user_id ?? '') === settings.approverId)) {
+			throw new NodeOperationError(node, `The approver "${settings.approverId}" is not a company manager in Remote`, {
+				description:
+					'Pick the approver again from the "Approver" list of this node: only Remote company managers can approve time off. If the list is empty, add a company manager in Remote first.',
+			});
+		}
+		let employments: IDataObject[];
+		try {
+			employments = await client.listEmployments();
+		} catch (error) {
+			throw asNodeError(node, error);
+		}
+		for (const raw of employments) {
+			const e = raw as unknown as RemoteEmploymentLite;
+			const key = e.external_id === undefined || e.external_id === null ? '' : String(e.external_id).trim();
+			if (!key) continue;
+			e.id = String(e.id);
+			const list = employmentsByExternalId.get(key) ?? [];
+			list.push(e);
+			employmentsByExternalId.set(key, list);
+		}
+		const eligible = (r: TimeOffRequest): RemoteEmploymentLite | undefined => {
+			const picked = pickEmployment(employmentsByExternalId.get(r.employeeId) ?? []);
+			const e = picked.kind === 'one' ? picked.employment : undefined;
+			return e && e.status === 'active' && TIMEOFF_KINDS.includes(String(e.type)) ? e : undefined;
+		};
+		const relevant = requests.filter((r) => eligible(r) && r.status !== 'pending');
+		// The Remote time offs overlapping the requests' dates: one paged read for everyone. A
+		// request's own Remote time off has the request's dates, so it is always in this window.
+		const window = dateWindow(relevant);
+		try {
+			if (window) book.add(await client.listTimeoffs({ start_date: window.from, end_date: window.to }));
+			// A request with no dates, or one replacing a request that is not in the window (its dates
+			// are unknown): that employment's time offs in full, once.
+			for (const r of relevant) {
+				const e = eligible(r) as RemoteEmploymentLite;
+				if (book.complete.has(e.id)) continue;
+				const needsAll =
+					!r.startDate ||
+					!r.endDate ||
+					(r.status === 'approved' && r.previousRequestId !== undefined && !book.has(e.id, r.previousRequestId));
+				if (!needsAll) continue;
+				book.add(await client.listTimeoffs({ employment_id: e.id }), e.id);
+				book.complete.add(e.id);
+			}
+		} catch (error) {
+			throw asNodeError(node, error);
+		}
+	}
+
+	// 3. Plan and apply, one request at a time.
+	const today = todayIn(timezone);
+	const output: INodeExecutionData[] = [];
+	const results: Array<{ outcome: Outcome; reason: string }> = [];
+	let dryRunIds = 0;
+	for (const p of prepared) {
+		if (!p.request) {
+			const json = resultJson(p, undefined, {
+				outcome: 'skipped',
+				reason: p.invalid?.reason ?? 'invalid_request',
+				message: p.invalid?.message ?? 'Not a HiBob time-off request.',
+				dryRun: settings.dryRun,
+			});
+			results.push({ outcome: 'skipped', reason: String(json.reason) });
+			output.push({ json, pairedItem: { item: p.itemIndex } });
+			continue;
+		}
+		const request = p.request;
+		const employments = employmentsByExternalId.get(request.employeeId) ?? [];
+		const picked = pickEmployment(employments);
+		const plan = planTimeOff(request, {
+			employments,
+			existing: picked.kind === 'one' ? book.of(picked.employment.id) : [],
+			today,
+			now: DateTime.utc().toISO() as string,
+			options: {
+				mapping: settings.mapping,
+				approverId: settings.approverId,
+				timezone,
+				includeSinceJanuary: settings.includeSinceJanuary,
+				dryRun: settings.dryRun,
+			},
+		});
+		let outcome: Outcome = plan.outcome;
+		let reason = plan.reason;
+		let message = plan.message;
+		let createdTimeoffId: string | undefined;
+		const cancelledTimeoffIds: string[] = [];
+		const done: string[] = [];
+		let changes = plan.changes;
+		try {
+			for (const action of plan.actions) {
+				if (settings.dryRun) {
+					// Keep this run's picture as if the write had happened (a request seen twice in one
+					// dry run reports what the real run would).
+					if (action.kind === 'cancel') {
+						book.setStatus(action.employmentId, action.timeoffId, 'cancelled');
+						cancelledTimeoffIds.push(action.timeoffId);
+					} else {
+						createdTimeoffId = `dry-run-${++dryRunIds}`;
+						book.add([{ ...action.body, id: createdTimeoffId }], action.employmentId);
+					}
+					continue;
+				}
+				await apply(client, book, action, {
+					onCancelled: (id) => {
+						cancelledTimeoffIds.push(id);
+						done.push(`cancelled Remote time off ${id}`);
+					},
+					onCreated: (id) => {
+						createdTimeoffId = id;
+						done.push(`created Remote time off ${id}`);
+					},
+				});
+			}
+			if (settings.dryRun && plan.actions.length) message = `Dry run, nothing was sent: ${message}`;
+		} catch (error) {
+			outcome = 'failed';
+			reason = 'remote_error';
+			// Each planned write has its change at the same index: keep the ones that went through.
+			changes = plan.changes.slice(0, done.length);
+			message =
+				errorText(error) +
+				(done.length ? ` (Before this, the node ${done.join(' and ')}; running it again finishes the rest.)` : '');
+			if (!(error instanceof NodeApiError)) {
+				// Not an answer from Remote: still only this item fails, but leave a trace for support.
+				host.logger.error('Remote Time Off: unexpected error', { requestId: request.requestId, message: errorText(error) });
+			}
+		}
+		results.push({ outcome, reason });
+		output.push({
+			json: resultJson(p, plan, { outcome, reason, message, dryRun: settings.dryRun, createdTimeoffId, cancelledTimeoffIds, changes }),
+			pairedItem: { item: p.itemIndex },
+		});
+	}
+
+	if (settings.summary) {
+		const summary = summarise(results);
+		output.push({
+			json: {
+				summary: true,
+				dryRun: settings.dryRun,
+				...summary,
+				needsAttention: output
+					.filter((o) => o.json.outcome === 'failed' || (o.json.outcome === 'skipped' && o.json.reason !== 'not_approved' && o.json.reason !== 'in_the_past'))
+					.map((o) => ({ hibobId: o.json.hibobId, requestId: o.json.requestId, outcome: o.json.outcome, reason: o.json.reason, message: o.json.message })),
+				apiCalls: client.stats.calls,
+				retries: client.stats.retries,
+				recovered: client.stats.recovered,
+			} as unknown as IDataObject,
+			pairedItem: items.map((_, item) => ({ item })),
+		});
+	}
+	return output;
+}
+
+/** Sends one planned write; after an ambiguous failure, `recover` looks the result up first (R6). */
+async function apply(
+	client: RemoteClient,
+	book: TimeoffBook,
+	action: TimeOffAction,
+	on: { onCancelled: (id: string) => void; onCreated: (id: string) => void },
+): Promise<void> {
+	if (action.kind === 'cancel') {
+		const result = await client.cancelTimeoff(action.timeoffId, action.cancelReason, async () => {
+			const list = await client.listTimeoffs({ employment_id: action.employmentId });
+			const found = list.find((t) => String(t.id) === action.timeoffId);
+			return found && GONE.has(String(found.status)) ? found : undefined;
+		});
+		book.setStatus(action.employmentId, action.timeoffId, String(result?.status ?? 'cancelled'));
+		on.onCancelled(action.timeoffId);
+		return;
+	}
+	const body = action.body;
+	const created = await client.createTimeoff(body as IDataObject, async () => {
+		const list = await client.listTimeoffs({
+			employment_id: action.employmentId,
+			start_date: body.start_date,
+			end_date: body.end_date,
+		} as IDataObject);
+		return list.find((t) => hasMarker(t as unknown as RemoteTimeoffLite, action.requestId) && !GONE.has(String(t.status)));
+	});
+	const id = created?.id !== undefined && created?.id !== null ? String(created.id) : '';
+	book.add([{ ...body, ...(created ?? {}), id: id || `created-${action.requestId}`, employment_id: action.employmentId } as IDataObject], action.employmentId);
+	on.onCreated(id);
+}

@@ -1,0 +1,345 @@
+/**
+ * Remote Upsert Employee, the I/O around the pure planner: read everything once (employments page
+ * by page, managers, departments, country schemas once per country and form, full employments only
+ * where a difference may hide), plan every person, then send only the planned writes.
+ */
+import { DateTime } from 'luxon';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import type { FullEmployment, Lookups, Plan, PlanInput, SensitiveValues } from '../shared/core/employeePlan';
+import { planEmployee, statusFamily } from '../shared/core/employeePlan';
+import { fingerprint } from '../shared/core/fingerprint';
+import { metadataList, readField, resolveFields, SENSITIVE_LOGICAL_FIELDS } from '../shared/core/hibobFields';
+import type { MatchResult, RemoteEmployment } from '../shared/core/match';
+import { indexEmployments, matchPerson } from '../shared/core/match';
+import { maskDeep, summarise } from '../shared/core/outcome';
+import type { Person } from '../shared/core/person';
+import { invalidPersonSchema, personSchema } from '../shared/core/person';
+import { HibobClient } from '../shared/transport/hibob';
+import { RemoteClient } from '../shared/transport/remote';
+
+interface Entry {
+	itemIndex: number;
+	person?: Person;
+	plan?: Plan;
+	input?: PlanInput;
+	fp?: string;
+}
+
+function apiMessage(error: unknown): string {
+	const e = error as { message?: string; description?: string };
+	return [e.message, e.description].filter(Boolean).join(' — ');
+}
+
+function skippedItem(itemIndex: number, hibobId: string | null, reason: string, message: string, kind?: unknown) {
+	return {
+		json: { hibobId, remoteEmploymentId: null, kind: kind ?? null, outcome: 'skipped', reason, message, changes: [], heldBack: [] } as IDataObject,
+		pairedItem: { item: itemIndex },
+	};
+}
+
+export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObject): Promise<INodeExecutionData[]> {
+	const items = ctx.getInputData();
+	const dryRun = options.dryRun === true;
+	const timezone = String(options.timezone ?? '').trim() || 'UTC';
+	const now = DateTime.now().setZone(timezone);
+	if (!now.isValid) {
+		throw new NodeOperationError(ctx.getNode(), `"${timezone}" is not a timezone`, {
+			description: 'Use an IANA timezone name such as Europe/Berlin or America/New_York, or leave it empty for UTC.',
+		});
+	}
+	const today = now.toISODate()!;
+	const planOptions = { today, syncSsn: options.syncSsn !== false, syncSalary: options.syncSalary !== false };
+	const staticData = ctx.getWorkflowStaticData('node') as IDataObject;
+	const remembered = ((staticData.employeeFingerprints as IDataObject) ?? {}) as Record<string, string>;
+
+	// 1. Parse the input items (the documented output of HiBob → Get Employees).
+	const output: Array<INodeExecutionData | undefined> = new Array(items.length);
+	const entries: Entry[] = [];
+	const seen = new Set<string>();
+	for (let i = 0; i < items.length; i++) {
+		const json = items[i].json;
+		const parsed = personSchema.safeParse(json);
+		if (parsed.success) {
+			if (seen.has(parsed.data.hibobId)) {
+				output[i] = skippedItem(i, parsed.data.hibobId, 'duplicate_input', 'This HiBob person appears twice in the input; only the first is synced.', parsed.data.kind);
+				continue;
+			}
+			seen.add(parsed.data.hibobId);
+			entries.push({ itemIndex: i, person: parsed.data });
+			continue;
+		}
+		const invalid = invalidPersonSchema.safeParse(json);
+		if (invalid.success) {
+			output[i] = skippedItem(i, invalid.data.hibobId, invalid.data.reason, invalid.data.message, invalid.data.kind);
+			continue;
+		}
+		const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || 'item'}: ${issue.message}`);
+		output[i] = skippedItem(
+			i,
+			typeof json.hibobId === 'string' ? json.hibobId : null,
+			'invalid_input_item',
+			`The item is not a person from HiBob → Get Employees (${issues.join('; ')}).`,
+		);
+	}
+
+	const remote = new RemoteClient(ctx);
+	if (entries.length) {
+		// 2. Read Remote once.
+		const employments = (await remote.listEmployments()) as unknown as RemoteEmployment[];
+		const index = indexEmployments(employments);
+		const needsLookups = entries.some((e) => e.person!.supervisorEmail || e.person!.department);
+		const lookups: Lookups = { managers: new Map(), departments: new Map() };
+		if (needsLookups) {
+			const managers = await remote.listCompanyManagers();
+			for (const manager of managers) {
+				if (manager.user_email && manager.user_id) lookups.managers.set(String(manager.user_email).toLowerCase(), String(manager.user_id));
+			}
+			// Remote lists departments per company; the company id comes with the managers.
+			const companyId = managers.map((m) => m.company_id).find((id) => typeof id === 'string' && id);
+			for (const department of companyId ? await remote.listDepartments(String(companyId)) : []) {
+				if (department.name && department.id)
+					lookups.departments.set(String(department.name).trim().toLowerCase(), { id: String(department.id), name: String(department.name) });
+			}
+		}
+
+		// 3. Match everyone; an employment claimed by two people is never written (M2).
+		const matches = new Map<Entry, MatchResult>();
+		const claims = new Map<string, Entry[]>();
+		for (const entry of entries) {
+			const match = matchPerson(entry.person!, index);
+			matches.set(entry, match);
+			if (match.kind === 'match') claims.set(match.employment.id, [...(claims.get(match.employment.id) ?? []), entry]);
+		}
+		for (const [employmentId, claimants] of claims) {
+			if (claimants.length < 2) continue;
+			for (const entry of claimants) {
+				output[entry.itemIndex] = {
+					json: {
+						hibobId: entry.person!.hibobId,
+						remoteEmploymentId: employmentId,
+						kind: entry.person!.kind,
+						outcome: 'skipped',
+						reason: 'ambiguous_match',
+						message: `The Remote employment ${employmentId} matches ${claimants.length} HiBob people (${claimants.map((c) => c.person!.hibobId).join(', ')}); nothing was written.`,
+						changes: [],
+						heldBack: [],
+					},
+					pairedItem: { item: entry.itemIndex },
+				};
+			}
+		}
+		const live = entries.filter((entry) => !output[entry.itemIndex]);
+
+		// 4. SSN and salary are read here, straight from HiBob, only for the people who need them.
+		let sensitive: Map<string, SensitiveValues> | undefined;
+		const wantsSensitive = live.some((e) => {
+			const match = matches.get(e)!;
+			const family = match.kind === 'match' ? statusFamily(match.employment.status) : match.kind === 'none' ? 'new' : 'none';
+			const ssn = planOptions.syncSsn && e.person!.countryCode === 'USA' && (family === 'new' || family === 'not_started');
+			const salary =
+				planOptions.syncSalary &&
+				e.person!.kind === 'global_payroll_employee' &&
+				(family === 'new' || family === 'not_started' || family === 'active');
+			return ssn || salary;
+		});
+		if (wantsSensitive) sensitive = await readSensitive(ctx, live.map((e) => e.person!.hibobId));
+
+		// 5. Plan, fetching what a plan asks for (once per country form / per employment).
+		const schemaCache = new Map<string, unknown>();
+		const schemaFailures = new Map<string, string>();
+		for (const entry of live) {
+			const person = entry.person!;
+			const input: PlanInput = {
+				person,
+				match: matches.get(entry)!,
+				options: planOptions,
+				lookups,
+				sensitive: sensitive?.get(person.hibobId),
+			};
+			entry.input = input;
+			const match = input.match;
+			if (match.kind === 'match') {
+				entry.fp = personFingerprint(person, match.employment.id, match.employment.status, input.sensitive);
+				input.rememberedInSync = options.recheckAll !== true && remembered[person.hibobId] === entry.fp;
+			}
+			try {
+				for (let guard = 0; guard < 4; guard++) {
+					const step = planEmployee(input);
+					if (step.done) {
+						entry.plan = step.plan;
+						break;
+					}
+					if (step.needs === 'detail') {
+						input.detail = (await remote.getEmployment(step.employmentId)) as FullEmployment;
+					} else {
+						const schemas: Record<string, unknown> = {};
+						for (const form of step.forms) {
+							const key = `${step.country}/${form}`;
+							if (schemaFailures.has(key)) throw new NodeOperationError(ctx.getNode(), schemaFailures.get(key)!);
+							if (!schemaCache.has(key)) {
+								try {
+									schemaCache.set(key, await remote.getCountryForm(step.country, form));
+								} catch (error) {
+									const message =
+										(error as { httpCode?: string }).httpCode === '404'
+											? `Remote has no ${form} form for ${step.country}: the country may not be supported for this kind of employment.`
+											: apiMessage(error);
+									schemaFailures.set(key, message);
+									throw new NodeOperationError(ctx.getNode(), message);
+								}
+							}
+							schemas[form] = schemaCache.get(key);
+						}
+						input.schemas = schemas;
+					}
+				}
+				if (!entry.plan) throw new NodeOperationError(ctx.getNode(), 'The plan did not settle.');
+			} catch (error) {
+				entry.plan = {
+					hibobId: person.hibobId,
+					remoteEmploymentId: match.kind === 'match' ? match.employment.id : null,
+					kind: person.kind,
+					outcome: 'failed',
+					reason: 'remote_read_failed',
+					message: apiMessage(error),
+					changes: [],
+					heldBack: [],
+					requests: [],
+				};
+			}
+		}
+
+		// 6. Write (unless dry run), one person at a time; a failure stays with that person (R2).
+		for (const entry of live) {
+			const plan = entry.plan!;
+			if (!dryRun && plan.requests.length) {
+				try {
+					await applyPlan(remote, plan, entry.person!);
+				} catch (error) {
+					const e = error as { httpCode?: string };
+					plan.outcome = plan.outcome === 'created' && plan.remoteEmploymentId ? 'created' : 'failed';
+					if (plan.outcome === 'failed') {
+						plan.reason = e.httpCode === '422' || e.httpCode === '409' ? 'remote_refused' : 'remote_api_error';
+						plan.message = apiMessage(error);
+					} else {
+						plan.heldBack.push({ field: 'department', reason: 'remote_api_error' });
+						plan.message += ` The department could not be set: ${apiMessage(error)}`;
+					}
+				}
+			}
+			if (!dryRun) {
+				// Remember who is fully in sync, so the next run need not read their employment again.
+				const inSync = (plan.outcome === 'unchanged' || plan.outcome === 'updated' || plan.outcome === 'created') && plan.heldBack.length === 0;
+				if (inSync && plan.outcome === 'created' && plan.remoteEmploymentId) {
+					remembered[plan.hibobId] = personFingerprint(entry.person!, plan.remoteEmploymentId, 'created', entry.input?.sensitive);
+				} else if (inSync && entry.fp) remembered[plan.hibobId] = entry.fp;
+				else delete remembered[plan.hibobId];
+			}
+			output[entry.itemIndex] = {
+				json: shapeOutput(plan, dryRun),
+				pairedItem: { item: entry.itemIndex },
+			};
+		}
+	}
+	if (!dryRun) staticData.employeeFingerprints = remembered;
+
+	const results = output.filter((o): o is INodeExecutionData => !!o);
+	if (options.summary === true) {
+		const summary = summarise(results.map((r) => ({ outcome: r.json.outcome as never, reason: String(r.json.reason) })));
+		results.push({
+			json: {
+				summary: true,
+				dryRun,
+				...summary,
+				needsAttention: results
+					.filter((r) => r.json.outcome === 'failed' || (r.json.outcome === 'skipped' && r.json.reason !== 'not_flagged_for_sync'))
+					.map((r) => ({ hibobId: r.json.hibobId, outcome: r.json.outcome, reason: r.json.reason, message: r.json.message })),
+				apiCalls: remote.stats.calls,
+				retries: remote.stats.retries,
+			},
+			pairedItem: items.map((_, item) => ({ item })),
+		});
+	}
+	return results;
+}
+
+/** What must stay the same for a person to be still in sync: their HiBob values and the employment. */
+function personFingerprint(person: Person, employmentId: string, status: unknown, sensitive: SensitiveValues | undefined): string {
+	const { warnings: _w, missingFields: _m, raw: _r, ...values } = person;
+	return fingerprint({ values, employmentId, status: status ?? null, sensitive: sensitive ?? null });
+}
+
+function shapeOutput(plan: Plan, dryRun: boolean): IDataObject {
+	const out: IDataObject = {
+		hibobId: plan.hibobId,
+		remoteEmploymentId: plan.remoteEmploymentId,
+		kind: plan.kind,
+		outcome: plan.outcome,
+		reason: plan.reason,
+		message: plan.message,
+		changes: maskDeep(plan.changes) as unknown as IDataObject[],
+		heldBack: maskDeep(plan.heldBack) as unknown as IDataObject[],
+	};
+	if (plan.matchedBy) out.matchedBy = plan.matchedBy;
+	if (plan.candidates) out.candidates = plan.candidates;
+	if (dryRun) {
+		out.dryRun = true;
+		out.plannedRequests = maskDeep(plan.requests) as unknown as IDataObject[];
+	}
+	return out;
+}
+
+async function applyPlan(remote: RemoteClient, plan: Plan, person: Person): Promise<void> {
+	let createdId: string | undefined;
+	for (const request of plan.requests) {
+		if (request.method === 'POST' && request.path === '/v1/employments') {
+			const body = request.body as IDataObject;
+			const loginEmail = ((body.basic_information as IDataObject)?.email as string) ?? person.personalEmail ?? person.workEmail;
+			// R6: before re-sending a create whose answer was lost, look for what it may have created.
+			const recover = async () => {
+				const found = loginEmail ? await remote.listEmployments({ email: loginEmail }) : [];
+				return found.find((e) => String(e.external_id ?? '') === person.hibobId);
+			};
+			const created = await remote.createEmployment(body, recover);
+			createdId = String(created.id);
+			plan.remoteEmploymentId = createdId;
+		} else if (request.method === 'PATCH') {
+			const id = request.path.includes('{created}') ? createdId : plan.remoteEmploymentId;
+			if (!id) continue;
+			await remote.updateEmployment(id, request.body as IDataObject);
+		}
+	}
+}
+
+/** One HiBob search with only the sensitive fields; values stay inside this node. */
+async function readSensitive(ctx: IExecuteFunctions, hibobIds: string[]): Promise<Map<string, SensitiveValues> | undefined> {
+	try {
+		await ctx.getCredentials('hiBobApi');
+	} catch {
+		return undefined;
+	}
+	const hibob = new HibobClient(ctx);
+	const resolved = resolveFields(metadataList(await hibob.getFields()), SENSITIVE_LOGICAL_FIELDS);
+	const wanted = new Set(hibobIds);
+	const ids = resolved.ids;
+	const records = await hibob.searchPeople({ fields: ['root.id', ...Object.values(ids)], showInactive: true });
+	const out = new Map<string, SensitiveValues>();
+	for (const record of records) {
+		const id = String(record.id ?? '');
+		if (!wanted.has(id)) continue;
+		const ssn = readField(record, ids.ssn);
+		const yearly = readField(record, ids.yearlyPayment) ?? readField(record, ids.basePayment);
+		const payPeriod = readField(record, ids.payPeriod);
+		let yearlySalary: SensitiveValues['yearlySalary'] = null;
+		if (yearly && typeof yearly === 'object' && typeof (yearly as IDataObject).value === 'number') {
+			yearlySalary = { value: (yearly as IDataObject).value as number, currency: ((yearly as IDataObject).currency as string) ?? null };
+		} else if (typeof yearly === 'number') yearlySalary = { value: yearly };
+		out.set(id, {
+			ssn: typeof ssn === 'string' && /^\d{3}-?\d{2}-?\d{4}$/.test(ssn.trim()) ? ssn.trim() : null,
+			yearlySalary,
+			payPeriod: typeof payPeriod === 'string' ? payPeriod : null,
+		});
+	}
+	return out;
+}

@@ -1,0 +1,581 @@
+/**
+ * The sync decision for one person (rules E, M, N, U and R): a pure function of the HiBob person,
+ * the Remote match (and, when needed, the full employment or the country schemas), today and the
+ * options. It returns a plan: outcome, reason, sentence, field changes, what was held back, and the
+ * exact requests to send. It performs no I/O; when it needs more data it says which (`needs`).
+ */
+import { DateTime } from 'luxon';
+import { validateAgainstSchema } from './jsonSchema';
+import type { MatchResult, RemoteEmployment } from './match';
+import type { FieldChange, HeldBackField, Outcome, PlannedRequest, SyncKind } from './outcome';
+import type { Person } from './person';
+
+export type StatusFamily = 'not_started' | 'onboarding' | 'active' | 'gone' | 'unknown';
+
+const FAMILIES: Record<string, StatusFamily> = {
+	created: 'not_started',
+	pre_hire: 'not_started',
+	created_awaiting_reserve: 'not_started',
+	created_reserve_paid: 'not_started',
+	initiated: 'onboarding',
+	invited: 'onboarding',
+	pending: 'onboarding',
+	review: 'onboarding',
+	job_title_review: 'onboarding',
+	pending_post_self_enrollment_actions: 'onboarding',
+	active: 'active',
+	offboarding: 'gone',
+	archived: 'gone',
+	deleted: 'gone',
+};
+
+export function statusFamily(status: unknown): StatusFamily {
+	return FAMILIES[String(status ?? '').toLowerCase()] ?? 'unknown';
+}
+
+export interface PlanOptions {
+	/** ISO date (YYYY-MM-DD) in the chosen timezone. */
+	today: string;
+	syncSsn: boolean;
+	syncSalary: boolean;
+}
+
+/** Values read inside the Upsert node only (never carried by workflow items). */
+export interface SensitiveValues {
+	ssn?: string | null;
+	yearlySalary?: { value: number; currency?: string | null } | null;
+	payPeriod?: string | null;
+}
+
+export interface Lookups {
+	/** Remote company managers: lower-cased email → user id. */
+	managers: Map<string, string>;
+	/** Remote departments: lower-cased name → id. */
+	departments: Map<string, { id: string; name: string }>;
+}
+
+export interface FullEmployment extends RemoteEmployment {
+	provisional_start_date?: string | null;
+	manager_id?: string | null;
+	manager_email?: string | null;
+	basic_information?: Record<string, unknown> | null;
+	address_details?: Record<string, unknown> | null;
+	emergency_contact_details?: Record<string, unknown> | null;
+	administrative_details?: Record<string, unknown> | null;
+	contract_details?: Record<string, unknown> | null;
+}
+
+export interface PlanInput {
+	person: Person;
+	match: MatchResult;
+	options: PlanOptions;
+	lookups: Lookups;
+	/** The full employment (GET /v1/employments/{id}), when the plan asked for it. */
+	detail?: FullEmployment;
+	/** Country form schemas (form → JSON schema), when the plan asked for them. */
+	schemas?: Record<string, unknown>;
+	sensitive?: SensitiveValues;
+	/**
+	 * The person's HiBob values are the same as at the end of a previous run that left them in sync
+	 * with this employment (the caller compares fingerprints). With no difference in the list either,
+	 * the full employment need not be read.
+	 */
+	rememberedInSync?: boolean;
+}
+
+export interface Plan {
+	hibobId: string;
+	remoteEmploymentId: string | null;
+	kind: SyncKind | null;
+	outcome: Outcome;
+	reason: string;
+	message: string;
+	changes: FieldChange[];
+	heldBack: HeldBackField[];
+	requests: PlannedRequest[];
+	matchedBy?: string;
+	candidates?: string[];
+}
+
+export type PlanStep =
+	| { done: true; plan: Plan }
+	| { done: false; needs: 'detail'; employmentId: string }
+	| { done: false; needs: 'schemas'; country: string; forms: string[] };
+
+const KIND_LABEL: Record<SyncKind, string> = {
+	employee: 'EOR employee',
+	contractor: 'contractor',
+	global_payroll_employee: 'global payroll employee',
+};
+
+/** The country form each part of a create is validated against, per kind (Remote's form names). */
+export const FORMS: Record<SyncKind, Record<string, string>> = {
+	employee: {
+		basic_information: 'employment_basic_information',
+		address_details: 'address_details',
+		emergency_contact_details: 'emergency_contact_details',
+		administrative_details: 'administrative_details',
+		contract_details: 'contract_details',
+	},
+	contractor: {
+		basic_information: 'contractor_basic_information',
+		address_details: 'address_details',
+		emergency_contact_details: 'emergency_contact_details',
+		administrative_details: 'administrative_details',
+		contract_details: 'contractor_contract_details',
+	},
+	global_payroll_employee: {
+		basic_information: 'global_payroll_basic_information',
+		address_details: 'address_details',
+		emergency_contact_details: 'emergency_contact_details',
+		administrative_details: 'global_payroll_administrative_details',
+		contract_details: 'global_payroll_contract_details',
+	},
+};
+
+const lower = (v: unknown) => (typeof v === 'string' ? v.trim().toLowerCase() : v === null || v === undefined ? '' : String(v));
+const same = (a: unknown, b: unknown) => lower(a) === lower(b);
+const blank = (v: unknown) => v === null || v === undefined || v === '';
+
+function result(input: PlanInput, outcome: Outcome, reason: string, message: string, extra: Partial<Plan> = {}): PlanStep {
+	const employmentId =
+		input.match.kind === 'match' || input.match.kind === 'archived' ? input.match.employment.id : null;
+	return {
+		done: true,
+		plan: {
+			hibobId: input.person.hibobId,
+			remoteEmploymentId: employmentId,
+			kind: input.person.kind,
+			outcome,
+			reason,
+			message,
+			changes: [],
+			heldBack: [],
+			requests: [],
+			...(input.match.kind !== 'none' ? { matchedBy: input.match.by } : {}),
+			...extra,
+		},
+	};
+}
+
+/** The Remote-side values a HiBob person should have. */
+export function desiredValues(person: Person) {
+	const loginEmail = person.personalEmail ?? person.workEmail;
+	return {
+		full_name: person.fullName,
+		job_title: person.jobTitle,
+		work_email: person.workEmail,
+		login_email: loginEmail,
+		provisional_start_date: person.startDate,
+		address: person.address
+			? {
+					address: person.address.line1,
+					address_line_2: person.address.line2,
+					city: person.address.city,
+					postal_code: person.address.postalCode,
+					state: person.address.state,
+				}
+			: null,
+		emergency: person.emergencyContact
+			? {
+					name: person.emergencyContact.name,
+					relationship: person.emergencyContact.relationship,
+					phone_number: person.emergencyContact.phone,
+					email: person.emergencyContact.email,
+				}
+			: null,
+	};
+}
+
+function compact(record: Record<string, unknown> | null | undefined): Record<string, unknown> {
+	const out: Record<string, unknown> = {};
+	for (const [k, v] of Object.entries(record ?? {})) if (!blank(v)) out[k] = v;
+	return out;
+}
+
+/** Keeps only the keys a form schema knows (Remote's forms refuse additional properties). */
+function fitToSchema(values: Record<string, unknown>, schema: unknown): Record<string, unknown> {
+	const properties = (schema as { properties?: Record<string, unknown> })?.properties;
+	if (!properties || typeof properties !== 'object') return compact(values);
+	const out: Record<string, unknown> = {};
+	for (const [k, v] of Object.entries(values)) if (k in properties && !blank(v)) out[k] = v;
+	return out;
+}
+
+function isoDaysAfter(date: string, today: string): boolean {
+	return DateTime.fromISO(date, { zone: 'utc' }) > DateTime.fromISO(today, { zone: 'utc' });
+}
+
+function annualSalaryMinor(sensitive: SensitiveValues | undefined): number | undefined {
+	const yearly = sensitive?.yearlySalary;
+	if (!yearly || typeof yearly.value !== 'number' || !Number.isFinite(yearly.value) || yearly.value <= 0) return undefined;
+	if (sensitive?.payPeriod && !/annual|year/i.test(sensitive.payPeriod)) return undefined;
+	// N7: minor units, ×100 also for currencies without minor units.
+	return Math.round(yearly.value * 100);
+}
+
+/**
+ * Plans one person. Call it with what the previous step asked for (detail, schemas) until it
+ * answers `done`.
+ */
+export function planEmployee(input: PlanInput): PlanStep {
+	const { person, match } = input;
+	const kind = person.kind;
+	if (!kind) {
+		return result(input, 'skipped', 'not_flagged_for_sync', 'The "Sync to Remote" field is empty for this person in HiBob.');
+	}
+	if (match.kind === 'ambiguous') {
+		const ids = match.candidates.map((c) => c.id);
+		return result(
+			input,
+			'skipped',
+			'ambiguous_match',
+			`${ids.length} Remote employments match by ${match.by.replace('_', ' ')} (${ids.join(', ')}); nothing was written. Remove the duplicate in Remote or set its external ID to the HiBob id.`,
+			{ candidates: ids },
+		);
+	}
+	if (match.kind === 'archived') {
+		return result(
+			input,
+			'skipped',
+			'matches_archived_profile',
+			`The only matching Remote employment (${match.employment.id}) is ${match.employment.status}; creating a new one would duplicate the person. Remote support can merge or reactivate the profile.`,
+		);
+	}
+	if (match.kind === 'none') return planCreate(input, kind);
+	return planUpdate(input, kind, match.employment);
+}
+
+function planCreate(input: PlanInput, kind: SyncKind): PlanStep {
+	const { person, options } = input;
+	if (person.terminated) {
+		return result(input, 'skipped', 'terminated_in_hibob', 'The person is terminated in HiBob and has no Remote employment; nothing is created.');
+	}
+	if (kind === 'employee') {
+		if (!person.startDate) {
+			return result(input, 'skipped', 'start_date_not_in_future', 'An EOR employee needs a start date after today in HiBob; it is empty.');
+		}
+		if (!isoDaysAfter(person.startDate, options.today)) {
+			return result(
+				input,
+				'skipped',
+				'start_date_not_in_future',
+				`The start date ${person.startDate} is not after today (${options.today}); Remote creates EOR employees only with a future start date.`,
+			);
+		}
+	}
+	if (!person.countryCode) {
+		return result(input, 'skipped', 'missing_country', 'HiBob has no address country and no work site country for this person.');
+	}
+	const desired = desiredValues(person);
+	const forms = FORMS[kind];
+	const ssn = options.syncSsn && person.countryCode === 'USA' ? input.sensitive?.ssn ?? undefined : undefined;
+	const salary = options.syncSalary && kind === 'global_payroll_employee' ? annualSalaryMinor(input.sensitive) : undefined;
+	const parts = ['basic_information'];
+	if (desired.address) parts.push('address_details');
+	if (desired.emergency) parts.push('emergency_contact_details');
+	if (ssn) parts.push('administrative_details');
+	if (salary !== undefined) parts.push('contract_details');
+	const formNames = parts.map((part) => forms[part]);
+	if (!input.schemas || formNames.some((form) => !(form in input.schemas!))) {
+		return { done: false, needs: 'schemas', country: person.countryCode, forms: formNames };
+	}
+	const schemas = input.schemas;
+	const basicCandidate: Record<string, unknown> = {
+		name: desired.full_name,
+		first_name: person.firstName,
+		last_name: person.lastName,
+		email: desired.login_email,
+		personal_email: person.personalEmail,
+		work_email: desired.work_email,
+		job_title: desired.job_title,
+		provisional_start_date: desired.provisional_start_date,
+		mobile_number: person.mobile,
+		department: person.department,
+		manager: person.supervisorEmail,
+	};
+	const basicSchema = schemas[forms.basic_information];
+	const basicProps = (basicSchema as { properties?: Record<string, unknown> })?.properties ?? {};
+	// A new hire has no prior seniority at the company unless told otherwise.
+	if ('has_seniority_date' in basicProps) basicCandidate.has_seniority_date = 'no';
+	const body: Record<string, unknown> = {
+		type: kind,
+		country_code: person.countryCode,
+		external_id: person.hibobId,
+		basic_information: fitToSchema(basicCandidate, basicSchema),
+	};
+	if (desired.address) body.address_details = fitToSchema(desired.address, schemas[forms.address_details]);
+	if (desired.emergency) body.emergency_contact_details = fitToSchema(desired.emergency, schemas[forms.emergency_contact_details]);
+	if (ssn) body.administrative_details = fitToSchema({ ssn }, schemas[forms.administrative_details]);
+	if (salary !== undefined) body.contract_details = fitToSchema({ annual_gross_salary: salary }, schemas[forms.contract_details]);
+
+	// N5: every field the country's forms would refuse, before any write.
+	const issues: string[] = [];
+	for (const part of parts) {
+		for (const issue of validateAgainstSchema(schemas[forms[part]], body[part])) {
+			issues.push(`${part}${issue.path ? `.${issue.path}` : ''} ${issue.message}`);
+		}
+	}
+	if (issues.length) {
+		return result(
+			input,
+			'skipped',
+			'remote_schema_invalid',
+			`Remote's ${person.countryCode} forms would refuse this person: ${issues.join('; ')}. Nothing was created.`,
+			{ heldBack: issues.map((issue) => ({ field: issue.split(' ')[0], reason: 'remote_schema_invalid' })) },
+		);
+	}
+	const changes: FieldChange[] = [];
+	const flat = (prefix: string, values: unknown) => {
+		for (const [k, v] of Object.entries((values as Record<string, unknown>) ?? {})) {
+			changes.push({ field: `${prefix}.${k}`, from: null, to: v });
+		}
+	};
+	flat('basic_information', body.basic_information);
+	flat('address_details', body.address_details);
+	flat('emergency_contact_details', body.emergency_contact_details);
+	flat('administrative_details', body.administrative_details);
+	flat('contract_details', body.contract_details);
+	const heldBack: HeldBackField[] = [];
+	const requests: PlannedRequest[] = [{ method: 'POST', path: '/v1/employments', body, purpose: 'create employment' }];
+	if (person.department) {
+		const department = input.lookups.departments.get(lower(person.department));
+		if (department && !('department' in ((body.basic_information as object) ?? {}))) {
+			requests.push({
+				method: 'PATCH',
+				path: '/v1/employments/{created}',
+				body: { department_id: department.id },
+				purpose: 'set department',
+			});
+			changes.push({ field: 'department', from: null, to: department.name });
+		} else if (!department) {
+			heldBack.push({ field: 'department', reason: 'department_not_in_remote', to: person.department });
+		}
+	}
+	if (person.supervisorEmail && !('manager' in ((body.basic_information as object) ?? {}))) {
+		heldBack.push({ field: 'manager', reason: 'not_updatable_via_api', to: person.supervisorEmail });
+	}
+	return result(input, 'created', 'created', `Created the ${KIND_LABEL[kind]} in Remote (${person.countryCode}).`, {
+		changes,
+		heldBack,
+		requests,
+	});
+}
+
+interface Difference {
+	field: string;
+	from: unknown;
+	to: unknown;
+}
+
+function planUpdate(input: PlanInput, kind: SyncKind, employment: RemoteEmployment): PlanStep {
+	const { person, options } = input;
+	const family = statusFamily(employment.status);
+	if (employment.type && employment.type !== kind) {
+		return result(
+			input,
+			'skipped',
+			'kind_change_needs_manual_action',
+			`HiBob says ${KIND_LABEL[kind]} but the Remote employment is a ${KIND_LABEL[employment.type as SyncKind] ?? employment.type}; changing the kind needs a new engagement in Remote.`,
+		);
+	}
+	if (family === 'gone' || family === 'unknown') {
+		return result(
+			input,
+			'skipped',
+			'employment_not_active',
+			`The Remote employment is ${employment.status}; nothing is written to it.`,
+		);
+	}
+	if (person.terminated && family === 'active') {
+		return result(
+			input,
+			'skipped',
+			'terminated_in_hibob',
+			'The person is terminated in HiBob but active in Remote. Offboarding is never started automatically: start it in Remote if it is due.',
+		);
+	}
+	const desired = desiredValues(person);
+	const listDiffs: Difference[] = [];
+	if (!same(employment.full_name, desired.full_name)) listDiffs.push({ field: 'full_name', from: employment.full_name ?? null, to: desired.full_name });
+	if (desired.job_title && !same(employment.job_title, desired.job_title))
+		listDiffs.push({ field: 'job_title', from: employment.job_title ?? null, to: desired.job_title });
+	if (desired.work_email && !same(employment.work_email, desired.work_email))
+		listDiffs.push({ field: 'work_email', from: employment.work_email ?? null, to: desired.work_email });
+	if (person.personalEmail && !same(employment.personal_email, person.personalEmail))
+		listDiffs.push({ field: 'personal_email', from: employment.personal_email ?? null, to: person.personalEmail });
+	if (person.department && !same(employment.department, person.department))
+		listDiffs.push({ field: 'department', from: employment.department ?? null, to: person.department });
+	const needsExternalId = String(employment.external_id ?? '') !== person.hibobId;
+
+	if (family === 'onboarding') {
+		// U3: the details make up the employment agreement; nothing is written while it is open.
+		return result(
+			input,
+			'skipped',
+			'onboarding_in_progress',
+			listDiffs.length
+				? `Remote is onboarding this person (${employment.status}); ${listDiffs.length} difference(s) wait until onboarding completes: ${listDiffs.map((d) => d.field).join(', ')}.`
+				: `Remote is onboarding this person (${employment.status}); nothing is written until onboarding completes.`,
+			{ heldBack: listDiffs.map((d) => ({ ...d, reason: 'onboarding_in_progress' })) },
+		);
+	}
+	if (family === 'not_started' && kind === 'employee' && person.startDate && !isoDaysAfter(person.startDate, options.today)) {
+		return result(
+			input,
+			'skipped',
+			'start_date_not_in_future',
+			`The start date ${person.startDate} is not after today (${options.today}); Remote keeps EOR start dates in the future.`,
+		);
+	}
+	if (!input.detail) {
+		if (input.rememberedInSync && listDiffs.length === 0 && !needsExternalId) {
+			return result(input, 'unchanged', 'in_sync', 'Remote already matches HiBob (nothing changed since the last run that synced this person).');
+		}
+		return { done: false, needs: 'detail', employmentId: employment.id };
+	}
+	const detail = input.detail;
+
+	const changes: FieldChange[] = [];
+	const heldBack: HeldBackField[] = [];
+	const body: Record<string, unknown> = {};
+	const hold = (field: string, reason: string, from: unknown, to: unknown) => heldBack.push({ field, reason, from, to });
+
+	const basic = { ...(detail.basic_information ?? {}) } as Record<string, unknown>;
+	let basicChanged = false;
+	const setBasic = (field: string, key: string, from: unknown, to: unknown) => {
+		basic[key] = to;
+		basicChanged = true;
+		changes.push({ field, from, to });
+	};
+
+	// Name, emails, job title, start date.
+	for (const diff of listDiffs) {
+		if (diff.field === 'department') continue;
+		if (family === 'not_started') {
+			if (diff.field === 'full_name') setBasic('full_name', 'name', diff.from, diff.to);
+			else if (diff.field === 'job_title') setBasic('job_title', 'job_title', diff.from, diff.to);
+			else if (diff.field === 'personal_email') setBasic('personal_email', 'email', diff.from, diff.to);
+			else if (diff.field === 'work_email') {
+				body.work_email = diff.to;
+				changes.push(diff);
+			}
+		} else {
+			// active
+			if (diff.field === 'work_email') {
+				body.work_email = diff.to;
+				changes.push(diff);
+			} else if (diff.field === 'job_title') {
+				hold('job_title', 'needs_contract_amendment', diff.from, diff.to);
+			} else {
+				hold(diff.field, 'not_updatable_via_api', diff.from, diff.to);
+			}
+		}
+	}
+	const currentStart = detail.provisional_start_date ?? (basic.provisional_start_date as string | undefined) ?? null;
+	if (person.startDate && !same(currentStart, person.startDate)) {
+		// U5/U6: for an active employment the start date is a contract term.
+		if (family === 'not_started') setBasic('provisional_start_date', 'provisional_start_date', currentStart, person.startDate);
+		else hold('provisional_start_date', 'needs_contract_amendment', currentStart, person.startDate);
+	}
+	if (basicChanged) body.basic_information = basic;
+
+	// Address and emergency contact: compared on the keys we map; the whole object is re-sent.
+	if (desired.address) {
+		const current = (detail.address_details ?? {}) as Record<string, unknown>;
+		const wanted = compact(desired.address);
+		const diffKeys = Object.keys(wanted).filter((k) => !same(current[k], wanted[k]));
+		if (diffKeys.length) {
+			body.address_details = { ...current, ...wanted };
+			for (const k of diffKeys) changes.push({ field: `address_details.${k}`, from: current[k] ?? null, to: wanted[k] });
+		}
+	}
+	if (desired.emergency) {
+		const current = (detail.emergency_contact_details ?? {}) as Record<string, unknown>;
+		const wanted = compact(desired.emergency);
+		const diffKeys = Object.keys(wanted).filter((k) => !same(current[k], wanted[k]));
+		if (diffKeys.length) {
+			body.emergency_contact_details = { ...current, ...wanted };
+			for (const k of diffKeys) changes.push({ field: `emergency_contact_details.${k}`, from: current[k] ?? null, to: wanted[k] });
+		}
+	}
+
+	// Department (by name → Remote department id).
+	const deptDiff = listDiffs.find((d) => d.field === 'department');
+	if (deptDiff) {
+		const department = input.lookups.departments.get(lower(person.department));
+		if (!department) hold('department', 'department_not_in_remote', deptDiff.from, deptDiff.to);
+		else {
+			body.department_id = department.id;
+			changes.push(deptDiff);
+		}
+	}
+
+	// Supervisor → manager_id (a Remote company-manager user; active employments only).
+	if (person.supervisorEmail && !same(detail.manager_email, person.supervisorEmail)) {
+		const managerId = input.lookups.managers.get(lower(person.supervisorEmail));
+		if (family !== 'active') hold('manager', 'not_updatable_via_api', detail.manager_email ?? null, person.supervisorEmail);
+		else if (!managerId) hold('manager', 'supervisor_not_a_remote_manager', detail.manager_email ?? null, person.supervisorEmail);
+		else {
+			body.manager_id = managerId;
+			changes.push({ field: 'manager', from: detail.manager_email ?? null, to: person.supervisorEmail });
+		}
+	}
+
+	// SSN (USA) and salary (GP): compared only when they were read.
+	if (options.syncSsn && person.countryCode === 'USA' && input.sensitive?.ssn) {
+		const current = (detail.administrative_details ?? {}).ssn;
+		if (!same(String(current ?? '').replace(/-/g, ''), input.sensitive.ssn.replace(/-/g, ''))) {
+			if (family === 'not_started') {
+				body.administrative_details = { ...(detail.administrative_details ?? {}), ssn: input.sensitive.ssn };
+				changes.push({ field: 'administrative_details.ssn', from: current ?? null, to: input.sensitive.ssn });
+			} else hold('administrative_details.ssn', 'not_updatable_via_api', current ?? null, input.sensitive.ssn);
+		}
+	}
+	if (options.syncSalary && kind === 'global_payroll_employee') {
+		const salary = annualSalaryMinor(input.sensitive);
+		const current = (detail.contract_details ?? {}).annual_gross_salary;
+		if (salary !== undefined && Number(current) !== salary) {
+			if (family === 'not_started') {
+				body.contract_details = { ...(detail.contract_details ?? {}), annual_gross_salary: salary };
+				changes.push({ field: 'contract_details.annual_gross_salary', from: current ?? null, to: salary });
+			} else hold('contract_details.annual_gross_salary', 'needs_contract_amendment', current ?? null, salary);
+		}
+	}
+
+	const hasWrites = Object.keys(body).length > 0;
+	if (hasWrites && needsExternalId) {
+		body.external_id = person.hibobId;
+		changes.push({ field: 'external_id', from: employment.external_id ?? null, to: person.hibobId });
+	} else if (!hasWrites && needsExternalId) {
+		// M4: link the employment so later email changes on either side cannot break the match.
+		body.external_id = person.hibobId;
+		changes.push({ field: 'external_id', from: employment.external_id ?? null, to: person.hibobId });
+	}
+	const requests: PlannedRequest[] = Object.keys(body).length
+		? [{ method: 'PATCH', path: `/v1/employments/${employment.id}`, body, purpose: 'update employment' }]
+		: [];
+	if (requests.length) {
+		const amendments = heldBack.filter((h) => h.reason === 'needs_contract_amendment');
+		return result(
+			input,
+			'updated',
+			amendments.length ? 'needs_contract_amendment' : 'updated',
+			`Updated ${changes.map((c) => c.field).join(', ')}.` +
+				(heldBack.length ? ` Not written: ${heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.` : ''),
+			{ changes, heldBack, requests },
+		);
+	}
+	if (heldBack.length) {
+		const reasons = [...new Set(heldBack.map((h) => h.reason))];
+		const reason = reasons.includes('needs_contract_amendment') ? 'needs_contract_amendment' : reasons[0];
+		return result(
+			input,
+			'skipped',
+			reason,
+			`Differences that cannot be written through Remote's API: ${heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.`,
+			{ heldBack },
+		);
+	}
+	return result(input, 'unchanged', 'in_sync', 'Remote already matches HiBob.');
+}

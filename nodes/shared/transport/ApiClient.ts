@@ -1,0 +1,336 @@
+import type {
+	IAllExecuteFunctions,
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+
+/** What the retrying client needs to know about one vendor's API. */
+export interface ApiProfile {
+	/** Shown in messages: "HiBob" or "Remote". */
+	label: string;
+	credentialType: string;
+	/** Base URL (no trailing slash, no /v1) from the decrypted credential. */
+	baseUrl(credentials: ICredentialDataDecryptedObject): string;
+	/** Credential fields whose values must never appear in a message. */
+	secretFields: string[];
+	/**
+	 * Reads the rate-limit headers of a response: how many calls remain in the window and when the
+	 * window resets (epoch milliseconds), as each vendor encodes it.
+	 */
+	rateInfo(headers: Record<string, string>, nowMs: number): RateInfo;
+	/** The API's own message from an error body, whatever documented shape it has. */
+	errorMessage(body: unknown): string | undefined;
+	/** A sentence telling the user what to do about an HTTP status. */
+	hint(status: number): string;
+}
+
+export interface RateInfo {
+	remaining?: number;
+	resetAtMs?: number;
+}
+
+export interface RetryPolicy {
+	/** Retries after 5xx, timeouts and dropped connections. */
+	maxRetries: number;
+	/** Retries after 429 (each waits for the window to reset). */
+	maxRateLimitRetries: number;
+	baseDelayMs: number;
+	maxDelayMs: number;
+	timeoutMs: number;
+	/** Calls left in the window at or below which the client spreads its calls until the reset. */
+	lowWater: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+	maxRetries: 5,
+	maxRateLimitRetries: 8,
+	baseDelayMs: 400,
+	maxDelayMs: 15_000,
+	timeoutMs: 60_000,
+	lowWater: 2,
+};
+
+export interface ApiRequest {
+	method: IHttpRequestMethods;
+	/** Path under the base URL, e.g. `/v1/employments`. */
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject | IDataObject[];
+	/**
+	 * A request that changes nothing when repeated (reads, PATCH with the same body) is simply
+	 * re-sent after a 5xx or a dropped connection. A create is not: after such a failure it may
+	 * have landed, so `recover` looks for its result first and the create is re-sent only when
+	 * nothing is found. Without `recover`, a non-idempotent request is never re-sent.
+	 */
+	idempotent?: boolean;
+	recover?: () => Promise<unknown | undefined>;
+	/** Answer `undefined` instead of failing when the record does not exist (404). */
+	missingAsUndefined?: boolean;
+}
+
+export interface ClientStats {
+	calls: number;
+	retries: number;
+	rateLimited: number;
+	waitsBeforeLimit: number;
+	recovered: number;
+}
+
+type Host = IAllExecuteFunctions;
+
+interface FullResponse {
+	body: unknown;
+	headers: Record<string, string>;
+	statusCode: number;
+}
+
+const NETWORK_CODES = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ENOTFOUND',
+	'UND_ERR_SOCKET',
+	'ERR_STREAM_PREMATURE_CLOSE',
+]);
+
+function isNetworkError(error: any): boolean {
+	if (!error || typeof error !== 'object') return false;
+	const code = error.code ?? error.cause?.code ?? error.context?.code;
+	if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+	const message = String(error.message ?? '');
+	return /socket hang up|ECONNRESET|ETIMEDOUT|timeout|aborted|network|premature close|other side closed/i.test(
+		message,
+	);
+}
+
+function lowerCaseHeaders(headers: unknown): Record<string, string> {
+	const out: Record<string, string> = {};
+	if (headers && typeof headers === 'object') {
+		for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
+			out[key.toLowerCase()] = Array.isArray(value) ? String(value[0]) : String(value);
+		}
+	}
+	return out;
+}
+
+function parseBody(body: unknown): unknown {
+	if (typeof body === 'string') {
+		const trimmed = body.trim();
+		if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+			try {
+				return JSON.parse(trimmed);
+			} catch {
+				return body;
+			}
+		}
+	}
+	if (typeof Buffer !== 'undefined' && Buffer.isBuffer(body)) return parseBody(body.toString('utf8'));
+	return body;
+}
+
+/**
+ * The one place that sends HTTP requests to an API: authentication through n8n's credential
+ * helper, rate limits, retries with capped exponential backoff and jitter, and error mapping.
+ */
+export class ApiClient {
+	readonly stats: ClientStats = { calls: 0, retries: 0, rateLimited: 0, waitsBeforeLimit: 0, recovered: 0 };
+
+	private credentials?: ICredentialDataDecryptedObject;
+
+	private rate: RateInfo = {};
+
+	constructor(
+		private readonly host: Host,
+		readonly profile: ApiProfile,
+		private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+		private readonly random: () => number = Math.random,
+	) {}
+
+	private async loadCredentials(): Promise<ICredentialDataDecryptedObject> {
+		if (!this.credentials) {
+			this.credentials = await this.host.getCredentials(this.profile.credentialType);
+		}
+		return this.credentials;
+	}
+
+	async baseUrl(): Promise<string> {
+		const credentials = await this.loadCredentials();
+		const url = this.profile.baseUrl(credentials);
+		if (!/^https?:\/\/[^\s]+$/i.test(url)) {
+			throw new NodeOperationError(
+				this.host.getNode(),
+				`The ${this.profile.label} credential has no valid base URL ("${url}")`,
+				{ description: 'Open the credential and pick an environment, or enter a custom URL starting with https://' },
+			);
+		}
+		return url;
+	}
+
+	/** Removes every credential secret from a text. */
+	scrub(text: string): string {
+		let out = text;
+		const credentials = this.credentials ?? {};
+		for (const field of this.profile.secretFields) {
+			const secret = credentials[field];
+			if (typeof secret === 'string' && secret.length >= 4) out = out.split(secret).join('***');
+		}
+		return out.replace(/(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 ***');
+	}
+
+	private backoff(attempt: number): number {
+		const exp = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** attempt);
+		// "Full jitter" on the upper half: between exp/2 and exp.
+		return Math.round(exp / 2 + (this.random() * exp) / 2);
+	}
+
+	private async waitForWindow(): Promise<void> {
+		const { remaining, resetAtMs } = this.rate;
+		if (remaining === undefined || resetAtMs === undefined) return;
+		const now = Date.now();
+		if (resetAtMs <= now) {
+			this.rate = {};
+			return;
+		}
+		if (remaining <= 0) {
+			this.stats.waitsBeforeLimit++;
+			await sleep(resetAtMs - now + 25);
+			this.rate = {};
+		} else if (remaining <= this.policy.lowWater) {
+			// Spread the last calls of the window until it resets, instead of running into a 429.
+			this.stats.waitsBeforeLimit++;
+			await sleep(Math.ceil((resetAtMs - now) / (remaining + 1)));
+		}
+	}
+
+	private rememberRate(headers: Record<string, string>): void {
+		const info = this.profile.rateInfo(headers, Date.now());
+		if (info.remaining !== undefined && info.resetAtMs !== undefined) this.rate = info;
+	}
+
+	private apiError(status: number, body: unknown, request: ApiRequest): NodeApiError {
+		const apiMessage = this.profile.errorMessage(body);
+		const message = this.scrub(
+			`${this.profile.label} answered ${status} to ${request.method} ${request.path}` +
+				(apiMessage ? `: ${apiMessage}` : ''),
+		);
+		const safeBody = JSON.parse(this.scrub(JSON.stringify(body ?? null))) as unknown;
+		return new NodeApiError(
+			this.host.getNode(),
+			{ status, body: safeBody as JsonObject } as unknown as JsonObject,
+			{ message, description: this.profile.hint(status), httpCode: String(status) },
+		);
+	}
+
+	/** Sends one request with retries; returns the parsed body of the 2xx answer. */
+	async request<T = any>(request: ApiRequest): Promise<T> {
+		const baseUrl = await this.baseUrl();
+		const idempotent = request.idempotent ?? (request.method === 'GET' || request.method === 'PATCH');
+		let attempt = 0;
+		let rateAttempt = 0;
+		let ambiguous = false;
+		for (;;) {
+			if (ambiguous && !idempotent && request.recover) {
+				const found = await request.recover();
+				if (found !== undefined) {
+					this.stats.recovered++;
+					return found as T;
+				}
+			}
+			await this.waitForWindow();
+			const options: IHttpRequestOptions = {
+				method: request.method,
+				url: `${baseUrl}${request.path}`,
+				qs: request.qs,
+				json: true,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: this.policy.timeoutMs,
+			};
+			if (request.body !== undefined) options.body = request.body;
+			this.stats.calls++;
+			let response: FullResponse;
+			try {
+				const raw = await this.host.helpers.httpRequestWithAuthentication.call(
+					this.host,
+					this.profile.credentialType,
+					options,
+				);
+				response = {
+					body: parseBody(raw?.body),
+					headers: lowerCaseHeaders(raw?.headers),
+					statusCode: Number(raw?.statusCode ?? 200),
+				};
+			} catch (error) {
+				if (error instanceof NodeOperationError) throw new NodeOperationError(this.host.getNode(), error);
+				if (isNetworkError(error) && attempt < this.policy.maxRetries && (idempotent || request.recover)) {
+					ambiguous = true;
+					await sleep(this.backoff(attempt++));
+					this.stats.retries++;
+					continue;
+				}
+				const reason = this.scrub(String((error as Error)?.message ?? error));
+				throw new NodeApiError(
+					this.host.getNode(),
+					{ message: reason } as JsonObject,
+					{
+						message: `${this.profile.label} could not be reached for ${request.method} ${request.path}: ${reason}`,
+						description: isNetworkError(error)
+							? `The connection failed ${attempt + 1} times. The run can be repeated safely: nothing is written twice.`
+							: 'Check the base URL in the credential.',
+					},
+				);
+			}
+			const { statusCode, headers, body } = response;
+			this.rememberRate(headers);
+			if (statusCode >= 200 && statusCode < 300) return body as T;
+			if (statusCode === 304) return body as T;
+			if (statusCode === 404 && request.missingAsUndefined) return undefined as T;
+			if (statusCode === 429 && rateAttempt < this.policy.maxRateLimitRetries) {
+				this.stats.rateLimited++;
+				this.stats.retries++;
+				const info = this.profile.rateInfo(headers, Date.now());
+				const wait =
+					info.resetAtMs !== undefined
+						? Math.max(0, info.resetAtMs - Date.now()) + 25
+						: this.backoff(rateAttempt);
+				rateAttempt++;
+				this.rate = {};
+				await sleep(Math.min(wait, 120_000));
+				continue;
+			}
+			if (statusCode >= 500 && attempt < this.policy.maxRetries && (idempotent || request.recover)) {
+				ambiguous = true;
+				this.stats.retries++;
+				await sleep(this.backoff(attempt++));
+				continue;
+			}
+			// 401 and 403 are never retried: HiBob blocks a credential after 50 of them in 10 s.
+			throw this.apiError(statusCode, body, request);
+		}
+	}
+
+	/**
+	 * Walks a page-numbered list (`page`, `page_size`, `data.<key>`, `data.total_pages`) and
+	 * returns every item of every page.
+	 */
+	async listAll<T = IDataObject>(path: string, key: string, qs: IDataObject = {}, pageSize = 100): Promise<T[]> {
+		const items: T[] = [];
+		for (let page = 1; ; page++) {
+			const body = await this.request<any>({ method: 'GET', path, qs: { ...qs, page, page_size: pageSize } });
+			const data = body?.data ?? body ?? {};
+			const pageItems: T[] = Array.isArray(data[key]) ? data[key] : [];
+			items.push(...pageItems);
+			const totalPages = Number(data.total_pages ?? body?.total_pages ?? 0);
+			if (pageItems.length === 0 || !Number.isFinite(totalPages) || page >= totalPages) break;
+		}
+		return items;
+	}
+}

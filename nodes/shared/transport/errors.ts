@@ -1,0 +1,35 @@
+/** Turns the documented error-body shapes of both APIs into one readable sentence. */
+export function describeErrorBody(body: unknown): string | undefined {
+	if (body === null || body === undefined || body === '') return undefined;
+	if (typeof body === 'string') return body.slice(0, 500);
+	if (Array.isArray(body)) {
+		const parts = body.map((part) => describeErrorBody(part)).filter(Boolean);
+		return parts.length ? parts.join('; ') : undefined;
+	}
+	if (typeof body !== 'object') return String(body);
+	const record = body as Record<string, unknown>;
+	// HiBob: {key, error}; Remote: {message: string | {code, message, param|action|resource_id}}
+	if (typeof record.error === 'string') return record.error;
+	if (record.message !== undefined) {
+		const message = record.message;
+		if (typeof message === 'string') return message;
+		if (Array.isArray(message)) return describeErrorBody(message);
+		if (message && typeof message === 'object') {
+			const inner = message as Record<string, unknown>;
+			const where = inner.param ?? inner.action ?? inner.resource_type;
+			const text = typeof inner.message === 'string' ? inner.message : JSON.stringify(inner);
+			return where ? `${text} (${String(where)})` : text;
+		}
+	}
+	// Remote 422: {errors: {field: ["is invalid"]}} or {errors: [..]}
+	if (record.errors !== undefined) {
+		const errors = record.errors;
+		if (Array.isArray(errors)) return describeErrorBody(errors);
+		if (errors && typeof errors === 'object') {
+			return Object.entries(errors as Record<string, unknown>)
+				.map(([field, value]) => `${field}: ${Array.isArray(value) ? value.join(', ') : JSON.stringify(value)}`)
+				.join('; ');
+		}
+	}
+	return undefined;
+}

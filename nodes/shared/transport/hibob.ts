@@ -1,0 +1,135 @@
+import type { IAllExecuteFunctions, ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import type { ApiProfile, RetryPolicy } from './ApiClient';
+import { ApiClient, DEFAULT_RETRY_POLICY } from './ApiClient';
+import { describeErrorBody } from './errors';
+
+export const HIBOB_HOSTS: Record<string, string> = {
+	production: 'https://api.hibob.com',
+	sandbox: 'https://api.sandbox.hibob.com',
+};
+
+export function hibobBaseUrl(credentials: ICredentialDataDecryptedObject): string {
+	const environment = String(credentials.environment ?? 'production');
+	if (environment === 'custom') return String(credentials.customUrl ?? '').trim().replace(/\/+$/, '');
+	return HIBOB_HOSTS[environment] ?? HIBOB_HOSTS.production;
+}
+
+export const hibobProfile: ApiProfile = {
+	label: 'HiBob',
+	credentialType: 'hiBobApi',
+	baseUrl: hibobBaseUrl,
+	secretFields: ['token'],
+	rateInfo(headers) {
+		const remaining = headers['x-ratelimit-remaining'];
+		const reset = headers['x-ratelimit-reset'];
+		return {
+			remaining: remaining !== undefined && remaining !== '' ? Number(remaining) : undefined,
+			// HiBob sends the reset as a Unix time in seconds.
+			resetAtMs: reset !== undefined && reset !== '' && Number.isFinite(Number(reset)) ? Number(reset) * 1000 : undefined,
+		};
+	},
+	errorMessage: describeErrorBody,
+	hint(status) {
+		if (status === 401)
+			return 'HiBob refused the service user. Check the service user ID and token in the HiBob credential (and production vs sandbox).';
+		if (status === 403)
+			return 'The HiBob service user lacks a permission. Run the "Check Permissions" operation of the HiBob node to see which one.';
+		if (status === 404) return 'HiBob does not know this record; it may have been deleted.';
+		if (status === 429) return 'HiBob kept answering "too many requests". Run the workflow again later.';
+		if (status >= 500) return 'HiBob had a temporary problem. Run the workflow again; nothing is written twice.';
+		return 'Check the node settings.';
+	},
+};
+
+/** Typed calls to the HiBob endpoints this package uses. */
+export class HibobClient extends ApiClient {
+	constructor(host: IAllExecuteFunctions, policy: RetryPolicy = DEFAULT_RETRY_POLICY) {
+		super(host, hibobProfile, policy);
+	}
+
+	/** One `POST /v1/people/search` for everyone (no pagination in this endpoint). */
+	async searchPeople(body: {
+		fields: string[];
+		filters?: Array<{ fieldPath: string; operator: 'equals'; values: string[] }>;
+		showInactive?: boolean;
+		humanReadable?: 'APPEND' | 'REPLACE';
+	}): Promise<IDataObject[]> {
+		const payload: IDataObject = { fields: body.fields, showInactive: body.showInactive ?? false };
+		if (body.filters && body.filters.length) payload.filters = body.filters as unknown as IDataObject[];
+		if (body.humanReadable) payload.humanReadable = body.humanReadable;
+		const response = await this.request<any>({ method: 'POST', path: '/v1/people/search', body: payload, idempotent: true });
+		return Array.isArray(response?.employees) ? response.employees : [];
+	}
+
+	/** `POST /v1/people/{idOrEmail}`: one person (answered as `{employees: [...]}` or a bare object). */
+	async getPerson(idOrEmail: string, fields: string[], humanReadable?: 'APPEND'): Promise<IDataObject | undefined> {
+		const body: IDataObject = { fields };
+		if (humanReadable) body.humanReadable = humanReadable;
+		const response = await this.request<any>({
+			method: 'POST',
+			path: `/v1/people/${encodeURIComponent(idOrEmail)}`,
+			body,
+			idempotent: true,
+			missingAsUndefined: true,
+		});
+		if (Array.isArray(response?.employees)) return response.employees[0];
+		return response && typeof response === 'object' ? response : undefined;
+	}
+
+	/** `GET /v1/company/people/fields` (a bare array, or `{fields: [...]}` as some tenants answer). */
+	async getFields(): Promise<IDataObject[]> {
+		const response = await this.request<any>({ method: 'GET', path: '/v1/company/people/fields' });
+		if (Array.isArray(response)) return response;
+		return Array.isArray(response?.fields) ? response.fields : [];
+	}
+
+	async createField(body: IDataObject): Promise<IDataObject> {
+		return this.request({ method: 'POST', path: '/v1/company/people/fields', body, idempotent: false });
+	}
+
+	/** `GET /v1/company/named-lists/{name}`; `undefined` when the list does not exist. */
+	async getNamedList(name: string): Promise<IDataObject | undefined> {
+		const response = await this.request<any>({
+			method: 'GET',
+			path: `/v1/company/named-lists/${encodeURIComponent(name)}`,
+			qs: { includeArchived: false },
+			missingAsUndefined: true,
+		});
+		return response === undefined ? undefined : (response?.list ?? response);
+	}
+
+	async addNamedListItem(listName: string, name: string): Promise<IDataObject> {
+		return this.request({
+			method: 'POST',
+			path: `/v1/company/named-lists/${encodeURIComponent(listName)}`,
+			body: { name },
+			idempotent: false,
+		});
+	}
+
+	/** `GET /v1/timeoff/requests/changes?since=…` (since at most six months back). */
+	async getTimeoffChanges(since: string, to?: string, includePending = false): Promise<IDataObject[]> {
+		const qs: IDataObject = { since, includePending };
+		if (to) qs.to = to;
+		const response = await this.request<any>({ method: 'GET', path: '/v1/timeoff/requests/changes', qs });
+		return Array.isArray(response?.changes) ? response.changes : [];
+	}
+
+	async getTimeoffRequest(employeeId: string, requestId: string | number): Promise<IDataObject | undefined> {
+		return this.request({
+			method: 'GET',
+			path: `/v1/timeoff/employees/${encodeURIComponent(employeeId)}/requests/${encodeURIComponent(String(requestId))}`,
+			missingAsUndefined: true,
+		});
+	}
+
+	/** `GET /v1/timeoff/whosout?from&to`: approved (and optionally pending) requests in a window. */
+	async whosOut(from: string, to: string, includeHourly = true): Promise<IDataObject[]> {
+		const response = await this.request<any>({
+			method: 'GET',
+			path: '/v1/timeoff/whosout',
+			qs: { from, to, includeHourly, includePrivate: true, includePending: false },
+		});
+		return Array.isArray(response?.outs) ? response.outs : [];
+	}
+}

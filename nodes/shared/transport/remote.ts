@@ -1,0 +1,115 @@
+import type { IAllExecuteFunctions, ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import type { ApiProfile, RetryPolicy } from './ApiClient';
+import { ApiClient, DEFAULT_RETRY_POLICY } from './ApiClient';
+import { describeErrorBody } from './errors';
+
+export const REMOTE_HOSTS: Record<string, string> = {
+	production: 'https://gateway.remote.com',
+	sandbox: 'https://gateway.remote-sandbox.com',
+};
+
+export function remoteBaseUrl(credentials: ICredentialDataDecryptedObject): string {
+	const environment = String(credentials.environment ?? 'production');
+	if (environment === 'custom') return String(credentials.customUrl ?? '').trim().replace(/\/+$/, '');
+	return REMOTE_HOSTS[environment] ?? REMOTE_HOSTS.production;
+}
+
+export const remoteProfile: ApiProfile = {
+	label: 'Remote',
+	credentialType: 'remoteApi',
+	baseUrl: remoteBaseUrl,
+	secretFields: ['apiToken'],
+	rateInfo(headers, nowMs) {
+		const remaining = headers['x-ratelimit-remaining'];
+		const reset = headers['x-ratelimit-reset'];
+		return {
+			remaining: remaining !== undefined && remaining !== '' ? Number(remaining) : undefined,
+			// Remote sends the milliseconds left until the window resets (there is no Retry-After).
+			resetAtMs: reset !== undefined && reset !== '' && Number.isFinite(Number(reset)) ? nowMs + Number(reset) : undefined,
+		};
+	},
+	errorMessage: describeErrorBody,
+	hint(status) {
+		if (status === 401)
+			return 'Remote refused the token. Check the Remote credential: ra_live_ tokens work only in production, ra_test_ tokens only in the sandbox.';
+		if (status === 403) return 'The Remote token may not do this. Use a company API token created by an admin or owner.';
+		if (status === 404) return 'Remote does not know this record; it may have been deleted.';
+		if (status === 409 || status === 422) return 'Remote refused the values sent; the message names the fields.';
+		if (status === 429) return 'Remote kept answering "too many requests". Run the workflow again later.';
+		if (status >= 500) return 'Remote had a temporary problem. Run the workflow again; nothing is written twice.';
+		return 'Check the node settings.';
+	},
+};
+
+/** Typed calls to the Remote endpoints this package uses. */
+export class RemoteClient extends ApiClient {
+	constructor(host: IAllExecuteFunctions, policy: RetryPolicy = DEFAULT_RETRY_POLICY) {
+		super(host, remoteProfile, policy);
+	}
+
+	listEmployments(filters: IDataObject = {}): Promise<IDataObject[]> {
+		return this.listAll('/v1/employments', 'employments', filters);
+	}
+
+	async getEmployment(id: string): Promise<IDataObject> {
+		const response = await this.request<any>({ method: 'GET', path: `/v1/employments/${encodeURIComponent(id)}` });
+		return response?.data?.employment ?? response;
+	}
+
+	/**
+	 * `POST /v1/employments`. A create is never simply re-sent: after a lost answer, `recover`
+	 * looks the employment up first (by external_id and email).
+	 */
+	async createEmployment(body: IDataObject, recover: () => Promise<IDataObject | undefined>): Promise<IDataObject> {
+		const response = await this.request<any>({ method: 'POST', path: '/v1/employments', body, idempotent: false, recover });
+		return response?.data?.employment ?? response;
+	}
+
+	async updateEmployment(id: string, body: IDataObject): Promise<IDataObject> {
+		const response = await this.request<any>({
+			method: 'PATCH',
+			path: `/v1/employments/${encodeURIComponent(id)}`,
+			body,
+			idempotent: true,
+		});
+		return response?.data?.employment ?? response;
+	}
+
+	/** `GET /v1/countries/{code}/{form}`: the JSON schema Remote validates that form against. */
+	async getCountryForm(countryCode: string, form: string): Promise<IDataObject> {
+		const response = await this.request<any>({
+			method: 'GET',
+			path: `/v1/countries/${encodeURIComponent(countryCode)}/${encodeURIComponent(form)}`,
+			qs: { json_schema_version: 'latest' },
+		});
+		return response?.data?.schema ?? response?.data ?? response;
+	}
+
+	listCompanyManagers(): Promise<IDataObject[]> {
+		return this.listAll('/v1/company-managers', 'company_managers');
+	}
+
+	listDepartments(companyId?: string): Promise<IDataObject[]> {
+		return this.listAll('/v1/company-departments', 'company_departments', companyId ? { company_id: companyId } : {});
+	}
+
+	listTimeoffs(filters: IDataObject = {}): Promise<IDataObject[]> {
+		return this.listAll('/v1/timeoff', 'timeoffs', filters);
+	}
+
+	async createTimeoff(body: IDataObject, recover: () => Promise<IDataObject | undefined>): Promise<IDataObject> {
+		const response = await this.request<any>({ method: 'POST', path: '/v1/timeoff', body, idempotent: false, recover });
+		return response?.data?.timeoff ?? response;
+	}
+
+	async cancelTimeoff(id: string, cancelReason: string, recover: () => Promise<IDataObject | undefined>): Promise<IDataObject> {
+		const response = await this.request<any>({
+			method: 'POST',
+			path: `/v1/timeoff/${encodeURIComponent(id)}/cancel`,
+			body: { cancel_reason: cancelReason },
+			idempotent: false,
+			recover,
+		});
+		return response?.data?.timeoff ?? response;
+	}
+}
