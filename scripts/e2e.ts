@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 
 import {
+	addCleanup,
 	ensureN8n,
 	execute,
 	fetchNodeTypes,
@@ -119,7 +120,11 @@ function checkRegistered(types: PackageTypes, registered: RegisteredTypes): bool
 	}
 	const declared = new Set(types.nodes.map((n) => `${PACKAGE_NAME}.${n.name}`));
 	for (const n of ours) {
-		if (!declared.has(n.name)) warn(`${n.name} is registered but not declared in package.json`);
+		if (declared.has(n.name)) continue;
+		// n8n derives an AI-agent tool variant `<name>Tool` from every node with `usableAsTool: true`
+		if (n.name.endsWith('Tool') && declared.has(n.name.slice(0, -'Tool'.length))) {
+			console.log(`   ${n.name}: tool variant n8n derived from ${n.name.slice(0, -'Tool'.length)} (usableAsTool)`);
+		} else warn(`${n.name} is registered but not declared in package.json`);
 	}
 	if (types.nodes.length === 0) warn('package.json declares no nodes yet');
 	if (types.credentials.length === 0) warn('package.json declares no credentials yet');
@@ -167,6 +172,8 @@ async function main(): Promise<number> {
 
 		userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-hibob-remote-e2e-'));
 		const uf = userFolder;
+		// also on Ctrl-C (the finally below does not run then)
+		if (!keep) addCleanup(() => fs.rmSync(uf, { recursive: true, force: true }));
 		console.log(`\nuser folder: ${uf}${keep ? ' (kept: KEEP_E2E=1)' : ''}`);
 
 		await phase('install packed package', async () => {

@@ -86,7 +86,7 @@ export class HiBobTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Bob does not let other apps register webhooks, so a Bob admin sets this one up once: 1) Publish (activate) this workflow and copy the Production URL shown above. 2) In Bob open Settings → Integrations → Webhooks, create a webhook, paste the URL and tick the same events as below. 3) Copy the secret Bob shows for the webhook into Webhook Secret below. Bob\'s "Ping test" is answered without starting the workflow.',
+					'Bob does not let other apps register webhooks, so a Bob admin sets this one up once: 1) Copy the Production URL shown above and publish (activate) this workflow. 2) In Bob open Settings → Integrations → Webhooks, create a webhook, paste the URL and tick the same events as below; Bob\'s "Ping test" is answered without starting the workflow. 3) Copy the secret Bob shows for the webhook into Webhook Secret below and publish again. Until then every event is refused.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -97,7 +97,6 @@ export class HiBobTrigger implements INodeType {
 				type: 'string',
 				typeOptions: { password: true },
 				default: '',
-				required: true,
 				description:
 					'The secret Bob shows for this webhook. Every delivery must carry a matching Bob-Signature, or it is refused with 401 and no workflow runs.',
 			},

@@ -126,17 +126,41 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 	}
 }
 
+const cleanups: Array<() => void> = [];
+
+/** Run `fn` (synchronous) when the process exits or is interrupted; e.g. removing a temp folder. */
+export function addCleanup(fn: () => void): void {
+	installExitHooks();
+	cleanups.push(fn);
+}
+
+function runCleanups(): void {
+	for (const fn of cleanups.splice(0)) {
+		try {
+			fn();
+		} catch {
+			// best effort
+		}
+	}
+}
+
 function installExitHooks(): void {
 	if (hooksInstalled) return;
 	hooksInstalled = true;
+	// Last resort for groups nobody stopped. SIGKILL: an 'exit' handler cannot wait, and n8n ignores
+	// SIGTERM while it is still initializing (measured with 2.40.7).
 	process.once('exit', () => {
-		for (const child of live) killGroup(child, 'SIGTERM');
+		for (const child of live) killGroup(child, 'SIGKILL');
+		runCleanups();
 	});
 	for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 		process.once(sig, () => {
 			process.stderr.write(`\n[n8n] ${sig}: stopping ${live.size} child process group(s)\n`);
-			for (const child of live) killGroup(child, 'SIGTERM');
-			process.exit(sig === 'SIGINT' ? 130 : 143);
+			const children = [...live];
+			// graceful first, SIGKILL after 5 s; runCleanups() runs in the 'exit' hook, after the kills
+			void Promise.all(children.map((c) => stopGroup(c, 5_000))).finally(() =>
+				process.exit(sig === 'SIGINT' ? 130 : 143),
+			);
 		});
 	}
 }

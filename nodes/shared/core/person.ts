@@ -139,7 +139,10 @@ function label(
 ): string | null | undefined {
 	if (value === null || value === undefined || value === '') return null;
 	const human = readField(record.humanReadable as Record<string, unknown> | undefined, fieldId);
-	if (typeof human === 'string' && human.trim()) return human;
+	// A "label" that only repeats a numeric item id is no label.
+	if (typeof human === 'string' && human.trim() && !(human.trim() === String(value).trim() && /^\d+$/.test(human.trim()))) {
+		return human;
+	}
 	if (listItems) {
 		const found = listItems.get(String(value));
 		if (found) return found;
@@ -177,11 +180,6 @@ export function normalisePerson(record: unknown, ctx: NormaliseContext): PersonR
 	const ids = ctx.fields.ids;
 	const rawId = r.id ?? readField(r, ids.id ?? 'root.id');
 	const hibobId = typeof rawId === 'number' ? String(rawId) : typeof rawId === 'string' ? rawId.trim() : '';
-	if (!hibobId) return invalid(null, 'missing_hibob_id', 'The HiBob record has no employee id.');
-	if (!/^[A-Za-z0-9_-]{1,64}$/.test(hibobId)) {
-		return invalid(null, 'invalid_hibob_id', 'The HiBob employee id has unexpected characters.', ['root.id']);
-	}
-
 	// E1/E2: the "Sync to Remote" value.
 	let kind: SyncKind | null = null;
 	let syncValue: string | null = null;
@@ -192,7 +190,7 @@ export function normalisePerson(record: unknown, ctx: NormaliseContext): PersonR
 			const syncLabel = label(r, syncField.id, value, ctx.syncListItems);
 			if (syncLabel === undefined) {
 				return invalid(
-					hibobId,
+					hibobId || null,
 					'unknown_sync_kind',
 					`"Sync to Remote" holds the list item id ${JSON.stringify(String(value))}, which has no label in HiBob's list.`,
 					[syncField.id],
@@ -202,7 +200,7 @@ export function normalisePerson(record: unknown, ctx: NormaliseContext): PersonR
 			const resolved = syncLabel ? kindFromLabel(syncLabel) : undefined;
 			if (!resolved) {
 				return invalid(
-					hibobId,
+					hibobId || null,
 					'unknown_sync_kind',
 					`"Sync to Remote" is set to ${JSON.stringify(syncLabel)}, which is not one of: ${SYNC_FIELD_ITEMS.map((i) => i.label).join(', ')}.`,
 					[syncField.id],
@@ -210,6 +208,11 @@ export function normalisePerson(record: unknown, ctx: NormaliseContext): PersonR
 			}
 			kind = resolved;
 		}
+	}
+
+	if (!hibobId) return invalid(null, 'missing_hibob_id', 'The HiBob record has no employee id.', ['root.id'], kind);
+	if (!/^[A-Za-z0-9_-]{1,64}$/.test(hibobId)) {
+		return invalid(null, 'invalid_hibob_id', 'The HiBob employee id has unexpected characters.', ['root.id'], kind);
 	}
 
 	const missingFields: string[] = [];
