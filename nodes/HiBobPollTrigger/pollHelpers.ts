@@ -1,5 +1,5 @@
-import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
+import { fingerprint } from '../shared/core/fingerprint';
 
 /** The HiBob fields the sync reads: a change in any of them is a reason to sync the person again. */
 export const WATCHED_FIELDS = [
@@ -54,22 +54,8 @@ export function findSyncFieldPath(fields: IDataObject[]): string | undefined {
 	return id || undefined;
 }
 
-/** JSON with object keys sorted at every level, so the same data always gives the same text. */
-export function stableJson(value: unknown): string {
-	if (value === undefined) return 'null';
-	if (value === null || typeof value !== 'object') return JSON.stringify(value);
-	if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-	const record = value as Record<string, unknown>;
-	const keys = Object.keys(record)
-		.filter((key) => record[key] !== undefined)
-		.sort();
-	return `{${keys.map((key) => `${JSON.stringify(key)}:${stableJson(record[key])}`).join(',')}}`;
-}
-
-/** A short fingerprint of a person's watched data: 16 hex characters of SHA-256. */
-export function fingerprint(person: IDataObject): string {
-	return createHash('sha256').update(stableJson(person)).digest('hex').slice(0, 16);
-}
+/** The poll uses the employee sync's stable hash (16 hex characters of SHA-256 over sorted JSON). */
+export { fingerprint };
 
 export function personId(person: IDataObject): string | undefined {
 	const id = person.id ?? (person.root as IDataObject | undefined)?.id ?? person['/root/id'];
