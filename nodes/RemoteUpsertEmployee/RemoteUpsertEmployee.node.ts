@@ -67,6 +67,14 @@ export class RemoteUpsertEmployee implements INodeType {
 							'Whether to read every matched employment in full even when the person has not changed since the last run (repairs edits made directly in Remote; uses more API calls)',
 					},
 					{
+						displayName: 'Submit Contract Amendments (Global Payroll)',
+						name: 'submitContractAmendments',
+						type: 'boolean',
+						default: false,
+						description:
+							"Whether to submit a contract amendment when an active global payroll employee's job title, hire date or annual salary differs. Each amendment starts a review at Remote and applies only once approved; when off, the differences are only reported (needs_contract_amendment).",
+					},
+					{
 						displayName: 'Sync Salary (Global Payroll)',
 						name: 'syncSalary',
 						type: 'boolean',

@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import type { FullEmployment, Lookups, Plan, PlanInput, SensitiveValues } from '../shared/core/employeePlan';
-import { planEmployee, statusFamily } from '../shared/core/employeePlan';
+import { CONTRACT_AMENDMENT_FORM, isPendingAmendment, planEmployee, statusFamily } from '../shared/core/employeePlan';
 import { fingerprint } from '../shared/core/fingerprint';
 import { metadataList, readField, resolveFields, SENSITIVE_LOGICAL_FIELDS } from '../shared/core/hibobFields';
 import type { MatchResult, RemoteEmployment } from '../shared/core/match';
@@ -49,7 +49,12 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 		});
 	}
 	const today = now.toISODate()!;
-	const planOptions = { today, syncSsn: options.syncSsn !== false, syncSalary: options.syncSalary !== false };
+	const planOptions = {
+		today,
+		syncSsn: options.syncSsn !== false,
+		syncSalary: options.syncSalary !== false,
+		submitContractAmendments: options.submitContractAmendments === true,
+	};
 	const staticData = ctx.getWorkflowStaticData('node') as IDataObject;
 	const remembered = ((staticData.employeeFingerprints as IDataObject) ?? {}) as Record<string, string>;
 
@@ -164,13 +169,16 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 				input.rememberedInSync = options.recheckAll !== true && remembered[person.hibobId] === entry.fp;
 			}
 			try {
-				for (let guard = 0; guard < 4; guard++) {
+				for (let guard = 0; guard < 6; guard++) {
 					const step = planEmployee(input);
 					if (step.done) {
 						entry.plan = step.plan;
 						break;
 					}
-					if (step.needs === 'detail') {
+					if (step.needs === 'detail' && step.part === 'contractAmendments') {
+						// Only for the employments that would get an amendment (U6, never twice).
+						input.contractAmendments = await remote.listContractAmendments(step.employmentId);
+					} else if (step.needs === 'detail') {
 						input.detail = (await remote.getEmployment(step.employmentId)) as FullEmployment;
 					} else {
 						const schemas: Record<string, unknown> = {};
@@ -179,7 +187,9 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 							if (schemaFailures.has(key)) throw new NodeOperationError(ctx.getNode(), schemaFailures.get(key)!);
 							if (!schemaCache.has(key)) {
 								try {
-									schemaCache.set(key, await remote.getCountryForm(step.country, form));
+									// The contract_amendment form is asked for with an employment; it is read once per country.
+									const employmentId = form === CONTRACT_AMENDMENT_FORM ? step.employmentId : undefined;
+									schemaCache.set(key, await remote.getCountryForm(step.country, form, employmentId));
 								} catch (error) {
 									const message =
 										(error as { httpCode?: string }).httpCode === '404'
@@ -230,7 +240,11 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 			}
 			if (!dryRun) {
 				// Remember who is fully in sync, so the next run need not read their employment again.
-				const inSync = (plan.outcome === 'unchanged' || plan.outcome === 'updated' || plan.outcome === 'created') && plan.heldBack.length === 0;
+				// A submitted contract amendment changes nothing until Remote's review approves it.
+				const inSync =
+					(plan.outcome === 'unchanged' || plan.outcome === 'updated' || plan.outcome === 'created') &&
+					plan.heldBack.length === 0 &&
+					plan.reason !== 'contract_amendment_submitted';
 				if (inSync && plan.outcome === 'created' && plan.remoteEmploymentId) {
 					remembered[plan.hibobId] = personFingerprint(entry.person!, plan.remoteEmploymentId, 'created', entry.input?.sensitive);
 				} else if (inSync && entry.fp) remembered[plan.hibobId] = entry.fp;
@@ -292,7 +306,31 @@ function shapeOutput(plan: Plan, dryRun: boolean): IDataObject {
 
 async function applyPlan(remote: RemoteClient, plan: Plan, person: Person): Promise<void> {
 	let createdId: string | undefined;
+	let sent = 0;
 	for (const request of plan.requests) {
+		if (request.method === 'POST' && request.path === '/v1/contract-amendments') {
+			const body = request.body as IDataObject;
+			const employmentId = String(body.employment_id);
+			// R6: the plan saw no pending amendment, so a pending one found after a lost answer is this one.
+			const recover = async () => (await remote.listContractAmendments(employmentId)).find((a) => isPendingAmendment(a));
+			try {
+				const amendment = await remote.createContractAmendment(body, recover);
+				if (amendment?.id) plan.message += ` Remote's amendment request: ${String(amendment.id)}.`;
+			} catch (error) {
+				if (sent === 0) throw error;
+				// The employment update went through; only the amendment failed.
+				const e = error as { httpCode?: string };
+				const reason = e.httpCode === '422' || e.httpCode === '409' ? 'remote_refused' : 'remote_api_error';
+				const carried = new Set(Object.keys((body.contract_amendment as IDataObject) ?? {}));
+				const moved = plan.changes.filter((c) => carried.has(c.field.split('.').pop() ?? c.field));
+				plan.changes = plan.changes.filter((c) => !moved.includes(c));
+				plan.heldBack.push(...moved.map((c) => ({ ...c, reason })));
+				plan.reason = reason;
+				plan.message += ` The contract amendment was not submitted: ${apiMessage(error)}`;
+			}
+			continue;
+		}
+		sent++;
 		if (request.method === 'POST' && request.path === '/v1/employments') {
 			const body = request.body as IDataObject;
 			const loginEmail = ((body.basic_information as IDataObject)?.email as string) ?? person.personalEmail ?? person.workEmail;

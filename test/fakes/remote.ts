@@ -3,7 +3,8 @@
  * refuses (see ../shared/api/remote-api.md): Bearer auth (`401 {"message":"Unauthorized"}`),
  * `x-ratelimit-*` headers (reset in milliseconds, no Retry-After), country JSON-schema validation of
  * every form blob (ajv, allErrors), future start dates for EOR employees, status-dependent updates
- * (all-or-nothing), approved-only time off with a company-manager approver.
+ * (all-or-nothing), approved-only time off with a company-manager approver, and contract amendments
+ * (submitted for review against the employment's active contract; they change nothing until approved).
  */
 import Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -28,6 +29,7 @@ export {
 	getRemoteFormSchema,
 	cloneRemoteFormSchemas,
 	formForBlob,
+	CONTRACT_AMENDMENT_REASONS,
 } from '../fixtures/remote-schemas';
 export type { RemoteFormSchema, RemoteFormName, SchemaFixtureCountry, EmploymentKind } from '../fixtures/remote-schemas';
 
@@ -120,6 +122,8 @@ export interface RemoteEmployment {
 	bank_account_details: Record<string, any>[];
 	files: unknown[];
 	termination_date: string | null;
+	/** The contract a contract amendment must name as `amendment_contract_id`. */
+	active_contract_id: string | null;
 	created_at: string;
 	updated_at: string;
 }
@@ -193,6 +197,35 @@ export interface RemoteTimeoff {
 
 export type NewRemoteTimeoff = Partial<RemoteTimeoff> & { employment_id: string; start_date: string };
 
+export type ContractAmendmentStatus = 'submitted' | 'in_review' | 'done' | 'canceled' | 'deleted';
+
+/** A contract amendment request (the spec's `ContractAmendment`) plus what was sent (`requested`). */
+export interface RemoteContractAmendment {
+	id: string;
+	employment_id: string;
+	amendment_contract_id: string | null;
+	status: ContractAmendmentStatus;
+	requested_by: string;
+	submitted_at: string;
+	request_details: {
+		effective_date: string | null;
+		reason_for_change: string | null;
+		reason_for_change_description: string | null;
+		additional_comments: string | null;
+		salary_decrease_details: unknown;
+	};
+	/** `{"contract.job_title": {previous, current}, "compensation.amount": {...}, ...}`. */
+	changes: Record<string, { previous: unknown; current: unknown }>;
+	zendesk_ticket_url: string | null;
+	/** The fake's own record of the `contract_amendment` object as submitted (never served). */
+	requested: Record<string, any>;
+}
+
+export type NewRemoteContractAmendment = Partial<RemoteContractAmendment> & {
+	employment_id: string;
+	requested: Record<string, any>;
+};
+
 export interface RemoteFixture {
 	token: string;
 	companyId?: string;
@@ -200,6 +233,8 @@ export interface RemoteFixture {
 	companyManagers?: Array<Partial<RemoteCompanyManager> & { user_id: string; user_email: string }>;
 	departments?: Array<Partial<RemoteDepartment> & { name: string }>;
 	timeoffs?: NewRemoteTimeoff[];
+	/** Contract amendment requests already at Remote (no validation). */
+	contractAmendments?: NewRemoteContractAmendment[];
 	/** Country form schemas; default: the fixtures in test/fixtures/remote-schemas.ts. */
 	schemas?: Record<string, Record<string, RemoteFormSchema>>;
 	/** Countries that can be created (default: the keys of `schemas`). */
@@ -409,6 +444,57 @@ function humanize(type: string): string {
 	return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** Keys of a contract_amendment that describe the request rather than a contract term. */
+const AMENDMENT_META_KEYS = new Set(['effective_date', 'reason_for_change', 'reason_for_change_description', 'additional_comments']);
+
+/** The current value of an amendable term of an employment. */
+function currentTerm(employment: RemoteEmployment, key: string): unknown {
+	if (key === 'job_title') return employment.job_title;
+	if (key === 'provisional_start_date') return employment.provisional_start_date;
+	return employment.contract_details?.[key];
+}
+
+/** Remote's `changes` map: the terms an amendment changes, with their previous and requested values. */
+function amendmentChanges(employment: RemoteEmployment, requested: Record<string, any>) {
+	const changes: Record<string, { previous: unknown; current: unknown }> = {};
+	for (const [key, value] of Object.entries(requested)) {
+		if (AMENDMENT_META_KEYS.has(key)) continue;
+		const previous = currentTerm(employment, key) ?? null;
+		if (JSON.stringify(previous) === JSON.stringify(value)) continue;
+		const name =
+			key === 'job_title'
+				? 'contract.job_title'
+				: key === 'annual_gross_salary'
+					? 'compensation.amount'
+					: key === 'provisional_start_date'
+						? 'contract.start_date'
+						: `contract_details.details.${key}`;
+		changes[name] = { previous, current: value };
+	}
+	return changes;
+}
+
+/** The spec's `MinimalContractAmendment` (the list endpoint's items). */
+function minimalAmendment(a: RemoteContractAmendment, employment: RemoteEmployment | undefined) {
+	const effective = a.request_details.effective_date;
+	return {
+		id: a.id,
+		employment_id: a.employment_id,
+		job_title: a.requested.job_title ?? employment?.job_title ?? null,
+		reason_for_change: a.request_details.reason_for_change,
+		requested_by: a.requested_by,
+		requested_effective_date: effective ? `${effective}T00:00:00Z` : null,
+		status: a.status,
+		submitted_at: a.submitted_at,
+	};
+}
+
+/** The spec's `ContractAmendment` (show and create answers): the fake's `requested` is not served. */
+function publicAmendment(a: RemoteContractAmendment) {
+	const { requested: _requested, ...rest } = a;
+	return clone(rest);
+}
+
 // ---- the fake ----------------------------------------------------------------------------------------
 
 export class RemoteFake extends FakeHttpServer {
@@ -419,6 +505,7 @@ export class RemoteFake extends FakeHttpServer {
 		timeoffs: RemoteTimeoff[];
 		companyManagers: RemoteCompanyManager[];
 		departments: RemoteDepartment[];
+		contractAmendments: RemoteContractAmendment[];
 	};
 	schemas: Record<string, Record<string, RemoteFormSchema>>;
 	countries: Map<string, RemoteCountry>;
@@ -439,11 +526,12 @@ export class RemoteFake extends FakeHttpServer {
 		this.uniqueLoginEmails = fixture.uniqueLoginEmails ?? true;
 		this.requireLegalEntityForGlobalPayroll = fixture.requireLegalEntityForGlobalPayroll ?? false;
 		this.contractorUpdates = fixture.contractorUpdates ?? 'like_employee';
-		this.state = { employments: [], timeoffs: [], companyManagers: [], departments: [] };
+		this.state = { employments: [], timeoffs: [], companyManagers: [], departments: [], contractAmendments: [] };
 		for (const m of fixture.companyManagers ?? []) this.addCompanyManager(m);
 		for (const d of fixture.departments ?? []) this.addDepartment(d.name, d.id);
 		for (const e of fixture.employments ?? []) this.addEmployment(e);
 		for (const t of fixture.timeoffs ?? []) this.addTimeoff(t);
+		for (const a of fixture.contractAmendments ?? []) this.addContractAmendment(a);
 		this.registerRoutes();
 	}
 
@@ -493,6 +581,7 @@ export class RemoteFake extends FakeHttpServer {
 			timeoffs: this.state.timeoffs,
 			companyManagers: this.state.companyManagers,
 			departments: this.state.departments,
+			contractAmendments: this.state.contractAmendments,
 		};
 	}
 
@@ -512,6 +601,10 @@ export class RemoteFake extends FakeHttpServer {
 
 	get departments(): RemoteDepartment[] {
 		return this.state.departments;
+	}
+
+	get contractAmendments(): RemoteContractAmendment[] {
+		return this.state.contractAmendments;
 	}
 
 	getEmployment(id: string): RemoteEmployment | undefined {
@@ -591,6 +684,7 @@ export class RemoteFake extends FakeHttpServer {
 			bank_account_details: clone(input.bank_account_details) ?? [],
 			files: [],
 			termination_date: input.termination_date ?? null,
+			active_contract_id: input.active_contract_id !== undefined ? input.active_contract_id : fakeUuid(0xcc000000, n),
 			created_at: input.created_at ?? now,
 			updated_at: input.updated_at ?? now,
 		};
@@ -663,6 +757,70 @@ export class RemoteFake extends FakeHttpServer {
 		};
 		this.state.timeoffs.push(timeoff);
 		return timeoff;
+	}
+
+	/**
+	 * Adds a contract amendment without validation (default: submitted, against the employment's
+	 * active contract). `changes` is derived from `requested` and the employment when not given.
+	 */
+	addContractAmendment(input: NewRemoteContractAmendment): RemoteContractAmendment {
+		const employment = this.getEmployment(input.employment_id);
+		const requested = clone(input.requested);
+		const amendment: RemoteContractAmendment = {
+			id: input.id ?? fakeUuid(0xa0000000, ++this.counter),
+			employment_id: input.employment_id,
+			amendment_contract_id:
+				input.amendment_contract_id !== undefined ? input.amendment_contract_id : employment?.active_contract_id ?? null,
+			status: input.status ?? 'submitted',
+			requested_by: input.requested_by ?? 'api-integration',
+			submitted_at: input.submitted_at ?? this.now().toISOString(),
+			request_details: input.request_details ?? {
+				effective_date: requested.effective_date ?? null,
+				reason_for_change: requested.reason_for_change ?? null,
+				reason_for_change_description: requested.reason_for_change_description ?? null,
+				additional_comments: requested.additional_comments ?? null,
+				salary_decrease_details: null,
+			},
+			changes: input.changes ?? (employment ? amendmentChanges(employment, requested) : {}),
+			zendesk_ticket_url: input.zendesk_ticket_url ?? null,
+			requested,
+		};
+		this.state.contractAmendments.push(amendment);
+		return amendment;
+	}
+
+	/**
+	 * What Remote does once its review approves an amendment (also `PUT
+	 * /v1/sandbox/contract-amendments/{id}/approve`): the terms change and a new contract becomes active.
+	 */
+	approveContractAmendment(id: string): RemoteContractAmendment {
+		const amendment = this.state.contractAmendments.find((a) => a.id === id);
+		if (!amendment) throw new Error(`unknown contract amendment ${id}`);
+		const employment = this.getEmployment(amendment.employment_id);
+		if (employment) {
+			for (const [key, value] of Object.entries(amendment.requested)) {
+				if (AMENDMENT_META_KEYS.has(key)) continue;
+				if (key === 'job_title') {
+					employment.job_title = value;
+					if (employment.basic_information.job_title !== undefined) employment.basic_information.job_title = value;
+				} else if (key === 'provisional_start_date') {
+					employment.provisional_start_date = value;
+					if (employment.basic_information.provisional_start_date !== undefined)
+						employment.basic_information.provisional_start_date = value;
+				} else employment.contract_details = { ...employment.contract_details, [key]: value };
+			}
+			employment.active_contract_id = fakeUuid(0xcc100000, ++this.counter);
+			employment.updated_at = this.now().toISOString();
+		}
+		amendment.status = 'done';
+		return amendment;
+	}
+
+	setContractAmendmentStatus(id: string, status: ContractAmendmentStatus): RemoteContractAmendment {
+		const amendment = this.state.contractAmendments.find((a) => a.id === id);
+		if (!amendment) throw new Error(`unknown contract amendment ${id}`);
+		amendment.status = status;
+		return amendment;
 	}
 
 	// ---- validation --------------------------------------------------------------------------------------
@@ -950,6 +1108,61 @@ export class RemoteFake extends FakeHttpServer {
 		return { status: 201, body: { data: { timeoff: clone(timeoff) } }, applied: true };
 	}
 
+	/** `POST /v1/contract-amendments` ({employment_id, amendment_contract_id, contract_amendment}). */
+	private createContractAmendment(req: FakeRequest): FakeResponse {
+		const body = req.body;
+		if (!isPlainObject(body) || Object.keys(body).length === 0)
+			throw new HttpError(422, { message: { code: 'request_body_empty', message: 'The request body is empty' } });
+		const known = new Set(['employment_id', 'amendment_contract_id', 'contract_amendment']);
+		for (const key of Object.keys(body)) {
+			if (!known.has(key)) throw paramError('parameter_unknown', `Unknown parameter ${key}`, key);
+		}
+		const errors: Record<string, string[]> = {};
+		for (const key of ['employment_id', 'amendment_contract_id']) {
+			if (body[key] === undefined || body[key] === null || body[key] === '') pushError(errors, key, "can't be blank");
+			else if (typeof body[key] !== 'string') pushError(errors, key, 'must be a string');
+		}
+		if (body.contract_amendment === undefined || body.contract_amendment === null) pushError(errors, 'contract_amendment', "can't be blank");
+		else if (!isPlainObject(body.contract_amendment)) pushError(errors, 'contract_amendment', 'must be object');
+		if (Object.keys(errors).length) throw invalid(errors);
+
+		const employment = this.getEmployment(body.employment_id);
+		if (!employment || employment.status === 'deleted')
+			throw paramError('parameter_value_unknown', `Employment ${body.employment_id} not found`, 'employment_id');
+		if (employment.status !== 'active')
+			throw resourceError(
+				'resource_invalid_state',
+				`Contract amendments can only be requested for active employments; this one is ${employment.status}`,
+				'employment',
+				employment.id,
+			);
+		if (body.amendment_contract_id !== employment.active_contract_id)
+			throw paramError(
+				'parameter_value_invalid',
+				'amendment_contract_id must be the id of the active contract of the employment',
+				'amendment_contract_id',
+			);
+		const form = this.schemas[employment.country.code]?.contract_amendment;
+		if (!form)
+			throw resourceError(
+				'resource_not_supported_for_country',
+				`Contract amendments are not supported in ${employment.country.code}`,
+				'country',
+				employment.country.code,
+			);
+		const validate = validatorFor(form.schema);
+		if (!validate(body.contract_amendment)) collectAjvErrors('contract_amendment', validate.errors, errors);
+		if (Object.keys(errors).length) throw invalid(errors);
+		if (Object.keys(amendmentChanges(employment, body.contract_amendment)).length === 0)
+			throw invalid({ contract_amendment: ['must change at least one term of the current contract'] });
+		const amendment = this.addContractAmendment({
+			employment_id: employment.id,
+			amendment_contract_id: body.amendment_contract_id,
+			requested: body.contract_amendment,
+		});
+		return { status: 200, body: { data: { contract_amendment: publicAmendment(amendment) } }, applied: true };
+	}
+
 	private registerRoutes(): void {
 		this.route('GET', '/v1/employments', (req) => {
 			const q = req.query;
@@ -997,6 +1210,22 @@ export class RemoteFake extends FakeHttpServer {
 		this.route('POST', '/v1/employments', (req) => this.createEmployment(req));
 		this.route('PATCH', '/v1/employments/:id', (req) => this.updateEmployment(req));
 		this.route('PUT', '/v1/employments/:id', (req) => this.updateEmployment(req));
+
+		// Registered before the generic form route: this form is per employment (`employment_id` required).
+		this.route('GET', '/v1/countries/:code/contract_amendment', (req) => {
+			const form = this.schemas[req.params.code]?.contract_amendment;
+			if (!form) throw notFound('Form');
+			const employmentId = req.query.get('employment_id');
+			if (!employmentId) throw badRequest('employment_id is required for the contract_amendment form');
+			const employment = this.getEmployment(employmentId);
+			if (!employment || employment.status === 'deleted') throw notFound('Employment');
+			if (employment.country.code !== req.params.code)
+				throw paramError('parameter_value_invalid', `The employment is in ${employment.country.code}, not ${req.params.code}`, 'employment_id');
+			const version = req.query.get('json_schema_version');
+			if (version !== null && version !== 'latest' && !/^\d+$/.test(version))
+				throw badRequest('json_schema_version must be a number or "latest"');
+			return { status: 200, body: { data: { schema: clone(form.schema), version: form.version } } };
+		});
 
 		this.route('GET', '/v1/countries/:code/:form', (req) => {
 			const forms = this.schemas[req.params.code];
@@ -1092,6 +1321,45 @@ export class RemoteFake extends FakeHttpServer {
 		});
 
 		this.route('POST', '/v1/timeoff', (req) => this.createTimeoff(req));
+
+		this.route('GET', '/v1/contract-amendments', (req) => {
+			const q = req.query;
+			const employmentId = q.get('employment_id');
+			const status = q.get('status');
+			const wanted = status ? new Set(status.split(',').map((s) => s.trim()).filter(Boolean)) : undefined;
+			const list = this.state.contractAmendments.filter(
+				(a) => (!employmentId || a.employment_id === employmentId) && (!wanted || wanted.has(a.status)),
+			);
+			const page = paginate(list, q);
+			return {
+				status: 200,
+				body: {
+					data: {
+						contract_amendments: page.items.map((a) => minimalAmendment(a, this.getEmployment(a.employment_id))),
+						current_page: page.current_page,
+						total_count: page.total_count,
+						total_pages: page.total_pages,
+					},
+				},
+			};
+		});
+
+		this.route('POST', '/v1/contract-amendments', (req) => this.createContractAmendment(req));
+
+		this.route('GET', '/v1/contract-amendments/:id', (req) => {
+			const amendment = this.state.contractAmendments.find((a) => a.id === req.params.id);
+			if (!amendment) throw notFound('Contract amendment');
+			return { status: 200, body: { data: { contract_amendment: publicAmendment(amendment) } } };
+		});
+
+		this.route('PUT', '/v1/sandbox/contract-amendments/:id/approve', (req) => {
+			const amendment = this.state.contractAmendments.find((a) => a.id === req.params.id);
+			if (!amendment) throw notFound('Contract amendment');
+			if (amendment.status !== 'submitted' && amendment.status !== 'in_review')
+				throw resourceError('resource_invalid_state', `The amendment is ${amendment.status}`, 'contract_amendment', amendment.id);
+			this.approveContractAmendment(amendment.id);
+			return { status: 200, body: { data: { contract_amendment: publicAmendment(amendment) } }, applied: true };
+		});
 
 		this.route('GET', '/v1/timeoff/:id', (req) => {
 			const timeoff = this.state.timeoffs.find((t) => t.id === req.params.id);

@@ -38,6 +38,11 @@ export interface PlanOptions {
 	today: string;
 	syncSsn: boolean;
 	syncSalary: boolean;
+	/**
+	 * U6: submit a contract amendment for an active global payroll employee's job title, hire date
+	 * and annual salary (it starts a review at Remote). Off: the differences are only reported.
+	 */
+	submitContractAmendments?: boolean;
 }
 
 /** Values read inside the Upsert node only (never carried by workflow items). */
@@ -63,6 +68,28 @@ export interface FullEmployment extends RemoteEmployment {
 	emergency_contact_details?: Record<string, unknown> | null;
 	administrative_details?: Record<string, unknown> | null;
 	contract_details?: Record<string, unknown> | null;
+	/** The contract a contract amendment amends (`amendment_contract_id`). */
+	active_contract_id?: string | null;
+}
+
+/** One item of `GET /v1/contract-amendments` (Remote's MinimalContractAmendment). */
+export interface ContractAmendmentSummary {
+	id?: unknown;
+	employment_id?: unknown;
+	status?: unknown;
+	job_title?: unknown;
+	submitted_at?: unknown;
+	[key: string]: unknown;
+}
+
+/** The country form a contract amendment is checked against (`/v1/countries/{code}/contract_amendment`). */
+export const CONTRACT_AMENDMENT_FORM = 'contract_amendment';
+
+/** Amendment statuses that mean Remote has not finished reviewing it. */
+export const PENDING_AMENDMENT_STATUSES = new Set(['submitted', 'in_review', 'review']);
+
+export function isPendingAmendment(amendment: { status?: unknown }): boolean {
+	return PENDING_AMENDMENT_STATUSES.has(String(amendment.status ?? '').toLowerCase());
 }
 
 export interface PlanInput {
@@ -74,6 +101,8 @@ export interface PlanInput {
 	detail?: FullEmployment;
 	/** Country form schemas (form → JSON schema), when the plan asked for them. */
 	schemas?: Record<string, unknown>;
+	/** The employment's contract amendments at Remote (any status), when the plan asked for them. */
+	contractAmendments?: ContractAmendmentSummary[];
 	sensitive?: SensitiveValues;
 	/**
 	 * The person's HiBob values are the same as at the end of a previous run that left them in sync
@@ -99,8 +128,13 @@ export interface Plan {
 
 export type PlanStep =
 	| { done: true; plan: Plan }
-	| { done: false; needs: 'detail'; employmentId: string }
-	| { done: false; needs: 'schemas'; country: string; forms: string[] };
+	/**
+	 * More of one employment: the full employment (GET /v1/employments/{id}), or with
+	 * `part: 'contractAmendments'` its contract amendments (GET /v1/contract-amendments).
+	 */
+	| { done: false; needs: 'detail'; employmentId: string; part?: 'employment' | 'contractAmendments' }
+	/** `employmentId`: the employment a per-employment form (contract_amendment) is asked for. */
+	| { done: false; needs: 'schemas'; country: string; forms: string[]; employmentId?: string };
 
 const KIND_LABEL: Record<SyncKind, string> = {
 	employee: 'EOR employee',
@@ -543,6 +577,19 @@ function planUpdate(input: PlanInput, kind: SyncKind, employment: RemoteEmployme
 		}
 	}
 
+	// U6: with the option on, an active GP employment's contract terms go to Remote as one amendment.
+	let amendment: AmendmentDecision | undefined;
+	if (options.submitContractAmendments && kind === 'global_payroll_employee' && family === 'active') {
+		const amendable = heldBack.filter((h) => h.reason === 'needs_contract_amendment' && h.field in AMENDABLE_FIELDS);
+		if (amendable.length) {
+			const decided = planAmendment(input, employment, detail, amendable);
+			if ('done' in decided) return decided;
+			amendment = decided;
+			const rest = heldBack.filter((h) => !amendable.includes(h));
+			heldBack.splice(0, heldBack.length, ...rest, ...decided.heldBack);
+		}
+	}
+
 	const hasWrites = Object.keys(body).length > 0;
 	if (hasWrites && needsExternalId) {
 		body.external_id = person.hibobId;
@@ -555,27 +602,168 @@ function planUpdate(input: PlanInput, kind: SyncKind, employment: RemoteEmployme
 	const requests: PlannedRequest[] = Object.keys(body).length
 		? [{ method: 'PATCH', path: `/v1/employments/${employment.id}`, body, purpose: 'update employment' }]
 		: [];
+	if (amendment?.request) requests.push(amendment.request);
+	const notWritten = heldBack.length ? ` Not written: ${heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.` : '';
+	const amendmentNote = amendment ? ` ${amendment.note}` : '';
 	if (requests.length) {
 		const amendments = heldBack.filter((h) => h.reason === 'needs_contract_amendment');
-		return result(
-			input,
-			'updated',
-			amendments.length ? 'needs_contract_amendment' : 'updated',
-			`Updated ${changes.map((c) => c.field).join(', ')}.` +
-				(heldBack.length ? ` Not written: ${heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.` : ''),
-			{ changes, heldBack, requests },
-		);
+		const reason = amendment?.reason ?? (amendments.length ? 'needs_contract_amendment' : 'updated');
+		const updated = changes.length ? `Updated ${changes.map((c) => c.field).join(', ')}.` : '';
+		const patched = changes.filter((c) => !amendment?.changes.includes(c));
+		const sentence = amendment?.request
+			? (patched.length ? `Updated ${patched.map((c) => c.field).join(', ')}.` : '') + amendmentNote
+			: updated + amendmentNote;
+		return result(input, 'updated', reason, (sentence.trim() + notWritten).trim(), { changes: [...patched, ...(amendment?.changes ?? [])], heldBack, requests });
 	}
 	if (heldBack.length) {
 		const reasons = [...new Set(heldBack.map((h) => h.reason))];
-		const reason = reasons.includes('needs_contract_amendment') ? 'needs_contract_amendment' : reasons[0];
+		const reason = amendment?.reason ?? (reasons.includes('needs_contract_amendment') ? 'needs_contract_amendment' : reasons[0]);
 		return result(
 			input,
 			'skipped',
 			reason,
-			`Differences that cannot be written through Remote's API: ${heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.`,
+			(
+				amendmentNote +
+				` Differences that cannot be written through Remote's API: ${heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.`
+			).trim(),
 			{ heldBack },
 		);
 	}
 	return result(input, 'unchanged', 'in_sync', 'Remote already matches HiBob.');
+}
+
+/** The differences a contract amendment can carry (held-back field → key of the amendment form). */
+const AMENDABLE_FIELDS: Record<string, string> = {
+	job_title: 'job_title',
+	provisional_start_date: 'provisional_start_date',
+	'contract_details.annual_gross_salary': 'annual_gross_salary',
+};
+
+const AMENDABLE_LABELS: Record<string, string> = {
+	job_title: 'job title',
+	provisional_start_date: 'start date',
+	'contract_details.annual_gross_salary': 'annual salary',
+};
+
+interface AmendmentDecision {
+	/** The `POST /v1/contract-amendments` to send, when one is due. */
+	request?: PlannedRequest;
+	/** The differences the amendment carries (reported as changes once it is submitted). */
+	changes: FieldChange[];
+	/** What replaces the amendable fields' held-back entries (those not carried, and why). */
+	heldBack: HeldBackField[];
+	/** The plan's reason when the amendment decides it. */
+	reason?: 'contract_amendment_submitted' | 'contract_amendment_pending' | 'remote_schema_invalid';
+	/** A sentence for the plan's message. */
+	note: string;
+}
+
+function enumOf(schema: unknown): string[] {
+	const s = schema as { enum?: unknown[]; oneOf?: Array<{ const?: unknown }> } | undefined;
+	if (Array.isArray(s?.enum)) return s.enum.map(String);
+	if (Array.isArray(s?.oneOf)) return s.oneOf.map((o) => o?.const).filter((c) => c !== undefined).map(String);
+	return [];
+}
+
+/**
+ * U6: one contract amendment for the held-back contract terms of an active GP employment, unless
+ * Remote is already reviewing one for it (never submitted twice) or the country's amendment form
+ * would refuse it (N5-style check, every field named).
+ */
+function planAmendment(
+	input: PlanInput,
+	employment: RemoteEmployment,
+	detail: FullEmployment,
+	held: HeldBackField[],
+): PlanStep | AmendmentDecision {
+	const { person, options } = input;
+	const keep = (note: string): AmendmentDecision => ({ changes: [], heldBack: held, note });
+	const contractId = detail.active_contract_id;
+	if (typeof contractId !== 'string' || contractId === '') {
+		return keep('Remote did not give the active contract of this employment, so no contract amendment was submitted.');
+	}
+
+	// Never twice: an amendment Remote has not finished reviewing holds any new one back.
+	if (!input.contractAmendments) return { done: false, needs: 'detail', part: 'contractAmendments', employmentId: employment.id };
+	const pending = input.contractAmendments.filter(
+		(a) => isPendingAmendment(a) && (a.employment_id === undefined || String(a.employment_id) === employment.id),
+	);
+	if (pending.length) {
+		const ids = pending.map((a) => String(a.id ?? '?')).join(', ');
+		const title = held.find((h) => h.field === 'job_title');
+		const sameValues = !title || pending.some((a) => a.job_title === undefined || a.job_title === null || same(a.job_title, title.to));
+		return {
+			changes: [],
+			heldBack: held.map((h) => ({ ...h, reason: 'contract_amendment_pending' })),
+			reason: 'contract_amendment_pending',
+			note: sameValues
+				? `Remote is already reviewing a contract amendment for this employment (${ids}); nothing new was submitted.`
+				: `Remote is already reviewing a contract amendment for this employment (${ids}) with other values (job title "${String(pending[0].job_title)}"); a new one is submitted once that review ends.`,
+		};
+	}
+
+	const country = employment.country?.code ?? (detail.country as { code?: string } | undefined)?.code ?? person.countryCode;
+	if (!country) return keep('Remote gave no country for this employment, so its contract amendment form could not be read.');
+	const schema = input.schemas?.[CONTRACT_AMENDMENT_FORM];
+	if (schema === undefined) {
+		return { done: false, needs: 'schemas', country: String(country), forms: [CONTRACT_AMENDMENT_FORM], employmentId: employment.id };
+	}
+	const properties = (schema as { properties?: Record<string, unknown> })?.properties;
+	const knows = (key: string) => !properties || typeof properties !== 'object' || key in properties;
+
+	const carried = held.filter((h) => knows(AMENDABLE_FIELDS[h.field]));
+	const notInForm = held.filter((h) => !carried.includes(h));
+	const formGap = notInForm.length
+		? ` Remote's ${country} amendment form has no field for the ${notInForm.map((h) => AMENDABLE_LABELS[h.field]).join(', ')}.`
+		: '';
+	if (!carried.length) return keep(`No contract amendment was submitted.${formGap}`);
+
+	const onlyStartDate = carried.length === 1 && carried[0].field === 'provisional_start_date';
+	// A hire-date correction takes effect on the (new) hire date; other changes from today, or from a
+	// start date that is still ahead.
+	const effectiveDate = onlyStartDate
+		? String(carried[0].to)
+		: person.startDate && isoDaysAfter(person.startDate, options.today)
+			? person.startDate
+			: options.today;
+	const reasons = enumOf(properties?.reason_for_change);
+	const reason = onlyStartDate && reasons.includes('error_correction') ? 'error_correction' : 'other';
+	const contractAmendment: Record<string, unknown> = { effective_date: effectiveDate, reason_for_change: reason };
+	if (knows('reason_for_change_description') && properties) {
+		// Names the terms only: the values (salary) stay out of free text.
+		contractAmendment.reason_for_change_description = `Requested by the HiBob to Remote sync: the ${carried
+			.map((h) => AMENDABLE_LABELS[h.field])
+			.join(', ')} in HiBob differ from Remote.`;
+	}
+	for (const h of carried) contractAmendment[AMENDABLE_FIELDS[h.field]] = h.to;
+
+	const issues = validateAgainstSchema(schema, contractAmendment).map(
+		(issue) => `${CONTRACT_AMENDMENT_FORM}${issue.path ? `.${issue.path}` : ''} ${issue.message}`,
+	);
+	if (issues.length) {
+		const carriedKeys = new Set(carried.map((h) => `${CONTRACT_AMENDMENT_FORM}.${AMENDABLE_FIELDS[h.field]}`));
+		const others = [...new Set(issues.map((issue) => issue.split(' ')[0]))].filter((field) => !carriedKeys.has(field));
+		return {
+			changes: [],
+			heldBack: [
+				...carried.map((h) => ({ ...h, reason: 'remote_schema_invalid' })),
+				...others.map((field) => ({ field, reason: 'remote_schema_invalid' })),
+				...notInForm,
+			],
+			reason: 'remote_schema_invalid',
+			note: `Remote's ${country} contract amendment form would refuse the amendment: ${issues.join('; ')}. No amendment was submitted.${formGap}`,
+		};
+	}
+	return {
+		request: {
+			method: 'POST',
+			path: '/v1/contract-amendments',
+			body: { employment_id: employment.id, amendment_contract_id: contractId, contract_amendment: contractAmendment },
+			purpose: 'submit contract amendment',
+		},
+		changes: carried.map((h) => ({ field: h.field, from: h.from, to: h.to })),
+		heldBack: notInForm,
+		reason: 'contract_amendment_submitted',
+		note: `Submitted a contract amendment for the ${carried.map((h) => AMENDABLE_LABELS[h.field]).join(', ')} (effective ${effectiveDate}); Remote reviews it before the change applies.${formGap}`,
+	};
 }

@@ -17,6 +17,8 @@ export interface ApiProfile {
 	baseUrl(credentials: ICredentialDataDecryptedObject): string;
 	/** Credential fields whose values must never appear in a message. */
 	secretFields: string[];
+	/** Other values built from the credential that must never appear either (e.g. an encoded Basic pair). */
+	derivedSecrets?(credentials: ICredentialDataDecryptedObject): string[];
 	/**
 	 * Reads the rate-limit headers of a response: how many calls remain in the window and when the
 	 * window resets (epoch milliseconds), as each vendor encodes it.
@@ -111,6 +113,14 @@ function isNetworkError(error: any): boolean {
 	);
 }
 
+function parsesAsUrl(url: string): boolean {
+	try {
+		return Boolean(new URL(url).host);
+	} catch {
+		return false;
+	}
+}
+
 function lowerCaseHeaders(headers: unknown): Record<string, string> {
 	const out: Record<string, string> = {};
 	if (headers && typeof headers === 'object') {
@@ -164,7 +174,7 @@ export class ApiClient {
 	async baseUrl(): Promise<string> {
 		const credentials = await this.loadCredentials();
 		const url = this.profile.baseUrl(credentials);
-		if (!/^https?:\/\/[^\s]+$/i.test(url)) {
+		if (!/^https?:\/\/[^\s]+$/i.test(url) || !parsesAsUrl(url)) {
 			throw new NodeOperationError(
 				this.host.getNode(),
 				`The ${this.profile.label} credential has no valid base URL ("${url}")`,
@@ -178,8 +188,12 @@ export class ApiClient {
 	scrub(text: string): string {
 		let out = text;
 		const credentials = this.credentials ?? {};
-		for (const field of this.profile.secretFields) {
-			const secret = credentials[field];
+		const secrets: unknown[] = this.profile.secretFields.map((field) => credentials[field]);
+		if (this.credentials && this.profile.derivedSecrets) {
+			// Base64 is also masked without its padding, which an echo may leave out.
+			for (const derived of this.profile.derivedSecrets(this.credentials)) secrets.push(derived, derived.replace(/=+$/, ''));
+		}
+		for (const secret of secrets) {
 			if (typeof secret === 'string' && secret.length >= 4) out = out.split(secret).join('***');
 		}
 		return out.replace(/(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 ***');
@@ -283,7 +297,7 @@ export class ApiClient {
 					{
 						message: `${this.profile.label} could not be reached for ${request.method} ${request.path}: ${reason}`,
 						description: isNetworkError(error)
-							? `The connection failed ${attempt + 1} times. The run can be repeated safely: nothing is written twice.`
+							? `The connection failed ${attempt + 1 === 1 ? 'once' : `${attempt + 1} times`}. Running the workflow again is safe: creates are looked up before they are sent again.`
 							: 'Check the base URL in the credential.',
 					},
 				);

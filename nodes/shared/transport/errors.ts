@@ -13,13 +13,12 @@ export function describeErrorBody(body: unknown): string | undefined {
 	if (record.message !== undefined) {
 		const message = record.message;
 		if (typeof message === 'string') return message;
-		if (Array.isArray(message)) return describeErrorBody(message);
-		if (message && typeof message === 'object') {
-			const inner = message as Record<string, unknown>;
-			const where = inner.param ?? inner.action ?? inner.resource_type;
-			const text = typeof inner.message === 'string' ? inner.message : JSON.stringify(inner);
-			return where ? `${text} (${String(where)})` : text;
+		if (Array.isArray(message)) {
+			// ParameterError[] / ActionError[]: keep the field each one names.
+			const parts = message.map((part) => describeErrorDetail(part)).filter(Boolean);
+			return parts.length ? parts.join('; ') : undefined;
 		}
+		if (message && typeof message === 'object') return describeErrorDetail(message);
 	}
 	// Remote 422: {errors: {field: ["is invalid"]}} or {errors: [..]}
 	if (record.errors !== undefined) {
@@ -32,4 +31,13 @@ export function describeErrorBody(body: unknown): string | undefined {
 		}
 	}
 	return undefined;
+}
+
+/** Remote's ParameterError / ActionError / ResourceError: `{code, message, param|action|resource_type}`. */
+function describeErrorDetail(detail: unknown): string | undefined {
+	if (!detail || typeof detail !== 'object' || Array.isArray(detail)) return describeErrorBody(detail);
+	const inner = detail as Record<string, unknown>;
+	const where = inner.param ?? inner.action ?? inner.resource_type;
+	const text = typeof inner.message === 'string' ? inner.message : JSON.stringify(inner);
+	return where ? `${text} (${String(where)})` : text;
 }

@@ -19,6 +19,9 @@ export const hibobProfile: ApiProfile = {
 	credentialType: 'hiBobApi',
 	baseUrl: hibobBaseUrl,
 	secretFields: ['token'],
+	derivedSecrets: (credentials) => [
+		Buffer.from(`${String(credentials.serviceUserId ?? '')}:${String(credentials.token ?? '')}`).toString('base64'),
+	],
 	rateInfo(headers) {
 		const remaining = headers['x-ratelimit-remaining'];
 		const reset = headers['x-ratelimit-reset'];

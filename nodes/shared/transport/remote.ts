@@ -75,12 +75,15 @@ export class RemoteClient extends ApiClient {
 		return response?.data?.employment ?? response;
 	}
 
-	/** `GET /v1/countries/{code}/{form}`: the JSON schema Remote validates that form against. */
-	async getCountryForm(countryCode: string, form: string): Promise<IDataObject> {
+	/**
+	 * `GET /v1/countries/{code}/{form}`: the JSON schema Remote validates that form against. The
+	 * `contract_amendment` form needs the `employment_id` it is for.
+	 */
+	async getCountryForm(countryCode: string, form: string, employmentId?: string): Promise<IDataObject> {
 		const response = await this.request<any>({
 			method: 'GET',
 			path: `/v1/countries/${encodeURIComponent(countryCode)}/${encodeURIComponent(form)}`,
-			qs: { json_schema_version: 'latest' },
+			qs: { json_schema_version: 'latest', ...(employmentId ? { employment_id: employmentId } : {}) },
 		});
 		return response?.data?.schema ?? response?.data ?? response;
 	}
@@ -91,6 +94,25 @@ export class RemoteClient extends ApiClient {
 
 	listDepartments(companyId?: string): Promise<IDataObject[]> {
 		return this.listAll('/v1/company-departments', 'company_departments', companyId ? { company_id: companyId } : {});
+	}
+
+	/**
+	 * `GET /v1/contract-amendments`, page by page. The spec documents only paging for this list, so
+	 * the employment filter is sent and also applied here (a server that ignores it lists them all).
+	 */
+	async listContractAmendments(employmentId: string): Promise<IDataObject[]> {
+		const all = await this.listAll<IDataObject>('/v1/contract-amendments', 'contract_amendments', { employment_id: employmentId });
+		return all.filter((amendment) => String(amendment.employment_id ?? '') === employmentId);
+	}
+
+	/**
+	 * `POST /v1/contract-amendments` (`{employment_id, amendment_contract_id, contract_amendment}`):
+	 * starts a review at Remote. Never simply re-sent: after a lost answer, `recover` looks for the
+	 * amendment first.
+	 */
+	async createContractAmendment(body: IDataObject, recover: () => Promise<IDataObject | undefined>): Promise<IDataObject> {
+		const response = await this.request<any>({ method: 'POST', path: '/v1/contract-amendments', body, idempotent: false, recover });
+		return response?.data?.contract_amendment ?? response;
 	}
 
 	listTimeoffs(filters: IDataObject = {}): Promise<IDataObject[]> {

@@ -1,0 +1,940 @@
+/**
+ * Employee-sync benchmark: HiBob → Get Employees, then Remote Upsert Employee, run in-process
+ * through the jest-free harness against the fake servers over real HTTP.
+ *
+ *  1. Full reconcile of a 10,000-person company (about 1,000 creates + updates), three times with
+ *     the same workflow static data: run 1 (first run: nothing remembered), run 2 (after 1,000
+ *     people were changed in HiBob: the "full reconcile with 1,000 differences") and run 3 (no
+ *     change). Each run's API calls per endpoint are set next to the minimum the sync could make.
+ *  2. CPU time of the pure core (normalise, index + match, plan with full employments) for the
+ *     10,000 people, outside HTTP, and the peak heap of the whole employee bench.
+ *  3. A run with 1,000 writes against a fake Remote limited to 250 calls a minute (quick mode:
+ *     100 writes, 25 calls per 6 s): wall time against the bound the limit sets, share of 429s.
+ *
+ *   npm run build:dev && node --expose-gc .build/scripts/bench-employees.js [--quick] [--people N]
+ */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import { HiBob } from '../nodes/HiBob/HiBob.node';
+import { RemoteUpsertEmployee } from '../nodes/RemoteUpsertEmployee/RemoteUpsertEmployee.node';
+import type { FullEmployment, Lookups, PlanInput, PlanOptions, SensitiveValues } from '../nodes/shared/core/employeePlan';
+import { planEmployee, statusFamily } from '../nodes/shared/core/employeePlan';
+import { fingerprint } from '../nodes/shared/core/fingerprint';
+import { metadataList, resolveFields } from '../nodes/shared/core/hibobFields';
+import type { EmploymentIndex, MatchResult, RemoteEmployment as ListedEmployment } from '../nodes/shared/core/match';
+import { indexEmployments, matchPerson } from '../nodes/shared/core/match';
+import type { Person, PersonResult } from '../nodes/shared/core/person';
+import { markDuplicateEmails, normalisePerson, personSchema } from '../nodes/shared/core/person';
+import type { GeneratedCompany, HibobPerson, MakeCompanyOptions, RunningFakes } from '../test/fakes';
+import { makeCompany, MINIMAL_EMPLOYMENT_KEYS, startFakes } from '../test/fakes';
+import { runExecute } from '../test/harness/n8n';
+
+// ---- options and result shapes --------------------------------------------------------------------
+
+export interface BenchEmployeesOptions {
+	/** People in the reconcile company (default 10,000). */
+	people?: number;
+	/** Seed of the generated company (default 20240601). */
+	seed?: number;
+	/** Rate-limit part in quick mode: 25 calls per 6 s window and 1/10 of the writes (default false). */
+	quick?: boolean;
+	/** Leave out the rate-limited run (default false). */
+	skipRateLimit?: boolean;
+	/** Progress lines (default: console.log). */
+	log?: (line: string) => void;
+}
+
+/** One line of the calls-versus-minimum table of a run. */
+export interface CallLine {
+	/** Who makes the call. */
+	caller: 'HiBob node' | 'Upsert node → HiBob' | 'Upsert node → Remote';
+	endpoint: string;
+	what: string;
+	calls: number;
+	minimum: number;
+	/** Why calls exceed the minimum (empty when they do not). */
+	note?: string;
+}
+
+export interface RunFigures {
+	label: string;
+	people: number;
+	employmentsListed: number;
+	wallMs: number;
+	hibobNodeMs: number;
+	upsertMs: number;
+	outcomes: Record<string, number>;
+	reasons: Record<string, number>;
+	created: number;
+	updated: number;
+	/** Real differences written: created + updated outcomes. */
+	differences: number;
+	failed: number;
+	lines: CallLine[];
+	totalCalls: number;
+	minimumCalls: number;
+	overMinimum: number;
+	hibobCalls: number;
+	remoteCalls: number;
+	remoteReads: number;
+	remoteWrites: number;
+	minimumWrites: number;
+	detailReads: number;
+	minimumDetailReads: number;
+	/** Why detail reads exceeded the minimum: reason → count. */
+	extraDetailReads: Record<string, number>;
+	/** Needed detail reads the run did not make (the node trusted its memory): should be 0. */
+	missingDetailReads: number;
+	/** Detail reads on the first run: everyone who reached the step that needs the full employment. */
+	needsDetailWithoutMemory: number;
+}
+
+export interface CoreFigures {
+	people: number;
+	validPeople: number;
+	matched: number;
+	plannedWithDetail: number;
+	outcomes: Record<string, number>;
+	/** CPU ms (user + system) of each timed pass. */
+	passes: Array<{ normaliseMs: number; matchMs: number; planMs: number; totalMs: number; bookkeepingMs: number }>;
+	/** The verdict figure: the slowest timed pass. */
+	coreCpuMs: number;
+	goalMs: number;
+}
+
+export interface HeapFigures {
+	gcExposed: boolean;
+	baselineMb: number;
+	peakMb: number;
+	peakPhase: string;
+	samples: number;
+	goalMb: number;
+	/** Peak heap per phase. */
+	phases: Record<string, number>;
+}
+
+export interface RateLimitFigures {
+	mode: 'full' | 'quick';
+	limit: number;
+	windowMs: number;
+	newHires: number;
+	writes: number;
+	created: number;
+	/** Remote calls answered other than 429 (what had to fit into the windows). */
+	calls: number;
+	requestsIncl429: number;
+	answered429: number;
+	share429: number;
+	windows: number;
+	callsInLastWindow: number;
+	unthrottledMs: number;
+	unthrottledCalls: number;
+	inWindowMs: number;
+	boundMs: number;
+	wallMs: number;
+	ratio: number;
+	goalRatio: number;
+	goal429Share: number;
+}
+
+export interface BenchEmployeesResult {
+	company: {
+		people: number;
+		seed: number;
+		flagged: number;
+		employments: number;
+		generator: Partial<MakeCompanyOptions>;
+	};
+	changedForRun2: Record<string, number>;
+	runs: RunFigures[];
+	core: CoreFigures;
+	heap: HeapFigures;
+	rateLimit?: RateLimitFigures;
+	explanation: string[];
+}
+
+// ---- small helpers ------------------------------------------------------------------------------------
+
+const PAGE = 100;
+const MB = 1024 * 1024;
+const PLAN_OPTIONS = (): PlanOptions => ({ today: new Date().toISOString().slice(0, 10), syncSsn: true, syncSalary: true });
+
+const bump = (record: Record<string, number>, key: string, by = 1) => {
+	record[key] = (record[key] ?? 0) + by;
+};
+const pages = (n: number) => Math.max(1, Math.ceil(n / PAGE));
+
+function cpuMs(start: NodeJS.CpuUsage): number {
+	const d = process.cpuUsage(start);
+	return (d.user + d.system) / 1000;
+}
+
+function gc(): void {
+	const collect = (globalThis as { gc?: () => void }).gc;
+	if (collect) collect();
+}
+
+/** Samples heapUsed every 50 ms (and at every phase boundary), remembering the peak per phase. */
+class HeapSampler {
+	peak = 0;
+	peakPhase = '';
+	baseline = 0;
+	samples = 0;
+	phase = 'setup';
+	readonly phases: Record<string, number> = {};
+	private timer?: NodeJS.Timeout;
+
+	start(): void {
+		gc();
+		this.baseline = process.memoryUsage().heapUsed;
+		this.sample();
+		this.timer = setInterval(() => this.sample(), 50);
+		this.timer.unref();
+	}
+
+	enter(phase: string): void {
+		this.sample();
+		this.phase = phase;
+		this.sample();
+	}
+
+	sample(): void {
+		const used = process.memoryUsage().heapUsed;
+		this.samples++;
+		if (used > (this.phases[this.phase] ?? 0)) this.phases[this.phase] = used;
+		if (used > this.peak) {
+			this.peak = used;
+			this.peakPhase = this.phase;
+		}
+	}
+
+	stop(): void {
+		this.sample();
+		if (this.timer) clearInterval(this.timer);
+	}
+}
+
+function credentialsFor(fakes: RunningFakes, company: GeneratedCompany) {
+	return {
+		hiBobApi: {
+			serviceUserId: company.credentials.hibobServiceUserId,
+			token: company.credentials.hibobToken,
+			environment: 'custom',
+			customUrl: fakes.hibobUrl,
+		},
+		remoteApi: { apiToken: company.credentials.remoteToken, environment: 'custom', customUrl: fakes.remoteUrl },
+	};
+}
+
+/** The list record of an employment, as `GET /v1/employments` answers it. */
+function minimalOf(e: Record<string, unknown>): ListedEmployment {
+	const out: Record<string, unknown> = {};
+	for (const key of MINIMAL_EMPLOYMENT_KEYS) out[key] = structuredClone(e[key]);
+	return out as ListedEmployment;
+}
+
+/** What the Upsert node reads straight from HiBob (R1), taken from the fake's state. */
+function sensitiveOf(person: HibobPerson | undefined): SensitiveValues {
+	const salary = person?.payroll?.salary;
+	const yearly = salary?.yearlyPayment ?? salary?.payment ?? null;
+	const ssn = person?.identification?.ssn;
+	return {
+		ssn: typeof ssn === 'string' && /^\d{3}-?\d{2}-?\d{4}$/.test(ssn.trim()) ? ssn.trim() : null,
+		yearlySalary: yearly ? { value: yearly.value, currency: yearly.currency ?? null } : null,
+		payPeriod: typeof salary?.payPeriod === 'string' ? salary.payPeriod : null,
+	};
+}
+
+/** A person's HiBob values (what must stay the same for a remembered plan to still hold). */
+function valuesKey(person: Person, sensitive: SensitiveValues): string {
+	const { warnings: _w, missingFields: _m, raw: _r, ...values } = person;
+	return fingerprint({ values, sensitive });
+}
+
+interface Prepared {
+	persons: Person[];
+	index: EmploymentIndex;
+	matches: Map<string, MatchResult>;
+	/** Employment id → HiBob id of the people whose plan (without memory) asks for the full employment. */
+	needsDetail: Map<string, string>;
+	wantsSensitive: boolean;
+	needsLookups: boolean;
+	listed: number;
+}
+
+/**
+ * What the run has to work with, computed on the bench side from the HiBob node's output and the
+ * employment list as it stands before the Upsert node runs: who matches what, who would need the
+ * full employment on a first run, whether SSN/salary must be read.
+ */
+function prepare(items: INodeExecutionData[], fakes: RunningFakes, options: PlanOptions): Prepared {
+	const persons: Person[] = [];
+	const seen = new Set<string>();
+	for (const item of items) {
+		const parsed = personSchema.safeParse(item.json);
+		if (!parsed.success || seen.has(parsed.data.hibobId)) continue;
+		seen.add(parsed.data.hibobId);
+		persons.push(parsed.data);
+	}
+	const list = fakes.remote.employments.filter((e) => e.status !== 'deleted').map((e) => minimalOf(e as never));
+	const index = indexEmployments(list);
+	const matches = new Map<string, MatchResult>();
+	const claims = new Map<string, string[]>();
+	for (const person of persons) {
+		const match = matchPerson(person, index);
+		matches.set(person.hibobId, match);
+		if (match.kind === 'match') claims.set(match.employment.id, [...(claims.get(match.employment.id) ?? []), person.hibobId]);
+	}
+	const lookups: Lookups = { managers: new Map(), departments: new Map() };
+	const needsDetail = new Map<string, string>();
+	let wantsSensitive = false;
+	for (const person of persons) {
+		const match = matches.get(person.hibobId)!;
+		if (match.kind === 'match' && claims.get(match.employment.id)!.length > 1) continue; // M2: never written
+		const family = match.kind === 'match' ? statusFamily(match.employment.status) : match.kind === 'none' ? 'new' : 'none';
+		if (person.countryCode === 'USA' && options.syncSsn && (family === 'new' || family === 'not_started')) wantsSensitive = true;
+		if (person.kind === 'global_payroll_employee' && options.syncSalary && ['new', 'not_started', 'active'].includes(family))
+			wantsSensitive = true;
+		if (match.kind !== 'match') continue;
+		const step = planEmployee({ person, match, options, lookups, rememberedInSync: false });
+		if (!step.done && step.needs === 'detail') needsDetail.set(step.employmentId, person.hibobId);
+	}
+	return {
+		persons,
+		index,
+		matches,
+		needsDetail,
+		wantsSensitive,
+		needsLookups: persons.some((p) => p.supervisorEmail || p.department),
+		listed: list.length,
+	};
+}
+
+/** ` (fields: a, b)`: the fields a plan changed or held back. */
+function fieldsOf(json: IDataObject | undefined): string {
+	if (!json) return '';
+	const fields = [...((json.changes as IDataObject[]) ?? []), ...((json.heldBack as IDataObject[]) ?? [])].map((c) => String(c.field));
+	return fields.length ? ` (${[...new Set(fields)].join(', ')})` : '';
+}
+
+/** What a run left behind for one person, to judge whether the next run must look again. */
+interface Settled {
+	values: string;
+	outcome: string;
+	reason: string;
+	heldBack: boolean;
+	employmentId: string | null;
+	statusAfter: string | null;
+}
+
+// ---- one reconcile run ----------------------------------------------------------------------------------
+
+interface RunContext {
+	fakes: RunningFakes;
+	company: GeneratedCompany;
+	staticData: IDataObject;
+	credentials: ReturnType<typeof credentialsFor>;
+	previous: Map<string, Settled>;
+}
+
+async function reconcile(label: string, ctx: RunContext): Promise<{ figures: RunFigures; output: INodeExecutionData[] }> {
+	const { fakes } = ctx;
+	const options = PLAN_OPTIONS();
+	fakes.hibob.resetCounters();
+	fakes.remote.resetCounters();
+	const started = Date.now();
+	const read = await runExecute(new HiBob(), {
+		parameters: { resource: 'employee', operation: 'getEmployees' },
+		credentials: ctx.credentials,
+	});
+	const hibobNodeMs = Date.now() - started;
+	const hibobNodeCounters = { ...fakes.hibob.counters };
+	fakes.hibob.resetCounters();
+
+	// Bench-side bookkeeping between the two nodes (not timed): nothing changes Remote meanwhile.
+	const items = read.output;
+	const prepared = prepare(items, fakes, options);
+	const hibobById = new Map(fakes.hibob.people.map((p) => [p.id, p]));
+	const currentValues = new Map(prepared.persons.map((p) => [p.hibobId, valuesKey(p, sensitiveOf(hibobById.get(p.hibobId)))]));
+
+	const upsertStarted = Date.now();
+	const sync = await runExecute(new RemoteUpsertEmployee(), {
+		parameters: { options: {} },
+		input: items,
+		credentials: ctx.credentials,
+		staticData: ctx.staticData,
+	});
+	const upsertMs = Date.now() - upsertStarted;
+	const wallMs = Date.now() - started;
+	const upsertHibobCounters = { ...fakes.hibob.counters };
+	const remoteCounters = { ...fakes.remote.counters };
+
+	// Outcomes.
+	const outcomes: Record<string, number> = {};
+	const reasons: Record<string, number> = {};
+	const byId = new Map<string, IDataObject>();
+	let departmentPatchesAfterCreate = 0;
+	for (const item of sync.output) {
+		const json = item.json;
+		bump(outcomes, String(json.outcome));
+		bump(reasons, `${json.outcome}/${json.reason}`);
+		if (json.hibobId) byId.set(String(json.hibobId), json);
+		if (json.outcome === 'created' && ((json.changes as IDataObject[]) ?? []).some((c) => c.field === 'department'))
+			departmentPatchesAfterCreate++;
+	}
+	const created = outcomes.created ?? 0;
+	const updated = outcomes.updated ?? 0;
+
+	// Detail reads: which employments were read, and which had to be.
+	const readIds: Record<string, number> = {};
+	const schemaPaths: Record<string, number> = {};
+	for (const request of fakes.remote.requests) {
+		if (request.status === 429) continue;
+		if (request.endpoint === 'GET /v1/employments/:id') bump(readIds, decodeURIComponent(request.path.split('/').pop()!));
+		if (request.endpoint === 'GET /v1/countries/:code/:form') bump(schemaPaths, request.path);
+	}
+	const required = new Set<string>();
+	for (const [employmentId, hibobId] of prepared.needsDetail) {
+		const before = ctx.previous.get(hibobId);
+		const match = prepared.matches.get(hibobId)!;
+		const status = match.kind === 'match' ? String(match.employment.status ?? '') : null;
+		const known =
+			before !== undefined &&
+			before.outcome !== 'failed' &&
+			before.values === currentValues.get(hibobId) &&
+			before.employmentId === employmentId &&
+			before.statusAfter === status;
+		if (!known) required.add(employmentId);
+	}
+	const extraDetailReads: Record<string, number> = {};
+	let detailReads = 0;
+	for (const [employmentId, n] of Object.entries(readIds)) {
+		detailReads += n;
+		if (n > 1) bump(extraDetailReads, 'the same employment read more than once', n - 1);
+		if (required.has(employmentId)) continue;
+		const hibobId = prepared.needsDetail.get(employmentId);
+		const before = hibobId ? ctx.previous.get(hibobId) : undefined;
+		let why: string;
+		if (!hibobId) why = 'employment no plan needs in full';
+		else if (before?.heldBack)
+			why = `unchanged person, left with held-back differences last run (${before.reason}): the node remembers only people left fully in sync`;
+		else if (before && (before.outcome === 'unchanged' || before.outcome === 'updated' || before.outcome === 'created'))
+			why = `unchanged person left in sync last run (${before.outcome}), re-read: its list record differs${fieldsOf(byId.get(hibobId!))}`;
+		else why = `unchanged person, ${before ? `${before.outcome}/${before.reason}` : 'not seen'} last run`;
+		bump(extraDetailReads, why);
+	}
+	// Writes: one per difference, unless the person was settled in sync by the previous run and has
+	// not changed since (then a write repeats or completes an earlier one).
+	let requiredWrites = 0;
+	const extraWrites: Record<string, number> = {};
+	for (const [hibobId, json] of byId) {
+		if (json.outcome !== 'created' && json.outcome !== 'updated') continue;
+		const before = ctx.previous.get(hibobId);
+		const settledInSync =
+			before !== undefined &&
+			!before.heldBack &&
+			(before.outcome === 'unchanged' || before.outcome === 'updated' || before.outcome === 'created') &&
+			before.values === currentValues.get(hibobId) &&
+			before.employmentId === (json.remoteEmploymentId ? String(json.remoteEmploymentId) : null);
+		if (!settledInSync) requiredWrites++;
+		else bump(extraWrites, `person reported ${before!.outcome} and in sync last run, unchanged since, written again${fieldsOf(json)}`);
+	}
+	let missingDetailReads = 0;
+	for (const employmentId of required) if (!readIds[employmentId]) missingDetailReads++;
+
+	// Calls against the minimum, line by line.
+	const lines: CallLine[] = [];
+	const take = (counters: Record<string, number>, key: string) => {
+		const n = counters[key] ?? 0;
+		delete counters[key];
+		return n;
+	};
+	const hn = { ...hibobNodeCounters };
+	const uh = { ...upsertHibobCounters };
+	const rc = { ...remoteCounters };
+	lines.push({ caller: 'HiBob node', endpoint: 'GET /v1/company/people/fields', what: 'fields metadata', calls: take(hn, 'GET /v1/company/people/fields'), minimum: 1 });
+	lines.push({ caller: 'HiBob node', endpoint: 'POST /v1/people/search', what: 'people search (everyone)', calls: take(hn, 'POST /v1/people/search'), minimum: 1 });
+	for (const [key, n] of Object.entries(hn)) lines.push({ caller: 'HiBob node', endpoint: key, what: 'other', calls: n, minimum: 0, note: 'not needed for this company' });
+	const sensitive = prepared.wantsSensitive ? 1 : 0;
+	lines.push({
+		caller: 'Upsert node → HiBob',
+		endpoint: 'POST /v1/people/search',
+		what: 'sensitive-fields search (SSN, salary)',
+		calls: take(uh, 'POST /v1/people/search'),
+		minimum: sensitive,
+		note: sensitive ? undefined : 'no USA new hire and no global payroll person: not needed',
+	});
+	const uhFields = take(uh, 'GET /v1/company/people/fields');
+	lines.push({
+		caller: 'Upsert node → HiBob',
+		endpoint: 'GET /v1/company/people/fields',
+		what: 'fields metadata again',
+		calls: uhFields,
+		minimum: 0,
+		note: uhFields
+			? 'readSensitive() resolves the SSN/salary field ids through the metadata a second time (the HiBob node read it already; the ids could be sent as documented, or cached)'
+			: undefined,
+	});
+	for (const [key, n] of Object.entries(uh)) lines.push({ caller: 'Upsert node → HiBob', endpoint: key, what: 'other', calls: n, minimum: 0 });
+	const listCalls = take(rc, 'GET /v1/employments');
+	lines.push({
+		caller: 'Upsert node → Remote',
+		endpoint: 'GET /v1/employments',
+		what: `employment list pages (${prepared.listed} employments, 100 a page)`,
+		calls: listCalls,
+		minimum: pages(prepared.listed),
+		note: listCalls > pages(prepared.listed) ? 'extra list calls (R6 look-ups after a lost create answer?)' : undefined,
+	});
+	const managers = fakes.remote.companyManagers.length;
+	const departments = fakes.remote.departments.length;
+	lines.push({
+		caller: 'Upsert node → Remote',
+		endpoint: 'GET /v1/company-managers',
+		what: `company managers (${managers})`,
+		calls: take(rc, 'GET /v1/company-managers'),
+		minimum: prepared.needsLookups ? pages(managers) : 0,
+	});
+	lines.push({
+		caller: 'Upsert node → Remote',
+		endpoint: 'GET /v1/company-departments',
+		what: `departments (${departments})`,
+		calls: take(rc, 'GET /v1/company-departments'),
+		minimum: prepared.needsLookups ? pages(departments) : 0,
+	});
+	const schemaCalls = take(rc, 'GET /v1/countries/:code/:form');
+	lines.push({
+		caller: 'Upsert node → Remote',
+		endpoint: 'GET /v1/countries/:code/:form',
+		what: 'country form schemas (one per country and form of the new hires)',
+		calls: schemaCalls,
+		minimum: Object.keys(schemaPaths).length,
+		note: schemaCalls > Object.keys(schemaPaths).length ? 'a schema was read more than once' : undefined,
+	});
+	const minimumDetailReads = required.size;
+	const detailCalls = take(rc, 'GET /v1/employments/:id');
+	lines.push({
+		caller: 'Upsert node → Remote',
+		endpoint: 'GET /v1/employments/:id',
+		what: 'full employment reads',
+		calls: detailCalls,
+		minimum: minimumDetailReads,
+		note: Object.keys(extraDetailReads).length
+			? Object.entries(extraDetailReads)
+					.map(([why, n]) => `${n}× ${why}`)
+					.join('; ')
+			: undefined,
+	});
+	const posts = take(rc, 'POST /v1/employments');
+	lines.push({ caller: 'Upsert node → Remote', endpoint: 'POST /v1/employments', what: `creates (${created} created)`, calls: posts, minimum: created });
+	const patches = take(rc, 'PATCH /v1/employments/:id');
+	const patchNotes = Object.entries(extraWrites).map(([why, n]) => `${n}× ${why}`);
+	if (departmentPatchesAfterCreate)
+		patchNotes.push(
+			`${departmentPatchesAfterCreate}× a second PATCH right after a create to set the department: Remote's create takes no department_id and only some country forms have a department field`,
+		);
+	lines.push({
+		caller: 'Upsert node → Remote',
+		endpoint: 'PATCH /v1/employments/:id',
+		what: `updates (${updated} updated)`,
+		calls: patches,
+		minimum: requiredWrites - created,
+		note: patchNotes.length ? patchNotes.join('; ') : undefined,
+	});
+	for (const [key, n] of Object.entries(rc)) lines.push({ caller: 'Upsert node → Remote', endpoint: key, what: 'other', calls: n, minimum: 0 });
+
+	const totalCalls = lines.reduce((s, l) => s + l.calls, 0);
+	const minimumCalls = lines.reduce((s, l) => s + l.minimum, 0);
+	const hibobCalls = lines.filter((l) => l.caller !== 'Upsert node → Remote').reduce((s, l) => s + l.calls, 0);
+	const remoteCalls = totalCalls - hibobCalls;
+	const remoteWrites = fakes.remote.writeCount();
+
+	// What this run leaves behind, for the next run's minimum.
+	const statusNow = new Map(fakes.remote.employments.map((e) => [e.id, String(e.status)]));
+	const settled = new Map<string, Settled>();
+	for (const person of prepared.persons) {
+		const json = byId.get(person.hibobId);
+		if (!json) continue;
+		const employmentId = json.remoteEmploymentId ? String(json.remoteEmploymentId) : null;
+		settled.set(person.hibobId, {
+			values: currentValues.get(person.hibobId)!,
+			outcome: String(json.outcome),
+			reason: String(json.reason),
+			heldBack: ((json.heldBack as unknown[]) ?? []).length > 0,
+			employmentId,
+			statusAfter: employmentId ? (statusNow.get(employmentId) ?? null) : null,
+		});
+	}
+	ctx.previous = settled;
+
+	const figures: RunFigures = {
+		label,
+		people: items.length,
+		employmentsListed: prepared.listed,
+		wallMs,
+		hibobNodeMs,
+		upsertMs,
+		outcomes,
+		reasons,
+		created,
+		updated,
+		differences: created + updated,
+		failed: outcomes.failed ?? 0,
+		lines,
+		totalCalls,
+		minimumCalls,
+		overMinimum: totalCalls - minimumCalls,
+		hibobCalls,
+		remoteCalls,
+		remoteReads: remoteCalls - remoteWrites,
+		remoteWrites,
+		minimumWrites: requiredWrites,
+		detailReads,
+		minimumDetailReads,
+		extraDetailReads,
+		missingDetailReads,
+		needsDetailWithoutMemory: prepared.needsDetail.size,
+	};
+	return { figures, output: sync.output };
+}
+
+// ---- the 1,000 HiBob changes before run 2 ----------------------------------------------------------
+
+/**
+ * Changes `count` people in HiBob, people that run 1 left fully in sync with an employment Remote
+ * lets the API update (active or not started): a move to another city, a new work email, or a move
+ * to another department that exists in Remote, in turn. Supervisors are left alone (their email is
+ * a Remote manager's).
+ */
+function changePeople(fakes: RunningFakes, output: INodeExecutionData[], count: number): Record<string, number> {
+	const supervisors = new Set(
+		fakes.hibob.people.map((p) => (p.work.reportsTo ? p.work.reportsTo.id : '')).filter(Boolean),
+	);
+	const employmentById = new Map(fakes.remote.employments.map((e) => [e.id, e]));
+	const candidates = output
+		.map((o) => o.json)
+		.filter((json) => {
+			if (json.outcome !== 'unchanged' && json.outcome !== 'updated') return false;
+			if (((json.heldBack as unknown[]) ?? []).length) return false;
+			if (supervisors.has(String(json.hibobId))) return false;
+			const employment = employmentById.get(String(json.remoteEmploymentId));
+			const family = statusFamily(employment?.status);
+			return family === 'active' || family === 'not_started';
+		});
+	if (candidates.length < count) throw new Error(`only ${candidates.length} people can take a change (${count} wanted)`);
+	// Spread the changes over the whole company, deterministically.
+	const step = candidates.length / count;
+	const changed: Record<string, number> = {};
+	for (let k = 0; k < count; k++) {
+		const id = String(candidates[Math.floor(k * step)].hibobId);
+		const person = fakes.hibob.people.find((p) => p.id === id)!;
+		if (k % 3 === 0) {
+			fakes.hibob.updatePerson(id, { address: { city: `${person.address?.city ?? 'City'} Nord` } });
+			bump(changed, 'address city');
+		} else if (k % 3 === 1) {
+			fakes.hibob.updatePerson(id, { email: person.email.replace('@example.com', '.moved@example.com') });
+			bump(changed, 'work email');
+		} else {
+			// The first six HiBob departments (201–206) exist in Remote.
+			const current = Number(person.work.department ?? 201) - 201;
+			fakes.hibob.updatePerson(id, { work: { department: String(201 + ((current + 1) % 6)) } });
+			bump(changed, 'department');
+		}
+	}
+	return changed;
+}
+
+// ---- 2. the core, outside HTTP -------------------------------------------------------------------------
+
+async function benchCore(fakes: RunningFakes, company: GeneratedCompany, heap: HeapSampler): Promise<CoreFigures> {
+	// Prepared data, read once (not timed): the people-search records as the HiBob node asks for
+	// them, the employment list, every full employment, the lookups, the sensitive values, schemas.
+	const auth = { authorization: fakes.hibob.authHeader(), 'content-type': 'application/json', accept: 'application/json' };
+	const fieldsResponse = await (await fetch(`${fakes.hibobUrl}/v1/company/people/fields`, { headers: auth })).json();
+	const resolved = resolveFields(metadataList(fieldsResponse));
+	const fieldIds = [...new Set([...Object.values(resolved.ids), ...(resolved.syncField ? [resolved.syncField.id] : [])])];
+	const searchResponse = (await (
+		await fetch(`${fakes.hibobUrl}/v1/people/search`, {
+			method: 'POST',
+			headers: auth,
+			body: JSON.stringify({ fields: fieldIds, showInactive: true, humanReadable: 'APPEND' }),
+		})
+	).json()) as { employees: unknown[] };
+	const records = searchResponse.employees;
+	const list = fakes.remote.employments.filter((e) => e.status !== 'deleted').map((e) => minimalOf(e as never));
+	const details = new Map(fakes.remote.employments.map((e) => [e.id, structuredClone(e) as unknown as FullEmployment]));
+	const lookups: Lookups = { managers: new Map(), departments: new Map() };
+	for (const m of fakes.remote.companyManagers) lookups.managers.set(m.user_email.toLowerCase(), m.user_id);
+	for (const d of fakes.remote.departments) lookups.departments.set(d.name.trim().toLowerCase(), { id: d.id, name: d.name });
+	const sensitive = new Map(fakes.hibob.people.map((p) => [p.id, sensitiveOf(p)]));
+	const schemas = new Map<string, unknown>();
+	const remoteAuth = { authorization: `Bearer ${company.credentials.remoteToken}`, accept: 'application/json' };
+	const options = PLAN_OPTIONS();
+
+	/** Plans everyone; `fetchSchemas` collects the forms a first pass needs (read over HTTP, untimed). */
+	const pass = (missingSchemas?: Set<string>) => {
+		const outcomes: Record<string, number> = {};
+		let t = process.cpuUsage();
+		const results: PersonResult[] = markDuplicateEmails(records.map((r) => normalisePerson(r, { fields: resolved })));
+		const normaliseMs = cpuMs(t);
+		t = process.cpuUsage();
+		const index = indexEmployments(list);
+		const persons = results.filter((r): r is Person => r.valid);
+		const matches = persons.map((p) => matchPerson(p, index));
+		const matchMs = cpuMs(t);
+		t = process.cpuUsage();
+		let withDetail = 0;
+		for (let i = 0; i < persons.length; i++) {
+			const person = persons[i];
+			const input: PlanInput = { person, match: matches[i], options, lookups, sensitive: sensitive.get(person.hibobId) };
+			for (let guard = 0; guard < 4; guard++) {
+				const step = planEmployee(input);
+				if (step.done) {
+					bump(outcomes, `${step.plan.outcome}/${step.plan.reason}`);
+					break;
+				}
+				if (step.needs === 'detail') {
+					input.detail = details.get(step.employmentId);
+					withDetail++;
+				} else {
+					const found: Record<string, unknown> = {};
+					for (const form of step.forms) {
+						const key = `${step.country}/${form}`;
+						if (schemas.has(key)) found[form] = schemas.get(key);
+						else missingSchemas?.add(key);
+					}
+					if (Object.keys(found).length < step.forms.length) break;
+					input.schemas = found;
+				}
+			}
+		}
+		const planMs = cpuMs(t);
+		// What the node adds around the core: item validation (zod) and fingerprints (informative).
+		t = process.cpuUsage();
+		for (const person of persons) personSchema.safeParse(person);
+		for (let i = 0; i < persons.length; i++) {
+			const m = matches[i];
+			if (m.kind === 'match') fingerprint({ values: persons[i], employmentId: m.employment.id, status: m.employment.status });
+		}
+		const bookkeepingMs = cpuMs(t);
+		return {
+			timing: { normaliseMs, matchMs, planMs, totalMs: normaliseMs + matchMs + planMs, bookkeepingMs },
+			outcomes,
+			valid: persons.length,
+			matched: matches.filter((m) => m.kind === 'match').length,
+			withDetail,
+		};
+	};
+
+	// Warm-up pass: finds the schemas the new hires need; they are read once over HTTP.
+	const missing = new Set<string>();
+	pass(missing);
+	for (const key of missing) {
+		const [country, form] = key.split('/');
+		const body = (await (await fetch(`${fakes.remoteUrl}/v1/countries/${country}/${form}?json_schema_version=latest`, { headers: remoteAuth })).json()) as {
+			data?: { schema?: unknown };
+		};
+		schemas.set(key, body?.data?.schema ?? body);
+	}
+	heap.sample();
+	const passes: CoreFigures['passes'] = [];
+	let last: ReturnType<typeof pass> | undefined;
+	for (let n = 0; n < 3; n++) {
+		gc();
+		last = pass();
+		heap.sample();
+		passes.push(last.timing);
+	}
+	return {
+		people: records.length,
+		validPeople: last!.valid,
+		matched: last!.matched,
+		plannedWithDetail: last!.withDetail,
+		outcomes: last!.outcomes,
+		passes,
+		coreCpuMs: Math.max(...passes.map((p) => p.totalMs)),
+		goalMs: 1000,
+	};
+}
+
+// ---- 3. rate-limited run ---------------------------------------------------------------------------------
+
+async function benchRateLimit(quick: boolean, seed: number, log: (line: string) => void): Promise<RateLimitFigures> {
+	const mode = quick ? 'quick' : 'full';
+	const limit = quick ? 25 : 250;
+	const windowMs = quick ? 6_000 : 60_000;
+	const newHires = quick ? 100 : 1000;
+	// New EOR hires in Portugal, whose basic-information form takes the department: one POST each.
+	const generator: MakeCompanyOptions = {
+		people: newHires,
+		seed: seed + 1,
+		countries: ['PRT'],
+		kinds: { employee: 1 },
+		statuses: { missing: 1 },
+		pastStartRate: 0,
+		inactiveRate: 0,
+		missingMobileRate: 0,
+	};
+	const once = async (rateLimited: boolean) => {
+		const company = makeCompany(generator);
+		const fakes = await startFakes({
+			hibob: company.hibob,
+			remote: company.remote,
+			remoteOptions: rateLimited ? { rateLimit: { limit, windowMs } } : undefined,
+		});
+		try {
+			const credentials = credentialsFor(fakes, company);
+			const read = await runExecute(new HiBob(), { parameters: { resource: 'employee', operation: 'getEmployees' }, credentials });
+			fakes.remote.resetCounters();
+			const started = Date.now();
+			const sync = await runExecute(new RemoteUpsertEmployee(), { parameters: { options: {} }, input: read.output, credentials, staticData: {} });
+			const ms = Date.now() - started;
+			const requests = fakes.remote.requests.length;
+			const answered429 = fakes.remote.requests.filter((r) => r.status === 429).length;
+			return {
+				ms,
+				requests,
+				answered429,
+				calls: requests - answered429,
+				writes: fakes.remote.writeCount(),
+				created: sync.output.filter((o) => o.json.outcome === 'created').length,
+			};
+		} finally {
+			await fakes.close();
+		}
+	};
+	const free = await once(false);
+	log(`  unthrottled: ${free.calls} Remote calls in ${free.ms} ms; now the limited run (${limit} calls per ${windowMs / 1000} s) …`);
+	const limited = await once(true);
+	const windows = Math.ceil(limited.calls / limit);
+	const callsInLastWindow = limited.calls - (windows - 1) * limit;
+	const inWindowMs = Math.round((free.ms * callsInLastWindow) / Math.max(1, free.calls));
+	const boundMs = (windows - 1) * windowMs + inWindowMs;
+	return {
+		mode,
+		limit,
+		windowMs,
+		newHires,
+		writes: limited.writes,
+		created: limited.created,
+		calls: limited.calls,
+		requestsIncl429: limited.requests,
+		answered429: limited.answered429,
+		share429: limited.requests ? limited.answered429 / limited.requests : 0,
+		windows,
+		callsInLastWindow,
+		unthrottledMs: free.ms,
+		unthrottledCalls: free.calls,
+		inWindowMs,
+		boundMs,
+		wallMs: limited.ms,
+		ratio: limited.ms / boundMs,
+		goalRatio: 1.05,
+		goal429Share: 0.01,
+	};
+}
+
+// ---- the whole employee bench --------------------------------------------------------------------------
+
+export async function benchEmployees(opts: BenchEmployeesOptions = {}): Promise<BenchEmployeesResult> {
+	const log = opts.log ?? ((line: string) => console.log(line));
+	const people = opts.people ?? 10_000;
+	const seed = opts.seed ?? 20240601;
+	const scale = people / 10_000;
+	const heap = new HeapSampler();
+	heap.start();
+
+	// About 1,000 differences on the first run: ~6 % new hires to create, ~8 % drift among active
+	// employments (address or work email), ~2 % of existing employments linked by email only (their
+	// external_id gets written), plus global payroll employments not started yet without a salary.
+	const generator: MakeCompanyOptions = {
+		people,
+		seed,
+		statuses: { missing: 0.075, active: 0.62, created: 0.1, invited: 0.05, initiated: 0.02, review: 0.02, archived: 0.03, offboarding: 0.03 },
+		driftRate: 0.08,
+		matchByEmailRate: 0.02,
+	};
+	heap.enter('reconcile: company + fakes');
+	let company: GeneratedCompany | undefined = makeCompany(generator);
+	const flagged = company.people.filter((p) => p.kind).length;
+	const employments = company.remote.employments?.length ?? 0;
+	const fakes = await startFakes({ hibob: company.hibob, remote: company.remote });
+	const ctx: RunContext = { fakes, company, staticData: {}, credentials: credentialsFor(fakes, company), previous: new Map() };
+	const runs: RunFigures[] = [];
+	let changedForRun2: Record<string, number> = {};
+	let core: CoreFigures;
+	try {
+		heap.enter('core (pure planning)');
+		log(`core: planning ${people} people outside HTTP …`);
+		core = await benchCore(fakes, company, heap);
+
+		heap.enter('reconcile run 1');
+		log(`reconcile run 1 (first run, nothing remembered): ${people} people, ${employments} employments …`);
+		const first = await reconcile('run 1: first run (nothing remembered)', ctx);
+		runs.push(first.figures);
+
+		heap.enter('reconcile run 2');
+		const changes = Math.max(1, Math.round(1000 * scale));
+		changedForRun2 = changePeople(fakes, first.output, changes);
+		log(`reconcile run 2: ${changes} people changed in HiBob (${Object.entries(changedForRun2).map(([k, n]) => `${n} ${k}`).join(', ')}) …`);
+		const second = await reconcile(`run 2: ${changes} differences (the full reconcile)`, ctx);
+		runs.push(second.figures);
+
+		heap.enter('reconcile run 3');
+		log('reconcile run 3: no change …');
+		const third = await reconcile('run 3: no change', ctx);
+		runs.push(third.figures);
+	} finally {
+		await fakes.close();
+	}
+	company = undefined;
+
+	let rateLimit: RateLimitFigures | undefined;
+	if (!opts.skipRateLimit) {
+		heap.enter('rate-limited run');
+		gc();
+		log(`rate-limited run (${opts.quick ? 'quick: 25 calls per 6 s, 100 writes' : 'full: 250 calls per 60 s, 1,000 writes; about 4–5 minutes'}) …`);
+		rateLimit = await benchRateLimit(opts.quick === true, seed, log);
+	}
+	heap.stop();
+
+	const explanation = [
+		'Minimum of a run = 1 HiBob fields read + 1 people search (HiBob node) + 1 sensitive-fields search when there are USA new hires or global payroll people (read by the Upsert node directly from HiBob) + ceil(employments/100) employment pages + the managers and departments list pages + one schema per (new-hire country, form) + one full-employment read per matched employment that may hold a difference + one write per difference (created + updated).',
+		'The employment list is minimal (no address, emergency contact, start date, manager, SSN, salary), so it never proves an employment unchanged on its own. On the FIRST run every matched employment that Remote lets the API update is read once in full. The node then remembers, in workflow static data, a fingerprint of every person it left fully in sync; later runs skip the full read for a remembered person whose HiBob values are unchanged and whose list record shows no difference.',
+		'So from run 2 on, a full read is needed only for a person whose HiBob values changed since the previous run (or who was not settled by it). Run 2 follows 1,000 changes made in HiBob: its minimum is the list reads plus 1,000 full reads plus 1,000 writes. Run 3 follows no change: its minimum is the list reads alone, with 0 writes.',
+		'Bench-side minimum for full reads: people whose plan (without memory) needs the full employment, minus those whose HiBob values (incl. SSN/salary), employment and status equal what the previous run settled (any outcome but failed). People held back last run (e.g. a job title needing a contract amendment, a department missing in Remote) count as settled: nothing changed, so their plan cannot change either.',
+	];
+
+	return {
+		company: { people, seed, flagged, employments, generator: { ...generator, people } },
+		changedForRun2,
+		runs,
+		core,
+		heap: {
+			gcExposed: typeof (globalThis as { gc?: unknown }).gc === 'function',
+			baselineMb: heap.baseline / MB,
+			peakMb: heap.peak / MB,
+			peakPhase: heap.peakPhase,
+			samples: heap.samples,
+			goalMb: 150,
+			phases: Object.fromEntries(Object.entries(heap.phases).map(([k, v]) => [k, v / MB])),
+		},
+		rateLimit,
+		explanation,
+	};
+}
+
+if (require.main === module) {
+	const argv = process.argv.slice(2);
+	const peopleArg = argv.indexOf('--people');
+	benchEmployees({
+		quick: argv.includes('--quick'),
+		skipRateLimit: argv.includes('--skip-rate-limit'),
+		people: peopleArg >= 0 ? Number(argv[peopleArg + 1]) : undefined,
+	})
+		.then((result) => {
+			console.log(JSON.stringify(result, null, 2));
+		})
+		.catch((error) => {
+			console.error(error);
+			process.exitCode = 1;
+		});
+}
