@@ -686,6 +686,98 @@ describe('fake Remote', () => {
 		expect(remote.count('POST /v1/timeoff/:id/cancel')).toBe(3);
 	});
 
+	it('contract amendment form: per employment (employment_id required), {data:{schema, version}}, countries differ', async () => {
+		const form = await call(remote.url, 'GET', '/v1/countries/USA/contract_amendment?employment_id=emp-active&json_schema_version=latest', { auth });
+		expect(form.status).toBe(200);
+		expect(form.body.data.schema).toEqual(remoteFormSchemas.USA.contract_amendment.schema);
+		expect(form.body.data.schema).toMatchObject({ additionalProperties: false, required: ['effective_date', 'reason_for_change'] });
+		expect(form.body.data.schema.properties.reason_for_change.enum).toContain('other');
+		expect(form.body.data.schema.properties.annual_gross_salary).toMatchObject({ type: 'integer', minimum: 0 });
+		expect((await call(remote.url, 'GET', '/v1/countries/USA/contract_amendment', { auth })).status).toBe(400);
+		expect((await call(remote.url, 'GET', '/v1/countries/USA/contract_amendment?employment_id=nope', { auth })).status).toBe(404);
+		expect((await call(remote.url, 'GET', '/v1/countries/GBR/contract_amendment?employment_id=emp-active', { auth })).status).toBe(422);
+		expect(remoteFormSchemas.DEU.contract_amendment.schema.required).toContain('weekly_working_hours');
+		expect(remoteFormSchemas.PRT.contract_amendment.schema.properties).not.toHaveProperty('provisional_start_date');
+		expect(remote.count('GET /v1/countries/:code/contract_amendment')).toBe(4);
+		expect(remote.count('GET /v1/countries/:code/:form')).toBe(0);
+	});
+
+	it('POST contract amendment: validated against the form and the active contract, stored as submitted, employment unchanged until approved', async () => {
+		const employment = remote.getEmployment('emp-active')!;
+		expect(employment.active_contract_id).toEqual(expect.any(String));
+		const before = JSON.stringify(employment);
+		const post = (body: unknown) => call(remote.url, 'POST', '/v1/contract-amendments', { auth, body });
+		const good = {
+			employment_id: 'emp-active',
+			amendment_contract_id: employment.active_contract_id,
+			contract_amendment: { effective_date: '2030-04-01', reason_for_change: 'promotion', job_title: 'Staff Engineer', annual_gross_salary: 15000000 },
+		};
+
+		const blank = await post({ contract_amendment: {} });
+		expect(blank.status).toBe(422);
+		expect(blank.body.errors).toEqual({ employment_id: ["can't be blank"], amendment_contract_id: ["can't be blank"] });
+		const invalid = await post({ ...good, contract_amendment: { job_title: 'Staff Engineer', annual_gross_salary: -1, reason_for_change: 'raise', bonus: 1 } });
+		expect(invalid.status).toBe(422);
+		expect(Object.keys(invalid.body.errors).sort()).toEqual([
+			'contract_amendment.annual_gross_salary',
+			'contract_amendment.bonus',
+			'contract_amendment.effective_date',
+			'contract_amendment.reason_for_change',
+		]);
+		const wrongContract = await post({ ...good, amendment_contract_id: 'old-contract' });
+		expect(wrongContract.body.message).toMatchObject({ code: 'parameter_value_invalid', param: 'amendment_contract_id' });
+		const notActive = await post({ ...good, employment_id: 'emp-created' });
+		expect(notActive.body.message).toMatchObject({ code: 'resource_invalid_state', resource_id: 'emp-created' });
+		const noChange = await post({ ...good, contract_amendment: { effective_date: '2030-04-01', reason_for_change: 'other', job_title: 'Engineer' } });
+		expect(noChange.body.errors).toEqual({ contract_amendment: ['must change at least one term of the current contract'] });
+		expect(remote.contractAmendments).toHaveLength(0);
+
+		const created = await post(good);
+		expect(created.status).toBe(200);
+		const amendment = created.body.data.contract_amendment;
+		expect(amendment).toMatchObject({
+			status: 'submitted',
+			employment_id: 'emp-active',
+			amendment_contract_id: employment.active_contract_id,
+			submitted_at: NOW.toISOString(),
+			request_details: { effective_date: '2030-04-01', reason_for_change: 'promotion' },
+			changes: {
+				'contract.job_title': { previous: 'Engineer', current: 'Staff Engineer' },
+				'compensation.amount': { previous: null, current: 15000000 },
+			},
+		});
+		expect(amendment).not.toHaveProperty('requested');
+		expect(JSON.stringify(remote.getEmployment('emp-active'))).toBe(before);
+
+		// Listed (MinimalContractAmendment items), filtered by employment and status, paged.
+		const listed = await call(remote.url, 'GET', '/v1/contract-amendments?employment_id=emp-active&status=submitted,in_review', { auth });
+		expect(listed.body.data).toMatchObject({ current_page: 1, total_count: 1, total_pages: 1 });
+		expect(listed.body.data.contract_amendments).toEqual([
+			{
+				id: amendment.id,
+				employment_id: 'emp-active',
+				job_title: 'Staff Engineer',
+				reason_for_change: 'promotion',
+				requested_by: expect.any(String),
+				requested_effective_date: '2030-04-01T00:00:00Z',
+				status: 'submitted',
+				submitted_at: NOW.toISOString(),
+			},
+		]);
+		expect((await call(remote.url, 'GET', '/v1/contract-amendments?employment_id=emp-invited', { auth })).body.data.total_count).toBe(0);
+		expect((await call(remote.url, 'GET', '/v1/contract-amendments?status=done', { auth })).body.data.total_count).toBe(0);
+		expect((await call(remote.url, 'GET', `/v1/contract-amendments/${amendment.id}`, { auth })).body.data.contract_amendment.id).toBe(amendment.id);
+
+		// Remote's review (sandbox approve): the terms change and a new contract becomes active.
+		const approved = await call(remote.url, 'PUT', `/v1/sandbox/contract-amendments/${amendment.id}/approve`, { auth });
+		expect(approved.body.data.contract_amendment.status).toBe('done');
+		const after = remote.getEmployment('emp-active')!;
+		expect(after.job_title).toBe('Staff Engineer');
+		expect(after.contract_details.annual_gross_salary).toBe(15000000);
+		expect(after.active_contract_id).not.toBe(good.amendment_contract_id);
+		expect((await post(good)).body.message).toMatchObject({ param: 'amendment_contract_id' });
+	});
+
 	it('rate limit: 429 {message} with x-ratelimit-reset in milliseconds and no Retry-After', async () => {
 		remote.setRateLimit({ limit: 2, windowMs: 60_000 });
 		const a = await call(remote.url, 'GET', '/v1/company-managers', { auth });

@@ -224,10 +224,26 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 		for (const entry of live) {
 			const plan = entry.plan!;
 			if (!dryRun && plan.requests.length) {
+				const progress: ApplyProgress = { sent: 0, amendment: false };
 				try {
-					await applyPlan(remote, plan, entry.person!);
+					await applyPlan(remote, plan, entry.person!, progress);
 				} catch (error) {
 					const e = error as { httpCode?: string };
+					if (progress.amendment && progress.sent > 0) {
+						// The employment update went through; only the contract amendment failed (U6).
+						const reason = e.httpCode === '422' || e.httpCode === '409' ? 'remote_refused' : 'remote_api_error';
+						const amendmentFields = new Set(['job_title', 'provisional_start_date', 'contract_details.annual_gross_salary']);
+						const moved = plan.changes.filter((c) => amendmentFields.has(c.field));
+						plan.changes = plan.changes.filter((c) => !moved.includes(c));
+						plan.heldBack.push(...moved.map((c) => ({ ...c, reason })));
+						plan.reason = reason;
+						plan.message =
+							(plan.changes.length ? `Updated ${plan.changes.map((c) => c.field).join(', ')}. ` : '') +
+							`The contract amendment for ${moved.map((c) => c.field).join(', ')} was not submitted: ${apiMessage(error)}`;
+						output[entry.itemIndex] = { json: shapeOutput(plan, dryRun), pairedItem: { item: entry.itemIndex } };
+						delete remembered[plan.hibobId];
+						continue;
+					}
 					plan.outcome = plan.outcome === 'created' && plan.remoteEmploymentId ? 'created' : 'failed';
 					if (plan.outcome === 'failed') {
 						plan.reason = e.httpCode === '422' || e.httpCode === '409' ? 'remote_refused' : 'remote_api_error';
@@ -304,33 +320,26 @@ function shapeOutput(plan: Plan, dryRun: boolean): IDataObject {
 	return out;
 }
 
-async function applyPlan(remote: RemoteClient, plan: Plan, person: Person): Promise<void> {
+/** How far `applyPlan` got: requests sent before the one that failed, and whether that was the amendment. */
+interface ApplyProgress {
+	sent: number;
+	amendment: boolean;
+}
+
+async function applyPlan(remote: RemoteClient, plan: Plan, person: Person, progress: ApplyProgress): Promise<void> {
 	let createdId: string | undefined;
-	let sent = 0;
 	for (const request of plan.requests) {
 		if (request.method === 'POST' && request.path === '/v1/contract-amendments') {
 			const body = request.body as IDataObject;
 			const employmentId = String(body.employment_id);
 			// R6: the plan saw no pending amendment, so a pending one found after a lost answer is this one.
 			const recover = async () => (await remote.listContractAmendments(employmentId)).find((a) => isPendingAmendment(a));
-			try {
-				const amendment = await remote.createContractAmendment(body, recover);
-				if (amendment?.id) plan.message += ` Remote's amendment request: ${String(amendment.id)}.`;
-			} catch (error) {
-				if (sent === 0) throw error;
-				// The employment update went through; only the amendment failed.
-				const e = error as { httpCode?: string };
-				const reason = e.httpCode === '422' || e.httpCode === '409' ? 'remote_refused' : 'remote_api_error';
-				const carried = new Set(Object.keys((body.contract_amendment as IDataObject) ?? {}));
-				const moved = plan.changes.filter((c) => carried.has(c.field.split('.').pop() ?? c.field));
-				plan.changes = plan.changes.filter((c) => !moved.includes(c));
-				plan.heldBack.push(...moved.map((c) => ({ ...c, reason })));
-				plan.reason = reason;
-				plan.message += ` The contract amendment was not submitted: ${apiMessage(error)}`;
-			}
+			progress.amendment = true;
+			const amendment = await remote.createContractAmendment(body, recover);
+			if (amendment?.id) plan.message += ` Remote's amendment request: ${String(amendment.id)}.`;
 			continue;
 		}
-		sent++;
+		progress.sent++;
 		if (request.method === 'POST' && request.path === '/v1/employments') {
 			const body = request.body as IDataObject;
 			const loginEmail = ((body.basic_information as IDataObject)?.email as string) ?? person.personalEmail ?? person.workEmail;

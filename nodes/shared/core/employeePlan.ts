@@ -608,12 +608,13 @@ function planUpdate(input: PlanInput, kind: SyncKind, employment: RemoteEmployme
 	if (requests.length) {
 		const amendments = heldBack.filter((h) => h.reason === 'needs_contract_amendment');
 		const reason = amendment?.reason ?? (amendments.length ? 'needs_contract_amendment' : 'updated');
+		// `changes` are the employment update's; an amendment's terms follow them.
 		const updated = changes.length ? `Updated ${changes.map((c) => c.field).join(', ')}.` : '';
-		const patched = changes.filter((c) => !amendment?.changes.includes(c));
-		const sentence = amendment?.request
-			? (patched.length ? `Updated ${patched.map((c) => c.field).join(', ')}.` : '') + amendmentNote
-			: updated + amendmentNote;
-		return result(input, 'updated', reason, (sentence.trim() + notWritten).trim(), { changes: [...patched, ...(amendment?.changes ?? [])], heldBack, requests });
+		return result(input, 'updated', reason, `${updated}${amendmentNote}${notWritten}`.trim(), {
+			changes: [...changes, ...(amendment?.changes ?? [])],
+			heldBack,
+			requests,
+		});
 	}
 	if (heldBack.length) {
 		const reasons = [...new Set(heldBack.map((h) => h.reason))];
@@ -622,10 +623,9 @@ function planUpdate(input: PlanInput, kind: SyncKind, employment: RemoteEmployme
 			input,
 			'skipped',
 			reason,
-			(
-				amendmentNote +
-				` Differences that cannot be written through Remote's API: ${heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.`
-			).trim(),
+			amendment
+				? `${amendmentNote}${notWritten}`.trim()
+				: `Differences that cannot be written through Remote's API: ${heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.`,
 			{ heldBack },
 		);
 	}

@@ -151,6 +151,14 @@ function parseBody(body: unknown): unknown {
  * helper, rate limits, retries with capped exponential backoff and jitter, and error mapping.
  */
 export class ApiClient {
+	/**
+	 * The policy of every client constructed without one (all the nodes construct theirs that way).
+	 * Always DEFAULT_RETRY_POLICY in n8n. The one hook for tests and benchmarks that inject thousands
+	 * of faults: they may set a policy with shorter delays here before running a node, and must put
+	 * DEFAULT_RETRY_POLICY back afterwards (test/reliability.test.ts does).
+	 */
+	static defaultPolicy: RetryPolicy = DEFAULT_RETRY_POLICY;
+
 	readonly stats: ClientStats = { calls: 0, retries: 0, rateLimited: 0, waitsBeforeLimit: 0, recovered: 0 };
 
 	private credentials?: ICredentialDataDecryptedObject;
@@ -160,7 +168,7 @@ export class ApiClient {
 	constructor(
 		private readonly host: Host,
 		readonly profile: ApiProfile,
-		private readonly policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+		private readonly policy: RetryPolicy = ApiClient.defaultPolicy,
 		private readonly random: () => number = Math.random,
 	) {}
 

@@ -1,6 +1,6 @@
 import type { IAllExecuteFunctions, ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import type { ApiProfile, RetryPolicy } from './ApiClient';
-import { ApiClient, DEFAULT_RETRY_POLICY } from './ApiClient';
+import { ApiClient } from './ApiClient';
 import { describeErrorBody } from './errors';
 
 export const HIBOB_HOSTS: Record<string, string> = {
@@ -46,7 +46,7 @@ export const hibobProfile: ApiProfile = {
 
 /** Typed calls to the HiBob endpoints this package uses. */
 export class HibobClient extends ApiClient {
-	constructor(host: IAllExecuteFunctions, policy: RetryPolicy = DEFAULT_RETRY_POLICY) {
+	constructor(host: IAllExecuteFunctions, policy?: RetryPolicy) {
 		super(host, hibobProfile, policy);
 	}
 

@@ -1,6 +1,6 @@
 import type { IAllExecuteFunctions, ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import type { ApiProfile, RetryPolicy } from './ApiClient';
-import { ApiClient, DEFAULT_RETRY_POLICY } from './ApiClient';
+import { ApiClient } from './ApiClient';
 import { describeErrorBody } from './errors';
 
 export const REMOTE_HOSTS: Record<string, string> = {
@@ -43,7 +43,7 @@ export const remoteProfile: ApiProfile = {
 
 /** Typed calls to the Remote endpoints this package uses. */
 export class RemoteClient extends ApiClient {
-	constructor(host: IAllExecuteFunctions, policy: RetryPolicy = DEFAULT_RETRY_POLICY) {
+	constructor(host: IAllExecuteFunctions, policy?: RetryPolicy) {
 		super(host, remoteProfile, policy);
 	}
 
