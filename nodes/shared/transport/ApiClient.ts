@@ -7,6 +7,7 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { isSensitiveField } from '../core/outcome';
 
 /** What the retrying client needs to know about one vendor's API. */
 export interface ApiProfile {
@@ -119,6 +120,46 @@ function parsesAsUrl(url: string): boolean {
 	} catch {
 		return false;
 	}
+}
+
+/**
+ * The values of sensitive fields (SSN, salary, bank: `isSensitiveField`) anywhere in a request body,
+ * as text, also as bare digits (an SSN echoed without dashes), longest first.
+ */
+function sensitiveValues(value: unknown, sensitive = false, out = new Set<string>()): string[] {
+	if (Array.isArray(value)) {
+		for (const inner of value) sensitiveValues(inner, sensitive, out);
+	} else if (value && typeof value === 'object') {
+		for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+			sensitiveValues(inner, sensitive || isSensitiveField(key), out);
+		}
+	} else if (sensitive && (typeof value === 'string' || typeof value === 'number')) {
+		const text = String(value).trim();
+		const digits = text.replace(/[^0-9]/g, '');
+		if (text.length >= 4) out.add(text);
+		if (digits.length >= 4) out.add(digits);
+	}
+	return [...out].sort((a, b) => b.length - a.length);
+}
+
+function maskValues(text: string, values: string[]): string {
+	let out = text;
+	for (const value of values) out = out.split(value).join('***');
+	return out;
+}
+
+/** `maskValues` inside every string of a parsed body; a number that is one of the values becomes `***`. */
+function maskValuesDeep(value: unknown, values: string[]): unknown {
+	if (!values.length) return value;
+	if (typeof value === 'string') return maskValues(value, values);
+	if (typeof value === 'number') return values.includes(String(value)) ? '***' : value;
+	if (Array.isArray(value)) return value.map((inner) => maskValuesDeep(inner, values));
+	if (value && typeof value === 'object') {
+		return Object.fromEntries(
+			Object.entries(value as Record<string, unknown>).map(([key, inner]) => [key, maskValuesDeep(inner, values)]),
+		);
+	}
+	return value;
 }
 
 function lowerCaseHeaders(headers: unknown): Record<string, string> {
@@ -239,11 +280,14 @@ export class ApiClient {
 
 	private apiError(status: number, body: unknown, request: ApiRequest): NodeApiError {
 		const apiMessage = this.profile.errorMessage(body);
-		const message = this.scrub(
+		// An API may echo the values it refused (a 422 naming the SSN or salary it was sent): mask them too (R1).
+		const sent = sensitiveValues(request.body);
+		const clean = (text: string) => maskValues(this.scrub(text), sent);
+		const message = clean(
 			`${this.profile.label} answered ${status} to ${request.method} ${request.path}` +
 				(apiMessage ? `: ${apiMessage}` : ''),
 		);
-		const safeBody = JSON.parse(this.scrub(JSON.stringify(body ?? null))) as unknown;
+		const safeBody = maskValuesDeep(JSON.parse(this.scrub(JSON.stringify(body ?? null))), sent);
 		return new NodeApiError(
 			this.host.getNode(),
 			{ status, body: safeBody as JsonObject } as unknown as JsonObject,
