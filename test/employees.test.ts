@@ -475,6 +475,31 @@ describe('Every run (R)', () => {
 		expect(w.writes()).toBe(0);
 	});
 
+	it('R4: people whose differences cannot be written are remembered too: the next run reads no employment and reports the same', async () => {
+		w = await makeWorld({}, ({ person }) => ({
+			people: [
+				person('1', 'employee', { work: { title: '103' } }),
+				person('2', 'contractor', { work: { department: '205' } }),
+				person('3', 'employee'),
+			],
+			employments: [activeEmployment('1'), activeEmployment('2', { type: 'contractor' }), activeEmployment('3')],
+		}));
+		const first = await w.run();
+		expect(first.get('1')).toMatchObject({ outcome: 'skipped', reason: 'needs_contract_amendment' });
+		expect(first.get('2')).toMatchObject({ outcome: 'skipped', reason: 'department_not_in_remote' });
+		w.fakes.remote.resetCounters();
+		const second = await w.run();
+		expect(w.fakes.remote.count('GET /v1/employments/:id')).toBe(0);
+		expect(second.get('1')).toMatchObject({ outcome: 'skipped', reason: 'needs_contract_amendment', heldBack: first.get('1')!.heldBack });
+		expect(second.get('2')).toMatchObject({ outcome: 'skipped', reason: 'department_not_in_remote' });
+		expect(second.get('3')).toMatchObject({ outcome: 'unchanged' });
+		// Once the department exists in Remote, the fingerprint changes and the person is read and updated.
+		w.fakes.remote.addDepartment('Customer Success');
+		const third = await w.run();
+		expect(third.get('2')).toMatchObject({ outcome: 'updated' });
+		expect(w.fakes.remote.count('GET /v1/employments/:id')).toBe(1);
+	});
+
 	it('R6: a crash after the first half of the writes, then a re-run, gives no duplicate', async () => {
 		w = await makeWorld({}, ({ person }) => ({
 			people: Array.from({ length: 6 }, (_, i) => person(String(i + 1), 'contractor')),

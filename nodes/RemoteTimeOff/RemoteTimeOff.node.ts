@@ -34,7 +34,8 @@ export class RemoteTimeOff implements INodeType {
 		icon: { light: 'file:../../icons/remote.svg', dark: 'file:../../icons/remote.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["options"]["dryRun"] ? "Dry run" : "Sync approved time off"}}',
+		subtitle:
+			'={{$parameter["options"]["dryRun"] === true ? "Dry run" : typeof $parameter["options"]["dryRun"] === "string" ? "Dry run: see options" : "Sync approved time off"}}',
 		description: 'Create and cancel approved time off in Remote from HiBob time-off requests',
 		defaults: { name: 'Remote Time Off' },
 		usableAsTool: true,

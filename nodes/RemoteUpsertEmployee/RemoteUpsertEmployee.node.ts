@@ -15,7 +15,8 @@ export class RemoteUpsertEmployee implements INodeType {
 		icon: { light: 'file:../../icons/remote.svg', dark: 'file:../../icons/remote.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{$parameter["options"]["dryRun"] ? "Dry run" : "Create or update"}}',
+		subtitle:
+			'={{$parameter["options"]["dryRun"] === true ? "Dry run" : typeof $parameter["options"]["dryRun"] === "string" ? "Dry run: see options" : "Create or update"}}',
 		description: 'Create or update Remote employments from HiBob people (output of HiBob → Get Employees)',
 		defaults: { name: 'Remote Upsert Employee' },
 		usableAsTool: true,

@@ -7,6 +7,7 @@ import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import type { FullEmployment, Lookups, Plan, PlanInput, SensitiveValues } from '../shared/core/employeePlan';
+import type { HeldBackField } from '../shared/core/outcome';
 import { CONTRACT_AMENDMENT_FORM, isPendingAmendment, planEmployee, statusFamily } from '../shared/core/employeePlan';
 import { fingerprint } from '../shared/core/fingerprint';
 import { metadataList, readField, resolveFields, SENSITIVE_LOGICAL_FIELDS } from '../shared/core/hibobFields';
@@ -56,7 +57,8 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 		submitContractAmendments: options.submitContractAmendments === true,
 	};
 	const staticData = ctx.getWorkflowStaticData('node') as IDataObject;
-	const remembered = ((staticData.employeeFingerprints as IDataObject) ?? {}) as Record<string, string>;
+	// HiBob id → fingerprint of the person when last in sync, with what could not be written then.
+	const remembered = ((staticData.employeeFingerprints as IDataObject) ?? {}) as Record<string, RememberedEntry>;
 
 	// 1. Parse the input items (the documented output of HiBob → Get Employees).
 	const output: Array<INodeExecutionData | undefined> = new Array(items.length);
@@ -148,7 +150,7 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 				(family === 'new' || family === 'not_started' || family === 'active');
 			return ssn || salary;
 		});
-		if (wantsSensitive) sensitive = await readSensitive(ctx, live.map((e) => e.person!.hibobId));
+		if (wantsSensitive) sensitive = await readSensitive(ctx, live.map((e) => e.person!.hibobId), staticData);
 
 		// 5. Plan, fetching what a plan asks for (once per country form / per employment).
 		const schemaCache = new Map<string, unknown>();
@@ -165,8 +167,12 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 			entry.input = input;
 			const match = input.match;
 			if (match.kind === 'match') {
-				entry.fp = personFingerprint(person, match.employment.id, match.employment.status, input.sensitive);
-				input.rememberedInSync = options.recheckAll !== true && remembered[person.hibobId] === entry.fp;
+				entry.fp = personFingerprint(person, match.employment.id, match.employment.status, input.sensitive, lookups);
+				const stored = remembered[person.hibobId];
+				if (options.recheckAll !== true && stored) {
+					if (stored === entry.fp) input.remembered = { heldBack: [] };
+					else if (typeof stored === 'object' && stored.f === entry.fp) input.remembered = { heldBack: stored.h ?? [] };
+				}
 			}
 			try {
 				for (let guard = 0; guard < 6; guard++) {
@@ -255,16 +261,22 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 				}
 			}
 			if (!dryRun) {
-				// Remember who is fully in sync, so the next run need not read their employment again.
-				// A submitted contract amendment changes nothing until Remote's review approves it.
-				const inSync =
-					(plan.outcome === 'unchanged' || plan.outcome === 'updated' || plan.outcome === 'created') &&
-					plan.heldBack.length === 0 &&
-					plan.reason !== 'contract_amendment_submitted';
-				if (inSync && plan.outcome === 'created' && plan.remoteEmploymentId) {
-					remembered[plan.hibobId] = personFingerprint(entry.person!, plan.remoteEmploymentId, 'created', entry.input?.sensitive);
-				} else if (inSync && entry.fp) remembered[plan.hibobId] = entry.fp;
-				else delete remembered[plan.hibobId];
+				// Remember who is in sync (except for what cannot be written), so the next run need not
+				// read their employment again. A submitted or pending contract amendment is re-checked.
+				const heldOnly = plan.outcome === 'skipped' && plan.heldBack.length > 0 && REMEMBERABLE_HELD.has(plan.reason);
+				const settled =
+					(plan.outcome === 'unchanged' || plan.outcome === 'updated' || plan.outcome === 'created' || heldOnly) &&
+					!plan.reason.startsWith('contract_amendment') &&
+					plan.heldBack.every((h) => REMEMBERABLE_HELD.has(h.reason));
+				const fp =
+					plan.outcome === 'created' && plan.remoteEmploymentId
+						? personFingerprint(entry.person!, plan.remoteEmploymentId, 'created', entry.input?.sensitive, lookups)
+						: entry.fp;
+				if (settled && fp) {
+					remembered[plan.hibobId] = plan.heldBack.length
+						? { f: fp, h: maskDeep(plan.heldBack).map((h) => ({ field: h.field, reason: h.reason, from: h.from ?? null, to: h.to ?? null })) }
+						: fp;
+				} else delete remembered[plan.hibobId];
 			}
 			output[entry.itemIndex] = {
 				json: shapeOutput(plan, dryRun),
@@ -294,10 +306,31 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 	return results;
 }
 
-/** What must stay the same for a person to be still in sync: their HiBob values and the employment. */
-function personFingerprint(person: Person, employmentId: string, status: unknown, sensitive: SensitiveValues | undefined): string {
+type RememberedEntry = string | { f: string; h?: HeldBackField[] };
+
+/** Held-back reasons that stay true while nothing they depend on changes (they are in the fingerprint). */
+const REMEMBERABLE_HELD = new Set([
+	'needs_contract_amendment',
+	'not_updatable_via_api',
+	'supervisor_not_a_remote_manager',
+	'department_not_in_remote',
+]);
+
+/**
+ * What must stay the same for a person's last result to still hold: their HiBob values, the
+ * employment, and the Remote manager and department their supervisor and department resolve to.
+ */
+function personFingerprint(
+	person: Person,
+	employmentId: string,
+	status: unknown,
+	sensitive: SensitiveValues | undefined,
+	lookups: Lookups,
+): string {
 	const { warnings: _w, missingFields: _m, raw: _r, ...values } = person;
-	return fingerprint({ values, employmentId, status: status ?? null, sensitive: sensitive ?? null });
+	const manager = person.supervisorEmail ? lookups.managers.get(person.supervisorEmail.toLowerCase()) ?? null : null;
+	const department = person.department ? lookups.departments.get(person.department.trim().toLowerCase())?.id ?? null : null;
+	return fingerprint({ values, employmentId, status: status ?? null, sensitive: sensitive ?? null, manager, department });
 }
 
 function shapeOutput(plan: Plan, dryRun: boolean): IDataObject {
@@ -360,16 +393,25 @@ async function applyPlan(remote: RemoteClient, plan: Plan, person: Person, progr
 }
 
 /** One HiBob search with only the sensitive fields; values stay inside this node. */
-async function readSensitive(ctx: IExecuteFunctions, hibobIds: string[]): Promise<Map<string, SensitiveValues> | undefined> {
+async function readSensitive(
+	ctx: IExecuteFunctions,
+	hibobIds: string[],
+	staticData: IDataObject,
+): Promise<Map<string, SensitiveValues> | undefined> {
 	try {
 		await ctx.getCredentials('hiBobApi');
 	} catch {
 		return undefined;
 	}
 	const hibob = new HibobClient(ctx);
-	const resolved = resolveFields(metadataList(await hibob.getFields()), SENSITIVE_LOGICAL_FIELDS);
+	// The field ids (resolved through HiBob's metadata, S4) are kept for a day: one call less per run.
+	const cached = staticData.sensitiveFieldIds as { at?: number; ids?: Record<string, string> } | undefined;
+	let ids = cached?.ids;
+	if (!ids || typeof cached?.at !== 'number' || Date.now() - cached.at > 24 * 3600_000) {
+		ids = resolveFields(metadataList(await hibob.getFields()), SENSITIVE_LOGICAL_FIELDS).ids;
+		staticData.sensitiveFieldIds = { at: Date.now(), ids };
+	}
 	const wanted = new Set(hibobIds);
-	const ids = resolved.ids;
 	const records = await hibob.searchPeople({ fields: ['root.id', ...Object.values(ids)], showInactive: true });
 	const out = new Map<string, SensitiveValues>();
 	for (const record of records) {

@@ -105,11 +105,22 @@ export interface PlanInput {
 	contractAmendments?: ContractAmendmentSummary[];
 	sensitive?: SensitiveValues;
 	/**
-	 * The person's HiBob values are the same as at the end of a previous run that left them in sync
-	 * with this employment (the caller compares fingerprints). With no difference in the list either,
-	 * the full employment need not be read.
+	 * What a previous run concluded for this person, when their HiBob values, the employment and the
+	 * lookups they depend on are the same as then (the caller compares fingerprints). With no
+	 * difference in the list either, the full employment need not be read again.
 	 */
-	rememberedInSync?: boolean;
+	remembered?: RememberedResult;
+}
+
+/** The end state of a person after a run: in sync, or in sync except for what could not be written. */
+export interface RememberedResult {
+	heldBack: HeldBackField[];
+}
+
+/** The reason reported for differences that were held back (U5–U7). */
+export function heldBackReason(heldBack: HeldBackField[]): string {
+	const reasons = [...new Set(heldBack.map((h) => h.reason))];
+	return reasons.includes('needs_contract_amendment') ? 'needs_contract_amendment' : reasons[0];
 }
 
 export interface Plan {
@@ -325,8 +336,6 @@ function planCreate(input: PlanInput, kind: SyncKind): PlanStep {
 		job_title: desired.job_title,
 		provisional_start_date: desired.provisional_start_date,
 		mobile_number: person.mobile,
-		department: person.department,
-		manager: person.supervisorEmail,
 	};
 	const basicSchema = schemas[forms.basic_information];
 	const basicProps = (basicSchema as { properties?: Record<string, unknown> })?.properties ?? {};
@@ -374,7 +383,7 @@ function planCreate(input: PlanInput, kind: SyncKind): PlanStep {
 	const requests: PlannedRequest[] = [{ method: 'POST', path: '/v1/employments', body, purpose: 'create employment' }];
 	if (person.department) {
 		const department = input.lookups.departments.get(lower(person.department));
-		if (department && !('department' in ((body.basic_information as object) ?? {}))) {
+		if (department) {
 			requests.push({
 				method: 'PATCH',
 				path: '/v1/employments/{created}',
@@ -386,7 +395,7 @@ function planCreate(input: PlanInput, kind: SyncKind): PlanStep {
 			heldBack.push({ field: 'department', reason: 'department_not_in_remote', to: person.department });
 		}
 	}
-	if (person.supervisorEmail && !('manager' in ((body.basic_information as object) ?? {}))) {
+	if (person.supervisorEmail) {
 		heldBack.push({ field: 'manager', reason: 'not_updatable_via_api', to: person.supervisorEmail });
 	}
 	return result(input, 'created', 'created', `Created the ${KIND_LABEL[kind]} in Remote (${person.countryCode}).`, {
@@ -463,8 +472,21 @@ function planUpdate(input: PlanInput, kind: SyncKind, employment: RemoteEmployme
 		);
 	}
 	if (!input.detail) {
-		if (input.rememberedInSync && listDiffs.length === 0 && !needsExternalId) {
-			return result(input, 'unchanged', 'in_sync', 'Remote already matches HiBob (nothing changed since the last run that synced this person).');
+		const remembered = input.remembered;
+		// List differences are fine when they are exactly what was held back last time.
+		const explained = (d: Difference) =>
+			!!remembered?.heldBack.some((h) => h.field === d.field && same(h.to, d.to) && same(h.from, d.from));
+		if (remembered && listDiffs.every(explained) && !needsExternalId) {
+			if (!remembered.heldBack.length) {
+				return result(input, 'unchanged', 'in_sync', 'Remote already matches HiBob (nothing changed since the last run that synced this person).');
+			}
+			return result(
+				input,
+				'skipped',
+				heldBackReason(remembered.heldBack),
+				`Differences that cannot be written through Remote's API (unchanged since the last run): ${remembered.heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.`,
+				{ heldBack: remembered.heldBack },
+			);
 		}
 		return { done: false, needs: 'detail', employmentId: employment.id };
 	}
