@@ -7,6 +7,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+import { jsonTextParser, templatePlugin } from './scripts/lib/template-lint.mjs';
 
 const shipped = ['nodes/**/*.ts', 'credentials/**/*.ts'];
 
@@ -55,6 +56,13 @@ export default tseslint.config(
 			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
 			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
 		},
+	},
+	{
+		// shipped workflow templates: checked as JSON by scripts/lib/template-lint.mjs
+		files: ['templates/**/*.json'],
+		languageOptions: { parser: jsonTextParser },
+		plugins: { 'hibob-remote-templates': templatePlugin },
+		rules: { 'hibob-remote-templates/valid-template': 'error' },
 	},
 	{
 		files: ['test/**/*.ts', 'scripts/**/*.ts'],

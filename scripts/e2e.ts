@@ -1,46 +1,77 @@
 /**
- * Smoke test against a real n8n 2.40.7 (scripts/lib/n8n.ts): install n8n (cached), install the packed
- * package into a fresh user folder, start the fake HiBob/Remote servers, import credentials pointing at
- * them, check that the server registers every node and credential of package.json's `n8n` section, then
- * import and `n8n execute` a Manual Trigger → HiBob workflow.
+ * End-to-end test against a real n8n 2.40.7 (scripts/lib/n8n.ts), as a user meets the package:
+ *
+ *  smoke     install n8n (cached), install the packed package into a fresh user folder, start the fake
+ *            HiBob/Remote servers (in this process, seeded with the showcase company: every kind and
+ *            Remote status, scripts/lib/company.ts), import credentials pointing at them, check the server
+ *            registers every node and credential of package.json, `n8n execute` Manual Trigger → HiBob.
+ *  template  import templates/hibob-to-remote-sync.json AS SHIPPED plus only what a user picks after
+ *            importing it (credential ids, the approver, the webhook secret: scripts/lib/template.ts):
+ *            1. `n8n execute --id` (starts at the first Manual Trigger, "Manual sync"): the shipped
+ *               dryRun=true run writes nothing and reports what it would do;
+ *            2. server: the editor's "Execute workflow" on "Setup: run once" (POST /rest/workflows/<id>/run
+ *               with triggerToStartFrom);
+ *            3. a raw import of the file links the credential placeholders by name;
+ *            4. the dry-run switch flipped in Sync Settings (saved like the editor saves), "Manual sync":
+ *               the fake Remote's final state and the run summary are what SYNC_RULES.md says;
+ *            5. "Every hour": a second full run writes nothing;
+ *            6. published (activated): signed HiBob webhooks for one changed person (latency measured to
+ *               the PATCH reaching the fake Remote), an approved and then cancelled time-off request, and a
+ *               badly signed delivery (refused).
  *
  * Run with `npm run test:e2e` (builds first). KEEP_E2E=1 keeps the temp user folder for inspection.
+ * Prints `e2e: N passed, N failed` last.
  */
-import type { ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as readline from 'node:readline';
 
+import type { RunningFakes } from '../test/fakes';
+import { startFakes } from '../test/fakes';
+import { makeShowcaseCompany, type ShowcaseCompany } from './lib/company';
 import {
+	activateWorkflow,
 	addCleanup,
+	callWebhook,
+	createApiKey,
 	ensureN8n,
 	execute,
 	fetchNodeTypes,
 	importCredentials,
 	importWorkflow,
 	installPackage,
+	listExecutions,
 	nodeItems,
 	ownerSession,
 	PACKAGE_NAME,
 	packageTypes,
 	projectRoot,
+	rest,
+	runFromTrigger,
 	secs,
-	spawnGroup,
+	sleep,
 	startServer,
-	stopGroup,
+	waitForExecution,
+	webhookUrl,
+	type ExecutionRun,
 	type N8nServer,
 	type PackageTypes,
 	type RegisteredTypes,
+	type Session,
 } from './lib/n8n';
-
-interface FakesInfo {
-	hibobUrl: string;
-	remoteUrl: string;
-	hibobServiceUserId: string;
-	hibobToken: string;
-	remoteToken: string;
-}
+import { countByOutcome, employeeResult, formatCounts, peopleTable, timeOffResult, timeOffTable, type PersonRow } from './lib/report';
+import {
+	applyUserSetup,
+	checkTemplate,
+	loadTemplate,
+	onlyNode,
+	setDryRun,
+	templatePath,
+	TRIGGERS,
+	typeOf,
+	type WorkflowJson,
+} from './lib/template';
 
 const results: Array<{ name: string; ok: boolean; detail?: string }> = [];
 const phases: Array<{ name: string; ms: number }> = [];
@@ -67,34 +98,11 @@ async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
 	}
 }
 
-/** Start `node .build/scripts/fakes.js --company small` and read its JSON line. */
-async function startFakes(root: string): Promise<{ child: ChildProcess; info: FakesInfo } | undefined> {
-	const script = path.join(root, '.build', 'scripts', 'fakes.js');
-	if (!fs.existsSync(script)) return undefined;
-	// own process group, killed on stop, on our exit and on SIGINT (spawnGroup)
-	const child = spawnGroup(process.execPath, [script, '--company', 'small'], { cwd: root });
-	child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[fakes] ${d.toString('utf8')}`));
-	const info = await new Promise<FakesInfo>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error('fakes printed no JSON line within 30 s')), 30_000);
-		const lines = readline.createInterface({ input: child.stdout! });
-		lines.on('line', (line) => {
-			try {
-				const v = JSON.parse(line);
-				if (v && typeof v.hibobUrl === 'string' && typeof v.remoteUrl === 'string') {
-					clearTimeout(timer);
-					resolve(v);
-				}
-			} catch {
-				// a log line
-			}
-		});
-		child.once('exit', (code) => {
-			clearTimeout(timer);
-			reject(new Error(`fakes exited (${code}) before printing their URLs`));
-		});
-	});
-	child.stdout!.resume();
-	return { child, info };
+function indent(text: string, by = '   '): string {
+	return text
+		.split('\n')
+		.map((l) => `${by}${l}`)
+		.join('\n');
 }
 
 /** Checks every declared node/credential; returns false when one is not registered. */
@@ -131,16 +139,214 @@ function checkRegistered(types: PackageTypes, registered: RegisteredTypes): bool
 	return all;
 }
 
-async function fakeCounters(url: string): Promise<unknown> {
-	const res = await fetch(`${url.replace(/\/+$/, '')}/__fake/counters`);
-	return res.ok ? res.json() : `HTTP ${res.status}`;
+// ---------------------------------------------------------------------------------------------------------
+// Reading the fakes
+
+const WRITE = (method: string, endpoint: string) => method !== 'GET' && endpoint !== 'POST /v1/people/search';
+
+/** Write requests both fakes received after the marks (Remote: any non-GET; HiBob: any but the search). */
+function writesSince(fakes: RunningFakes, mark: { hibob: number; remote: number }): string[] {
+	const remote = fakes.remote.requests.filter((r) => r.seq > mark.remote && WRITE(r.method, r.endpoint));
+	const hibob = fakes.hibob.requests.filter((r) => r.seq > mark.hibob && WRITE(r.method, r.endpoint));
+	return [...remote.map((r) => `Remote ${r.method} ${r.path}`), ...hibob.map((r) => `HiBob ${r.method} ${r.path}`)];
 }
 
-function sumNumbers(v: unknown): number {
-	if (typeof v === 'number') return v;
-	if (v && typeof v === 'object') return Object.values(v).reduce((s: number, x) => s + sumNumbers(x), 0);
-	return 0;
+function markFakes(fakes: RunningFakes): { hibob: number; remote: number } {
+	const last = (list: Array<{ seq: number }>) => (list.length ? list[list.length - 1].seq : 0);
+	return { hibob: last(fakes.hibob.requests), remote: last(fakes.remote.requests) };
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Assertions on a run of the template
+
+function checkOutcomes(label: string, rows: PersonRow[], company: ShowcaseCompany): void {
+	const byName = new Map(rows.map((r) => [r.person, r]));
+	const wrong: string[] = [];
+	for (const [name, exp] of Object.entries(company.expectations)) {
+		// an invalid "Sync to Remote" value leaves the HiBob read without a name: find it by reason
+		const row = byName.get(name) ?? (exp.reason === 'unknown_sync_kind' ? rows.find((r) => r.reason === exp.reason) : undefined);
+		if (!row) {
+			wrong.push(`${name}: no output item`);
+			continue;
+		}
+		if (!exp.outcome.includes(row.outcome) || (exp.reason !== undefined && row.reason !== exp.reason)) {
+			wrong.push(`${name} (${exp.rule}): ${row.outcome}/${row.reason}, expected ${exp.outcome.join('|')}/${exp.reason ?? 'any'}`);
+		}
+	}
+	check(
+		`${label}: every person's outcome and reason as SYNC_RULES.md says (${Object.keys(company.expectations).length} people)`,
+		wrong.length === 0,
+		wrong.length ? wrong.join('; ') : undefined,
+	);
+	const strays = rows.filter((r) => company.notSynced.includes(r.person));
+	check(`${label}: people without "Sync to Remote" are not in the output`, strays.length === 0, strays.map((r) => r.person).join(', ') || company.notSynced.join(', '));
+	check(`${label}: no person failed`, !rows.some((r) => r.outcome === 'failed'), rows.filter((r) => r.outcome === 'failed').map((r) => `${r.person}: ${r.message}`).join('; ') || undefined);
+}
+
+function checkSummaries(label: string, run: ExecutionRun | undefined, wf: WorkflowJson, opts: { dryRun: boolean }): void {
+	const emp = employeeResult(run, wf);
+	const counts = countByOutcome(emp.rows);
+	const item = emp.summaryItem;
+	check(
+		`${label}: the Upsert summary item counts match the items`,
+		!!item && JSON.stringify(item.byOutcome) === JSON.stringify(counts) && item.total === emp.rows.length && item.dryRun === opts.dryRun,
+		item ? `byOutcome ${JSON.stringify(item.byOutcome)}, dryRun ${item.dryRun}` : 'no summary item',
+	);
+	const readable = emp.readable;
+	const readableOk =
+		!!readable &&
+		readable.people === emp.rows.length &&
+		(['created', 'updated', 'unchanged', 'skipped', 'failed'] as const).every((k) => readable[k] === counts[k]) &&
+		String(readable.run).startsWith(opts.dryRun ? 'DRY RUN' : 'Remote was updated');
+	check(`${label}: "Employees: run summary" shows the counts${opts.dryRun ? ' and says DRY RUN' : ''}`, readableOk, readable ? JSON.stringify({ run: readable.run, people: readable.people, ...counts }) : 'not run');
+	const needers = emp.rows.filter((r) => r.outcome === 'failed' || r.outcome === 'skipped');
+	const lines: string[] = Array.isArray(readable?.needAHuman) ? readable!.needAHuman : [];
+	const missing = needers.filter((r) => !lines.some((l) => l.startsWith(r.person.startsWith('id ') ? 'HiBob person' : r.person) && l.includes(`(${r.reason})`)));
+	check(
+		`${label}: "needAHuman" names each skipped person with the reason (${needers.length})`,
+		missing.length === 0 && lines.length === needers.length,
+		missing.length ? `missing: ${missing.map((r) => r.person).join(', ')}` : lines[0]?.slice(0, 120),
+	);
+	const to = timeOffResult(run, wf);
+	const toCounts = countByOutcome(to.rows);
+	check(
+		`${label}: "Time off: run summary" shows the counts`,
+		!!to.readable && to.readable.requests === to.rows.length && to.readable.created === toCounts.created && to.readable.skipped === toCounts.skipped,
+		to.readable ? JSON.stringify({ run: to.readable.run, requests: to.readable.requests, ...toCounts }) : 'not run',
+	);
+}
+
+function checkTimeOffRows(label: string, run: ExecutionRun | undefined, wf: WorkflowJson, company: ShowcaseCompany, opts: { dryRun: boolean }): void {
+	const rows = timeOffResult(run, wf).rows;
+	const wrong: string[] = [];
+	for (const exp of company.timeOff) {
+		const row = rows.find((r) => r.requestId === exp.requestId);
+		// In a dry run, the employment of a person linked by email in this very run is not linked yet.
+		const dryUnlinked = opts.dryRun && row?.reason === 'employment_not_linked' && exp.requestId === '30002';
+		if (!row) wrong.push(`${exp.requestId} (${exp.person}): no output item`);
+		else if (!dryUnlinked && (!exp.outcome.includes(row.outcome) || (exp.reason && row.reason !== exp.reason))) {
+			wrong.push(`${exp.requestId} (${exp.person}, ${exp.rule}): ${row.outcome}/${row.reason}, expected ${exp.outcome.join('|')}/${exp.reason}`);
+		}
+	}
+	check(`${label}: every time-off request's outcome as SYNC_RULES.md says (${company.timeOff.length})`, wrong.length === 0, wrong.join('; ') || undefined);
+}
+
+/** The fake Remote's state after the real full sync. */
+function checkRemoteState(fakes: RunningFakes, company: ShowcaseCompany, before: { employments: number; timeoffs: number }): void {
+	const hibob = fakes.hibob;
+	const remote = fakes.remote.state;
+	const byName = (name: string) => {
+		const p = hibob.people.find((x) => `${x.firstName} ${x.surname}` === name);
+		if (!p) throw new Error(`no HiBob person ${name}`);
+		return p;
+	};
+	const linked = (name: string) => remote.employments.filter((e) => e.external_id === byName(name).id);
+	const created = Object.entries(company.expectations).filter(([, e]) => e.outcome.length === 1 && e.outcome[0] === 'created');
+	check(
+		`Remote: ${created.length} employments created, no more`,
+		remote.employments.length === before.employments + created.length,
+		`${before.employments} → ${remote.employments.length}`,
+	);
+	for (const [name] of created) {
+		const list = linked(name);
+		const kind = company.people.find((p) => p.hibobId === byName(name).id)?.kind;
+		check(
+			`Remote: ${name} created once as ${kind}, external_id = HiBob id`,
+			list.length === 1 && list[0].type === kind,
+			list.map((e) => `${e.id} ${e.type} ${e.status}`).join(', ') || 'none',
+		);
+	}
+	const salary = (name: string) => linked(name)[0]?.contract_details?.annual_gross_salary;
+	check('Remote: GP with annual salary got it in minor units (N7)', salary('Tiago Ferreira') === 8_000_000, `annual_gross_salary ${salary('Tiago Ferreira')}`);
+	check('Remote: GP paid monthly got no salary (N7)', salary('Oscar Lindgren') === undefined || salary('Oscar Lindgren') === null, `annual_gross_salary ${salary('Oscar Lindgren')}`);
+	const address = (name: string) => linked(name)[0]?.address_details?.address;
+	for (const name of ['Hugo Laurent', 'Leila Haddad']) {
+		check(`Remote: ${name}'s new address arrived (U4)`, address(name) === byName(name).address?.line1, `${address(name)}`);
+	}
+	check('Remote: Emma Novak, found by email, now carries external_id (M4)', linked('Emma Novak').length === 1, linked('Emma Novak')[0]?.id);
+	check(
+		'Remote: Jonas Weber (not started) has the start date moved (U2)',
+		linked('Jonas Weber')[0]?.provisional_start_date === byName('Jonas Weber').work.startDate,
+		`${linked('Jonas Weber')[0]?.provisional_start_date}`,
+	);
+	check(
+		'Remote: Pedro Santos (pre-hire) has the new job title (U2)',
+		linked('Pedro Santos')[0]?.job_title === 'Data Analyst',
+		`${linked('Pedro Santos')[0]?.job_title}`,
+	);
+	check('Remote: Sofia Marques (invited) untouched (U3)', linked('Sofia Marques')[0]?.full_name === 'Sofia Marquez', `${linked('Sofia Marques')[0]?.full_name}`);
+	check('Remote: Yara Nasser (review) untouched (U3)', linked('Yara Nasser')[0]?.full_name === 'Yara Naser', `${linked('Yara Nasser')[0]?.full_name}`);
+	check('Remote: Felix Brandt (offboarding) untouched (U8)', address('Felix Brandt') === '2 Former Road', `${address('Felix Brandt')}`);
+	check('Remote: Ravi Menon keeps his old job title (U5)', linked('Ravi Menon')[0]?.job_title === 'Software Engineer', `${linked('Ravi Menon')[0]?.job_title}`);
+	check('Remote: Dana Cole (terminated in HiBob) still active (U9)', linked('Dana Cole')[0]?.status === 'active', linked('Dana Cole')[0]?.status);
+	const byEmail = (name: string) => remote.employments.filter((e) => [e.login_email, e.personal_email, e.work_email].includes(byName(name).email));
+	check(
+		'Remote: nothing created for the skipped people (M2, M3, N1, N4, N5, E2)',
+		['Greta Hoffmann', 'Paul Mercer', 'Lars Berg', 'Nils Eriksen'].every((n) => linked(n).length === 0 && byEmail(n).length === 0) &&
+			byEmail('Kai Tanaka').length === 2 &&
+			linked('Olga Petrova').length === 0,
+	);
+
+	// Time off
+	const approved = remote.timeoffs.filter((t) => t.status === 'approved');
+	const timeoffsOf = (requestId: string) => remote.timeoffs.filter((t) => String(t.notes ?? '').includes(requestId));
+	for (const exp of company.timeOff) {
+		const list = timeoffsOf(exp.requestId);
+		const want = exp.createdInRemote ? 1 : 0;
+		check(
+			`Remote: time off for HiBob request ${exp.requestId} (${exp.person}, ${exp.rule}) ${want ? 'created once, approved' : 'not created'}`,
+			list.length === want && list.every((t) => t.status === 'approved' && t.approver_id === company.approverId),
+			list.map((t) => `${t.id} ${t.timeoff_type} ${t.start_date}..${t.end_date} ${t.status} ${t.total_minutes / 60}h`).join(', ') || 'none',
+		);
+	}
+	check(
+		'Remote: time offs created = requests expected',
+		remote.timeoffs.length === before.timeoffs + company.timeOff.filter((t) => t.createdInRemote).length,
+		`${before.timeoffs} → ${remote.timeoffs.length} (${approved.length} approved)`,
+	);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Webhooks
+
+function bobSignature(secret: string, raw: string): string {
+	return createHmac('sha512', Buffer.from(secret, 'utf8')).update(Buffer.from(raw, 'utf8')).digest('base64');
+}
+
+interface FakeRequest {
+	seq: number;
+	method: string;
+	path: string;
+	timestamp: string;
+	status: number;
+	body?: unknown;
+}
+
+/** Poll the fake Remote's request log over HTTP until a request matches; resolves with it and when it was seen. */
+async function waitForFakeRequest(
+	remoteUrl: string,
+	afterSeq: number,
+	match: (r: FakeRequest) => boolean,
+	timeoutMs: number,
+): Promise<FakeRequest | undefined> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		const res = await fetch(`${remoteUrl.replace(/\/+$/, '')}/__fake/requests`);
+		const { requests } = (await res.json()) as { requests: FakeRequest[] };
+		const hit = requests.find((r) => r.seq > afterSeq && match(r));
+		if (hit) return hit;
+		await sleep(25);
+	}
+	return undefined;
+}
+
+async function postBob(url: string, secret: string, body: Record<string, unknown>, opts: { badSignature?: boolean } = {}) {
+	const raw = JSON.stringify(body);
+	const signature = opts.badSignature ? bobSignature(`${secret}-wrong`, raw) : bobSignature(secret, raw);
+	return callWebhook(url, { body: raw, headers: { 'Bob-Signature': signature }, timeoutMs: 30_000 });
+}
+
+// ---------------------------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
 	const started = Date.now();
@@ -148,9 +354,11 @@ async function main(): Promise<number> {
 	const keep = process.env.KEEP_E2E === '1';
 	let userFolder: string | undefined;
 	let server: N8nServer | undefined;
-	let fakes: { child: ChildProcess; info: FakesInfo } | undefined;
+	let fakes: RunningFakes | undefined;
 	let installMs = 0;
 	let cold = false;
+	let latencyMs: number | undefined;
+	const timing: Record<string, number> = {};
 
 	try {
 		const paths = await phase('ensure n8n', ensureN8n);
@@ -179,145 +387,331 @@ async function main(): Promise<number> {
 		await phase('install packed package', async () => {
 			const pkg = await installPackage(uf);
 			check('package installed into .n8n/nodes', fs.existsSync(path.join(pkg.dir, 'package.json')), `${pkg.tarball} → ${pkg.dir}`);
+			check('the packed package ships the template', fs.existsSync(path.join(pkg.dir, 'templates', 'hibob-to-remote-sync.json')));
 		});
 
-		fakes = await phase('start fakes', async () => {
-			const f = await startFakes(root);
-			if (!f) {
-				warn('.build/scripts/fakes.js does not exist yet: skipping the fakes (credentials point at a closed port)');
-				return undefined;
-			}
-			console.log(`   HiBob fake ${f.info.hibobUrl}, Remote fake ${f.info.remoteUrl}`);
-			return f;
+		const company = makeShowcaseCompany();
+		const f = await phase('start fakes', async () => {
+			const running = await startFakes({ hibob: company.hibob, remote: company.remote, inspection: true });
+			console.log(`   HiBob fake ${running.hibobUrl}, Remote fake ${running.remoteUrl}`);
+			console.log(`   showcase company: ${company.hibob.people.length} HiBob people, ${company.remote.employments!.length} Remote employments, ${company.hibob.timeoffRequests!.length} time-off requests`);
+			return running;
 		});
+		fakes = f;
 
-		const credIds = await phase('import credentials', async () => {
+		// Named like the template's placeholders, so a raw import of the file links them by name (step 3).
+		const creds = await phase('import credentials', async () => {
 			const [hibobId, remoteId] = await importCredentials(uf, [
 				{
-					name: 'HiBob (fake)',
+					name: 'HiBob account',
 					type: 'hiBobApi',
 					data: {
-						serviceUserId: fakes?.info.hibobServiceUserId ?? 'SERVICE-E2E',
-						token: fakes?.info.hibobToken ?? 'e2e-token',
+						serviceUserId: company.credentials.hibobServiceUserId,
+						token: company.credentials.hibobToken,
 						environment: 'custom',
-						customUrl: fakes?.info.hibobUrl ?? 'http://127.0.0.1:9',
+						customUrl: f.hibobUrl,
 					},
 				},
 				{
-					name: 'Remote (fake)',
+					name: 'Remote account',
 					type: 'remoteApi',
-					data: {
-						apiToken: fakes?.info.remoteToken ?? 'ra_test_e2e',
-						environment: 'custom',
-						customUrl: fakes?.info.remoteUrl ?? 'http://127.0.0.1:9',
-					},
+					data: { apiToken: company.credentials.remoteToken, environment: 'custom', customUrl: f.remoteUrl },
 				},
 			]);
 			check('credentials imported', true, `hiBobApi ${hibobId}, remoteApi ${remoteId}`);
-			return { hibobId, remoteId };
+			return { hibob: { id: hibobId, name: 'HiBob account' }, remote: { id: remoteId, name: 'Remote account' } };
 		});
 
-		const registered = await phase('server start + registered types', async () => {
-			server = await startServer(uf);
-			check('server ready (GET /healthz/readiness 200)', true, `${server.url} after ${secs(server.readyMs)}`);
-			const session = await ownerSession(server.url);
-			const reg = await fetchNodeTypes(server.url, session);
+		const template = loadTemplate(root);
+		const webhookSecret = `e2e-bob-secret-${Date.now()}`;
+		const ids = await phase('import workflows (smoke + shipped template)', async () => {
+			const smoke = {
+				name: 'e2e: Manual Trigger → HiBob get employees',
+				nodes: [
+					{ id: 'e2e-start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+					{
+						id: 'e2e-hibob',
+						name: 'HiBob',
+						type: `${PACKAGE_NAME}.hiBob`,
+						typeVersion: 1,
+						position: [220, 0],
+						parameters: { resource: 'employee', operation: 'getEmployees' },
+						credentials: { hiBobApi: creds.hibob },
+					},
+				],
+				connections: { Start: { main: [[{ node: 'HiBob', type: 'main', index: 0 }]] } },
+				settings: { executionOrder: 'v1' },
+			};
+			const smokeId = await importWorkflow(uf, smoke);
+			check('workflow imported', true, `${smokeId} "${smoke.name}"`);
+			const setup = applyUserSetup(template, {
+				hibobCredential: creds.hibob,
+				remoteCredential: creds.remote,
+				approverId: company.approverId,
+				webhookSecret,
+			});
+			console.log(`   ${templatePath(root)} as shipped, plus the user's picks:\n${indent(setup.changes.join('\n'), '     ')}`);
+			const templateId = await importWorkflow(uf, setup.workflow);
+			check('template imported (n8n import:workflow)', true, `${templateId} "${template.name}"`);
+			return { smokeId, templateId, workflow: setup.workflow };
+		});
+
+		await phase('n8n execute (smoke)', async () => {
+			const res = await execute(uf, ids.smokeId);
+			timing.execute = res.ms;
+			check('n8n execute succeeded', res.ok, res.ok ? `exit ${res.code}, status ${res.run?.status}` : res.error);
+			const items = nodeItems(res.run, 'HiBob');
+			check('HiBob step produced items', items.length > 0, `${items.length} item(s)`);
+			if (items.length) console.log(`   first item: ${JSON.stringify(items[0]).slice(0, 300)}`);
+		});
+
+		await phase('template as shipped: n8n execute --id (dryRun = true)', async () => {
+			const mark = markFakes(f);
+			const res = await execute(uf, ids.templateId);
+			timing.dryRunExecute = res.ms;
+			check('n8n execute of the template succeeded', res.ok, res.ok ? `status ${res.run?.status}, mode ${res.run?.mode}` : res.error);
+			const ranNodes = Object.keys(res.run?.data.resultData.runData ?? {});
+			check(`it started at "${TRIGGERS.manualSync}" (the first trigger in the node list)`, ranNodes[0] === TRIGGERS.manualSync && !ranNodes.includes(TRIGGERS.setup), ranNodes.join(' → '));
+			const writes = writesSince(f, mark);
+			check('dry run: no write request reached Remote or HiBob', writes.length === 0, writes.slice(0, 5).join(', ') || `${f.remote.requests.length - mark.remote} read requests to Remote`);
+			const emp = employeeResult(res.run, template);
+			const wouldWrite = nodeItems(res.run, onlyNode(template, typeOf('remoteUpsertEmployee')).name).filter((o) => o.outcome === 'created' || o.outcome === 'updated');
+			check(
+				'dry run: each person it would create or update says dryRun and lists the planned requests',
+				wouldWrite.length > 0 && wouldWrite.every((o) => o.dryRun === true && Array.isArray(o.plannedRequests) && o.plannedRequests.length > 0),
+				`${wouldWrite.length} people`,
+			);
+			checkOutcomes('dry run', emp.rows, company);
+			checkTimeOffRows('dry run', res.run, template, company, { dryRun: true });
+			checkSummaries('dry run', res.run, template, { dryRun: true });
+			console.log(`   dry run: people ${formatCounts(countByOutcome(emp.rows))}`);
+		});
+
+		const srv = await phase('server start + registered types', async () => {
+			const s = await startServer(uf);
+			server = s;
+			check('server ready (GET /healthz/readiness 200)', true, `${s.url} after ${secs(s.readyMs)}`);
+			return s;
+		});
+		timing.serverReady = srv.readyMs;
+		const session: Session = await ownerSession(srv.url);
+		const apiKey = await createApiKey(session);
+
+		const registered = await phase('registered types and the template against them', async () => {
+			const reg = await fetchNodeTypes(srv.url, session);
 			console.log(`   /types/nodes.json: ${reg.nodes.length} node types, /types/credentials.json: ${reg.credentials.length}`);
 			if (!checkRegistered(types, reg)) {
 				// n8n skips the whole package when one declared file is missing or throws; show why
-				const lines = fs.readFileSync(server.logFile, 'utf8').split('\n');
+				const lines = fs.readFileSync(srv.logFile, 'utf8').split('\n');
 				const why = lines.flatMap((l, i) => (/Failed to load (package|node|credential)/i.test(l) ? [l, lines[i + 1] ?? ''] : []));
 				if (why.length) console.log(`   from the n8n server log:\n     ${why.slice(0, 12).join('\n     ')}`);
 			}
+			const issues = checkTemplate(template, reg.nodes);
+			const bad = issues.filter((i) => !i.ok);
+			check(
+				`template file: ${issues.length} static checks against n8n ${process.env.N8N_VERSION ?? '2.40.7'}'s node definitions`,
+				bad.length === 0,
+				bad.map((i) => `${i.what}${i.detail ? ` (${i.detail})` : ''}`).join('; ') || undefined,
+			);
+			// The approver list the editor shows in "Remote: Sync time off" (loadOptions through the server).
+			const node = onlyNode(template, typeOf('remoteTimeOff'));
+			const options = (await rest(session, 'POST', '/rest/dynamic-node-parameters/options', {
+				path: 'approverId',
+				methodName: 'getApprovers',
+				nodeTypeAndVersion: { name: node.type, version: node.typeVersion },
+				currentNodeParameters: node.parameters,
+				credentials: { remoteApi: creds.remote },
+			})) as Array<{ name: string; value: string }>;
+			check(
+				'the approver list (loadOptions via the server) offers the picked approver',
+				options.some((o) => o.value === company.approverId),
+				options.map((o) => o.name).join(', '),
+			);
 			return reg;
 		});
-		const serverReadyMs = server!.readyMs;
+		void registered;
 
-		await phase('server stop', async () => {
-			await server!.stop();
-			server = undefined;
+		await phase(`setup lane ("${TRIGGERS.setup}", run from the editor's endpoint)`, async () => {
+			const execId = await runFromTrigger(session, ids.templateId, TRIGGERS.setup);
+			const ex = await waitForExecution(srv.url, apiKey, execId);
+			check('setup lane ran', ex.status === 'success', `execution ${execId}: ${ex.status} ${ex.data.resultData.error?.message ?? ''}`);
+			const field = nodeItems(ex, 'HiBob: Create Sync to Remote field')[0];
+			check('Create Sync to Remote field: already there, nothing changed (S1)', field?.changed === false, field?.message);
+			const perms = nodeItems(ex, 'HiBob: Check permissions')[0];
+			check('Check permissions: the service user sees every field (S3)', perms?.ok === true, perms?.message);
+			const ran = Object.keys(ex.data.resultData.runData);
+			check('setup lane ran only its own nodes', ran.length === 3 && ran[0] === TRIGGERS.setup, ran.join(' → '));
 		});
 
-		const hiBob = types.nodes.find((n) => n.name === 'hiBob');
-		const useHiBob = !!hiBob && !!fakes;
-		const workflowId = await phase('import workflow', async () => {
-			let wf: Record<string, any>;
-			if (useHiBob) {
-				const desc = registered.nodes.find((n) => n.name === `${PACKAGE_NAME}.hiBob`);
-				const version = Array.isArray(desc?.version) ? Math.max(...desc!.version) : (desc?.version ?? 1);
-				wf = {
-					name: 'e2e: Manual Trigger → HiBob get employees',
-					nodes: [
-						{ id: 'e2e-start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-						{
-							id: 'e2e-hibob',
-							name: 'HiBob',
-							type: `${PACKAGE_NAME}.hiBob`,
-							typeVersion: version,
-							position: [220, 0],
-							parameters: { resource: 'employee', operation: 'getEmployees' },
-							credentials: { hiBobApi: { id: credIds.hibobId, name: 'HiBob (fake)' } },
-						},
-					],
-					connections: { Start: { main: [[{ node: 'HiBob', type: 'main', index: 0 }]] } },
-					settings: { executionOrder: 'v1' },
-				};
-			} else {
-				warn(
-					!hiBob
-						? 'package.json has no hiBob node yet: running Manual Trigger → No Operation instead, only to prove `n8n execute` works'
-						: 'fakes unavailable: running Manual Trigger → No Operation instead of HiBob',
-				);
-				wf = {
-					name: 'e2e: Manual Trigger → No Operation',
-					nodes: [
-						{ id: 'e2e-start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-						{ id: 'e2e-noop', name: 'No Operation', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
-					],
-					connections: { Start: { main: [[{ node: 'No Operation', type: 'main', index: 0 }]] } },
-					settings: { executionOrder: 'v1' },
-				};
-			}
-			const id = await importWorkflow(uf, wf);
-			check('workflow imported', true, `${id} "${wf.name}"`);
-			return id;
+		await phase('raw import of the file links credentials by name', async () => {
+			// What a user's "Import from file" then "Save" sends (POST /rest/workflows), with the file untouched.
+			const created = (await rest(session, 'POST', '/rest/workflows', { ...template, name: `${template.name} (raw import)` })) as WorkflowJson & { id: string };
+			const creds2 = created.nodes.flatMap((n) => Object.entries(n.credentials ?? {}));
+			check(
+				'placeholders {id: "", name: "HiBob account"} resolved to the credentials of that name',
+				creds2.length > 0 && creds2.every(([type, c]) => c.id === (type === 'hiBobApi' ? creds.hibob.id : creds.remote.id)),
+				creds2.map(([type, c]) => `${type}=${c.id}`).slice(0, 3).join(', '),
+			);
+			check('meta.templateCredsSetupCompleted kept false', created.meta?.templateCredsSetupCompleted === false, JSON.stringify(created.meta));
+			await rest(session, 'POST', `/rest/workflows/${created.id}/archive`).catch(() => undefined);
 		});
 
-		const before = fakes ? await fakeCounters(fakes.info.hibobUrl).catch(() => undefined) : undefined;
-		const executeMs = await phase('n8n execute', async () => {
-			const res = await execute(uf, workflowId);
-			check('n8n execute succeeded', res.ok, res.ok ? `exit ${res.code}, status ${res.run?.status}` : res.error);
-			const step = useHiBob ? 'HiBob' : 'No Operation';
-			const items = nodeItems(res.run, step);
-			check(`${step} step produced items`, items.length > 0, `${items.length} item(s)`);
-			if (items.length) console.log(`   first item: ${JSON.stringify(items[0]).slice(0, 300)}`);
-			return res.ms;
+		const before = { employments: f.remote.state.employments.length, timeoffs: f.remote.state.timeoffs.length };
+		await phase('flip the switch: Sync Settings dryRun = false (saved like the editor)', async () => {
+			const versionId = await setDryRun(session, ids.templateId, false);
+			check('Sync Settings.dryRun saved as false', true, `versionId ${versionId}`);
 		});
-		if (fakes && useHiBob) {
-			const after = await fakeCounters(fakes.info.hibobUrl).catch((e) => `unreadable: ${e.message}`);
-			console.log(`   HiBob fake counters: ${JSON.stringify(after).slice(0, 400)}`);
-			if (!(sumNumbers(after) > sumNumbers(before))) warn('HiBob fake counters did not grow during the run');
-		}
+
+		let fullRun: ExecutionRun | undefined;
+		await phase(`full sync ("${TRIGGERS.manualSync}")`, async () => {
+			const t0 = Date.now();
+			const execId = await runFromTrigger(session, ids.templateId, TRIGGERS.manualSync);
+			const ex = await waitForExecution(srv.url, apiKey, execId);
+			timing.fullSync = Date.now() - t0;
+			fullRun = ex;
+			check('full sync succeeded', ex.status === 'success', `execution ${execId}: ${ex.status} ${ex.data.resultData.error?.message ?? ''} (${secs(timing.fullSync)})`);
+			const emp = employeeResult(ex, template);
+			checkOutcomes('full sync', emp.rows, company);
+			checkTimeOffRows('full sync', ex, template, company, { dryRun: false });
+			checkSummaries('full sync', ex, template, { dryRun: false });
+			checkRemoteState(f, company, before);
+			console.log(`\n${indent(peopleTable(emp.rows))}\n`);
+			console.log(`${indent(timeOffTable(timeOffResult(ex, template).rows))}`);
+		});
+
+		await phase(`second run ("${TRIGGERS.hourly}"): nothing to write`, async () => {
+			const mark = markFakes(f);
+			const t0 = Date.now();
+			const execId = await runFromTrigger(session, ids.templateId, TRIGGERS.hourly);
+			const ex = await waitForExecution(srv.url, apiKey, execId);
+			timing.secondRun = Date.now() - t0;
+			check('second run succeeded', ex.status === 'success', `execution ${execId}: ${ex.status} (${secs(timing.secondRun)})`);
+			const ran = Object.keys(ex.data.resultData.runData);
+			check(`"${TRIGGERS.hourly}" routes to the full sync`, ran[0] === TRIGGERS.hourly && ran.includes(onlyNode(template, typeOf('remoteTimeOff')).name), ran.join(' → '));
+			const writes = writesSince(f, mark);
+			check('second run: zero write requests', writes.length === 0, writes.join(', ') || `${f.remote.requests.length - mark.remote} reads to Remote`);
+			const rows = employeeResult(ex, template).rows;
+			const moving = rows.filter((r) => r.outcome === 'created' || r.outcome === 'updated');
+			check('second run: nobody created or updated', moving.length === 0, moving.map((r) => `${r.person} ${r.outcome}: ${r.message}`).join('; ') || formatCounts(countByOutcome(rows)));
+			const reasons = employeeResult(ex, template).summaryItem?.byReason;
+			console.log(`   second run, people by reason: ${JSON.stringify(reasons)}`);
+			const toRows = timeOffResult(ex, template).rows;
+			check('second run: no time off created again (T3)', !toRows.some((r) => r.outcome === 'created'), formatCounts(countByOutcome(toRows)));
+		});
+		void fullRun;
+
+		await phase('published: signed HiBob webhooks', async () => {
+			const trigger = onlyNode(ids.workflow, typeOf('hiBobTrigger'));
+			const url = webhookUrl(srv.url, { workflowId: ids.templateId, node: { name: trigger.name, webhookId: trigger.webhookId }, path: 'hibob' });
+			await activateWorkflow(srv.url, apiKey, ids.templateId);
+			check('workflow published (activated)', true, `webhook ${url}`);
+			// Bob's "Ping test" on saving the webhook: answered, no run. Also waits until the webhook is live.
+			const ping = await callWebhook(url, { body: 'Ping test', headers: { 'content-type': 'text/plain' }, timeoutMs: 30_000 });
+			check('Bob ping answered 200 without a run', ping.status === 200, JSON.stringify(ping.body));
+			const executionsBefore = (await listExecutions(srv.url, apiKey, ids.templateId)).length;
+
+			// 1) one person changed in HiBob → only that person is read and PATCHed
+			const hugo = f.hibob.people.find((p) => p.firstName === 'Hugo' && p.surname === 'Laurent')!;
+			const employment = f.remote.state.employments.find((e) => e.external_id === hugo.id)!;
+			const newLine = '77 Canal Street';
+			f.hibob.updatePerson(hugo.id, { address: { line1: newLine } });
+			const mark = markFakes(f);
+			const event = {
+				companyId: 636192,
+				type: 'employee.updated',
+				triggeredBy: 'e2e',
+				triggeredAt: new Date().toISOString(),
+				version: 'v2',
+				data: { employeeId: hugo.id, fieldUpdates: ['address.line1'] },
+			};
+			const t0 = Date.now();
+			const posted = await postBob(url, webhookSecret, event);
+			const answerMs = Date.now() - t0;
+			const patch = await waitForFakeRequest(f.remoteUrl, mark.remote, (r) => r.method === 'PATCH' && r.path === `/v1/employments/${employment.id}`, 30_000);
+			latencyMs = patch ? Date.parse(patch.timestamp) - t0 : undefined;
+			check('employee webhook accepted (200)', posted.status === 200, `${JSON.stringify(posted.body)} in ${answerMs} ms`);
+			check(
+				`webhook → PATCH at the fake Remote: ${latencyMs === undefined ? 'never' : `${latencyMs} ms`} (goal < 2000 ms)`,
+				latencyMs !== undefined && latencyMs < 2_000,
+				patch ? `${patch.method} ${patch.path} → ${patch.status}` : 'no PATCH within 30 s',
+			);
+			const done = (await waitExecutionsCount(srv.url, apiKey, ids.templateId, executionsBefore + 1))[0];
+			const rows = employeeResult(done, template).rows;
+			check('the webhook run read and synced only that person', rows.length === 1 && rows[0].person === 'Hugo Laurent' && rows[0].outcome === 'updated', rows.map((r) => `${r.person} ${r.outcome} ${r.changes.join(',')}`).join('; '));
+			check('the webhook run did not touch time off', !Object.keys(done.data.resultData.runData).some((n) => /time.off/i.test(n)));
+			check('Remote has the new address', employment.address_details?.address === newLine, employment.address_details?.address);
+			const writes = writesSince(f, mark);
+			check('only that employment was written', writes.length > 0 && writes.every((w) => w.includes(employment.id)), writes.join(', '));
+
+			// 2) a time-off request approved in HiBob, then cancelled (T3, T4)
+			const day = nextWeekday(21);
+			const request = f.hibob.addTimeoffRequest({ employeeId: hugo.id, startDate: day, endDate: day, policyTypeDisplayName: 'Holiday', requestId: 39001 });
+			const tMark = markFakes(f);
+			const approvedEvent = { ...event, type: 'timeoff.request.approved', triggeredAt: new Date().toISOString(), data: { employeeId: hugo.id, requestId: request.requestId } };
+			const t1 = Date.now();
+			const approvedPost = await postBob(url, webhookSecret, approvedEvent);
+			const create = await waitForFakeRequest(f.remoteUrl, tMark.remote, (r) => r.method === 'POST' && r.path === '/v1/timeoff', 30_000);
+			check('time-off webhook → time off created at Remote', approvedPost.status === 200 && !!create && create.status < 300, create ? `${Date.parse(create.timestamp) - t1} ms, ${create.status}` : 'no POST /v1/timeoff');
+			const created = f.remote.state.timeoffs.filter((t) => String(t.notes ?? '').includes(String(request.requestId)));
+			check('exactly one Remote time off for the request, approved', created.length === 1 && created[0].status === 'approved', created.map((t) => `${t.id} ${t.status}`).join(', '));
+			await waitExecutionsCount(srv.url, apiKey, ids.templateId, executionsBefore + 2);
+
+			f.hibob.cancelTimeoffRequest(request.requestId);
+			const cMark = markFakes(f);
+			const cancelledPost = await postBob(url, webhookSecret, { ...approvedEvent, type: 'timeoff.request.cancelled', triggeredAt: new Date().toISOString() });
+			const cancel = await waitForFakeRequest(f.remoteUrl, cMark.remote, (r) => r.method === 'POST' && /\/v1\/timeoff\/[^/]+\/cancel$/.test(r.path), 30_000);
+			check('cancel webhook → Remote time off cancelled (T4)', cancelledPost.status === 200 && !!cancel && created[0]?.status === 'cancelled', cancel ? `${cancel.path} → ${created[0]?.status}` : 'no cancel request');
+			await waitExecutionsCount(srv.url, apiKey, ids.templateId, executionsBefore + 3);
+
+			// 3) a delivery signed with another secret: refused, no run
+			const bad = await postBob(url, webhookSecret, { ...event, triggeredAt: new Date().toISOString() }, { badSignature: true });
+			await sleep(1_000);
+			const after = await listExecutions(srv.url, apiKey, ids.templateId);
+			check('a badly signed delivery is refused (401) and starts nothing', bad.status === 401 && after.length === executionsBefore + 3, `${bad.status}, ${after.length - executionsBefore} webhook runs`);
+			check('every webhook run succeeded', after.slice(0, 3).every((e) => e.status === 'success' && e.mode === 'webhook'), after.slice(0, 3).map((e) => `${e.id} ${e.mode} ${e.status}`).join(', '));
+		});
 
 		const total = Date.now() - started;
 		console.log('\n== timings');
-		for (const p of phases) console.log(`   ${p.name.padEnd(34)} ${secs(p.ms).padStart(8)}`);
+		for (const p of phases) console.log(`   ${p.name.padEnd(70)} ${secs(p.ms).padStart(8)}`);
 		console.log(`   n8n install: ${secs(installMs)} (${cold ? 'cold: installed now' : 'warm: cache reused'}); rest: ${secs(total - installMs)}; total: ${secs(total)}`);
-		console.log(`   server readiness ${secs(serverReadyMs)}, execute ${secs(executeMs)}`);
+		console.log(
+			`   server readiness ${secs(timing.serverReady ?? 0)}, execute (smoke) ${secs(timing.execute ?? 0)}, execute (template, dry run) ${secs(timing.dryRunExecute ?? 0)}, full sync ${secs(timing.fullSync ?? 0)}, second run ${secs(timing.secondRun ?? 0)}`,
+		);
+		console.log(`   webhook latency (post → PATCH at the fake Remote): ${latencyMs === undefined ? 'not measured' : `${latencyMs} ms`} (goal < 2000 ms)`);
 	} catch (e) {
 		check('e2e ran to the end', false, e.stack ?? String(e));
 		if (server) console.log(`--- n8n server log tail ---\n${server.logTail(60)}`);
 	} finally {
 		if (server) await server.stop().catch(() => undefined);
-		if (fakes) await stopGroup(fakes.child, 5_000).catch(() => undefined);
+		if (fakes) await fakes.close().catch(() => undefined);
 		if (userFolder && !keep) fs.rmSync(userFolder, { recursive: true, force: true });
 		else if (userFolder) console.log(`kept user folder: ${userFolder}`);
 	}
 
 	const passed = results.filter((r) => r.ok).length;
 	const failed = results.length - passed;
+	if (failed) console.log(`\nfailed:\n${results.filter((r) => !r.ok).map((r) => `  - ${r.name}`).join('\n')}`);
 	console.log(`\ne2e: ${passed} passed, ${failed} failed`);
 	return failed === 0 ? 0 : 1;
+}
+
+/** The newest `count` finished executions once there are that many (newest first). */
+async function waitExecutionsCount(url: string, apiKey: string, workflowId: string, count: number): Promise<Array<ExecutionRun & { id: string; status: string; mode: string }>> {
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		const all = await listExecutions(url, apiKey, workflowId);
+		const done = all.filter((e) => !['new', 'running', 'waiting'].includes(e.status));
+		if (done.length >= count && all.length === done.length) return done;
+		if (Date.now() > deadline) throw new Error(`${done.length}/${count} finished executions of ${workflowId}`);
+		await sleep(250);
+	}
+}
+
+function nextWeekday(daysAhead: number): string {
+	const d = new Date(Date.now() + daysAhead * 86_400_000);
+	while (d.getUTCDay() === 0 || d.getUTCDay() === 6) d.setUTCDate(d.getUTCDate() + 1);
+	return d.toISOString().slice(0, 10);
 }
 
 main().then(

@@ -98,7 +98,9 @@ describe('Bad HiBob input (R1, R2)', () => {
 		expect(new Set(CASES.map((c) => c.reason)).size).toBeGreaterThanOrEqual(15);
 		expect(byId.get('1')!.outcome).toBe('created');
 		expect(byId.get('2')!.outcome).toBe('created');
-		expect(byId.get('3')).toMatchObject({ outcome: 'skipped', reason: 'duplicate_hibob_email' });
+		expect(byId.get('3')).toMatchObject({ outcome: 'skipped', reason: 'duplicate_hibob_email', name: 'First3 Last3' });
+		// R1: a person with unreadable data is still recognisable by name, without the control characters.
+		expect(byId.get('1017')!.name).toBe('Jane Last1017');
 		expect(byId.get('4')).toMatchObject({ outcome: 'skipped', reason: 'duplicate_hibob_email' });
 		// Only the two valid people reached Remote; every output item is paired to its input.
 		expect(w.fakes.remote.count('POST /v1/employments')).toBe(2);

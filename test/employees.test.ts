@@ -412,6 +412,7 @@ describe('Every run (R)', () => {
 		expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(out[0].json).toMatchObject({
 			hibobId: '1',
+			name: 'X Last1',
 			remoteEmploymentId: 'emp-1',
 			kind: 'employee',
 			outcome: 'updated',

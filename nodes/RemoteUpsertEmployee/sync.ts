@@ -32,9 +32,9 @@ function apiMessage(error: unknown): string {
 	return [e.message, e.description].filter(Boolean).join(' — ');
 }
 
-function skippedItem(itemIndex: number, hibobId: string | null, reason: string, message: string, kind?: unknown) {
+function skippedItem(itemIndex: number, hibobId: string | null, reason: string, message: string, kind?: unknown, name?: string | null) {
 	return {
-		json: { hibobId, remoteEmploymentId: null, kind: kind ?? null, outcome: 'skipped', reason, message, changes: [], heldBack: [] } as IDataObject,
+		json: { hibobId, name: name ?? null, remoteEmploymentId: null, kind: kind ?? null, outcome: 'skipped', reason, message, changes: [], heldBack: [] } as IDataObject,
 		pairedItem: { item: itemIndex },
 	};
 }
@@ -69,7 +69,7 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 		const parsed = personSchema.safeParse(json);
 		if (parsed.success) {
 			if (seen.has(parsed.data.hibobId)) {
-				output[i] = skippedItem(i, parsed.data.hibobId, 'duplicate_input', 'This HiBob person appears twice in the input; only the first is synced.', parsed.data.kind);
+				output[i] = skippedItem(i, parsed.data.hibobId, 'duplicate_input', 'This HiBob person appears twice in the input; only the first is synced.', parsed.data.kind, parsed.data.fullName);
 				continue;
 			}
 			seen.add(parsed.data.hibobId);
@@ -78,7 +78,7 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 		}
 		const invalid = invalidPersonSchema.safeParse(json);
 		if (invalid.success) {
-			output[i] = skippedItem(i, invalid.data.hibobId, invalid.data.reason, invalid.data.message, invalid.data.kind);
+			output[i] = skippedItem(i, invalid.data.hibobId, invalid.data.reason, invalid.data.message, invalid.data.kind, invalid.data.name);
 			continue;
 		}
 		const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || 'item'}: ${issue.message}`);
@@ -124,6 +124,7 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 				output[entry.itemIndex] = {
 					json: {
 						hibobId: entry.person!.hibobId,
+						name: entry.person!.fullName,
 						remoteEmploymentId: employmentId,
 						kind: entry.person!.kind,
 						outcome: 'skipped',
@@ -246,7 +247,7 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 						plan.message =
 							(plan.changes.length ? `Updated ${plan.changes.map((c) => c.field).join(', ')}. ` : '') +
 							`The contract amendment for ${moved.map((c) => c.field).join(', ')} was not submitted: ${apiMessage(error)}`;
-						output[entry.itemIndex] = { json: shapeOutput(plan, dryRun), pairedItem: { item: entry.itemIndex } };
+						output[entry.itemIndex] = { json: shapeOutput(plan, dryRun, entry.person!.fullName), pairedItem: { item: entry.itemIndex } };
 						delete remembered[plan.hibobId];
 						continue;
 					}
@@ -279,7 +280,7 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 				} else delete remembered[plan.hibobId];
 			}
 			output[entry.itemIndex] = {
-				json: shapeOutput(plan, dryRun),
+				json: shapeOutput(plan, dryRun, entry.person!.fullName),
 				pairedItem: { item: entry.itemIndex },
 			};
 		}
@@ -287,6 +288,7 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 	if (!dryRun) staticData.employeeFingerprints = remembered;
 
 	const results = output.filter((o): o is INodeExecutionData => !!o);
+	if (dryRun) for (const result of results) result.json.dryRun = true;
 	if (options.summary === true) {
 		const summary = summarise(results.map((r) => ({ outcome: r.json.outcome as never, reason: String(r.json.reason) })));
 		results.push({
@@ -295,8 +297,8 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 				dryRun,
 				...summary,
 				needsAttention: results
-					.filter((r) => r.json.outcome === 'failed' || (r.json.outcome === 'skipped' && r.json.reason !== 'not_flagged_for_sync'))
-					.map((r) => ({ hibobId: r.json.hibobId, outcome: r.json.outcome, reason: r.json.reason, message: r.json.message })),
+					.filter((r) => needsAHuman(String(r.json.outcome), String(r.json.reason)))
+					.map((r) => ({ hibobId: r.json.hibobId, name: r.json.name ?? null, outcome: r.json.outcome, reason: r.json.reason, message: r.json.message })),
 				apiCalls: remote.stats.calls,
 				retries: remote.stats.retries,
 			},
@@ -304,6 +306,24 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 		});
 	}
 	return results;
+}
+
+/** Reasons that need nobody to act: they report a fact or a wait that resolves by itself. */
+const NO_ACTION_REASONS = new Set([
+	'created',
+	'updated',
+	'in_sync',
+	'not_flagged_for_sync',
+	'not_updatable_via_api',
+	'onboarding_in_progress',
+	'contract_amendment_submitted',
+	'contract_amendment_pending',
+	'employment_not_active',
+]);
+
+/** Whether a result belongs in the summary's list of people someone has to look at. */
+function needsAHuman(outcome: string, reason: string): boolean {
+	return outcome === 'failed' || !NO_ACTION_REASONS.has(reason);
 }
 
 type RememberedEntry = string | { f: string; h?: HeldBackField[] };
@@ -333,9 +353,10 @@ function personFingerprint(
 	return fingerprint({ values, employmentId, status: status ?? null, sensitive: sensitive ?? null, manager, department });
 }
 
-function shapeOutput(plan: Plan, dryRun: boolean): IDataObject {
+function shapeOutput(plan: Plan, dryRun: boolean, name: string | null): IDataObject {
 	const out: IDataObject = {
 		hibobId: plan.hibobId,
+		name,
 		remoteEmploymentId: plan.remoteEmploymentId,
 		kind: plan.kind,
 		outcome: plan.outcome,

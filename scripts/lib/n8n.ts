@@ -15,8 +15,21 @@
  *  - `import:workflow` / `import:credentials` need no owner setup (migrations create a shell owner). Plain
  *    `data` in imported credentials is encrypted with N8N_ENCRYPTION_KEY.
  *  - `execute --id --rawOutput` prints log lines AND the run JSON on stdout, so the JSON is searched for.
- *    It needs a Manual Trigger (or Execute Workflow Trigger) start node; exit code 1 when the run fails.
- *    Every n8n process starts a task broker (default port 5679), so each gets its own free broker port.
+ *    It needs a Manual Trigger (or Execute Workflow Trigger) in the workflow (findCliWorkflowStart), but it
+ *    STARTS at n8n-workflow's Workflow.getStartNode(): the first node in the `nodes` array whose type has a
+ *    trigger() or poll() method: a Schedule Trigger listed before the Manual Trigger wins (measured). Exit
+ *    code 1 when the run fails. Every n8n process starts a task broker (default port 5679), so each gets its
+ *    own free broker port.
+ *  - A saved workflow runs from any trigger the way the editor's "Execute workflow" button on that trigger
+ *    does: `POST /rest/workflows/<id>/run` with `{triggerToStartFrom: {name}}` (ManualRunDto; mode `manual`,
+ *    stored, readable through the public API): runFromTrigger().
+ *  - Imports resolve credential placeholders: `import:workflow` and `POST /rest/workflows` replace a node
+ *    credential whose id is unknown (e.g. `{"id": "", "name": "HiBob account"}`) by the one credential of
+ *    that type and name in the project (WorkflowHelpers.replaceInvalidCredentials); with none or several
+ *    it is kept as it is and the editor asks the user to pick one.
+ *  - The editor's big "Execute workflow" button defaults to the highest-ranked trigger, and a community
+ *    trigger (not in the "Core Nodes" codex category) ranks above the Manual Trigger: with the template it
+ *    reads "from HiBob webhook" until the user picks another trigger (seen in a headless Chromium).
  *  - Activation in 2.x is "publish": `n8n publish:workflow --id=<id>` (or the deprecated
  *    `update:workflow --id --active=true`, which calls the same publishVersion) only writes the DB; it takes
  *    effect at the next `n8n start`. With a server running, use the public API
@@ -332,10 +345,20 @@ async function doEnsureN8n(): Promise<N8nPaths> {
 			? setInterval(() => log(`still installing n8n (${secs(Date.now() - start)})`), 30_000)
 			: undefined;
 		try {
-			return await run('bash', [path.join(root, 'scripts', 'install-n8n.sh')], {
+			// the script's stage lines get the time since the start, so a slow first install shows progress
+			let partial = '';
+			const result = await run('bash', [path.join(root, 'scripts', 'install-n8n.sh')], {
 				cwd: root,
-				onStderr: (d) => process.stderr.write(d),
+				onStderr: (d) => {
+					const lines = (partial + d).split('\n');
+					partial = lines.pop() ?? '';
+					for (const line of lines) {
+						process.stderr.write(line.startsWith('[install-n8n]') ? `${line} [${secs(Date.now() - start)}]\n` : `${line}\n`);
+					}
+				},
 			});
+			if (partial) process.stderr.write(`${partial}\n`);
+			return result;
 		} finally {
 			if (heartbeat) clearInterval(heartbeat);
 		}
@@ -683,7 +706,7 @@ export async function execute(
 	if (!ok) {
 		error = runError
 			? `${runError.message ?? 'error'}${runError.description ? ` (${runError.description})` : ''}`
-			: `exit ${r.code}${r.timedOut ? ' (timed out)' : ''}: ${tail(`${r.stdout}\n${r.stderr}`, 25)}`;
+			: `exit ${r.code ?? `by signal ${r.signal}`}${r.timedOut ? ' (timed out)' : ''}: ${tail(`${r.stdout}\n${r.stderr}`, 25)}`;
 	}
 	return { ok, code: r.code, run: runJson, error, stdout: r.stdout, stderr: r.stderr, ms: r.ms };
 }
@@ -718,10 +741,10 @@ export interface N8nServer {
  */
 export async function startServer(
 	userFolder: string,
-	opts: { timeoutMs?: number; env?: Record<string, string> } = {},
+	opts: { timeoutMs?: number; env?: Record<string, string>; port?: number } = {},
 ): Promise<N8nServer> {
 	const paths = await ensureN8n();
-	const port = await freePort();
+	const port = opts.port ?? (await freePort());
 	const env = n8nEnv(paths, userFolder, port, await freePort(), opts.env);
 	const url = `http://127.0.0.1:${port}`;
 	const logFile = path.join(userFolder, 'n8n-server.log');
@@ -793,16 +816,23 @@ async function jsonOrText(res: Response): Promise<any> {
 	}
 }
 
+export interface OwnerAccount {
+	email: string;
+	firstName: string;
+	lastName: string;
+	password: string;
+}
+
 /**
  * A logged-in owner session: `POST /rest/owner/setup` on a fresh instance (sets the cookie), otherwise
- * `POST /rest/login` with the same test account.
+ * `POST /rest/login` with the same account (default: the e2e test account).
  */
-export async function ownerSession(url: string): Promise<Session> {
+export async function ownerSession(url: string, owner: OwnerAccount = E2E_OWNER): Promise<Session> {
 	const headers = { 'content-type': 'application/json' };
 	const setup = await fetch(`${url}/rest/owner/setup`, {
 		method: 'POST',
 		headers,
-		body: JSON.stringify(E2E_OWNER),
+		body: JSON.stringify(owner),
 	});
 	if (setup.ok) {
 		await setup.arrayBuffer();
@@ -812,7 +842,7 @@ export async function ownerSession(url: string): Promise<Session> {
 	const login = await fetch(`${url}/rest/login`, {
 		method: 'POST',
 		headers,
-		body: JSON.stringify({ emailOrLdapLoginId: E2E_OWNER.email, password: E2E_OWNER.password }),
+		body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
 	});
 	if (!login.ok) {
 		throw new Error(`owner setup (${setup.status}) and login (${login.status}) failed: ${JSON.stringify(await jsonOrText(login))}`);
@@ -943,6 +973,44 @@ export async function listExecutions(url: string, apiKey: string, workflowId: st
 		`/executions?workflowId=${encodeURIComponent(workflowId)}&includeData=true&limit=250`,
 	);
 	return page.data;
+}
+
+/**
+ * Start a saved workflow from one of its triggers, as the editor's "Execute workflow" button under that
+ * trigger does: `POST /rest/workflows/<id>/run` with `{triggerToStartFrom: {name}}` (ManualRunDto of
+ * n8n 2.40.7; the server runs the workflow as saved in the DB, mode `manual`). Returns the execution id.
+ * A trigger that needs a live event (a webhook) answers `{waitingForWebhook: true}` instead: an error here.
+ */
+export async function runFromTrigger(session: Session, workflowId: string, triggerName: string): Promise<string> {
+	const res = await rest(session, 'POST', `/rest/workflows/${workflowId}/run`, { triggerToStartFrom: { name: triggerName } });
+	if (!res?.executionId) throw new Error(`run from "${triggerName}" started no execution: ${JSON.stringify(res).slice(0, 300)}`);
+	return String(res.executionId);
+}
+
+/** One execution with its data (public API); undefined while n8n has not stored it yet. */
+export async function getExecution(url: string, apiKey: string, executionId: string): Promise<ExecutionRecord | undefined> {
+	try {
+		return await publicApi(url, apiKey, 'GET', `/executions/${encodeURIComponent(executionId)}?includeData=true`);
+	} catch (e) {
+		if (/→ 404/.test(e.message)) return undefined;
+		throw e;
+	}
+}
+
+/** Wait until one execution has finished (not new/running/waiting) and return it with its data. */
+export async function waitForExecution(
+	url: string,
+	apiKey: string,
+	executionId: string,
+	opts: { timeoutMs?: number } = {},
+): Promise<ExecutionRecord> {
+	const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
+	for (;;) {
+		const ex = await getExecution(url, apiKey, executionId);
+		if (ex && !['new', 'running', 'waiting'].includes(ex.status) && ex.data?.resultData) return ex;
+		if (Date.now() > deadline) throw new Error(`execution ${executionId} not finished in time (status ${ex?.status ?? 'not stored'})`);
+		await sleep(250);
+	}
 }
 
 /** Wait until a workflow has at least `count` finished (not new/running/waiting) executions. */

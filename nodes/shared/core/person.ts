@@ -69,6 +69,8 @@ export const invalidPersonSchema = z.object({
 	reason: z.string(),
 	message: z.string(),
 	fields: z.array(z.string()).optional(),
+	/** The name as far as it could be read, so a person can be recognised in the output. */
+	name: z.string().nullable().optional(),
 });
 
 export type InvalidPerson = z.infer<typeof invalidPersonSchema>;
@@ -173,6 +175,26 @@ function siteCountry(site: string | null): string | null {
  * a sentence that names the field. Never throws on bad data.
  */
 export function normalisePerson(record: unknown, ctx: NormaliseContext): PersonResult {
+	const result = normaliseRecord(record, ctx);
+	if (result.valid) return result;
+	return { ...result, name: nameGuess(record) };
+}
+
+/** A best-effort, safe name of a record that could not be used (for the output only). */
+function nameGuess(record: unknown): string | null {
+	if (!record || typeof record !== 'object') return null;
+	const r = record as Record<string, unknown>;
+	const parts = [r.firstName, r.surname].filter((p): p is string => typeof p === 'string');
+	const raw = parts.join(' ').trim() || (typeof r.displayName === 'string' ? r.displayName : '');
+	const clean = Array.from(raw)
+		.filter((ch) => !hasControlCharacters(ch))
+		.join('')
+		.replace(/\s+/g, ' ')
+		.trim();
+	return clean ? clean.slice(0, 80) : null;
+}
+
+function normaliseRecord(record: unknown, ctx: NormaliseContext): PersonResult {
 	if (!record || typeof record !== 'object' || Array.isArray(record)) {
 		return invalid(null, 'invalid_record', 'HiBob returned a record that is not an object.');
 	}
@@ -422,13 +444,16 @@ export function markDuplicateEmails(results: PersonResult[]): PersonResult[] {
 		for (const email of [result.workEmail, result.personalEmail]) {
 			const owners = email ? counts.get(email) : undefined;
 			if (owners && owners.length > 1) {
-				return invalid(
+				return {
+					...invalid(
 					result.hibobId,
 					'duplicate_hibob_email',
 					`The email ${email} belongs to ${owners.length} HiBob people (${owners.join(', ')}); fix it in HiBob so the right Remote employment is updated.`,
 					['root.email'],
 					result.kind,
-				);
+				),
+					name: result.fullName,
+				};
 			}
 		}
 		return result;
