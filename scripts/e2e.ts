@@ -199,11 +199,20 @@ function checkSummaries(label: string, run: ExecutionRun | undefined, wf: Workfl
 		(['created', 'updated', 'unchanged', 'skipped', 'failed'] as const).every((k) => readable[k] === counts[k]) &&
 		String(readable.run).startsWith(opts.dryRun ? 'DRY RUN' : 'Remote was updated');
 	check(`${label}: "Employees: run summary" shows the counts${opts.dryRun ? ' and says DRY RUN' : ''}`, readableOk, readable ? JSON.stringify({ run: readable.run, people: readable.people, ...counts }) : 'not run');
-	const needers = emp.rows.filter((r) => r.outcome === 'failed' || r.outcome === 'skipped');
+	// The people someone has to act on: failed, or skipped for a reason that does not resolve by itself
+	// (onboarding, offboarding and fields Remote's API cannot take are facts, not tasks).
+	const waitOnly = new Set(['not_flagged_for_sync', 'not_updatable_via_api', 'onboarding_in_progress', 'employment_not_active', 'contract_amendment_pending']);
+	// An update that left a contract amendment to start (needs_contract_amendment) needs someone too.
+	const needers = emp.rows.filter(
+		(r) =>
+			r.outcome === 'failed' ||
+			(r.outcome === 'skipped' && !waitOnly.has(r.reason)) ||
+			(r.outcome === 'updated' && !['updated', 'contract_amendment_submitted'].includes(r.reason)),
+	);
 	const lines: string[] = Array.isArray(readable?.needAHuman) ? readable!.needAHuman : [];
 	const missing = needers.filter((r) => !lines.some((l) => l.startsWith(r.person.startsWith('id ') ? 'HiBob person' : r.person) && l.includes(`(${r.reason})`)));
 	check(
-		`${label}: "needAHuman" names each skipped person with the reason (${needers.length})`,
+		`${label}: "needAHuman" names each person who needs action, with the reason (${needers.length})`,
 		missing.length === 0 && lines.length === needers.length,
 		missing.length ? `missing: ${missing.map((r) => r.person).join(', ')}` : lines[0]?.slice(0, 120),
 	);

@@ -61,7 +61,7 @@ export function employeeResult(run: ExecutionRun | undefined, wf: WorkflowJson):
 		.filter((o) => o.summary !== true)
 		.map((o) => {
 			const p = byId.get(String(o.hibobId));
-			const name = p ? String(p.fullName ?? [p.firstName, p.lastName].filter(Boolean).join(' ')) : '';
+			const name = typeof o.name === 'string' && o.name ? o.name : p ? String(p.fullName ?? [p.firstName, p.lastName].filter(Boolean).join(' ')) : '';
 			return {
 				hibobId: String(o.hibobId),
 				person: name || `id ${o.hibobId}`,
