@@ -733,6 +733,11 @@ export interface N8nServer {
 	logFile: string;
 	logTail(lines?: number): string;
 	stop(): Promise<void>;
+	/**
+	 * A crash, not a shutdown: send `signal` (default SIGKILL) to the whole process group at once (n8n and
+	 * its task runner) and wait until the leader has exited. `stop()` afterwards is a no-op.
+	 */
+	kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
 /**
@@ -770,6 +775,13 @@ export async function startServer(
 		stopped = true;
 		await stopGroup(child);
 	};
+	const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
+		stopped = true;
+		const gone = child.exitCode !== null || child.signalCode !== null;
+		const exitedNow = gone ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+		killGroup(child, signal);
+		await exitedNow;
+	};
 
 	const timeoutMs = opts.timeoutMs ?? 180_000;
 	for (;;) {
@@ -789,7 +801,7 @@ export async function startServer(
 	}
 	const readyMs = Date.now() - start;
 	log(`server ready at ${url} after ${secs(readyMs)} (log: ${logFile})`);
-	return { url, port, pid: child.pid!, userFolder, readyMs, logFile, logTail, stop };
+	return { url, port, pid: child.pid!, userFolder, readyMs, logFile, logTail, stop, kill };
 }
 
 // ---------------------------------------------------------------------------------------------------------
