@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { DO_NOT_SYNC, REMOTE_TIMEOFF_TYPES } from '../shared/core/timeoff';
+import { dryRunOption, resolveTimezone, summaryOption, timezoneOption } from '../shared/nodeOptions';
 import { RemoteClient } from '../shared/transport/remote';
 import { runTimeOffSync } from './sync';
 
@@ -100,13 +101,7 @@ export class RemoteTimeOff implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Dry Run',
-						name: 'dryRun',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to only report what would change, sending no write request to Remote',
-					},
+					dryRunOption,
 					{
 						displayName: 'Include Requests Since 1 January',
 						name: 'includeSinceJanuary',
@@ -115,22 +110,8 @@ export class RemoteTimeOff implements INodeType {
 						description:
 							'Whether to also sync approved requests that started earlier this year (by default only requests starting today or later)',
 					},
-					{
-						displayName: 'Output Summary Item',
-						name: 'summary',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to add one last item with counts by outcome and reason',
-					},
-					{
-						displayName: 'Timezone',
-						name: 'timezone',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. Europe/Berlin',
-						description:
-							"The timezone sent with a time off when HiBob gives none, and the one that decides what \"today\" is. Leave empty for the workflow's timezone.",
-					},
+					summaryOption,
+					timezoneOption(', and the one sent with a time off when HiBob gives none'),
 				],
 			},
 		],
@@ -174,13 +155,11 @@ export class RemoteTimeOff implements INodeType {
 			hibobType: String(m.hibobType ?? ''),
 			remoteType: String(m.remoteType ?? ''),
 		}));
-		const configuredZone = String(options.timezone ?? '').trim();
-		const timezone = configuredZone || this.getTimezone() || 'UTC';
+		const timezone = resolveTimezone(this.getNode(), options.timezone);
 		const output = await runTimeOffSync(this, items, {
 			approverId,
 			mapping,
 			timezone,
-			timezoneFromNode: configuredZone !== '',
 			includeSinceJanuary: options.includeSinceJanuary === true,
 			dryRun: options.dryRun === true,
 			summary: options.summary === true,

@@ -6,7 +6,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import type { TimeOffRequest } from '../shared/core/hibobTimeoff';
 import { normaliseTimeOff } from '../shared/core/hibobTimeoff';
 import type { Outcome } from '../shared/core/outcome';
@@ -24,9 +24,8 @@ import { RemoteClient } from '../shared/transport/remote';
 export interface TimeOffSyncSettings {
 	approverId: string;
 	mapping: PolicyTypeMappingEntry[];
+	/** The node's option, checked, or UTC. */
 	timezone: string;
-	/** True when the timezone was set in the node (a bad one is then a configuration error). */
-	timezoneFromNode: boolean;
 	includeSinceJanuary: boolean;
 	dryRun: boolean;
 	summary: boolean;
@@ -131,15 +130,8 @@ export async function runTimeOffSync(
 	settings: TimeOffSyncSettings,
 ): Promise<INodeExecutionData[]> {
 	const node = host.getNode();
-	let timezone = settings.timezone;
-	if (!IANAZone.isValidZone(timezone)) {
-		if (settings.timezoneFromNode) {
-			throw new NodeOperationError(node, `"${timezone}" is not a timezone`, {
-				description: 'Enter an IANA timezone such as Europe/Berlin or America/New_York, or leave Timezone empty for the workflow\'s.',
-			});
-		}
-		timezone = 'UTC';
-	}
+	// Already checked by the node (resolveTimezone): the option, or UTC.
+	const timezone = settings.timezone;
 
 	// 1. The requests, normalised (invalid ones are reported, never thrown).
 	const prepared: Prepared[] = items.map((item, itemIndex) => {

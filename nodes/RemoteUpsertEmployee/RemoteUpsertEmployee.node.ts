@@ -6,6 +6,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
+import { dryRunOption, summaryOption, timezoneOption } from '../shared/nodeOptions';
 import { runEmployeeSync } from './sync';
 
 export class RemoteUpsertEmployee implements INodeType {
@@ -45,20 +46,8 @@ export class RemoteUpsertEmployee implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Dry Run',
-						name: 'dryRun',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to only report what would change, sending no write request to Remote',
-					},
-					{
-						displayName: 'Output Summary Item',
-						name: 'summary',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to add one last item with counts by outcome and reason',
-					},
+					dryRunOption,
+					summaryOption,
 					{
 						displayName: 'Re-Check Every Employment',
 						name: 'recheckAll',
@@ -89,14 +78,7 @@ export class RemoteUpsertEmployee implements INodeType {
 						default: true,
 						description: 'Whether to send the social security number of people in the USA (needs the HiBob credential)',
 					},
-					{
-						displayName: 'Timezone',
-						name: 'timezone',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. Europe/Berlin',
-						description: 'The timezone that decides what "today" is for start dates. Empty: UTC.',
-					},
+					timezoneOption(' for start dates'),
 				],
 			},
 		],

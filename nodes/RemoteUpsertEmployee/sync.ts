@@ -16,6 +16,7 @@ import { indexEmployments, matchPerson } from '../shared/core/match';
 import { maskDeep, summarise } from '../shared/core/outcome';
 import type { Person } from '../shared/core/person';
 import { invalidPersonSchema, personSchema } from '../shared/core/person';
+import { resolveTimezone } from '../shared/nodeOptions';
 import { HibobClient } from '../shared/transport/hibob';
 import { RemoteClient } from '../shared/transport/remote';
 
@@ -42,14 +43,7 @@ function skippedItem(itemIndex: number, hibobId: string | null, reason: string, 
 export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObject): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
 	const dryRun = options.dryRun === true;
-	const timezone = String(options.timezone ?? '').trim() || 'UTC';
-	const now = DateTime.now().setZone(timezone);
-	if (!now.isValid) {
-		throw new NodeOperationError(ctx.getNode(), `"${timezone}" is not a timezone`, {
-			description: 'Use an IANA timezone name such as Europe/Berlin or America/New_York, or leave it empty for UTC.',
-		});
-	}
-	const today = now.toISODate()!;
+	const today = DateTime.now().setZone(resolveTimezone(ctx.getNode(), options.timezone)).toISODate()!;
 	const planOptions = {
 		today,
 		syncSsn: options.syncSsn !== false,

@@ -15,6 +15,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import type { TimeOffRequest } from '../../shared/core/hibobTimeoff';
 import { mergeTimeOff, normaliseTimeOff } from '../../shared/core/hibobTimeoff';
+import { resolveTimezone, timezoneOption } from '../../shared/nodeOptions';
 import { HibobClient } from '../../shared/transport/hibob';
 
 export const timeOffOperations: INodePropertyOptions[] = [
@@ -136,14 +137,7 @@ export const timeOffFields: INodeProperties[] = [
 				default: false,
 				description: 'Whether to start at 1 January of this year instead of today (use the same setting in the Remote Time Off node)',
 			},
-			{
-				displayName: 'Timezone',
-				name: 'timezone',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. Europe/Berlin',
-				description: "The timezone that decides what \"today\" is. Leave empty for the workflow's timezone.",
-			},
+			timezoneOption(''),
 		],
 	},
 ];
@@ -168,8 +162,9 @@ function invalidOutput(reason: string, row: unknown, itemIndex: number, extra: I
 	};
 }
 
-function zoneOf(fn: IExecuteFunctions, configured: unknown): string {
-	const zone = typeof configured === 'string' && configured.trim() ? configured.trim() : fn.getTimezone();
+/** The zone of dates entered without an offset: the workflow's, as n8n's date fields are. */
+function workflowZone(fn: IExecuteFunctions): string {
+	const zone = fn.getTimezone();
 	return DateTime.local().setZone(zone).isValid ? zone : 'UTC';
 }
 
@@ -200,7 +195,7 @@ function collect(rows: IDataObject[]): { requests: TimeOffRequest[]; invalid: Ar
 
 /** `getChanges`: the changes feed, one item per request (its latest state in the feed). */
 async function getChanges(this: IExecuteFunctions, client: HibobClient): Promise<INodeExecutionData[]> {
-	const zone = zoneOf(this, undefined);
+	const zone = workflowZone(this);
 	const options = this.getNodeParameter('changesOptions', 0, {}) as IDataObject;
 	const now = DateTime.utc();
 	const limit = now.minus({ months: MAX_MONTHS }).plus({ minutes: 1 });
@@ -314,7 +309,7 @@ async function getRequest(this: IExecuteFunctions, client: HibobClient): Promise
 /** `getApproved`: who's out from today (or 1 January) for a window; approved requests starting in it. */
 async function getApproved(this: IExecuteFunctions, client: HibobClient): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('approvedOptions', 0, {}) as IDataObject;
-	const zone = zoneOf(this, options.timezone);
+	const zone = resolveTimezone(this.getNode(), options.timezone);
 	const today = DateTime.utc().setZone(zone).startOf('day');
 	const from = options.includeSinceJanuary === true ? today.startOf('year') : today;
 	const days = Math.max(1, Math.min(730, Math.floor(Number(options.windowDays ?? 365)) || 365));
