@@ -20,7 +20,7 @@ import {
 	hibobEmployeeId,
 	isoDate,
 	makeDemoCompany,
-	remoteBlobsFor,
+	linkedEmployment,
 	timeoffChangeFor,
 } from '../../test/fakes';
 
@@ -167,19 +167,8 @@ export function makeShowcaseCompany(nowInput: Date = new Date()): ShowcaseCompan
 		how: 'external_id' | 'email',
 		options: { inStep?: boolean; tweak?: (e: NewRemoteEmployment) => void } = {},
 	): string => {
-		const blobs = remoteBlobsFor(person, country, kind);
 		const id = fakeUuid(0xe3000000, remote.employments!.length + 1);
-		const employment: NewRemoteEmployment = {
-			id,
-			type: kind,
-			status,
-			country_code: country,
-			external_id: how === 'external_id' ? person.id : null,
-			basic_information: blobs.basic_information,
-			address_details: blobs.address_details,
-			emergency_contact_details: blobs.emergency_contact_details,
-			work_email: person.email,
-		};
+		const employment = linkedEmployment(person, id, status, kind, country, how);
 		if (options.inStep) {
 			// What a previous sync wrote: department and manager as in HiBob.
 			const name = DEFAULT_DEPARTMENTS[Number(person.work.department) - 201];

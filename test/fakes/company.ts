@@ -207,6 +207,29 @@ function label(list: string[], id: string | null, base: number): string | null {
 }
 
 /** Maps a HiBob person onto the Remote blobs the fixtures' schemas accept (best effort, as a sync would). */
+/** A Remote employment for a HiBob person, as a previous sync (external_id) or a manual entry (email) left it. */
+export function linkedEmployment(
+	person: HibobPerson,
+	id: string,
+	status: EmploymentStatus,
+	kind: SyncKind,
+	country: SchemaFixtureCountry,
+	how: 'external_id' | 'email',
+): NewRemoteEmployment {
+	const blobs = remoteBlobsFor(person, country, kind);
+	return {
+		id,
+		type: kind,
+		status,
+		country_code: country,
+		external_id: how === 'external_id' ? person.id : null,
+		basic_information: blobs.basic_information,
+		address_details: blobs.address_details,
+		emergency_contact_details: blobs.emergency_contact_details,
+		work_email: person.email,
+	};
+}
+
 export function remoteBlobsFor(person: HibobPerson, country: SchemaFixtureCountry, kind: SyncKind) {
 	const name = `${person.firstName} ${person.surname}`;
 	const jobTitle = label(DEFAULT_TITLES, person.work.title, 101) ?? 'Employee';
@@ -665,19 +688,8 @@ export function makeDemoCompany(nowInput: Date = new Date()): GeneratedCompany &
 		how: 'external_id' | 'email',
 		tweak?: (e: NewRemoteEmployment) => void,
 	): string => {
-		const blobs = remoteBlobsFor(person, country, kind);
 		const id = fakeUuid(0xe2000000, remote.employments!.length + 1);
-		const employment: NewRemoteEmployment = {
-			id,
-			type: kind,
-			status,
-			country_code: country,
-			external_id: how === 'external_id' ? person.id : null,
-			basic_information: blobs.basic_information,
-			address_details: blobs.address_details,
-			emergency_contact_details: blobs.emergency_contact_details,
-			work_email: person.email,
-		};
+		const employment = linkedEmployment(person, id, status, kind, country, how);
 		tweak?.(employment);
 		remote.employments!.push(employment);
 		const record = company.people.find((p) => p.hibobId === person.id)!;

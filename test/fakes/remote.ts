@@ -1082,16 +1082,7 @@ export class RemoteFake extends FakeHttpServer {
 			}
 		}
 		if (Object.keys(errors).length) throw invalid(errors);
-		const employment = this.getEmployment(body.employment_id);
-		if (!employment || employment.status === 'deleted')
-			throw paramError('parameter_value_unknown', `Employment ${body.employment_id} not found`, 'employment_id');
-		if (employment.status !== 'active')
-			throw resourceError(
-				'resource_invalid_state',
-				`Time off can only be created for active employments; this one is ${employment.status}`,
-				'employment',
-				employment.id,
-			);
+		const employment = this.activeEmploymentFor(body.employment_id, 'Time off can only be created');
 		const timeoff = this.addTimeoff({
 			employment_id: employment.id,
 			start_date: body.start_date,
@@ -1106,6 +1097,21 @@ export class RemoteFake extends FakeHttpServer {
 			document: body.document ?? null,
 		});
 		return { status: 201, body: { data: { timeoff: clone(timeoff) } }, applied: true };
+	}
+
+	/** The employment a write names: unknown or deleted → 422 parameter error; not active → resource_invalid_state. */
+	private activeEmploymentFor(employmentId: string, action: string): RemoteEmployment {
+		const employment = this.getEmployment(employmentId);
+		if (!employment || employment.status === 'deleted')
+			throw paramError('parameter_value_unknown', `Employment ${employmentId} not found`, 'employment_id');
+		if (employment.status !== 'active')
+			throw resourceError(
+				'resource_invalid_state',
+				`${action} for active employments; this one is ${employment.status}`,
+				'employment',
+				employment.id,
+			);
+		return employment;
 	}
 
 	/** `POST /v1/contract-amendments` ({employment_id, amendment_contract_id, contract_amendment}). */
@@ -1126,16 +1132,7 @@ export class RemoteFake extends FakeHttpServer {
 		else if (!isPlainObject(body.contract_amendment)) pushError(errors, 'contract_amendment', 'must be object');
 		if (Object.keys(errors).length) throw invalid(errors);
 
-		const employment = this.getEmployment(body.employment_id);
-		if (!employment || employment.status === 'deleted')
-			throw paramError('parameter_value_unknown', `Employment ${body.employment_id} not found`, 'employment_id');
-		if (employment.status !== 'active')
-			throw resourceError(
-				'resource_invalid_state',
-				`Contract amendments can only be requested for active employments; this one is ${employment.status}`,
-				'employment',
-				employment.id,
-			);
+		const employment = this.activeEmploymentFor(body.employment_id, 'Contract amendments can only be requested');
 		if (body.amendment_contract_id !== employment.active_contract_id)
 			throw paramError(
 				'parameter_value_invalid',
