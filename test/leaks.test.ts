@@ -18,7 +18,7 @@ import type { FakeHttpServer, FakeRequest, FakeResponse } from './fakes';
 import { HttpError, TEST_CREDENTIALS } from './fakes';
 import { runExecute, runPoll, runWebhook } from './harness/n8n';
 import type { World } from './helpers/world';
-import { isoIn, makeWorld } from './helpers/world';
+import { isoIn, makeWorld, weekdayIn } from './helpers/world';
 
 jest.setTimeout(60_000);
 
@@ -290,8 +290,8 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 		const from = collected.length;
 		const logs: string[] = [];
 		const hibob = w.fakes.hibob;
-		const a = hibob.addTimeoffRequest({ employeeId: '4', startDate: isoIn(10), endDate: isoIn(10) });
-		hibob.addTimeoffRequest({ employeeId: '3', startDate: isoIn(12), endDate: isoIn(12), policyTypeDisplayName: 'Sick' });
+		const a = hibob.addTimeoffRequest({ employeeId: '4', startDate: weekdayIn(10), endDate: weekdayIn(10) });
+		hibob.addTimeoffRequest({ employeeId: '3', startDate: weekdayIn(12), endDate: weekdayIn(12), policyTypeDisplayName: 'Sick' });
 		echoing(
 			w.fakes.remote,
 			'POST /v1/timeoff',

@@ -204,7 +204,8 @@ describe('R5: rate limits', () => {
 		const { elapsed } = await timed(() => hibob.getFields());
 		const distance = resetSec * 1000 - started;
 		expect(elapsed).toBeGreaterThanOrEqual(distance - 20);
-		expect(elapsed).toBeLessThan(distance + 1_000);
+		// Not much longer either: the waits asked for add up to the distance (plus the client's small margin).
+		expect(sleeps().reduce((a, b) => a + b, 0)).toBeLessThan(distance + 200);
 		expect(f.hibob.requests.map((r) => r.status)).toEqual([429, 200]);
 		expect(at(f.hibob.requests[1].timestamp)).toBeGreaterThanOrEqual(resetSec * 1000 - 20);
 		expect(hibob.stats).toMatchObject({ calls: 2, rateLimited: 1, retries: 1 });
@@ -227,7 +228,6 @@ describe('R5: rate limits', () => {
 		f.remote.failNext(EMPLOYMENTS, { status: 429, headers: { 'x-ratelimit-reset': '600' } });
 		const { elapsed } = await timed(() => remote.listEmployments());
 		expect(elapsed).toBeGreaterThanOrEqual(600 - 20);
-		expect(elapsed).toBeLessThan(600 + 1_000);
 		expect(sleeps().some((ms) => ms >= 600 && ms < 700)).toBe(true);
 		expect(f.remote.requests.map((r) => r.status)).toEqual([429, 200]);
 		expect(at(f.remote.requests[1].timestamp) - at(f.remote.requests[0].timestamp)).toBeGreaterThanOrEqual(600 - 20);

@@ -7,7 +7,7 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { HibobClient } from '../shared/transport/hibob';
+import { HibobClient, oldestChangesSince } from '../shared/transport/hibob';
 import type { PersonChangeItem } from './pollHelpers';
 import {
 	diffPeople,
@@ -21,8 +21,7 @@ import {
 	WATCHED_FIELDS,
 } from './pollHelpers';
 
-/** HiBob refuses `since` more than six months back; stay a few minutes inside that. */
-const MAX_LOOKBACK_MONTHS = 6;
+/** HiBob refuses `since` more than six months back (oldestChangesSince); stay a few minutes inside that. */
 const CLAMP_MARGIN_MINUTES = 5;
 /** Each poll re-reads this much before the cursor, in case HiBob records a change a little late. */
 const OVERLAP_MS = 2 * 60 * 1000;
@@ -112,8 +111,7 @@ async function pollTimeOff(this: IPollFunctions): Promise<INodeExecutionData[][]
 
 	const startedMs = Date.now();
 	const budgetMs = this.getPollBudgetMs?.() ?? 5 * 60 * 1000;
-	const oldestMs = DateTime.fromMillis(startedMs, { zone: 'utc' })
-		.minus({ months: MAX_LOOKBACK_MONTHS })
+	const oldestMs = oldestChangesSince(DateTime.fromMillis(startedMs, { zone: 'utc' }))
 		.plus({ minutes: CLAMP_MARGIN_MINUTES })
 		.toMillis();
 

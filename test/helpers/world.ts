@@ -14,7 +14,15 @@ export const MANAGER_ID = 'user-manager-1';
 export const MANAGER_EMAIL = 'boss@example.com';
 
 const dayMs = 86_400_000;
+/** The date `days` from today (UTC), today being the suite's pinned clock (test/harness/clock.ts). */
 export const isoIn = (days: number) => new Date(Date.now() + days * dayMs).toISOString().slice(0, 10);
+/** The first working day (Monday to Friday) at least `days` from today: a one-day time off that Remote takes. */
+export const weekdayIn = (days: number): string => {
+	for (let d = days; ; d++) {
+		const day = new Date(Date.now() + d * dayMs).getUTCDay();
+		if (day !== 0 && day !== 6) return isoIn(d);
+	}
+};
 
 export interface WorldOptions {
 	people?: NewHibobPerson[];

@@ -16,7 +16,7 @@ import { DateTime } from 'luxon';
 import type { TimeOffRequest } from '../../shared/core/hibobTimeoff';
 import { mergeTimeOff, normaliseTimeOff } from '../../shared/core/hibobTimeoff';
 import { resolveTimezone, timezoneOption } from '../../shared/nodeOptions';
-import { HibobClient } from '../../shared/transport/hibob';
+import { HibobClient, oldestChangesSince } from '../../shared/transport/hibob';
 
 export const timeOffOperations: INodePropertyOptions[] = [
 	{
@@ -198,7 +198,7 @@ async function getChanges(this: IExecuteFunctions, client: HibobClient): Promise
 	const zone = workflowZone(this);
 	const options = this.getNodeParameter('changesOptions', 0, {}) as IDataObject;
 	const now = DateTime.utc();
-	const limit = now.minus({ months: MAX_MONTHS }).plus({ minutes: 1 });
+	const limit = oldestChangesSince(now).plus({ minutes: 1 });
 	const notices: string[] = [];
 	const sinceParam = this.getNodeParameter('since', 0, '');
 	let since = parseTime(sinceParam, zone);

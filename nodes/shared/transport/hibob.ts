@@ -1,3 +1,4 @@
+import type { DateTime } from 'luxon';
 import type { IAllExecuteFunctions, ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import type { ApiProfile, RetryPolicy } from './ApiClient';
 import { ApiClient } from './ApiClient';
@@ -12,6 +13,16 @@ export function hibobBaseUrl(credentials: ICredentialDataDecryptedObject): strin
 	const environment = String(credentials.environment ?? 'production');
 	if (environment === 'custom') return String(credentials.customUrl ?? '').trim().replace(/\/+$/, '');
 	return HIBOB_HOSTS[environment] ?? HIBOB_HOSTS.production;
+}
+
+/**
+ * The oldest `since` HiBob's changes feed takes: "6 months" before `now`, read the strict way. At a month
+ * end the calendar is ambiguous (31 December minus 6 months is 30 June by clamping to the month's end, or
+ * 1 July by counting the extra day on); the later of the two is accepted under either reading.
+ */
+export function oldestChangesSince(now: DateTime): DateTime {
+	const clamped = now.minus({ months: 6 });
+	return clamped.day === now.day ? clamped : clamped.plus({ days: now.day - clamped.day });
 }
 
 export const hibobProfile: ApiProfile = {

@@ -1,0 +1,4 @@
+// jest setupFiles entry: pins the clock of every test file (see test/harness/clock.ts).
+import { installPinnedClock } from './clock';
+
+installPinnedClock();
