@@ -2,6 +2,11 @@
  * The employee sync, rule by rule (SYNC_RULES.md E, M, N, U, R, S), run through the real nodes
  * (HiBob → Get Employees, Remote Upsert Employee) against the fake HiBob and Remote over HTTP.
  */
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import { HiBobApi } from '../credentials/HiBobApi.credentials';
+import { RemoteApi } from '../credentials/RemoteApi.credentials';
+import { advanceClock } from './harness/clock';
+import { testCredential } from './harness/credentialTest';
 import { isoIn, makeWorld, MANAGER_EMAIL, MANAGER_ID } from './helpers/world';
 import type { World } from './helpers/world';
 
@@ -81,6 +86,40 @@ describe('Matching (M)', () => {
 		expect(out.get('2')).toMatchObject({ remoteEmploymentId: 'emp-work', matchedBy: 'work_email' });
 		expect(out.get('3')).toMatchObject({ remoteEmploymentId: 'emp-home', matchedBy: 'personal_email' });
 		expect(w.fakes.remote.count('POST /v1/employments')).toBe(0);
+	});
+
+	it('M1: order decides, not the union: a work-email match beats a personal-email match; an external-id match beats a work-email match', async () => {
+		w = await makeWorld({}, ({ person }) => ({
+			people: [person('1', 'employee'), person('2', 'employee')],
+			employments: [
+				// Person 1: one employment has their personal email, another their work email.
+				{ id: 'emp-1-home', status: 'active', work_email: 'someone.else1@example.com', personal_email: 'p1.home@example.org', full_name: 'First1 Last1' },
+				{ id: 'emp-1-work', status: 'active', work_email: 'p1@example.com', personal_email: 'other1@example.org', full_name: 'First1 Last1' },
+				// Person 2: one employment carries their HiBob id, another their work email.
+				{ id: 'emp-2-work', status: 'active', work_email: 'p2@example.com', personal_email: 'other2@example.org', full_name: 'First2 Last2' },
+				{ id: 'emp-2-ext', external_id: '2', status: 'active', work_email: 'x2@example.com', personal_email: 'y2@example.org', full_name: 'First2 Last2' },
+			],
+		}));
+		const out = await w.run();
+		expect(out.get('1')).toMatchObject({ remoteEmploymentId: 'emp-1-work', matchedBy: 'work_email' });
+		expect(out.get('2')).toMatchObject({ remoteEmploymentId: 'emp-2-ext', matchedBy: 'external_id' });
+		expect(w.fakes.remote.getEmployment('emp-1-work')!.external_id).toBe('1');
+		expect(w.fakes.remote.getEmployment('emp-1-home')!.external_id ?? null).toBeNull();
+		expect(w.fakes.remote.count('POST /v1/employments')).toBe(0);
+	});
+
+	it('M2: ambiguity counts only at the first step that finds any: two share the personal email, one has the work email → linked to it', async () => {
+		w = await makeWorld({ remote: { uniqueLoginEmails: false } }, ({ person }) => ({
+			people: [person('1', 'employee')],
+			employments: [
+				{ id: 'emp-a', status: 'active', work_email: 'p1@example.com', personal_email: 'p1.home@example.org', full_name: 'First1 Last1' },
+				{ id: 'emp-b', status: 'active', work_email: 'b@example.com', personal_email: 'p1.home@example.org', full_name: 'First1 Last1' },
+			],
+		}));
+		const out = await w.run();
+		expect(out.get('1')).toMatchObject({ remoteEmploymentId: 'emp-a', matchedBy: 'work_email' });
+		expect(out.get('1')!.reason).not.toBe('ambiguous_match');
+		expect(w.fakes.remote.getEmployment('emp-a')!.external_id).toBe('1');
 	});
 
 	it('M2: two Remote employments share the email → no write, reason ambiguous_match listing both', async () => {
@@ -226,6 +265,16 @@ describe('Creating (N)', () => {
 		w = await makeWorld({}, ({ person }) => ({ people: [person('77', 'global_payroll_employee')] }));
 		await w.run();
 		expect(w.fakes.remote.state.employments[0]).toMatchObject({ type: 'global_payroll_employee', external_id: '77' });
+	});
+
+	it('N7: a currency without minor units (JPY) is still sent ×100, as Remote documents', async () => {
+		w = await makeWorld({}, ({ person }) => ({
+			people: [person('1', 'global_payroll_employee', { payroll: { salary: { yearlyPayment: { value: 9_000_000, currency: 'JPY' }, payPeriod: 'Annual' } } })],
+		}));
+		const out = await w.run();
+		expect(out.get('1')).toMatchObject({ outcome: 'created' });
+		expect(w.fakes.remote.state.employments[0].contract_details).toEqual({ annual_gross_salary: 900_000_000 });
+		expect(JSON.stringify(out.get('1'))).not.toContain('900000000');
 	});
 
 	it('N7: GP salary goes in minor units only when HiBob pays annually; never for EOR or contractors', async () => {
@@ -379,13 +428,20 @@ describe('Updating (U)', () => {
 		expect(w.fakes.remote.state.employments[0].full_name).toBe('First1 Last1');
 	});
 
-	it('U8: offboarding → employment_not_active and nothing is written', async () => {
+	it.each([
+		['offboarding', 'employment_not_active'],
+		['archived', 'matches_archived_profile'], // M3 covers archived matches
+	] as const)('U8: %s (gone), linked by external id, with HiBob differences → skipped (%s), nothing written or created', async (status, reason) => {
 		w = await makeWorld({}, ({ person }) => ({
-			people: [person('1', 'employee', { address: { city: 'Boston' } })],
-			employments: [activeEmployment('1', { status: 'offboarding' })],
+			people: [person('1', 'employee', { firstName: 'Renamed', email: 'new@example.com', address: { city: 'Boston' } })],
+			employments: [activeEmployment('1', { status })],
 		}));
 		const out = await w.run();
-		expect(out.get('1')).toMatchObject({ outcome: 'skipped', reason: 'employment_not_active' });
+		expect(out.get('1')).toMatchObject({ outcome: 'skipped', reason, remoteEmploymentId: 'emp-1', changes: [] });
+		expect(w.writes()).toBe(0);
+		expect(w.fakes.remote.state.employments).toHaveLength(1);
+		// Also on the next run (nothing remembered as "in sync" that could hide a change of status).
+		expect((await w.run()).get('1')).toMatchObject({ outcome: 'skipped', reason });
 		expect(w.writes()).toBe(0);
 	});
 
@@ -527,6 +583,102 @@ describe('Every run (R)', () => {
 	});
 });
 
+describe('Options of Remote Upsert Employee', () => {
+	it('N3/U4 syncSsn: false: a USA new hire is created without the SSN, and an SSN difference on an active employment is neither sent nor reported', async () => {
+		for (const syncSsn of [true, false]) {
+			w = await makeWorld({}, ({ person }) => ({
+				people: [person('1', 'employee'), person('2', 'employee', { identification: { ssn: '111-22-3333' } })],
+				employments: [activeEmployment('2')],
+			}));
+			const out = await w.run({ syncSsn });
+			const created = w.fakes.remote.state.employments.find((e) => e.external_id === '1')!;
+			const ssnFields = JSON.stringify([out.get('2')!.changes, out.get('2')!.heldBack]);
+			if (syncSsn) {
+				expect(created.administrative_details).toMatchObject({ ssn: '123-45-6789' });
+				expect(ssnFields).toContain('administrative_details.ssn');
+			} else {
+				expect(created.administrative_details?.ssn).toBeUndefined();
+				expect(ssnFields).not.toContain('ssn');
+				expect(out.get('2')).toMatchObject({ outcome: 'unchanged' });
+				expect(JSON.stringify(w.fakes.remote.requests.map((r) => r.body))).not.toContain('ssn');
+			}
+			expect(w.fakes.remote.getEmployment('emp-2')!.administrative_details).toMatchObject({ ssn: '123-45-6789' });
+			await w.close();
+			w = undefined;
+		}
+	});
+
+	it('N7 syncSalary: false: a global payroll new hire is created without the annual salary', async () => {
+		for (const syncSalary of [true, false]) {
+			w = await makeWorld({}, ({ person }) => ({ people: [person('1', 'global_payroll_employee')] }));
+			await w.run({ syncSalary });
+			const created = w.fakes.remote.state.employments[0];
+			expect(created.contract_details).toEqual(syncSalary ? { annual_gross_salary: 8_500_000 } : {});
+			if (!syncSalary) expect(JSON.stringify(w.fakes.remote.requests.map((r) => r.body))).not.toContain('annual_gross_salary');
+			await w.close();
+			w = undefined;
+		}
+	});
+
+	// An employment in sync with HiBob whose address is then edited by hand in Remote.
+	const editedInRemote = async () => {
+		w = await makeWorld({}, ({ person }) => ({ people: [person('1', 'employee'), person('2', 'employee')], employments: [activeEmployment('1'), activeEmployment('2')] }));
+		expect([...(await w.run()).values()].map((o) => o.outcome)).toEqual(['unchanged', 'unchanged']);
+		w.fakes.remote.getEmployment('emp-1')!.address_details.address = '9 Edited By Hand';
+		w.fakes.remote.resetCounters();
+		return w;
+	};
+	const repaired = (out: Map<string, any>) => out.get('1')?.changes?.some((c: any) => c.field === 'address_details.address' && c.to === '1 Main Street');
+
+	it('R4 recheckAll: true reads every matched employment and puts back an edit made in Remote at once', async () => {
+		const w = await editedInRemote();
+		const plain = await w.run();
+		expect(plain.get('1')).toMatchObject({ outcome: 'unchanged' });
+		expect(w.fakes.remote.count('GET /v1/employments/:id')).toBe(0);
+		const out = await w.run({ recheckAll: true });
+		expect(w.fakes.remote.count('GET /v1/employments/:id')).toBe(2);
+		expect(out.get('1')).toMatchObject({ outcome: 'updated' });
+		expect(repaired(out)).toBe(true);
+		expect(w.fakes.remote.getEmployment('emp-1')!.address_details.address).toBe('1 Main Street');
+		expect(w.writes()).toBe(1);
+	});
+
+	it('R4 fullRecheckHours (default 24): an edit made in Remote is put back by the first run a day after the last full re-check, not before', async () => {
+		const w = await editedInRemote();
+		advanceClock(23 * 3600_000);
+		expect((await w.run()).get('1')).toMatchObject({ outcome: 'unchanged' });
+		expect(w.fakes.remote.count('GET /v1/employments/:id')).toBe(0);
+		advanceClock(1 * 3600_000 + 60_000);
+		const daily = await w.run();
+		expect(w.fakes.remote.count('GET /v1/employments/:id')).toBe(2);
+		expect(daily.get('1')).toMatchObject({ outcome: 'updated' });
+		expect(repaired(daily)).toBe(true);
+		expect(w.writes()).toBe(1);
+		// The next run is back to reading only what changed.
+		w.fakes.remote.resetCounters();
+		advanceClock(3600_000);
+		await w.run();
+		expect(w.fakes.remote.count('GET /v1/employments/:id')).toBe(0);
+		// A dry run never moves the re-check time: it plans the full re-check and writes nothing.
+		advanceClock(24 * 3600_000);
+		w.fakes.remote.getEmployment('emp-2')!.address_details.city = 'Edited';
+		await w.run({ dryRun: true });
+		expect(w.fakes.remote.count('GET /v1/employments/:id')).toBe(2);
+		expect(w.writes()).toBe(0);
+		expect((await w.run()).get('2')).toMatchObject({ outcome: 'updated' });
+	});
+
+	it('R4 fullRecheckHours: 0 never re-checks on its own; a shorter interval re-checks sooner; a negative one stops the node', async () => {
+		const w = await editedInRemote();
+		advanceClock(48 * 3600_000);
+		expect((await w.run({ fullRecheckHours: 0 })).get('1')).toMatchObject({ outcome: 'unchanged' });
+		expect(w.fakes.remote.count('GET /v1/employments/:id')).toBe(0);
+		advanceClock(2 * 3600_000);
+		expect(repaired(await w.run({ fullRecheckHours: 1 }))).toBe(true);
+		await expect(w.run({ fullRecheckHours: -1 })).rejects.toThrow(/Full Re-Check Every \(Hours\)/);
+	});
+});
+
 describe('Setup (S)', () => {
 	it('S1: creates the "Sync to Remote" list field with its three items, and a second run changes nothing', async () => {
 		const { HiBob } = await import('../nodes/HiBob/HiBob.node');
@@ -549,15 +701,29 @@ describe('Setup (S)', () => {
 		await expect(w.getEmployees()).rejects.toThrow(/no "Sync to Remote" field/);
 	});
 
-	it('S2: credential tests name the likely cause (declared rules for 401 and 403)', async () => {
-		const { HiBobApi } = await import('../credentials/HiBobApi.credentials');
-		const { RemoteApi } = await import('../credentials/RemoteApi.credentials');
-		const hib = new HiBobApi().test;
-		const rem = new RemoteApi().test;
-		expect(hib.request.url).toBe('/v1/company/people/fields');
-		expect(rem.request.url).toBe('/v1/employments');
-		expect(JSON.stringify(hib.rules)).toMatch(/service user ID or token/);
-		expect(JSON.stringify(rem.rules)).toMatch(/ra_live_ tokens work only in production/);
+	it('S2: the credential tests, run as n8n runs them against the fakes: right token OK, wrong token and 403 name the likely cause', async () => {
+		w = await makeWorld();
+		const hibob = { ...w.credentials.hiBobApi } as ICredentialDataDecryptedObject;
+		const remote = { ...w.credentials.remoteApi } as ICredentialDataDecryptedObject;
+		expect(await testCredential(new HiBobApi(), hibob)).toMatchObject({ status: 'OK', url: '/v1/company/people/fields' });
+		expect(await testCredential(new RemoteApi(), remote)).toMatchObject({ status: 'OK', url: '/v1/employments' });
+		expect(await testCredential(new HiBobApi(), { ...hibob, token: 'wrong-token' })).toMatchObject({
+			status: 'Error',
+			httpStatus: 401,
+			message: expect.stringMatching(/refused the service user ID or token/),
+		});
+		expect(await testCredential(new RemoteApi(), { ...remote, apiToken: 'ra_live_wrong' })).toMatchObject({
+			status: 'Error',
+			httpStatus: 401,
+			message: expect.stringMatching(/ra_live_ tokens work only in production/),
+		});
+		w.fakes.hibob.failNext('GET /v1/company/people/fields', { status: 403, body: { key: 'forbidden', error: 'Forbidden' } });
+		expect(await testCredential(new HiBobApi(), hibob)).toMatchObject({ status: 'Error', httpStatus: 403, message: expect.stringMatching(/permission group/) });
+		w.fakes.remote.failNext('GET /v1/employments', { status: 403, body: { message: 'Forbidden' } });
+		expect(await testCredential(new RemoteApi(), remote)).toMatchObject({ status: 'Error', httpStatus: 403, message: expect.stringMatching(/admin or owner/) });
+		// The fakes saw each test request once, with the credential's own auth scheme.
+		expect(w.fakes.hibob.requests.map((r) => `${r.status}`)).toEqual(['200', '401', '403']);
+		expect(w.fakes.remote.requests.map((r) => `${r.status}`)).toEqual(['200', '401', '403']);
 	});
 
 	it('S3: Check Permissions names the missing fields and the HiBob permission for each', async () => {

@@ -49,6 +49,15 @@ export class RemoteUpsertEmployee implements INodeType {
 					dryRunOption,
 					summaryOption,
 					{
+						displayName: 'Full Re-Check Every (Hours)',
+						name: 'fullRecheckHours',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 24,
+						description:
+							'How often a run reads every matched employment in full, so that an edit made directly in Remote (an address, an email) is put back from HiBob. Between two full re-checks only people who changed in HiBob are read. 0: never (only with Re-Check Every Employment).',
+					},
+					{
 						displayName: 'Re-Check Every Employment',
 						name: 'recheckAll',
 						type: 'boolean',

@@ -51,6 +51,7 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 		submitContractAmendments: options.submitContractAmendments === true,
 	};
 	const staticData = ctx.getWorkflowStaticData('node') as IDataObject;
+	const fullRecheck = isFullRecheckDue(ctx, options, staticData);
 	// HiBob id → fingerprint of the person when last in sync, with what could not be written then.
 	const remembered = ((staticData.employeeFingerprints as IDataObject) ?? {}) as Record<string, RememberedEntry>;
 
@@ -164,7 +165,7 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 			if (match.kind === 'match') {
 				entry.fp = personFingerprint(person, match.employment.id, match.employment.status, input.sensitive, lookups);
 				const stored = remembered[person.hibobId];
-				if (options.recheckAll !== true && stored) {
+				if (!fullRecheck && stored) {
 					if (stored === entry.fp) input.remembered = { heldBack: [] };
 					else if (typeof stored === 'object' && stored.f === entry.fp) input.remembered = { heldBack: stored.h ?? [] };
 				}
@@ -279,7 +280,10 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 			};
 		}
 	}
-	if (!dryRun) staticData.employeeFingerprints = remembered;
+	if (!dryRun) {
+		staticData.employeeFingerprints = remembered;
+		if (fullRecheck) staticData.lastFullRecheckAt = new Date().toISOString();
+	}
 
 	const results = output.filter((o): o is INodeExecutionData => !!o);
 	if (dryRun) for (const result of results) result.json.dryRun = true;
@@ -405,6 +409,27 @@ async function applyPlan(remote: RemoteClient, plan: Plan, person: Person, progr
 			await remote.updateEmployment(id, request.body as IDataObject);
 		}
 	}
+}
+
+/** Hours between two full re-checks when the option is not set: edits made in Remote are repaired within a day. */
+export const DEFAULT_FULL_RECHECK_HOURS = 24;
+
+/**
+ * Whether this run reads every matched employment in full instead of trusting the in-sync memory:
+ * always with "Re-Check Every Employment", else when the last full re-check (a run that wrote its
+ * results; the first run is one) is at least "Full Re-Check Every (Hours)" ago. 0 hours: never.
+ */
+function isFullRecheckDue(ctx: IExecuteFunctions, options: IDataObject, staticData: IDataObject): boolean {
+	if (options.recheckAll === true) return true;
+	const hours = options.fullRecheckHours === undefined || options.fullRecheckHours === '' ? DEFAULT_FULL_RECHECK_HOURS : Number(options.fullRecheckHours);
+	if (!Number.isFinite(hours) || hours < 0) {
+		throw new NodeOperationError(ctx.getNode(), `"Full Re-Check Every (Hours)" must be 0 or more, not "${String(options.fullRecheckHours)}"`, {
+			description: 'Set it to 24 (the default) for a daily re-check of every employment, or 0 to re-check only people who changed in HiBob.',
+		});
+	}
+	if (hours === 0) return false;
+	const last = typeof staticData.lastFullRecheckAt === 'string' ? Date.parse(staticData.lastFullRecheckAt) : NaN;
+	return !(Date.now() - last < hours * 3600_000);
 }
 
 /** One HiBob search with only the sensitive fields; values stay inside this node. */

@@ -24,8 +24,8 @@ export const PINNED_NOW_MS = pinnedInstant();
 export function installPinnedClock(): void {
 	const g = globalThis as any;
 	if (g.__realDate) return;
-	const offset = PINNED_NOW_MS - RealDate.now();
-	const now = () => RealDate.now() + offset;
+	g.__clockOffset = PINNED_NOW_MS - RealDate.now();
+	const now = () => RealDate.now() + g.__clockOffset;
 	class PinnedDate extends RealDate {
 		constructor(...args: any[]) {
 			if (args.length === 0) super(now());
@@ -41,6 +41,13 @@ export function installPinnedClock(): void {
 	});
 	g.__realDate = RealDate;
 	g.Date = DateFn;
+}
+
+/** Moves the pinned clock on by `ms` (e.g. a day later), for every `Date` of this test file. */
+export function advanceClock(ms: number): void {
+	const g = globalThis as any;
+	if (typeof g.__clockOffset !== 'number') throw new Error('the pinned clock is not installed');
+	g.__clockOffset += ms;
 }
 
 /** Today (UTC) under the pinned clock, as YYYY-MM-DD. */
