@@ -24,7 +24,7 @@ import type { EmploymentIndex, MatchResult, RemoteEmployment as ListedEmployment
 import { indexEmployments, matchPerson } from '../nodes/shared/core/match';
 import type { Person, PersonResult } from '../nodes/shared/core/person';
 import { markDuplicateEmails, normalisePerson, personSchema } from '../nodes/shared/core/person';
-import type { GeneratedCompany, HibobPerson, MakeCompanyOptions, RunningFakes } from '../test/fakes';
+import type { GeneratedCompany, GeneratedPerson, HibobPerson, MakeCompanyOptions, RunningFakes } from '../test/fakes';
 import { makeCompany, MINIMAL_EMPLOYMENT_KEYS, startFakes } from '../test/fakes';
 import { runExecute } from '../test/harness/n8n';
 
@@ -86,6 +86,24 @@ export interface RunFigures {
 	missingDetailReads: number;
 	/** Detail reads on the first run: everyone who reached the step that needs the full employment. */
 	needsDetailWithoutMemory: number;
+	/** The work measured at the fake Remote (requests, not people). */
+	work: Work;
+	/** The work the bench's own data requires (expectedWork), set after the run. */
+	expected?: ExpectedWork;
+}
+
+/** Counts of required work: Remote requests answered (not 429). */
+export interface Work {
+	creates: number;
+	/** Every write request: creates and PATCHes. */
+	writes: number;
+	fullReads: number;
+	schemaReads: number;
+}
+
+export interface ExpectedWork extends Work {
+	/** How each figure was derived, in words. */
+	basis: string[];
 }
 
 export interface CoreFigures {
@@ -668,6 +686,7 @@ async function reconcile(label: string, ctx: RunContext): Promise<{ figures: Run
 		extraDetailReads,
 		missingDetailReads,
 		needsDetailWithoutMemory: prepared.needsDetail.size,
+		work: { creates: posts, writes: remoteWrites, fullReads: detailCalls, schemaReads: schemaCalls },
 	};
 	return { figures, output: sync.output };
 }
@@ -680,7 +699,7 @@ async function reconcile(label: string, ctx: RunContext): Promise<{ figures: Run
  * to another department that exists in Remote, in turn. Supervisors are left alone (their email is
  * a Remote manager's).
  */
-function changePeople(fakes: RunningFakes, output: INodeExecutionData[], count: number): Record<string, number> {
+function changePeople(fakes: RunningFakes, output: INodeExecutionData[], count: number): { changed: Record<string, number>; ids: string[] } {
 	const supervisors = new Set(
 		fakes.hibob.people.map((p) => (p.work.reportsTo ? p.work.reportsTo.id : '')).filter(Boolean),
 	);
@@ -699,8 +718,10 @@ function changePeople(fakes: RunningFakes, output: INodeExecutionData[], count: 
 	// Spread the changes over the whole company, deterministically.
 	const step = candidates.length / count;
 	const changed: Record<string, number> = {};
+	const ids: string[] = [];
 	for (let k = 0; k < count; k++) {
 		const id = String(candidates[Math.floor(k * step)].hibobId);
+		ids.push(id);
 		const person = fakes.hibob.people.find((p) => p.id === id)!;
 		if (k % 3 === 0) {
 			fakes.hibob.updatePerson(id, { address: { city: `${person.address?.city ?? 'City'} Nord` } });
@@ -715,7 +736,110 @@ function changePeople(fakes: RunningFakes, output: INodeExecutionData[], count: 
 			bump(changed, 'department');
 		}
 	}
-	return changed;
+	return { changed, ids };
+}
+
+/**
+ * Edits `count` addresses directly in Remote (as someone would by hand in Remote's UI), on active
+ * employments linked to a HiBob person that `avoid` does not hold. Returns the employment ids.
+ */
+function editInRemote(fakes: RunningFakes, count: number, avoid: Set<string>): string[] {
+	const flagged = new Set(fakes.hibob.people.filter((p) => p.internal?.status !== 'Inactive').map((p) => p.id));
+	const candidates = fakes.remote.employments.filter(
+		(e) => e.status === 'active' && e.external_id && flagged.has(String(e.external_id)) && !avoid.has(String(e.external_id)) && e.address_details,
+	);
+	if (candidates.length < count) throw new Error(`only ${candidates.length} employments can take a hand edit (${count} wanted)`);
+	const step = candidates.length / count;
+	const ids: string[] = [];
+	for (let k = 0; k < count; k++) {
+		const employment = fakes.remote.getEmployment(candidates[Math.floor(k * step)].id)!;
+		(employment.address_details as Record<string, unknown>).address = `${k + 1} Edited By Hand Street`;
+		ids.push(employment.id);
+	}
+	return ids;
+}
+
+// ---- the work each run must do, from the bench's own data ----------------------------------------------
+
+/** What the bench knows without asking the product: the generator's records and what it changed. */
+interface KnownData {
+	today: string;
+	generated: GeneratedPerson[];
+	/** Form names of each country's schemas in the fake Remote (what Remote documents per country). */
+	formsOf: (country: string) => string[];
+	/** Whether the country's basic_information form has a department field. */
+	basicTakesDepartment: (country: string) => boolean;
+	/** Remote status of each employment as the fake holds it (before the run). */
+	employmentStatus: Map<string, string>;
+}
+
+/** An employment the API may update (active, not started), unless the person left in HiBob and it is active (U9: reported, not read). */
+const needsFullRead = (p: Pick<GeneratedPerson, 'active'>, status: string) => (status === 'active' && p.active) || NOT_STARTED.has(status);
+
+const NOT_STARTED = new Set(['created', 'pre_hire', 'created_awaiting_reserve', 'created_reserve_paid']);
+const ONBOARDING = new Set(['initiated', 'invited', 'pending', 'review', 'job_title_review', 'pending_post_self_enrollment_actions']);
+
+/**
+ * THE derivation of the work a run must do (creates, write requests, full employment reads, schema
+ * reads), from the bench's own data only: the generator's record of every person (who is new, whose
+ * employment drifts, who is linked by email only), the changes the bench made, and the fake's state.
+ * It never calls the product's matcher or planner. Writes are requests: a new hire is one POST, plus
+ * a follow-up PATCH where Remote's documented flow needs one (`writesPerNewHire`, the one place to
+ * adjust when the create flow changes).
+ */
+export function expectedWork(
+	run: { kind: 'first' } | { kind: 'changed'; people: string[] } | { kind: 'none' } | { kind: 'daily'; handEdits: string[]; linked: number },
+	data: KnownData,
+): ExpectedWork {
+	if (run.kind === 'none') return { creates: 0, writes: 0, fullReads: 0, schemaReads: 0, basis: ['nothing changed on either side: no write, no full read, no schema'] };
+	if (run.kind === 'changed')
+		return {
+			creates: 0,
+			writes: run.people.length,
+			fullReads: run.people.length,
+			schemaReads: 0,
+			basis: [`${run.people.length} people changed in HiBob by the bench: one full read and one PATCH each`],
+		};
+	if (run.kind === 'daily')
+		return {
+			creates: 0,
+			writes: run.handEdits.length,
+			fullReads: run.linked,
+			schemaReads: 0,
+			basis: [
+				`a day after the last full re-check: every linked employment Remote lets the API update is read in full (${run.linked}, counted in the fake's state)`,
+				`${run.handEdits.length} addresses the bench edited by hand in Remote: one PATCH each`,
+			],
+		};
+	// The first run: nothing remembered.
+	const writesPerNewHire = (country: string) => 1 + (data.basicTakesDepartment(country) ? 0 : 1);
+	const gen = data.generated.filter((p) => p.kind);
+	const newHires = gen.filter(
+		(p) =>
+			p.remote === 'missing' &&
+			p.active &&
+			!(p.kind === 'employee' && p.startDate <= data.today) && // N1
+			!(p.country === 'DEU' && !p.hasMobile), // DEU's basic-information forms require a mobile number (N5)
+	);
+	const linked = gen.filter((p) => p.remoteEmploymentId && p.active);
+	const updatable = gen.filter((p) => p.remoteEmploymentId && needsFullRead(p, data.employmentStatus.get(p.remoteEmploymentId) ?? ''));
+	const linkWrites = linked.filter((p) => p.linkedBy === 'email' && !ONBOARDING.has(data.employmentStatus.get(p.remoteEmploymentId!) ?? '') && data.employmentStatus.get(p.remoteEmploymentId!) !== 'archived');
+	const drift = updatable.filter((p) => p.drift?.length && p.linkedBy !== 'email');
+	const schemaPairs = new Set(newHires.flatMap((p) => data.formsOf(p.country).map((form) => `${p.country}/${form}`)));
+	const createWrites = newHires.reduce((sum, p) => sum + writesPerNewHire(p.country), 0);
+	return {
+		creates: newHires.length,
+		writes: createWrites + linkWrites.length + drift.length,
+		fullReads: updatable.length,
+		schemaReads: schemaPairs.size,
+		basis: [
+			`${newHires.length} new hires (no employment, active, EOR start after today, DEU EOR with a mobile): ${createWrites} write requests (1 POST each, + 1 PATCH where the country's basic information takes no department)`,
+			`${linkWrites.length} employments linked by email only: 1 PATCH each (external_id, with any drift)`,
+			`${drift.length} employments linked by external id whose address or work email the generator made differ: 1 PATCH each`,
+			`${updatable.length} linked employments Remote lets the API update (active or not started): each read once in full`,
+			`${schemaPairs.size} (country, form) schemas of the new hires' countries`,
+		],
+	};
 }
 
 // ---- 2. the core, outside HTTP -------------------------------------------------------------------------
@@ -933,7 +1057,7 @@ export async function benchEmployees(opts: BenchEmployeesOptions = {}): Promise<
 	heap.enter('reconcile: company + fakes');
 	// The fakes keep their own copy of the company; the generator's copy is dropped right away so
 	// the heap figures hold the fakes and the sync, not a second fixture.
-	const { fakes, flagged, employments, secrets } = await (async () => {
+	const { fakes, flagged, employments, secrets, generated } = await (async () => {
 		const company = makeCompany(generator);
 		const started = await startFakes({ hibob: company.hibob, remote: company.remote });
 		return {
@@ -941,8 +1065,16 @@ export async function benchEmployees(opts: BenchEmployeesOptions = {}): Promise<
 			flagged: company.people.filter((p) => p.kind).length,
 			employments: company.remote.employments?.length ?? 0,
 			secrets: company.credentials,
+			generated: company.people,
 		};
 	})();
+	const known = (): KnownData => ({
+		today: new Date().toISOString().slice(0, 10),
+		generated,
+		formsOf: (country) => Object.keys(fakes.remote.schemas[country] ?? {}),
+		basicTakesDepartment: (country) => JSON.stringify(fakes.remote.schemas[country]?.basic_information ?? {}).includes('"department"'),
+		employmentStatus: new Map(fakes.remote.employments.map((e) => [e.id, String(e.status)])),
+	});
 	const ctx: RunContext = { fakes, staticData: {}, credentials: credentialsFor(fakes, secrets), previous: new Map() };
 	const runs: RunFigures[] = [];
 	let changedForRun2: Record<string, number> = {};
@@ -954,19 +1086,38 @@ export async function benchEmployees(opts: BenchEmployeesOptions = {}): Promise<
 
 		heap.enter('reconcile run 1');
 		log(`reconcile run 1 (first run, nothing remembered): ${people} people, ${employments} employments …`);
+		let expected = expectedWork({ kind: 'first' }, known());
 		let first: Awaited<ReturnType<typeof reconcile>> | undefined = await reconcile('run 1: first run (nothing remembered)', ctx);
-		runs.push(first.figures);
+		runs.push({ ...first.figures, expected });
 		const changes = changesMade;
-		changedForRun2 = changePeople(fakes, first.output, changes);
+		const change = changePeople(fakes, first.output, changes);
+		changedForRun2 = change.changed;
 		first = undefined;
 
 		heap.enter('reconcile run 2');
 		log(`reconcile run 2: ${changes} people changed in HiBob (${Object.entries(changedForRun2).map(([k, n]) => `${n} ${k}`).join(', ')}) …`);
-		runs.push((await reconcile(`run 2: ${changes} differences (the full reconcile)`, ctx)).figures);
+		expected = expectedWork({ kind: 'changed', people: change.ids }, known());
+		runs.push({ ...(await reconcile(`run 2: ${changes} differences (the full reconcile)`, ctx)).figures, expected });
 
 		heap.enter('reconcile run 3');
 		log('reconcile run 3: no change …');
-		runs.push((await reconcile('run 3: no change', ctx)).figures);
+		expected = expectedWork({ kind: 'none' }, known());
+		runs.push({ ...(await reconcile('run 3: no change', ctx)).figures, expected });
+
+		// Run 4: a day later (the last full re-check moved back 25 hours), with addresses edited by hand in Remote.
+		heap.enter('reconcile run 4');
+		const handEdits = editInRemote(fakes, Math.max(1, Math.round(changesMade / 10)), new Set(change.ids));
+		log(`reconcile run 4: a day later, ${handEdits.length} addresses edited by hand in Remote (the daily full re-check) …`);
+		ctx.staticData.lastFullRecheckAt = new Date(Date.now() - 25 * 3600_000).toISOString();
+		const data = known();
+		const linked = generated.filter((p) => p.kind && p.remoteEmploymentId && needsFullRead(p, data.employmentStatus.get(p.remoteEmploymentId) ?? '')).length;
+		const createdIds = new Set(generated.filter((p) => p.kind && p.active && p.remote === 'missing').map((p) => p.hibobId));
+		const createdUpdatable = fakes.remote.employments.filter((e) => createdIds.has(String(e.external_id)) && NOT_STARTED.has(String(e.status))).length;
+		expected = expectedWork(
+			{ kind: 'daily', handEdits, linked: linked + createdUpdatable },
+			data,
+		);
+		runs.push({ ...(await reconcile(`run 4: a day later, ${handEdits.length} addresses edited in Remote (full re-check)`, ctx)).figures, expected });
 	} finally {
 		await fakes.close();
 	}

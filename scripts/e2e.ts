@@ -64,6 +64,7 @@ import { countByOutcome, employeeResult, formatCounts, peopleTable, timeOffResul
 import {
 	applyUserSetup,
 	checkTemplate,
+	dryRunAssignment,
 	loadTemplate,
 	onlyNode,
 	setDryRun,
@@ -427,7 +428,7 @@ async function main(): Promise<number> {
 					data: { apiToken: company.credentials.remoteToken, environment: 'custom', customUrl: f.remoteUrl },
 				},
 			]);
-			check('credentials imported', true, `hiBobApi ${hibobId}, remoteApi ${remoteId}`);
+			console.log(`   imported: hiBobApi ${hibobId}, remoteApi ${remoteId} (checked on the server below)`);
 			return { hibob: { id: hibobId, name: 'HiBob account' }, remote: { id: remoteId, name: 'Remote account' } };
 		});
 
@@ -452,7 +453,7 @@ async function main(): Promise<number> {
 				settings: { executionOrder: 'v1' },
 			};
 			const smokeId = await importWorkflow(uf, smoke);
-			check('workflow imported', true, `${smokeId} "${smoke.name}"`);
+			console.log(`   imported: ${smokeId} "${smoke.name}" (checked on the server below)`);
 			const setup = applyUserSetup(template, {
 				hibobCredential: creds.hibob,
 				remoteCredential: creds.remote,
@@ -461,7 +462,7 @@ async function main(): Promise<number> {
 			});
 			console.log(`   ${templatePath(root)} as shipped, plus the user's picks:\n${indent(setup.changes.join('\n'), '     ')}`);
 			const templateId = await importWorkflow(uf, setup.workflow);
-			check('template imported (n8n import:workflow)', true, `${templateId} "${template.name}"`);
+			console.log(`   imported: ${templateId} "${template.name}" (checked on the server below)`);
 			return { smokeId, templateId, workflow: setup.workflow };
 		});
 
@@ -499,12 +500,51 @@ async function main(): Promise<number> {
 		const srv = await phase('server start + registered types', async () => {
 			const s = await startServer(uf);
 			server = s;
-			check('server ready (GET /healthz/readiness 200)', true, `${s.url} after ${secs(s.readyMs)}`);
+			const ready = await fetch(`${s.url}/healthz/readiness`);
+			check('server ready (GET /healthz/readiness 200)', ready.status === 200, `${s.url} after ${secs(s.readyMs)}: ${ready.status}`);
 			return s;
 		});
 		timing.serverReady = srv.readyMs;
 		const session: Session = await ownerSession(srv.url);
 		const apiKey = await createApiKey(session);
+		await phase('imports and credential tests, as the server sees them', async () => {
+			const credentials = ((await rest(session, 'GET', '/rest/credentials')) ?? []) as Array<{ id: string; type: string }>;
+			check(
+				'credentials imported (listed by the server with their types)',
+				credentials.some((c) => c.id === creds.hibob.id && c.type === 'hiBobApi') && credentials.some((c) => c.id === creds.remote.id && c.type === 'remoteApi'),
+				credentials.map((c) => `${c.type}=${c.id}`).join(', '),
+			);
+			for (const [label, id, name] of [['smoke workflow', ids.smokeId, 'smoke'], ['template', ids.templateId, template.name]] as const) {
+				const wf = (await rest(session, 'GET', `/rest/workflows/${id}`)) as { id?: string; name?: string; nodes?: unknown[] };
+				check(`${label} imported (GET /rest/workflows/${id})`, wf?.id === id && Array.isArray(wf.nodes) && wf.nodes.length > 0 && (label !== 'template' || wf.name === name), `${wf?.name} (${wf?.nodes?.length ?? 0} nodes)`);
+			}
+			// S2: n8n's own credential test (the "Test" button): right, wrong and refused (403) tokens.
+			const credentialTest = async (type: string, data: Record<string, unknown>) =>
+				(await rest(session, 'POST', '/rest/credentials/test', { credentials: { id: 'e2e-test', name: 'e2e test', type, data } })) as { status?: string; message?: string };
+			const hibobData = { serviceUserId: company.credentials.hibobServiceUserId, token: company.credentials.hibobToken, environment: 'custom', customUrl: f.hibobUrl };
+			const remoteData = { apiToken: company.credentials.remoteToken, environment: 'custom', customUrl: f.remoteUrl };
+			const results = {
+				hibobOk: await credentialTest('hiBobApi', hibobData),
+				remoteOk: await credentialTest('remoteApi', remoteData),
+				hibobWrong: await credentialTest('hiBobApi', { ...hibobData, token: 'wrong-token' }),
+				remoteWrong: await credentialTest('remoteApi', { ...remoteData, apiToken: 'ra_live_wrong' }),
+			};
+			f.hibob.failNext('GET /v1/company/people/fields', { status: 403, body: { key: 'forbidden', error: 'Forbidden' } });
+			const hibob403 = await credentialTest('hiBobApi', hibobData);
+			f.remote.failNext('GET /v1/employments', { status: 403, body: { message: 'Forbidden' } });
+			const remote403 = await credentialTest('remoteApi', remoteData);
+			check('S2: credential test OK with the right HiBob and Remote tokens', results.hibobOk.status === 'OK' && results.remoteOk.status === 'OK', JSON.stringify([results.hibobOk, results.remoteOk]));
+			check(
+				'S2: credential test with a wrong token names the cause',
+				results.hibobWrong.status === 'Error' && /service user ID or token/.test(String(results.hibobWrong.message)) && results.remoteWrong.status === 'Error' && /ra_live_ tokens/.test(String(results.remoteWrong.message)),
+				JSON.stringify([results.hibobWrong.message, results.remoteWrong.message]),
+			);
+			check(
+				'S2: credential test answered 403 names the missing permission',
+				hibob403.status === 'Error' && /permission group/.test(String(hibob403.message)) && remote403.status === 'Error' && /admin or owner/.test(String(remote403.message)),
+				JSON.stringify([hibob403.message, remote403.message]),
+			);
+		});
 
 		const registered = await phase('registered types and the template against them', async () => {
 			const reg = await fetchNodeTypes(srv.url, session);
@@ -568,7 +608,8 @@ async function main(): Promise<number> {
 		const before = { employments: f.remote.state.employments.length, timeoffs: f.remote.state.timeoffs.length };
 		await phase('flip the switch: Sync Settings dryRun = false (saved like the editor)', async () => {
 			const versionId = await setDryRun(session, ids.templateId, false);
-			check('Sync Settings.dryRun saved as false', true, `versionId ${versionId}`);
+			const saved = (await rest(session, 'GET', `/rest/workflows/${ids.templateId}`)) as WorkflowJson & { versionId?: string };
+			check('Sync Settings.dryRun saved as false (read back from the server)', dryRunAssignment(saved).value === false && saved.versionId === versionId, `versionId ${versionId}`);
 		});
 
 		let fullRun: ExecutionRun | undefined;
@@ -613,7 +654,8 @@ async function main(): Promise<number> {
 			const trigger = onlyNode(ids.workflow, typeOf('hiBobTrigger'));
 			const url = webhookUrl(srv.url, { workflowId: ids.templateId, node: { name: trigger.name, webhookId: trigger.webhookId }, path: 'hibob' });
 			await activateWorkflow(srv.url, apiKey, ids.templateId);
-			check('workflow published (activated)', true, `webhook ${url}`);
+			const published = (await rest(session, 'GET', `/rest/workflows/${ids.templateId}`)) as { active?: boolean };
+			check('workflow published (active on the server)', published?.active === true, `webhook ${url}`);
 			// Bob's "Ping test" on saving the webhook: answered, no run. Also waits until the webhook is live.
 			const ping = await callWebhook(url, { body: 'Ping test', headers: { 'content-type': 'text/plain' }, timeoutMs: 30_000 });
 			check('Bob ping answered 200 without a run', ping.status === 200, JSON.stringify(ping.body));
