@@ -519,8 +519,11 @@ async function main(): Promise<number> {
 				check(`${label} imported (GET /rest/workflows/${id})`, wf?.id === id && Array.isArray(wf.nodes) && wf.nodes.length > 0 && (label !== 'template' || wf.name === name), `${wf?.name} (${wf?.nodes?.length ?? 0} nodes)`);
 			}
 			// S2: n8n's own credential test (the "Test" button): right, wrong and refused (403) tokens.
+			// n8n tests a stored credential the user may read (403 otherwise), with the data the editor sends.
 			const credentialTest = async (type: string, data: Record<string, unknown>) =>
-				(await rest(session, 'POST', '/rest/credentials/test', { credentials: { id: 'e2e-test', name: 'e2e test', type, data } })) as { status?: string; message?: string };
+				(await rest(session, 'POST', '/rest/credentials/test', {
+					credentials: { id: type === 'hiBobApi' ? creds.hibob.id : creds.remote.id, name: type === 'hiBobApi' ? creds.hibob.name : creds.remote.name, type, data },
+				})) as { status?: string; message?: string };
 			const hibobData = { serviceUserId: company.credentials.hibobServiceUserId, token: company.credentials.hibobToken, environment: 'custom', customUrl: f.hibobUrl };
 			const remoteData = { apiToken: company.credentials.remoteToken, environment: 'custom', customUrl: f.remoteUrl };
 			const results = {
