@@ -49,6 +49,14 @@ export class RemoteUpsertEmployee implements INodeType {
 					dryRunOption,
 					summaryOption,
 					{
+						displayName: 'Global Payroll Legal Entity ID',
+						name: 'gpLegalEntityId',
+						type: 'string',
+						default: '',
+						description:
+							'The Remote legal entity that engages your global payroll employees (Remote requires it to create one). Copy it from Remote (Company settings → Legal entities). Empty: taken from an existing global payroll employment in the same country.',
+					},
+					{
 						displayName: 'Re-Check Every Employment',
 						name: 'recheckAll',
 						type: 'boolean',
