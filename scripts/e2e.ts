@@ -28,7 +28,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import type { RunningFakes } from '../test/fakes';
-import { startFakes } from '../test/fakes';
+import { DEFAULT_LEGAL_ENTITY_ID, startFakes } from '../test/fakes';
 import { makeShowcaseCompany, type ShowcaseCompany } from './lib/company';
 import {
 	activateWorkflow,
@@ -457,6 +457,7 @@ async function main(): Promise<number> {
 				hibobCredential: creds.hibob,
 				remoteCredential: creds.remote,
 				approverId: company.approverId,
+					gpLegalEntityId: DEFAULT_LEGAL_ENTITY_ID,
 				webhookSecret,
 			});
 			console.log(`   ${templatePath(root)} as shipped, plus the user's picks:\n${indent(setup.changes.join('\n'), '     ')}`);
