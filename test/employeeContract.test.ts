@@ -316,14 +316,27 @@ describe('Contractors (U7)', () => {
 		expect(w.fakes.remote.getEmployment('emp-1')!.department_id).toBe('dept-product');
 	});
 
-	it('N3: a new contractor is created with basic information only (contractor forms), a second run writes nothing', async () => {
+	it('N3/U7: a new contractor is created with basic information; the other forms are tried once, reported, and not re-sent', async () => {
 		w = await makeWorld({}, ({ person }) => ({ people: [person('1', 'contractor', { work: { department: null } })] }));
 		const out = await w.run();
-		expect(out.get('1')).toMatchObject({ outcome: 'created', heldBack: [] });
-		expect(writesTo(w).map((r) => r.method)).toEqual(['POST']);
+		expect(out.get('1')).toMatchObject({ outcome: 'created', reason: 'created' });
+		// One refused PATCH: after it, the run sends no other contractor update.
+		expect(writesTo(w).map((r) => `${r.method} ${r.status}`)).toEqual(['POST 201', 'PATCH 422']);
+		expect(new Set((out.get('1')!.heldBack as any[]).map((h) => h.reason))).toEqual(new Set(['not_updatable_via_api']));
+		expect(String(out.get('1')!.message)).toContain("Remote's API does not update contractors");
 		w.fakes.remote.resetCounters();
 		const again = await w.run();
-		expect(again.get('1')).toMatchObject({ outcome: 'unchanged' });
+		expect(again.get('1')).toMatchObject({ outcome: 'skipped', reason: 'not_updatable_via_api' });
+		expect(w.writes()).toBe(0);
+	});
+
+	it('N3 (lenient contractorUpdates=like_employee): the new contractor gets every form, a second run is unchanged', async () => {
+		w = await makeWorld({ remote: { contractorUpdates: 'like_employee' } }, ({ person }) => ({ people: [person('1', 'contractor')] }));
+		const out = await w.run();
+		expect(out.get('1')).toMatchObject({ outcome: 'created', reason: 'created', heldBack: [] });
+		expect(w.fakes.remote.state.employments[0].address_details).toMatchObject({ city: 'New York' });
+		w.fakes.remote.resetCounters();
+		expect((await w.run()).get('1')).toMatchObject({ outcome: 'unchanged' });
 		expect(w.writes()).toBe(0);
 	});
 });

@@ -267,8 +267,7 @@ function activeEmployment(id: string, overrides: Record<string, any> = {}) {
 describe('Updating (U)', () => {
 	it('U1: no difference → unchanged and no write at all; a second run after a sync is all unchanged', async () => {
 		w = await makeWorld({}, ({ person }) => ({
-			// The contractor has no department: Remote's API would not take one after the create (U7).
-			people: [person('1', 'employee'), person('2', 'employee', { address: { city: 'Brooklyn' } }), person('3', 'contractor', { work: { department: null } })],
+			people: [person('1', 'employee'), person('2', 'employee', { address: { city: 'Brooklyn' } }), person('3', 'global_payroll_employee')],
 			employments: [activeEmployment('1'), activeEmployment('2')],
 		}));
 		const first = await w.run();

@@ -337,6 +337,8 @@ const REMEMBERABLE_HELD = new Set([
 	'not_updatable_via_api',
 	'supervisor_not_a_remote_manager',
 	'department_not_in_remote',
+	// The status is in the fingerprint: once onboarding ends, the person is read again.
+	'onboarding_in_progress',
 ]);
 
 /**

@@ -200,7 +200,8 @@ export function makeShowcaseCompany(nowInput: Date = new Date()): ShowcaseCompan
 
 	const movedContractor = add(
 		{ first: 'Leila', last: 'Haddad', country: 'PRT', kind: 'contractor', startInDays: -250, department: 0 },
-		{ outcome: ['updated'], reason: 'updated', rule: 'U4: active contractor who moved' },
+		// Planned as an update (dry run); Remote refuses contractor updates, so the real run reports it (U7).
+		{ outcome: ['updated', 'skipped'], rule: 'U7: active contractor who moved (Remote refuses contractor updates)' },
 	);
 	link(movedContractor, 'active', 'contractor', 'PRT', 'external_id', {
 		inStep: true,

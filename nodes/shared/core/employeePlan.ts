@@ -385,9 +385,11 @@ const propertiesOf = (schema: unknown): Record<string, unknown> | undefined => {
 	return properties && typeof properties === 'object' ? properties : undefined;
 };
 
-/** The forms a kind holds in Remote (contractors: basic information only, §6.5 form sets). */
-function formsOfKind(kind: SyncKind): FormKey[] {
-	if (kind === 'contractor') return ['basic_information'];
+/**
+ * The forms the sync keeps in step. Contractors too: Remote's API refuses contractor updates by
+ * default, so after their create these are tried once and reported `not_updatable_via_api`.
+ */
+function formsOfKind(_kind: SyncKind): FormKey[] {
 	return ['basic_information', 'address_details', 'emergency_contact_details', 'administrative_details', 'contract_details'];
 }
 
@@ -424,12 +426,10 @@ function wantedValues(input: PlanInput, kind: SyncKind): Wanted {
 			department: department ? { id: department.id } : null,
 		},
 	};
-	if (kind !== 'contractor') {
-		forms.address_details = desired.address ?? {};
-		forms.emergency_contact_details = desired.emergency ?? {};
-		if (ssn) forms.administrative_details = { ssn };
-		if (salary !== undefined) forms.contract_details = { annual_gross_salary: salary };
-	}
+	forms.address_details = desired.address ?? {};
+	forms.emergency_contact_details = desired.emergency ?? {};
+	if (ssn) forms.administrative_details = { ssn };
+	if (salary !== undefined) forms.contract_details = { annual_gross_salary: salary };
 	return { forms, managerId, department, ssn, salary };
 }
 
