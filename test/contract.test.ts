@@ -73,7 +73,7 @@ describe('the employee sync through every documented path', () => {
 					{ id: 'emp-6', external_id: '6', status: 'active', type: 'contractor', personal_email: 'p6.home@example.org', full_name: 'First6 Last6' },
 				],
 			}));
-			const out = await w.run({ submitContractAmendments: true });
+			const out = await w.run({ submitContractAmendments: true, contractorUpdates: true });
 			expect([...out.values()].map((o) => [o.hibobId, o.outcome])).toEqual([
 				['1', 'created'],
 				['2', 'created'],

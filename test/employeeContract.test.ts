@@ -296,32 +296,40 @@ describe('Contractors (U7)', () => {
 			}),
 		);
 
-	it('U7: by default Remote refuses contractor updates: reported not_updatable_via_api with a clear message, and not re-sent every run', async () => {
+	it('U7: Remote does not update contractors (documented): the differences are reported not_updatable_via_api and nothing is sent', async () => {
 		w = await contractorWorld();
 		const out = await w.run();
 		expect(out.get('1')).toMatchObject({ outcome: 'skipped', reason: 'not_updatable_via_api' });
+		expect(out.get('1')!.heldBack).toContainEqual({ field: 'department', reason: 'not_updatable_via_api', from: 'Engineering', to: 'Product' });
+		expect((out.get('1')!.heldBack as any[]).every((h) => h.reason === 'not_updatable_via_api')).toBe(true);
 		expect(String(out.get('1')!.message)).toContain("Remote's API does not update contractors");
+		expect(w.writes()).toBe(0);
+	});
+
+	it('U7: with "Contractor Updates Enabled by Remote" on but Remote refusing, the refusal is reported and not re-sent by the next run', async () => {
+		w = await contractorWorld();
+		const out = await w.run({ contractorUpdates: true });
+		expect(out.get('1')).toMatchObject({ outcome: 'skipped', reason: 'not_updatable_via_api' });
 		expect(String(out.get('1')!.message)).toContain(CONTRACTOR_UPDATE_REFUSAL);
 		expect(w.fakes.remote.getEmployment('emp-1')!.department_id).toBe('dept-eng');
 		w.fakes.remote.resetCounters();
-		const again = await w.run();
+		const again = await w.run({ contractorUpdates: true });
 		expect(again.get('1')).toMatchObject({ outcome: 'skipped', reason: 'not_updatable_via_api' });
-		expect(w.fakes.remote.count('PATCH /v1/employments/:id') + w.fakes.remote.count('PATCH /v2/employments/:id')).toBe(0);
+		expect(w.writes()).toBe(0);
 	});
 
-	it('U7 (lenient contractorUpdates=like_employee): the same contractor update goes through', async () => {
+	it('U7 (lenient contractorUpdates=like_employee, option on): the same contractor update goes through', async () => {
 		w = await contractorWorld('like_employee');
-		const out = await w.run();
+		const out = await w.run({ contractorUpdates: true });
 		expect(out.get('1')).toMatchObject({ outcome: 'updated', reason: 'updated' });
 		expect(w.fakes.remote.getEmployment('emp-1')!.department_id).toBe('dept-product');
 	});
 
-	it('N3/U7: a new contractor is created with basic information; the other forms are tried once, reported, and not re-sent', async () => {
-		w = await makeWorld({}, ({ person }) => ({ people: [person('1', 'contractor', { work: { department: null } })] }));
+	it('N3/U7: a new contractor is created with basic information; the other forms are reported, never sent; a second run writes nothing', async () => {
+		w = await makeWorld({}, ({ person }) => ({ people: [person('1', 'contractor')] }));
 		const out = await w.run();
 		expect(out.get('1')).toMatchObject({ outcome: 'created', reason: 'created' });
-		// One refused PATCH: after it, the run sends no other contractor update.
-		expect(writesTo(w).map((r) => `${r.method} ${r.status}`)).toEqual(['POST 201', 'PATCH 422']);
+		expect(writesTo(w).map((r) => `${r.method} ${r.status}`)).toEqual(['POST 201']);
 		expect(new Set((out.get('1')!.heldBack as any[]).map((h) => h.reason))).toEqual(new Set(['not_updatable_via_api']));
 		expect(String(out.get('1')!.message)).toContain("Remote's API does not update contractors");
 		w.fakes.remote.resetCounters();
@@ -330,13 +338,13 @@ describe('Contractors (U7)', () => {
 		expect(w.writes()).toBe(0);
 	});
 
-	it('N3 (lenient contractorUpdates=like_employee): the new contractor gets every form, a second run is unchanged', async () => {
+	it('N3 (lenient contractorUpdates=like_employee, option on): the new contractor gets every form, a second run is unchanged', async () => {
 		w = await makeWorld({ remote: { contractorUpdates: 'like_employee' } }, ({ person }) => ({ people: [person('1', 'contractor')] }));
-		const out = await w.run();
+		const out = await w.run({ contractorUpdates: true });
 		expect(out.get('1')).toMatchObject({ outcome: 'created', reason: 'created', heldBack: [] });
 		expect(w.fakes.remote.state.employments[0].address_details).toMatchObject({ city: 'New York' });
 		w.fakes.remote.resetCounters();
-		expect((await w.run()).get('1')).toMatchObject({ outcome: 'unchanged' });
+		expect((await w.run({ contractorUpdates: true })).get('1')).toMatchObject({ outcome: 'unchanged' });
 		expect(w.writes()).toBe(0);
 	});
 });

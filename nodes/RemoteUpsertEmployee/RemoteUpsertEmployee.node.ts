@@ -49,6 +49,14 @@ export class RemoteUpsertEmployee implements INodeType {
 					dryRunOption,
 					summaryOption,
 					{
+						displayName: 'Contractor Updates Enabled by Remote',
+						name: 'contractorUpdates',
+						type: 'boolean',
+						default: false,
+						description:
+							"Whether Remote has enabled contractor updates through its API for your company (Remote's API reference: updating contractors is currently not supported; contact Remote). When off, a contractor's differences after the create are reported as not_updatable_via_api and nothing is sent.",
+					},
+					{
 						displayName: 'Global Payroll Legal Entity ID',
 						name: 'gpLegalEntityId',
 						type: 'string',

@@ -49,6 +49,7 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 		syncSsn: options.syncSsn !== false,
 		syncSalary: options.syncSalary !== false,
 		submitContractAmendments: options.submitContractAmendments === true,
+		contractorUpdates: options.contractorUpdates === true,
 	};
 	const staticData = ctx.getWorkflowStaticData('node') as IDataObject;
 	// HiBob id → fingerprint of the person when last in sync, with what could not be written then.
@@ -431,7 +432,7 @@ async function applyPlan(remote: RemoteClient, plan: Plan, person: Person, run: 
 			if (person.kind === 'contractor' && action.type !== 'submitAmendment' && [400, 403, 405, 409, 422].includes(code)) {
 				// Documented: Remote's API does not update contractors. Reported, never re-sent every run.
 				run.contractorUpdatesRefused = true;
-				problems.push({ action, reason: 'not_updatable_via_api', message: `${CONTRACTOR_MESSAGE} (${apiMessage(error)})` });
+				problems.push({ action, reason: 'not_updatable_via_api', message: `${CONTRACTOR_MESSAGE} (Remote: ${apiMessage(error)})` });
 			} else {
 				problems.push({ action, reason: code === 422 || code === 409 ? 'remote_refused' : 'remote_api_error', message: apiMessage(error) });
 			}

@@ -43,6 +43,30 @@ export interface PlanOptions {
 	 * and annual salary (it starts a review at Remote). Off: the differences are only reported.
 	 */
 	submitContractAmendments?: boolean;
+	/**
+	 * Remote's API does not update contractors ("currently not supported; contact Remote"). Off (the
+	 * default): a contractor's differences after the create are reported `not_updatable_via_api` and
+	 * no request is sent. On (Remote enabled it for the company): they are written like an employee's.
+	 */
+	contractorUpdates?: boolean;
+}
+
+/** What a contractor's held-back differences say when contractor updates are off. */
+export const CONTRACTOR_NOT_UPDATABLE =
+	"Remote's API does not update contractors (\"currently not supported\"): change these in Remote, or turn on the option \"Contractor Updates Enabled by Remote\" if Remote enabled them for your company.";
+
+/**
+ * Contractors with contractor updates off: every write after the create becomes a held-back
+ * difference (`not_updatable_via_api`), so no refused request is ever sent.
+ */
+function holdContractorWrites(kind: SyncKind, options: PlanOptions, actions: EmployeeAction[], heldBack: HeldBackField[]): EmployeeAction[] {
+	if (kind !== 'contractor' || options.contractorUpdates) return actions;
+	const kept: EmployeeAction[] = [];
+	for (const action of actions) {
+		if (action.type === 'create') kept.push(action);
+		else for (const c of action.changes) heldBack.push({ field: c.field, reason: 'not_updatable_via_api', from: c.from, to: c.to });
+	}
+	return kept;
 }
 
 /** Values read inside the Upsert node only (never carried by workflow items). */
@@ -568,11 +592,14 @@ function planCreate(input: PlanInput, kind: SyncKind): PlanStep {
 	}
 	if (built.contract_details)
 		actions.push({ type: 'patch', fields: {}, forms: { contract_details: { owned: built.contract_details, kept: {} } }, changes: flat('contract_details', built.contract_details) });
-	return result(input, 'created', 'created', `Created the ${KIND_LABEL[kind]} in Remote (${person.countryCode}).`, {
-		changes: actions.flatMap((a) => a.changes),
+	const sent = holdContractorWrites(kind, options, actions, heldBack);
+	const notWritten = heldBack.length ? ` Not written: ${heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.` : '';
+	const contractorNote = sent.length < actions.length ? ` ${CONTRACTOR_NOT_UPDATABLE}` : '';
+	return result(input, 'created', 'created', `Created the ${KIND_LABEL[kind]} in Remote (${person.countryCode}).${notWritten}${contractorNote}`, {
+		changes: sent.flatMap((a) => a.changes),
 		heldBack,
-		actions,
-		requests: renderRequests(actions, null),
+		actions: sent,
+		requests: renderRequests(sent, null),
 	});
 }
 
@@ -815,6 +842,9 @@ function planUpdate(input: PlanInput, kind: SyncKind, employment: RemoteEmployme
 	}
 	if (Object.keys(fields).length || Object.keys(patchForms).length) actions.unshift({ type: 'patch', fields, forms: patchForms, changes: fieldChanges });
 	if (amendment?.action) actions.push(amendment.action);
+	const before = actions.length;
+	actions.splice(0, actions.length, ...holdContractorWrites(kind, options, actions, heldBack));
+	const contractorNote = actions.length < before ? ` ${CONTRACTOR_NOT_UPDATABLE}` : '';
 	for (const action of actions) if (action.type !== 'submitAmendment') changes.push(...action.changes);
 	const notWritten = heldBack.length ? ` Not written: ${heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.` : '';
 	const amendmentNote = amendment ? ` ${amendment.note}` : '';
@@ -839,7 +869,7 @@ function planUpdate(input: PlanInput, kind: SyncKind, employment: RemoteEmployme
 			reason,
 			amendment
 				? `${amendmentNote}${notWritten}`.trim()
-				: `Differences that cannot be written through Remote's API: ${heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.`,
+				: `Differences that cannot be written through Remote's API: ${heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.${contractorNote}`,
 			{ heldBack },
 		);
 	}
