@@ -632,8 +632,7 @@ async function main(): Promise<number> {
 					(r) =>
 						r?.outcome === 'unchanged' ||
 						(r?.outcome === 'skipped' && ['not_updatable_via_api', 'department_not_in_remote', 'supervisor_not_a_remote_manager'].includes(r.reason)),
-				) &&
-					hires.some((r) => r?.outcome === 'unchanged'),
+				),
 				hires.map((r) => `${r?.person}: ${r?.outcome} ${r?.reason ?? ''}`).join('; '),
 			);
 			const reasons = employeeResult(ex, template).summaryItem?.byReason;
