@@ -7,6 +7,8 @@ module.exports = {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json', isolatedModules: true }],
 	},
 	testTimeout: 60000,
+	// Every request body the product sends is checked against the vendors' request schemas.
+	setupFilesAfterEnv: ['<rootDir>/test/harness/contractSetup.ts'],
 	maxWorkers: 2,
 	setupFiles: ['<rootDir>/test/harness/pinClock.ts'],
 	reporters: ['default', '<rootDir>/test/harness/summaryReporter.js'],

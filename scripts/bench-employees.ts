@@ -885,13 +885,15 @@ async function benchCore(fakes: RunningFakes, secrets: GeneratedCompany['credent
 		for (let i = 0; i < persons.length; i++) {
 			const person = persons[i];
 			const input: PlanInput = { person, match: matches[i], options, lookups, sensitive: sensitive.get(person.hibobId) };
-			for (let guard = 0; guard < 6; guard++) {
+			for (let guard = 0; guard < 8; guard++) {
 				const step = planEmployee(input);
 				if (step.done) {
 					bump(outcomes, `${step.plan.outcome}/${step.plan.reason}`);
 					break;
 				}
-				if (step.needs === 'detail' && step.part === 'contractAmendments') {
+				if (step.needs === 'legalEntity') {
+					input.legalEntityId = 'bench-legal-entity'; // as if given in the node option
+				} else if (step.needs === 'detail' && step.part === 'contractAmendments') {
 					input.contractAmendments = []; // only with the (off by default) contract-amendment option
 				} else if (step.needs === 'detail') {
 					input.detail = details.get(step.employmentId);
@@ -904,7 +906,7 @@ async function benchCore(fakes: RunningFakes, secrets: GeneratedCompany['credent
 						else missingSchemas?.add(key);
 					}
 					if (Object.keys(found).length < step.forms.length) break;
-					input.schemas = found;
+					input.schemas = { ...input.schemas, ...found };
 				}
 			}
 		}

@@ -20,7 +20,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { startFakes, type RunningFakes } from '../test/fakes';
+import { DEFAULT_LEGAL_ENTITY_ID, startFakes, type RunningFakes } from '../test/fakes';
 import { makeShowcaseCompany } from './lib/company';
 import {
 	addCleanup,
@@ -140,6 +140,7 @@ async function main(): Promise<void> {
 					hibobCredential: { id: hibobId, name: 'HiBob (demo)' },
 					remoteCredential: { id: remoteId, name: 'Remote (demo)' },
 					approverId: company.approverId,
+					gpLegalEntityId: DEFAULT_LEGAL_ENTITY_ID,
 					webhookSecret: `demo-${Math.random().toString(36).slice(2)}`,
 				});
 				return importWorkflow(uf, workflow);

@@ -42,7 +42,7 @@ import * as path from 'node:path';
 
 import { markerIds } from '../nodes/shared/core/timeoff';
 import type { RequestLogEntry, RunningFakes } from '../test/fakes';
-import { makeCompany, mulberry32, startFakes, type GeneratedCompany } from '../test/fakes';
+import { DEFAULT_LEGAL_ENTITY_ID, makeCompany, mulberry32, startFakes, type GeneratedCompany } from '../test/fakes';
 import {
 	addCleanup,
 	createApiKey,
@@ -443,6 +443,7 @@ async function setUpBase(): Promise<Base> {
 		hibobCredential: { id: hibobId, name: 'HiBob account' },
 		remoteCredential: { id: remoteId, name: 'Remote account' },
 		approverId: c.approverId,
+					gpLegalEntityId: DEFAULT_LEGAL_ENTITY_ID,
 		webhookSecret: `crash-secret-${Date.now()}`,
 	});
 	const workflowId = await importWorkflow(folder, setup.workflow);

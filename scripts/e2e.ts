@@ -28,7 +28,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import type { RunningFakes } from '../test/fakes';
-import { startFakes } from '../test/fakes';
+import { DEFAULT_LEGAL_ENTITY_ID, startFakes } from '../test/fakes';
 import { makeShowcaseCompany, type ShowcaseCompany } from './lib/company';
 import {
 	activateWorkflow,
@@ -266,13 +266,33 @@ function checkRemoteState(fakes: RunningFakes, company: ShowcaseCompany, before:
 			list.map((e) => `${e.id} ${e.type} ${e.status}`).join(', ') || 'none',
 		);
 	}
+	// N3: Remote's documented sequence: the create carries basic information only, each other form follows
+	// by its own PATCH (request log of the fake Remote, which refuses anything else by default).
+	const CREATE_KEYS = new Set(['basic_information', 'country_code', 'type', 'external_id', 'engaged_by_legal_entity_id']);
+	for (const name of ['Noah Carter', 'Iris Okoro', 'Tiago Ferreira']) {
+		const employment = linked(name)[0];
+		if (!employment) continue;
+		const log = fakes.remote.requests.filter((r) => r.method !== 'GET' && r.status < 300);
+		const create = log.find((r) => r.method === 'POST' && r.path === '/v1/employments' && (r.body as any)?.external_id === byName(name).id);
+		const patches = log.filter((r) => r.method === 'PATCH' && r.path === `/v1/employments/${employment.id}`);
+		const createKeys = Object.keys((create?.body as object) ?? {});
+		check(
+			`Remote: ${name} created with basic information only, then ${patches.length} PATCH(es) of one form each (N3)`,
+			!!create && createKeys.every((k) => CREATE_KEYS.has(k)) && patches.every((p) => Object.keys(p.body as object).length === 1),
+			`create keys ${createKeys.join(', ')}; PATCH bodies ${patches.map((p) => Object.keys(p.body as object).join('+')).join(', ')}`,
+		);
+	}
+	const ssn = String(linked('Noah Carter')[0]?.administrative_details?.ssn ?? '');
+	check('Remote: the USA hire got the SSN, by PATCH after the create (N3)', /^\d{3}-?\d{2}-?\d{4}$/.test(ssn), ssn ? `***${ssn.slice(-2)}` : 'none');
+	const tiago = linked('Tiago Ferreira')[0];
+	check('Remote: the GP hire names the legal entity (N3)', !!tiago?.engaged_by_legal_entity_id, `${tiago?.engaged_by_legal_entity_id}`);
 	const salary = (name: string) => linked(name)[0]?.contract_details?.annual_gross_salary;
 	check('Remote: GP with annual salary got it in minor units (N7)', salary('Tiago Ferreira') === 8_000_000, `annual_gross_salary ${salary('Tiago Ferreira')}`);
 	check('Remote: GP paid monthly got no salary (N7)', salary('Oscar Lindgren') === undefined || salary('Oscar Lindgren') === null, `annual_gross_salary ${salary('Oscar Lindgren')}`);
 	const address = (name: string) => linked(name)[0]?.address_details?.address;
-	for (const name of ['Hugo Laurent', 'Leila Haddad']) {
-		check(`Remote: ${name}'s new address arrived (U4)`, address(name) === byName(name).address?.line1, `${address(name)}`);
-	}
+	check(`Remote: Hugo Laurent's new address arrived (U4)`, address('Hugo Laurent') === byName('Hugo Laurent').address?.line1, `${address('Hugo Laurent')}`);
+	// Remote's API refuses contractor updates (the fake's documented default): reported, Remote untouched (U7).
+	check(`Remote: Leila Haddad (contractor) keeps the old address; Remote does not update contractors, it is reported (U7)`, address('Leila Haddad') === '9 Rua Antiga', `${address('Leila Haddad')}`);
 	check('Remote: Emma Novak, found by email, now carries external_id (M4)', linked('Emma Novak').length === 1, linked('Emma Novak')[0]?.id);
 	check(
 		'Remote: Jonas Weber (not started) has the start date moved (U2)',
@@ -458,6 +478,7 @@ async function main(): Promise<number> {
 				hibobCredential: creds.hibob,
 				remoteCredential: creds.remote,
 				approverId: company.approverId,
+					gpLegalEntityId: DEFAULT_LEGAL_ENTITY_ID,
 				webhookSecret,
 			});
 			console.log(`   ${templatePath(root)} as shipped, plus the user's picks:\n${indent(setup.changes.join('\n'), '     ')}`);
@@ -646,6 +667,18 @@ async function main(): Promise<number> {
 			const rows = employeeResult(ex, template).rows;
 			const moving = rows.filter((r) => r.outcome === 'created' || r.outcome === 'updated');
 			check('second run: nobody created or updated', moving.length === 0, moving.map((r) => `${r.person} ${r.outcome}: ${r.message}`).join('; ') || formatCounts(countByOutcome(rows)));
+			const hires = ['Noah Carter', 'Iris Okoro', 'Tiago Ferreira'].map((name) => rows.find((r) => r.person === name));
+			// Unchanged, or only what Remote's API cannot take yet (a supervisor before activation, a contractor's
+			// department after the create: U7), never re-sent.
+			check(
+				'second run: the new hires of all three kinds are unchanged or only wait on what the API cannot take (N3, U1, U7)',
+				hires.every(
+					(r) =>
+						r?.outcome === 'unchanged' ||
+						(r?.outcome === 'skipped' && ['not_updatable_via_api', 'department_not_in_remote', 'supervisor_not_a_remote_manager'].includes(r.reason)),
+				),
+				hires.map((r) => `${r?.person}: ${r?.outcome} ${r?.reason ?? ''}`).join('; '),
+			);
 			const reasons = employeeResult(ex, template).summaryItem?.byReason;
 			console.log(`   second run, people by reason: ${JSON.stringify(reasons)}`);
 			const toRows = timeOffResult(ex, template).rows;

@@ -316,7 +316,7 @@ function activeEmployment(id: string, overrides: Record<string, any> = {}) {
 describe('Updating (U)', () => {
 	it('U1: no difference → unchanged and no write at all; a second run after a sync is all unchanged', async () => {
 		w = await makeWorld({}, ({ person }) => ({
-			people: [person('1', 'employee'), person('2', 'employee', { address: { city: 'Brooklyn' } }), person('3', 'contractor')],
+			people: [person('1', 'employee'), person('2', 'employee', { address: { city: 'Brooklyn' } }), person('3', 'global_payroll_employee')],
 			employments: [activeEmployment('1'), activeEmployment('2')],
 		}));
 		const first = await w.run();
@@ -344,7 +344,8 @@ describe('Updating (U)', () => {
 		const out = await w.run();
 		expect(out.get('1')!.outcome).toBe('updated');
 		const fields = (out.get('1')!.changes as Array<{ field: string }>).map((c) => c.field).sort();
-		expect(fields).toEqual(['full_name', 'job_title', 'provisional_start_date', 'work_email']);
+		// The whole basic information form is built from HiBob (the mobile number HiBob has too).
+		expect(fields).toEqual(['basic_information.mobile_number', 'full_name', 'job_title', 'provisional_start_date', 'work_email']);
 		const e = w.fakes.remote.state.employments[0];
 		expect(e.full_name).toBe('Renamed Last1');
 		expect(e.basic_information.provisional_start_date).toBe(isoIn(60));
@@ -368,20 +369,21 @@ describe('Updating (U)', () => {
 		expect(after.get('1')).toMatchObject({ outcome: 'skipped', reason: 'not_updatable_via_api' });
 	});
 
-	it('U4: active: address, supervisor, department, emergency contact and work email are written', async () => {
+	it('U4: active: address, supervisor, department, emergency contact and work email are written (department via PATCH /v2)', async () => {
 		w = await makeWorld({}, ({ person }) => ({
 			people: [
-				person('1', 'contractor', {
+				person('1', 'employee', {
 					email: 'moved@example.com',
 					address: { line1: '9 Elm Street' },
 					work: { department: '202', reportsTo: { id: '9', firstName: 'The', surname: 'Boss', email: MANAGER_EMAIL, displayName: 'The Boss' } },
 					emergency: { phone: '+12125550111' },
 				}),
 			],
-			employments: [activeEmployment('1', { type: 'contractor' })],
+			employments: [activeEmployment('1')],
 		}));
 		const out = await w.run();
 		expect(out.get('1')).toMatchObject({ outcome: 'updated', reason: 'updated' });
+		expect(w.fakes.remote.count('PATCH /v2/employments/:id')).toBe(1);
 		const e = w.fakes.remote.state.employments[0];
 		expect(e).toMatchObject({ work_email: 'moved@example.com', department_id: 'dept-product', manager_id: MANAGER_ID });
 		expect(e.address_details.address).toBe('9 Elm Street');
@@ -491,7 +493,7 @@ describe('Every run (R)', () => {
 
 	it('R3: dry run gives the same output from the same reads, with no write request', async () => {
 		w = await makeWorld({}, ({ person }) => ({
-			people: [person('1', 'employee', { address: { city: 'Albany' } }), person('2', 'contractor')],
+			people: [person('1', 'employee', { address: { city: 'Albany' } }), person('2', 'global_payroll_employee')],
 			employments: [activeEmployment('1')],
 		}));
 		const dry = await w.run({ dryRun: true });
@@ -511,9 +513,9 @@ describe('Every run (R)', () => {
 		w = await makeWorld({}, ({ person }) => {
 			for (let i = 1; i <= 250; i++) {
 				const uk = { address: { country: 'United Kingdom', city: i <= 230 ? 'London' : `City${i}`, postCode: 'SW1A 1AA', usaState: null } };
-				people.push(person(String(i), 'contractor', uk));
+				people.push(person(String(i), 'employee', uk));
 				const address = { address: '1 Main Street', city: 'London', postal_code: 'SW1A 1AA' };
-				if (i <= 240) employments.push(activeEmployment(String(i), { type: 'contractor', country_code: 'GBR', address_details: address }));
+				if (i <= 240) employments.push(activeEmployment(String(i), { country_code: 'GBR', address_details: address }));
 			}
 			return { people, employments };
 		});
@@ -536,10 +538,10 @@ describe('Every run (R)', () => {
 		w = await makeWorld({}, ({ person }) => ({
 			people: [
 				person('1', 'employee', { work: { title: '103' } }),
-				person('2', 'contractor', { work: { department: '205' } }),
+				person('2', 'employee', { work: { department: '205' } }),
 				person('3', 'employee'),
 			],
-			employments: [activeEmployment('1'), activeEmployment('2', { type: 'contractor' }), activeEmployment('3')],
+			employments: [activeEmployment('1'), activeEmployment('2'), activeEmployment('3')],
 		}));
 		const first = await w.run();
 		expect(first.get('1')).toMatchObject({ outcome: 'skipped', reason: 'needs_contract_amendment' });

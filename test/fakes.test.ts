@@ -4,6 +4,7 @@
  */
 import type { HibobFixture, RemoteFixture } from './fakes';
 import {
+	DEFAULT_LEGAL_ENTITY_ID,
 	HibobFake,
 	makeCompany,
 	makeDemoCompany,
@@ -433,12 +434,16 @@ describe('fake Remote', () => {
 		expect((await call(remote.url, 'PATCH', '/v1/employments/emp-active', { auth, body: { job_title: 'X' } })).status).toBe(422);
 	});
 
-	it('PATCH on an active employment applies manager, department, address and external_id', async () => {
+	it('PATCH on an active employment applies manager, address and external_id; the department only through PATCH /v2', async () => {
+		const v1Department = await call(remote.url, 'PATCH', '/v1/employments/emp-active', { auth, body: { department_id: 'dep-eng' } });
+		expect(v1Department.status).toBe(422);
+		expect(v1Department.body.message.code).toBe('resource_invalid_state');
+		const v2 = await call(remote.url, 'PATCH', '/v2/employments/emp-active', { auth, body: { department_id: 'dep-eng' } });
+		expect(v2.status).toBe(200);
 		const res = await call(remote.url, 'PATCH', '/v1/employments/emp-active', {
 			auth,
 			body: {
 				manager_id: 'mgr-admin',
-				department_id: 'dep-eng',
 				address_details: { address: '2 New Street', city: 'Austin', state: 'TX', postal_code: '73301' },
 				external_id: 'hb-9',
 			},
@@ -453,7 +458,7 @@ describe('fake Remote', () => {
 		});
 		const badManager = await call(remote.url, 'PATCH', '/v1/employments/emp-active', { auth, body: { manager_id: 'mgr-onb' } });
 		expect(badManager.status).toBe(422);
-		expect((await call(remote.url, 'PATCH', '/v1/employments/emp-active', { auth, body: { department_id: 'nope' } })).status).toBe(422);
+		expect((await call(remote.url, 'PATCH', '/v2/employments/emp-active', { auth, body: { department_id: 'nope' } })).status).toBe(422);
 		const badAddress = await call(remote.url, 'PATCH', '/v1/employments/emp-active', {
 			auth,
 			body: { address_details: { address: '2 New Street', city: 'Austin', postal_code: 'ABC' } },
@@ -564,20 +569,28 @@ describe('fake Remote', () => {
 		expect(unknown.body.message.code).toBe('resource_not_supported_for_country');
 		const missing = await call(remote.url, 'POST', '/v1/employments', { auth, body: { country_code: 'USA' } });
 		expect(missing.body.errors).toEqual({ basic_information: ["can't be blank"] });
-		const ssn = await call(remote.url, 'POST', '/v1/employments', {
+		// N3: the create takes basic information only; the other forms follow by PATCH.
+		const withForms = await call(remote.url, 'POST', '/v1/employments', {
 			auth,
-			body: { ...employee({ email: 's@mail.example.net' }), administrative_details: { ssn: '12-345' } },
+			body: { ...employee({ email: 's@mail.example.net' }), administrative_details: { ssn: '123-45-6789' } },
+		});
+		expect(withForms.status).toBe(422);
+		expect(withForms.body.message).toEqual([{ code: 'parameter_unknown', message: 'Unknown parameter administrative_details', param: 'administrative_details' }]);
+		const ssn = await call(remote.url, 'PATCH', `/v1/employments/${created.body.data.employment.id}`, {
+			auth,
+			body: { administrative_details: { ssn: '12-345' } },
 		});
 		expect(ssn.body.errors['administrative_details.ssn']).toEqual([expect.stringContaining('must match pattern')]);
-		const gp = await call(remote.url, 'POST', '/v1/employments', {
+		const gpBody = { ...employee({ email: 'gp@mail.example.net', provisional_start_date: '2020-01-01' }), type: 'global_payroll_employee' };
+		const noEntity = await call(remote.url, 'POST', '/v1/employments', { auth, body: gpBody });
+		expect(noEntity.body.errors).toEqual({ engaged_by_legal_entity_id: ["can't be blank"] });
+		const gp = await call(remote.url, 'POST', '/v1/employments', { auth, body: { ...gpBody, engaged_by_legal_entity_id: DEFAULT_LEGAL_ENTITY_ID } });
+		expect(gp.status).toBe(201);
+		const salary = await call(remote.url, 'PATCH', `/v1/employments/${gp.body.data.employment.id}`, {
 			auth,
-			body: {
-				...employee({ email: 'gp@mail.example.net', provisional_start_date: '2020-01-01' }),
-				type: 'global_payroll_employee',
-				contract_details: { annual_gross_salary: 12000000.5 },
-			},
+			body: { contract_details: { annual_gross_salary: 12000000.5 } },
 		});
-		expect(gp.body.errors).toEqual({ 'contract_details.annual_gross_salary': ['must be integer'] });
+		expect(salary.body.errors).toEqual({ 'contract_details.annual_gross_salary': ['must be integer'] });
 	});
 
 	it('serves country form schemas as {data:{schema, version}} and 404 for unknown ones', async () => {
@@ -925,15 +938,22 @@ describe('company generator and startFakes', () => {
 			let created = 0;
 			for (const p of company.people.filter((x) => x.kind && x.remote === 'missing' && x.active)) {
 				const person = fakes.hibob.getPerson(p.hibobId)!;
-				const blobs = remoteBlobsFor(person, p.country, p.kind!);
+				const { basic_information, ...forms } = remoteBlobsFor(person, p.country, p.kind!) as Record<string, unknown>;
+				// The documented sequence: create with basic information, then one PATCH per form.
+				const entity = p.kind === 'global_payroll_employee' ? { engaged_by_legal_entity_id: DEFAULT_LEGAL_ENTITY_ID } : {};
 				const res = await call(fakes.remoteUrl, 'POST', '/v1/employments', {
 					auth,
-					body: { country_code: p.country, type: p.kind, external_id: p.hibobId, ...blobs },
+					body: { country_code: p.country, type: p.kind, external_id: p.hibobId, basic_information, ...entity },
 				});
 				const expectFail =
 					(p.kind === 'employee' && p.startDate <= '2030-03-10') || (p.kind === 'employee' && p.country === 'DEU' && !p.hasMobile);
 				expect({ id: p.hibobId, status: res.status, errors: res.body.errors }).toMatchObject({ status: expectFail ? 422 : 201 });
 				if (res.status === 201) created++;
+				if (res.status !== 201 || p.kind === 'contractor') continue;
+				for (const [form, value] of Object.entries(forms)) {
+					const patch = await call(fakes.remoteUrl, 'PATCH', `/v1/employments/${res.body.data.employment.id}`, { auth, body: { [form]: value } });
+					expect({ id: p.hibobId, form, status: patch.status, errors: patch.body.errors }).toMatchObject({ status: 200 });
+				}
 			}
 			expect(created).toBeGreaterThan(5);
 			const counters = await call(fakes.remoteUrl, 'GET', '/__fake/counters');

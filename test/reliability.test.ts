@@ -139,7 +139,10 @@ async function syncPass(w: World): Promise<PassResult> {
 		for (const item of items) {
 			const outcome = String(item.json.outcome);
 			result.outcomes[outcome] = (result.outcomes[outcome] ?? 0) + 1;
-			if (outcome === 'failed') {
+			// A create or update that went through only in part (created_incomplete, or an update whose
+			// other writes failed) is pending work too: the next run sends the rest.
+			const partial = ['created_incomplete', 'remote_api_error', 'remote_refused'].includes(String(item.json.reason));
+			if (outcome === 'failed' || partial) {
 				result.pending++;
 				result.failures.push(`${String(item.json.hibobId)}${item.json.requestId ? `/${String(item.json.requestId)}` : ''}: ${String(item.json.reason)}: ${String(item.json.message)}`);
 			}
@@ -207,7 +210,10 @@ async function changesPass(w: World, since: string): Promise<PassResult> {
 		for (const item of output) {
 			const outcome = String(item.json.outcome);
 			result.outcomes[outcome] = (result.outcomes[outcome] ?? 0) + 1;
-			if (outcome === 'failed') {
+			// A create or update that went through only in part (created_incomplete, or an update whose
+			// other writes failed) is pending work too: the next run sends the rest.
+			const partial = ['created_incomplete', 'remote_api_error', 'remote_refused'].includes(String(item.json.reason));
+			if (outcome === 'failed' || partial) {
 				result.pending++;
 				result.failures.push(`${String(item.json.requestId)}: ${String(item.json.message)}`);
 			}
@@ -411,7 +417,7 @@ function printFigures(): void {
 	}
 	if (figures.harsh) {
 		lines.push(
-			`| Retries exhausted (35% 5xx, 120 people): \`failed\` items after each run | ${figures.harsh.pendingByRun.join(', ')}; final state = fault-free state |`,
+			`| Retries exhausted (50% 5xx, 120 people): \`failed\` items after each run | ${figures.harsh.pendingByRun.join(', ')}; final state = fault-free state |`,
 		);
 	}
 	if (r) {
@@ -515,16 +521,17 @@ describe('Reliability under faults', () => {
 		}
 	});
 
-	it('R2/R6: when retries run out (35% 5xx), the failed items are pending work that the next run finishes, with the fault-free result', async () => {
+	it('R2/R6: when retries run out (50% 5xx), the failed items are pending work that the next run finishes, with the fault-free result', async () => {
 		const size = { people: 120, timeoff: 240 };
 		const clean = await startWorld(size);
-		const harsh = await startWorld(size, { faults: { ...FAULTS, seed: FAULT_SEED + 2, error5xxRate: 0.35 } });
+		const harsh = await startWorld(size, { faults: { ...FAULTS, seed: FAULT_SEED + 2, error5xxRate: 0.5 } });
 		try {
 			const passes = await converge(harsh, MAX_RUNS);
 			const cleanPasses: PassResult[] = [];
 			while (cleanPasses.length < passes.length) cleanPasses.push(await syncPass(clean));
 			figures.harsh = { pendingByRun: passes.map((p) => p.pending) };
-			// Some work was left pending by the first run (R2: the others went through) ...
+			// Some work was left pending by the first run (R2: the others went through); at 50% 5xx a
+			// request runs out of its 5 retries with p ≈ 1.6%, so several of the ~600 writes do ...
 			expect(passes[0].pending).toBeGreaterThan(0);
 			// ... and a later run finished it, with exactly the fault-free result.
 			expect(passes[passes.length - 1].failures).toEqual([]);

@@ -49,6 +49,14 @@ export class RemoteUpsertEmployee implements INodeType {
 					dryRunOption,
 					summaryOption,
 					{
+						displayName: 'Contractor Updates Enabled by Remote',
+						name: 'contractorUpdates',
+						type: 'boolean',
+						default: false,
+						description:
+							"Whether Remote has enabled contractor updates through its API for your company (Remote's API reference: updating contractors is currently not supported; contact Remote). When off, a contractor's differences after the create are reported as not_updatable_via_api and nothing is sent.",
+					},
+					{
 						displayName: 'Full Re-Check Every (Hours)',
 						name: 'fullRecheckHours',
 						type: 'number',
@@ -56,6 +64,14 @@ export class RemoteUpsertEmployee implements INodeType {
 						default: 24,
 						description:
 							'How often a run reads every matched employment in full, so that an edit made directly in Remote (an address, an email) is put back from HiBob. Between two full re-checks only people who changed in HiBob are read. 0: never (only with Re-Check Every Employment).',
+					},
+					{
+						displayName: 'Global Payroll Legal Entity ID',
+						name: 'gpLegalEntityId',
+						type: 'string',
+						default: '',
+						description:
+							'The Remote legal entity that engages your global payroll employees (Remote requires it to create one). Copy it from Remote (Company settings → Legal entities). Empty: taken from an existing global payroll employment in the same country.',
 					},
 					{
 						displayName: 'Re-Check Every Employment',

@@ -6,9 +6,9 @@
 import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import type { FullEmployment, Lookups, Plan, PlanInput, SensitiveValues } from '../shared/core/employeePlan';
+import type { EmployeeAction, FullEmployment, Lookups, Plan, PlanInput, SensitiveValues } from '../shared/core/employeePlan';
 import type { HeldBackField } from '../shared/core/outcome';
-import { CONTRACT_AMENDMENT_FORM, isPendingAmendment, planEmployee, statusFamily } from '../shared/core/employeePlan';
+import { actionBody, CONTRACT_AMENDMENT_FORM, heldBackReason, isPendingAmendment, planEmployee, statusFamily } from '../shared/core/employeePlan';
 import { fingerprint } from '../shared/core/fingerprint';
 import { metadataList, readField, resolveFields, SENSITIVE_LOGICAL_FIELDS } from '../shared/core/hibobFields';
 import type { MatchResult, RemoteEmployment } from '../shared/core/match';
@@ -49,6 +49,7 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 		syncSsn: options.syncSsn !== false,
 		syncSalary: options.syncSalary !== false,
 		submitContractAmendments: options.submitContractAmendments === true,
+		contractorUpdates: options.contractorUpdates === true,
 	};
 	const staticData = ctx.getWorkflowStaticData('node') as IDataObject;
 	const fullRecheck = isFullRecheckDue(ctx, options, staticData);
@@ -148,6 +149,29 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 		});
 		if (wantsSensitive) sensitive = await readSensitive(ctx, live.map((e) => e.person!.hibobId), staticData);
 
+		// The legal entity a global payroll create names: the node option, else the one an existing
+		// global payroll employment of that country was engaged by (read once per country).
+		const legalEntities = new Map<string, string | null>();
+		const legalEntityFor = async (country: string): Promise<string | null> => {
+			const option = typeof options.gpLegalEntityId === 'string' ? options.gpLegalEntityId.trim() : '';
+			if (option) return option;
+			if (!legalEntities.has(country)) {
+				let found: string | null = null;
+				const candidates = employments.filter(
+					(e) => e.type === 'global_payroll_employee' && e.country?.code === country && e.status !== 'deleted',
+				);
+				for (const candidate of candidates.slice(0, 3)) {
+					const full = (await remote.getEmployment(candidate.id)) as IDataObject;
+					if (typeof full.engaged_by_legal_entity_id === 'string' && full.engaged_by_legal_entity_id) {
+						found = full.engaged_by_legal_entity_id;
+						break;
+					}
+				}
+				legalEntities.set(country, found);
+			}
+			return legalEntities.get(country)!;
+		};
+
 		// 5. Plan, fetching what a plan asks for (once per country form / per employment).
 		const schemaCache = new Map<string, unknown>();
 		const schemaFailures = new Map<string, string>();
@@ -171,13 +195,15 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 				}
 			}
 			try {
-				for (let guard = 0; guard < 6; guard++) {
+				for (let guard = 0; guard < 8; guard++) {
 					const step = planEmployee(input);
 					if (step.done) {
 						entry.plan = step.plan;
 						break;
 					}
-					if (step.needs === 'detail' && step.part === 'contractAmendments') {
+					if (step.needs === 'legalEntity') {
+						input.legalEntityId = await legalEntityFor(step.country);
+					} else if (step.needs === 'detail' && step.part === 'contractAmendments') {
 						// Only for the employments that would get an amendment (U6, never twice).
 						input.contractAmendments = await remote.listContractAmendments(step.employmentId);
 					} else if (step.needs === 'detail') {
@@ -203,7 +229,7 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 							}
 							schemas[form] = schemaCache.get(key);
 						}
-						input.schemas = schemas;
+						input.schemas = { ...input.schemas, ...schemas };
 					}
 				}
 				if (!entry.plan) throw new NodeOperationError(ctx.getNode(), 'The plan did not settle.');
@@ -217,43 +243,26 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 					message: apiMessage(error),
 					changes: [],
 					heldBack: [],
+					actions: [],
 					requests: [],
 				};
 			}
 		}
 
 		// 6. Write (unless dry run), one person at a time; a failure stays with that person (R2).
+		const run: RunState = { contractorUpdatesRefused: false };
 		for (const entry of live) {
 			const plan = entry.plan!;
-			if (!dryRun && plan.requests.length) {
-				const progress: ApplyProgress = { sent: 0, amendment: false };
+			if (!dryRun && plan.actions.length) {
 				try {
-					await applyPlan(remote, plan, entry.person!, progress);
+					await applyPlan(remote, plan, entry.person!, run);
 				} catch (error) {
+					// Only the create itself throws: nothing was created.
 					const e = error as { httpCode?: string };
-					if (progress.amendment && progress.sent > 0) {
-						// The employment update went through; only the contract amendment failed (U6).
-						const reason = e.httpCode === '422' || e.httpCode === '409' ? 'remote_refused' : 'remote_api_error';
-						const amendmentFields = new Set(['job_title', 'provisional_start_date', 'contract_details.annual_gross_salary']);
-						const moved = plan.changes.filter((c) => amendmentFields.has(c.field));
-						plan.changes = plan.changes.filter((c) => !moved.includes(c));
-						plan.heldBack.push(...moved.map((c) => ({ ...c, reason })));
-						plan.reason = reason;
-						plan.message =
-							(plan.changes.length ? `Updated ${plan.changes.map((c) => c.field).join(', ')}. ` : '') +
-							`The contract amendment for ${moved.map((c) => c.field).join(', ')} was not submitted: ${apiMessage(error)}`;
-						output[entry.itemIndex] = { json: shapeOutput(plan, dryRun, entry.person!.fullName), pairedItem: { item: entry.itemIndex } };
-						delete remembered[plan.hibobId];
-						continue;
-					}
-					plan.outcome = plan.outcome === 'created' && plan.remoteEmploymentId ? 'created' : 'failed';
-					if (plan.outcome === 'failed') {
-						plan.reason = e.httpCode === '422' || e.httpCode === '409' ? 'remote_refused' : 'remote_api_error';
-						plan.message = apiMessage(error);
-					} else {
-						plan.heldBack.push({ field: 'department', reason: 'remote_api_error' });
-						plan.message += ` The department could not be set: ${apiMessage(error)}`;
-					}
+					plan.outcome = 'failed';
+					plan.reason = e.httpCode === '422' || e.httpCode === '409' ? 'remote_refused' : 'remote_api_error';
+					plan.message = apiMessage(error);
+					plan.changes = [];
 				}
 			}
 			if (!dryRun) {
@@ -309,6 +318,7 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 /** Reasons that need nobody to act: they report a fact or a wait that resolves by itself. */
 const NO_ACTION_REASONS = new Set([
 	'created',
+	'created_incomplete',
 	'updated',
 	'in_sync',
 	'not_flagged_for_sync',
@@ -332,6 +342,8 @@ const REMEMBERABLE_HELD = new Set([
 	'not_updatable_via_api',
 	'supervisor_not_a_remote_manager',
 	'department_not_in_remote',
+	// The status is in the fingerprint: once onboarding ends, the person is read again.
+	'onboarding_in_progress',
 ]);
 
 /**
@@ -372,28 +384,26 @@ function shapeOutput(plan: Plan, dryRun: boolean, name: string | null): IDataObj
 	return out;
 }
 
-/** How far `applyPlan` got: requests sent before the one that failed, and whether that was the amendment. */
-interface ApplyProgress {
-	sent: number;
-	amendment: boolean;
+/** What a run learns while writing. */
+interface RunState {
+	/** Remote refused to update a contractor (documented: not supported via the API). */
+	contractorUpdatesRefused: boolean;
 }
 
-async function applyPlan(remote: RemoteClient, plan: Plan, person: Person, progress: ApplyProgress): Promise<void> {
-	let createdId: string | undefined;
-	for (const request of plan.requests) {
-		if (request.method === 'POST' && request.path === '/v1/contract-amendments') {
-			const body = request.body as IDataObject;
-			const employmentId = String(body.employment_id);
-			// R6: the plan saw no pending amendment, so a pending one found after a lost answer is this one.
-			const recover = async () => (await remote.listContractAmendments(employmentId)).find((a) => isPendingAmendment(a));
-			progress.amendment = true;
-			const amendment = await remote.createContractAmendment(body, recover);
-			if (amendment?.id) plan.message += ` Remote's amendment request: ${String(amendment.id)}.`;
-			continue;
-		}
-		progress.sent++;
-		if (request.method === 'POST' && request.path === '/v1/employments') {
-			const body = request.body as IDataObject;
+const CONTRACTOR_MESSAGE = "Remote's API does not update contractors (Remote: \"currently not supported\"); change these in Remote";
+
+/**
+ * The interpreter of a plan's actions. The create comes first; if it fails, it throws (nothing was
+ * created). Every later action stands alone: one that Remote refuses moves its changes to what was
+ * held back (with the reason), and the others still go through.
+ */
+async function applyPlan(remote: RemoteClient, plan: Plan, person: Person, run: RunState): Promise<void> {
+	let id = plan.remoteEmploymentId ?? undefined;
+	const done: EmployeeAction[] = [];
+	const problems: Array<{ action: EmployeeAction; reason: string; message: string }> = [];
+	for (const action of plan.actions) {
+		const body = actionBody(action) as IDataObject;
+		if (action.type === 'create') {
 			const loginEmail = ((body.basic_information as IDataObject)?.email as string) ?? person.personalEmail ?? person.workEmail;
 			// R6: before re-sending a create whose answer was lost, look for what it may have created.
 			const recover = async () => {
@@ -401,14 +411,58 @@ async function applyPlan(remote: RemoteClient, plan: Plan, person: Person, progr
 				return found.find((e) => String(e.external_id ?? '') === person.hibobId);
 			};
 			const created = await remote.createEmployment(body, recover);
-			createdId = String(created.id);
-			plan.remoteEmploymentId = createdId;
-		} else if (request.method === 'PATCH') {
-			const id = request.path.includes('{created}') ? createdId : plan.remoteEmploymentId;
-			if (!id) continue;
-			await remote.updateEmployment(id, request.body as IDataObject);
+			id = String(created.id);
+			plan.remoteEmploymentId = id;
+			done.push(action);
+			continue;
+		}
+		if (!id) break;
+		if (person.kind === 'contractor' && run.contractorUpdatesRefused && action.type !== 'submitAmendment') {
+			problems.push({ action, reason: 'not_updatable_via_api', message: CONTRACTOR_MESSAGE });
+			continue;
+		}
+		try {
+			if (action.type === 'submitAmendment') {
+				// R6: the plan saw no pending amendment, so a pending one found after a lost answer is this one.
+				const employmentId = String(body.employment_id);
+				const recover = async () => (await remote.listContractAmendments(employmentId)).find((a) => isPendingAmendment(a));
+				const amendment = await remote.createContractAmendment(body, recover);
+				if (amendment?.id) plan.message += ` Remote's amendment request: ${String(amendment.id)}.`;
+			} else if (action.type === 'setDepartment') await remote.updateEmploymentV2(id, body);
+			else await remote.updateEmployment(id, body);
+			done.push(action);
+		} catch (error) {
+			const code = Number((error as { httpCode?: string }).httpCode);
+			if (person.kind === 'contractor' && action.type !== 'submitAmendment' && [400, 403, 405, 409, 422].includes(code)) {
+				// Documented: Remote's API does not update contractors. Reported, never re-sent every run.
+				run.contractorUpdatesRefused = true;
+				problems.push({ action, reason: 'not_updatable_via_api', message: `${CONTRACTOR_MESSAGE} (Remote: ${apiMessage(error)})` });
+			} else {
+				problems.push({ action, reason: code === 422 || code === 409 ? 'remote_refused' : 'remote_api_error', message: apiMessage(error) });
+			}
 		}
 	}
+	if (!problems.length) return;
+
+	// What was not written is held back, with the reason; what was written stays reported.
+	const notWritten = new Set(problems.map((p) => p.action));
+	plan.changes = done.flatMap((a) => a.changes);
+	for (const problem of problems) {
+		const changes = problem.action.changes.length ? problem.action.changes : [{ field: problem.action.type, from: null, to: null }];
+		plan.heldBack.push(...changes.map((c) => ({ field: c.field, reason: problem.reason, from: c.from, to: c.to })));
+	}
+	const details = [...new Set(problems.map((p) => p.message))].join('; ');
+	const fieldsOf = (actions: EmployeeAction[]) => actions.flatMap((a) => a.changes.map((c) => c.field)).join(', ');
+	const failed = problems.filter((p) => p.reason !== 'not_updatable_via_api');
+	if (plan.outcome === 'created') {
+		plan.message += ` Not written yet: ${fieldsOf([...notWritten])} (${details}).${failed.length ? ' The next run sends them.' : ''}`;
+		if (failed.length) plan.reason = 'created_incomplete';
+		return;
+	}
+	const written = done.length ? `Updated ${fieldsOf(done)}. ` : '';
+	if (!done.length) plan.outcome = failed.length ? 'failed' : 'skipped';
+	plan.reason = failed.length ? failed[0].reason : heldBackReason(plan.heldBack);
+	plan.message = `${written}Not written: ${fieldsOf([...notWritten])} (${details}).`;
 }
 
 /** Hours between two full re-checks when the option is not set: edits made in Remote are repaired within a day. */

@@ -200,7 +200,8 @@ export function makeShowcaseCompany(nowInput: Date = new Date()): ShowcaseCompan
 
 	const movedContractor = add(
 		{ first: 'Leila', last: 'Haddad', country: 'PRT', kind: 'contractor', startInDays: -250, department: 0 },
-		{ outcome: ['updated'], reason: 'updated', rule: 'U4: active contractor who moved' },
+		// Remote's API does not update contractors: the move is reported, nothing is sent (U7).
+		{ outcome: ['skipped'], reason: 'not_updatable_via_api', rule: 'U7: active contractor who moved (Remote does not update contractors)' },
 	);
 	link(movedContractor, 'active', 'contractor', 'PRT', 'external_id', {
 		inStep: true,

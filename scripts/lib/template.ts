@@ -88,6 +88,8 @@ export interface UserSetup {
 	approverId?: string;
 	/** Bob's webhook secret, pasted into the HiBob Trigger. */
 	webhookSecret?: string;
+	/** The Remote legal entity of global payroll hires, pasted into Remote Upsert Employee's options. */
+	gpLegalEntityId?: string;
 }
 
 /**
@@ -109,6 +111,12 @@ export function applyUserSetup(template: WorkflowJson, setup: UserSetup): { work
 		for (const node of nodesOfType(wf, typeOf('remoteTimeOff'))) {
 			node.parameters.approverId = setup.approverId;
 			changes.push(`"${node.name}": approver → ${setup.approverId}`);
+		}
+	}
+	if (setup.gpLegalEntityId !== undefined) {
+		for (const node of nodesOfType(wf, typeOf('remoteUpsertEmployee'))) {
+			node.parameters.options = { ...(node.parameters.options ?? {}), gpLegalEntityId: setup.gpLegalEntityId };
+			changes.push(`"${node.name}": Global Payroll Legal Entity ID → ${setup.gpLegalEntityId}`);
 		}
 	}
 	if (setup.webhookSecret !== undefined) {

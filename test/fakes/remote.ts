@@ -5,6 +5,20 @@
  * every form blob (ajv, allErrors), future start dates for EOR employees, status-dependent updates
  * (all-or-nothing), approved-only time off with a company-manager approver, and contract amendments
  * (submitted for review against the employment's active contract; they change nothing until approved).
+ *
+ * The employment contract as documented (remote-api.md §6.4–6.6, the spec's create/update operations):
+ * - `POST /v1/employments` takes `basic_information`, `country_code`, `type`, `external_id` and the
+ *   legal-entity fields only; any other key is `422 parameter_unknown` naming every unknown key (the
+ *   other forms follow by `PATCH`). Global payroll needs `engaged_by_legal_entity_id` (one of the
+ *   company's legal entities).
+ * - A form sent in a PATCH replaces that form (validated whole against the country schema).
+ * - What a PATCH may carry depends on the status (`updatableFields`); `manager_id` only when active;
+ *   the department of an active employment only through `PATCH /v2/employments/{id}`.
+ * - Two values for one field in one body (top-level `work_email` and `basic_information.work_email`)
+ *   are refused.
+ * - Contractors: "updating contractors via the API is currently not supported" → every PATCH of a
+ *   contractor is refused by default. Lenient modes (`contractorUpdates`): `external_id_only`,
+ *   `like_employee`.
  */
 import Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -102,6 +116,8 @@ export interface RemoteEmployment {
 	provisional_start_date: string | null;
 	seniority_date: string | null;
 	external_id: string | null;
+	/** The legal entity that engages a global payroll employee (required on their create). */
+	engaged_by_legal_entity_id: string | null;
 	department: string | null;
 	department_id: string | null;
 	/** Manager's name. */
@@ -246,16 +262,37 @@ export interface RemoteFixture {
 	departmentsPaging?: 'top' | 'data';
 	/** Refuse a second non-deleted employment with the same login email (default true). */
 	uniqueLoginEmails?: boolean;
-	/** Require `engaged_by_legal_entity_id` to create a global payroll employment (notes [LIVE]; default false). */
-	requireLegalEntityForGlobalPayroll?: boolean;
 	/**
-	 * Contractor updates: `like_employee` (default: same status rules as employees) or
-	 * `external_id_only` (the notes: "updating contractors via the API is currently not supported").
+	 * Require `engaged_by_legal_entity_id` to create a global payroll employment (documented as
+	 * required; default true). Lenient: false.
 	 */
-	contractorUpdates?: 'like_employee' | 'external_id_only';
+	requireLegalEntityForGlobalPayroll?: boolean;
+	/** The company's legal entities (ids); default one, `DEFAULT_LEGAL_ENTITY_ID`. */
+	legalEntities?: string[];
+	/**
+	 * Contractor updates. The documents: "updating contractors via the API is currently not
+	 * supported". `refused` (default): every PATCH of a contractor is refused with a 422
+	 * `resource_not_eligible`. Lenient, opt-in: `external_id_only` (the "external_id in every status"
+	 * sentence read as covering contractors) and `like_employee` (same status rules as employees).
+	 */
+	contractorUpdates?: ContractorUpdates;
 }
 
 export type RemoteFakeOptions = FakeServerOptions;
+
+interface BasicLinks {
+	manager?: RemoteCompanyManager | null;
+	department?: RemoteDepartment | null;
+	newDepartment?: string;
+}
+
+export type ContractorUpdates = 'refused' | 'external_id_only' | 'like_employee';
+
+/** The legal entity a fake company has unless the fixture lists others. */
+export const DEFAULT_LEGAL_ENTITY_ID = '1e9a1e00-0000-4000-8000-00000000001e';
+
+/** What Remote answers to a PATCH of a contractor (documented: not supported via the API). */
+export const CONTRACTOR_UPDATE_REFUSAL = 'Updating contractors via the API is currently not supported. Please contact Remote.';
 
 // ---- validation helpers ----------------------------------------------------------------------------
 
@@ -334,7 +371,9 @@ const BLOB_KEYS = [
 	'billing_address_details',
 	'bank_account_details',
 ] as const;
-const CREATE_KEYS = new Set<string>([
+/** `EmploymentCreateParams` (remote-api.md §6.4): the other forms follow by PATCH. */
+export const CREATE_KEYS = new Set<string>([
+	'basic_information',
 	'country_code',
 	'type',
 	'external_id',
@@ -342,8 +381,9 @@ const CREATE_KEYS = new Set<string>([
 	'engaged_by_legal_entity_id',
 	'bill_to_legal_entity_id',
 	'engaged_by_entity_slug',
-	...BLOB_KEYS,
 ]);
+/** `EmploymentV2UpdateParams` (`PATCH /v2/employments/{id}`). */
+export const V2_UPDATE_KEYS = new Set<string>(['department_id', 'external_id', 'manager_id', 'work_email']);
 const UPDATE_KEYS = new Set<string>([
 	...BLOB_KEYS,
 	'external_id',
@@ -373,10 +413,25 @@ const LIFECYCLE_STAGE: Partial<Record<EmploymentStatus, string>> = {
 	deleted: 'offboarded',
 };
 
-/** Fields an update may carry in each status (what the notes quote from the spec). */
-export function updatableFields(employment: Pick<RemoteEmployment, 'status' | 'type'>, contractorRule = 'like_employee'): Set<string> {
+/**
+ * Fields a v1 update may carry in each status (what the notes quote from the spec). With `v2`, the
+ * fields of `PATCH /v2/employments/{id}` (the department of an active employment is set there).
+ */
+export function updatableFields(
+	employment: Pick<RemoteEmployment, 'status' | 'type'>,
+	contractorRule: ContractorUpdates = 'refused',
+	v2 = false,
+): Set<string> {
 	const status = employment.status;
+	if (employment.type === 'contractor' && contractorRule === 'refused') return new Set();
 	if (employment.type === 'contractor' && contractorRule === 'external_id_only') return new Set(['external_id']);
+	if (v2) {
+		const fields = new Set(['external_id']);
+		if (REMOTE_STATUS_FAMILIES.not_started.includes(status) || status === 'active') fields.add('department_id');
+		if (REMOTE_STATUS_FAMILIES.not_started.includes(status) || status === 'active' || status === 'invited') fields.add('work_email');
+		if (status === 'active') fields.add('manager_id');
+		return fields;
+	}
 	if (REMOTE_STATUS_FAMILIES.not_started.includes(status)) {
 		const all = new Set(UPDATE_KEYS);
 		all.delete('manager_id'); // "Update of this field is only available for active employments."
@@ -384,14 +439,9 @@ export function updatableFields(employment: Pick<RemoteEmployment, 'status' | 't
 	}
 	if (status === 'job_title_review') return new Set(['basic_information', 'external_id']);
 	if (status === 'active') {
-		const fields = new Set([
-			'manager_id',
-			'emergency_contact_details',
-			'address_details',
-			'work_email',
-			'external_id',
-			'department_id',
-		]);
+		// "You can update the manager (manager_id), emergency_contact_details, address_details and
+		// work_email" (+ external_id in every status); the department goes through PATCH /v2.
+		const fields = new Set(['manager_id', 'emergency_contact_details', 'address_details', 'work_email', 'external_id']);
 		if (employment.type === 'global_payroll_employee') fields.add('personal_details');
 		return fields;
 	}
@@ -512,7 +562,8 @@ export class RemoteFake extends FakeHttpServer {
 	departmentsPaging: 'top' | 'data';
 	uniqueLoginEmails: boolean;
 	requireLegalEntityForGlobalPayroll: boolean;
-	contractorUpdates: 'like_employee' | 'external_id_only';
+	legalEntities: string[];
+	contractorUpdates: ContractorUpdates;
 	private counter = 0;
 
 	constructor(fixture: RemoteFixture, options: RemoteFakeOptions = {}) {
@@ -524,8 +575,9 @@ export class RemoteFake extends FakeHttpServer {
 		this.countries = new Map(countries.map((c) => [c.code, c]));
 		this.departmentsPaging = fixture.departmentsPaging ?? 'top';
 		this.uniqueLoginEmails = fixture.uniqueLoginEmails ?? true;
-		this.requireLegalEntityForGlobalPayroll = fixture.requireLegalEntityForGlobalPayroll ?? false;
-		this.contractorUpdates = fixture.contractorUpdates ?? 'like_employee';
+		this.requireLegalEntityForGlobalPayroll = fixture.requireLegalEntityForGlobalPayroll ?? true;
+		this.legalEntities = fixture.legalEntities ?? [DEFAULT_LEGAL_ENTITY_ID];
+		this.contractorUpdates = fixture.contractorUpdates ?? 'refused';
 		this.state = { employments: [], timeoffs: [], companyManagers: [], departments: [], contractAmendments: [] };
 		for (const m of fixture.companyManagers ?? []) this.addCompanyManager(m);
 		for (const d of fixture.departments ?? []) this.addDepartment(d.name, d.id);
@@ -666,6 +718,12 @@ export class RemoteFake extends FakeHttpServer {
 			provisional_start_date: start,
 			seniority_date: input.seniority_date ?? null,
 			external_id: input.external_id ?? null,
+			engaged_by_legal_entity_id:
+				input.engaged_by_legal_entity_id !== undefined
+					? input.engaged_by_legal_entity_id
+					: type === 'global_payroll_employee'
+						? this.legalEntities?.[0] ?? DEFAULT_LEGAL_ENTITY_ID
+						: null,
 			department: input.department ?? department?.name ?? null,
 			department_id: input.department_id ?? null,
 			manager: input.manager ?? manager?.user_name ?? null,
@@ -888,9 +946,12 @@ export class RemoteFake extends FakeHttpServer {
 		const body = req.body;
 		if (!isPlainObject(body) || Object.keys(body).length === 0)
 			throw new HttpError(422, { message: { code: 'request_body_empty', message: 'The request body is empty' } });
-		for (const key of Object.keys(body)) {
-			if (!CREATE_KEYS.has(key)) throw paramError('parameter_unknown', `Unknown parameter ${key}`, key);
-		}
+		// The create takes basic information only; the other forms follow by PATCH (every unknown key named).
+		const unknown = Object.keys(body).filter((key) => !CREATE_KEYS.has(key));
+		if (unknown.length)
+			throw new HttpError(422, {
+				message: unknown.map((key) => ({ code: 'parameter_unknown', message: `Unknown parameter ${key}`, param: key })),
+			});
 		const errors: Record<string, string[]> = {};
 		if (typeof body.country_code !== 'string' || body.country_code === '') pushError(errors, 'country_code', "can't be blank");
 		if (body.basic_information === undefined || body.basic_information === null)
@@ -911,10 +972,14 @@ export class RemoteFake extends FakeHttpServer {
 		}
 		if (type === 'global_payroll_employee' && this.requireLegalEntityForGlobalPayroll && !body.engaged_by_legal_entity_id)
 			pushError(errors, 'engaged_by_legal_entity_id', "can't be blank");
+		if (body.engaged_by_legal_entity_id && !this.legalEntities.includes(body.engaged_by_legal_entity_id))
+			throw paramError('parameter_value_unknown', 'engaged_by_legal_entity_id is not a legal entity of the company', 'engaged_by_legal_entity_id');
 		this.validateBlobs(type, country, body, errors);
+		let links: BasicLinks = {};
 		if (isPlainObject(body.basic_information)) {
 			this.checkStartDate(type, body.basic_information, errors);
 			this.checkUniqueEmail(body.basic_information.email, undefined, errors);
+			links = this.basicLinks(body.basic_information);
 		}
 		if (Object.keys(errors).length) throw invalid(errors);
 
@@ -923,31 +988,63 @@ export class RemoteFake extends FakeHttpServer {
 			status: 'created',
 			country_code: country,
 			external_id: body.external_id ?? null,
+			engaged_by_legal_entity_id: body.engaged_by_legal_entity_id ?? null,
 			basic_information: body.basic_information,
-			address_details: body.address_details,
-			emergency_contact_details: body.emergency_contact_details,
-			administrative_details: body.administrative_details,
-			personal_details: body.personal_details,
-			contract_details: body.contract_details,
-			pricing_plan_details: body.pricing_plan_details,
-			billing_address_details: body.billing_address_details,
-			bank_account_details: body.bank_account_details,
 		});
 		this.syncFromBasic(employment);
+		this.applyLinks(employment, links);
 		return { status: 201, body: { data: { employment: clone(employment) } }, applied: true };
 	}
 
-	private updateEmployment(req: FakeRequest): FakeResponse {
+	/** `basic_information.manager.id` / `.department.id|name` (the forms of countries that have them). */
+	private basicLinks(basic: Record<string, any>): BasicLinks {
+		const links: BasicLinks = {};
+		if (isPlainObject(basic.manager) && basic.manager.id) {
+			const manager = this.state.companyManagers.find((m) => m.user_id === basic.manager.id);
+			if (!manager || !APPROVER_ROLES.has(manager.role))
+				throw paramError('parameter_value_invalid', 'basic_information.manager.id must be the user id of a company manager', 'basic_information.manager');
+			links.manager = manager;
+		} else if ('manager' in basic) links.manager = null;
+		if (isPlainObject(basic.department) && basic.department.id) {
+			const department = this.state.departments.find((d) => d.id === basic.department.id);
+			if (!department) throw paramError('parameter_value_unknown', 'basic_information.department.id does not exist', 'basic_information.department');
+			links.department = department;
+		} else if (isPlainObject(basic.department) && typeof basic.department.name === 'string' && basic.department.name.trim()) {
+			links.newDepartment = basic.department.name.trim();
+		} else if ('department' in basic) links.department = null;
+		return links;
+	}
+
+	private applyLinks(employment: RemoteEmployment, links: BasicLinks): void {
+		if (links.newDepartment) links.department = this.addDepartment(links.newDepartment);
+		if (links.manager !== undefined) {
+			employment.manager_id = links.manager?.user_id ?? null;
+			employment.manager = links.manager?.user_name ?? null;
+			employment.manager_email = links.manager?.user_email ?? null;
+		}
+		if (links.department !== undefined) {
+			employment.department_id = links.department?.id ?? null;
+			employment.department = links.department?.name ?? null;
+		}
+	}
+
+	/** `PATCH /v1/employments/{id}` (and PUT), or with `v2` `PATCH /v2/employments/{id}`. */
+	private updateEmployment(req: FakeRequest, v2 = false): FakeResponse {
 		const employment = this.getEmployment(req.params.id);
 		if (!employment) throw notFound('Employment');
 		const body = req.body;
 		if (!isPlainObject(body) || Object.keys(body).length === 0)
 			throw new HttpError(422, { message: { code: 'request_body_empty', message: 'The request body is empty' } });
 		const keys = Object.keys(body);
-		for (const key of keys) {
-			if (!UPDATE_KEYS.has(key)) throw paramError('parameter_unknown', `Unknown parameter ${key}`, key);
-		}
-		const allowed = updatableFields(employment, this.contractorUpdates);
+		const known = v2 ? V2_UPDATE_KEYS : UPDATE_KEYS;
+		const unknown = keys.filter((key) => !known.has(key));
+		if (unknown.length)
+			throw new HttpError(422, {
+				message: unknown.map((key) => ({ code: 'parameter_unknown', message: `Unknown parameter ${key}`, param: key })),
+			});
+		if (employment.type === 'contractor' && this.contractorUpdates === 'refused')
+			throw resourceError('resource_not_eligible', CONTRACTOR_UPDATE_REFUSAL, 'employment', employment.id);
+		const allowed = updatableFields(employment, this.contractorUpdates, v2);
 		const refused = keys.filter((k) => !allowed.has(k));
 		if (refused.length) {
 			throw resourceError(
@@ -991,10 +1088,20 @@ export class RemoteFake extends FakeHttpServer {
 			pushError(errors, 'work_email', 'must match format "email"');
 		if ('external_id' in body && body.external_id !== null && typeof body.external_id !== 'string')
 			pushError(errors, 'external_id', 'must be a string');
+		// One field, one value: the top-level work_email and the form's must not disagree.
+		if (
+			'work_email' in body &&
+			isPlainObject(body.basic_information) &&
+			'work_email' in body.basic_information &&
+			body.basic_information.work_email !== body.work_email
+		)
+			pushError(errors, 'work_email', 'has two different values in this request (work_email and basic_information.work_email)');
 		this.validateBlobs(type, country, body, errors);
+		let links: BasicLinks = {};
 		if (isPlainObject(body.basic_information)) {
 			this.checkStartDate(type, body.basic_information, errors);
 			this.checkUniqueEmail(body.basic_information.email, employment.id, errors);
+			links = this.basicLinks(body.basic_information);
 		}
 		if (Object.keys(errors).length) throw invalid(errors);
 
@@ -1007,7 +1114,10 @@ export class RemoteFake extends FakeHttpServer {
 		for (const key of BLOB_KEYS) {
 			if (body[key] !== undefined) (employment as any)[key] = clone(body[key]);
 		}
-		if (body.basic_information !== undefined) this.syncFromBasic(employment);
+		if (body.basic_information !== undefined) {
+			this.syncFromBasic(employment);
+			this.applyLinks(employment, links);
+		}
 		if ('work_email' in body) {
 			employment.work_email = body.work_email;
 			if (typeof body.work_email === 'string' && employment.basic_information.work_email !== undefined)
@@ -1207,6 +1317,7 @@ export class RemoteFake extends FakeHttpServer {
 		this.route('POST', '/v1/employments', (req) => this.createEmployment(req));
 		this.route('PATCH', '/v1/employments/:id', (req) => this.updateEmployment(req));
 		this.route('PUT', '/v1/employments/:id', (req) => this.updateEmployment(req));
+		this.route('PATCH', '/v2/employments/:id', (req) => this.updateEmployment(req, true));
 
 		// Registered before the generic form route: this form is per employment (`employment_id` required).
 		this.route('GET', '/v1/countries/:code/contract_amendment', (req) => {

@@ -69,6 +69,8 @@ export interface RequestLogEntry {
 	authScheme: string | null;
 	/** Endpoint key, e.g. `GET /v1/employments/:id`. */
 	endpoint: string;
+	/** The User-Agent header (`n8n` for the product's requests through the n8n harness). */
+	userAgent?: string | null;
 	fault?: FaultKind;
 	/** True when the connection was destroyed before the answer was complete. */
 	dropped?: boolean;
@@ -424,8 +426,15 @@ export abstract class FakeHttpServer {
 		return Buffer.concat(chunks).toString('utf8');
 	}
 
+	/**
+	 * Called with every logged request of every fake in this process (test/harness/contractSetup.ts
+	 * collects the product's write requests there, also those a later `resetCounters` clears).
+	 */
+	static readonly observers = new Set<(fake: FakeHttpServer, entry: RequestLogEntry) => void>();
+
 	private log(entry: Omit<RequestLogEntry, 'durationMs'>, startedAt: number): void {
 		this.requests.push({ ...entry, durationMs: Date.now() - startedAt });
+		for (const observer of FakeHttpServer.observers) observer(this, this.requests[this.requests.length - 1]);
 		if (this.requests.length > this.maxLogEntries) this.requests.splice(0, this.requests.length - this.maxLogEntries);
 	}
 
@@ -524,6 +533,7 @@ export abstract class FakeHttpServer {
 			timestamp: new Date().toISOString(),
 			authScheme,
 			endpoint,
+			userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,
 		};
 
 		// 1. Authentication: always checked first; faults and rate limits never apply to it.

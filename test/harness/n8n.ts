@@ -66,7 +66,8 @@ async function sendRequest(
 ): Promise<any> {
 	const type = CREDENTIAL_TYPES[credentialType];
 	if (!type) throw new NodeOperationError(node, `Unknown credential type ${credentialType}`);
-	const headers: Record<string, string> = { accept: 'application/json' };
+	// n8n's request helper sends `User-Agent: n8n` (the fakes tell product requests apart by it).
+	const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'n8n' };
 	for (const [k, v] of Object.entries(options.headers ?? {})) headers[k.toLowerCase()] = String(v);
 	const auth = (type.authenticate as any)?.properties ?? {};
 	for (const [k, v] of Object.entries((auth.headers ?? {}) as Record<string, string>)) {

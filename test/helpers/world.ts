@@ -7,6 +7,7 @@ import { HiBob } from '../../nodes/HiBob/HiBob.node';
 import { RemoteUpsertEmployee } from '../../nodes/RemoteUpsertEmployee/RemoteUpsertEmployee.node';
 import type { HibobFixture, NewHibobPerson, NewRemoteEmployment, RemoteFixture, RunningFakes, SyncFieldInfo, SyncKind } from '../fakes';
 import { startFakes, TEST_CREDENTIALS, withSyncToRemoteField } from '../fakes';
+import { DEFAULT_LEGAL_ENTITY_ID } from '../fakes/remote';
 import { defaultHibobFields, defaultHibobNamedLists } from '../fixtures/hibob-metadata';
 import { runExecute } from '../harness/n8n';
 
@@ -133,8 +134,10 @@ export async function makeWorld(options: WorldOptions = {}, build?: (w: Pick<Wor
 			return output;
 		},
 		async upsert(items, opts = {}) {
+			// The legal entity global payroll creates name (N3); a test passes '' to leave it out.
+			const withEntity = 'gpLegalEntityId' in opts ? opts : { gpLegalEntityId: DEFAULT_LEGAL_ENTITY_ID, ...opts };
 			const { output } = await runExecute(new RemoteUpsertEmployee(), {
-				parameters: { options: opts as any },
+				parameters: { options: withEntity as any },
 				input: items,
 				credentials: credentials as any,
 				staticData,

@@ -43,6 +43,30 @@ export interface PlanOptions {
 	 * and annual salary (it starts a review at Remote). Off: the differences are only reported.
 	 */
 	submitContractAmendments?: boolean;
+	/**
+	 * Remote's API does not update contractors ("currently not supported; contact Remote"). Off (the
+	 * default): a contractor's differences after the create are reported `not_updatable_via_api` and
+	 * no request is sent. On (Remote enabled it for the company): they are written like an employee's.
+	 */
+	contractorUpdates?: boolean;
+}
+
+/** What a contractor's held-back differences say when contractor updates are off. */
+export const CONTRACTOR_NOT_UPDATABLE =
+	"Remote's API does not update contractors (\"currently not supported\"): change these in Remote, or turn on the option \"Contractor Updates Enabled by Remote\" if Remote enabled them for your company.";
+
+/**
+ * Contractors with contractor updates off: every write after the create becomes a held-back
+ * difference (`not_updatable_via_api`), so no refused request is ever sent.
+ */
+function holdContractorWrites(kind: SyncKind, options: PlanOptions, actions: EmployeeAction[], heldBack: HeldBackField[]): EmployeeAction[] {
+	if (kind !== 'contractor' || options.contractorUpdates) return actions;
+	const kept: EmployeeAction[] = [];
+	for (const action of actions) {
+		if (action.type === 'create') kept.push(action);
+		else for (const c of action.changes) heldBack.push({ field: c.field, reason: 'not_updatable_via_api', from: c.from, to: c.to });
+	}
+	return kept;
 }
 
 /** Values read inside the Upsert node only (never carried by workflow items). */
@@ -105,6 +129,11 @@ export interface PlanInput {
 	contractAmendments?: ContractAmendmentSummary[];
 	sensitive?: SensitiveValues;
 	/**
+	 * The legal entity a global payroll create names (`engaged_by_legal_entity_id`): from the node
+	 * option, else from a global payroll employment of the country; null = none found.
+	 */
+	legalEntityId?: string | null;
+	/**
 	 * What a previous run concluded for this person, when their HiBob values, the employment and the
 	 * lookups they depend on are the same as then (the caller compares fingerprints). With no
 	 * difference in the list either, the full employment need not be read again.
@@ -132,6 +161,9 @@ export interface Plan {
 	message: string;
 	changes: FieldChange[];
 	heldBack: HeldBackField[];
+	/** The writes, in order (executed by sync.ts). */
+	actions: EmployeeAction[];
+	/** The same writes as HTTP requests (shown in a dry run). */
 	requests: PlannedRequest[];
 	matchedBy?: string;
 	candidates?: string[];
@@ -145,7 +177,9 @@ export type PlanStep =
 	 */
 	| { done: false; needs: 'detail'; employmentId: string; part?: 'employment' | 'contractAmendments' }
 	/** `employmentId`: the employment a per-employment form (contract_amendment) is asked for. */
-	| { done: false; needs: 'schemas'; country: string; forms: string[]; employmentId?: string };
+	| { done: false; needs: 'schemas'; country: string; forms: string[]; employmentId?: string }
+	/** The legal entity that engages global payroll employees in `country` (set `legalEntityId`). */
+	| { done: false; needs: 'legalEntity'; country: string };
 
 const KIND_LABEL: Record<SyncKind, string> = {
 	employee: 'EOR employee',
@@ -196,6 +230,7 @@ function result(input: PlanInput, outcome: Outcome, reason: string, message: str
 			message,
 			changes: [],
 			heldBack: [],
+			actions: [],
 			requests: [],
 			...(input.match.kind !== 'none' ? { matchedBy: input.match.by } : {}),
 			...extra,
@@ -230,21 +265,6 @@ export function desiredValues(person: Person) {
 				}
 			: null,
 	};
-}
-
-function compact(record: Record<string, unknown> | null | undefined): Record<string, unknown> {
-	const out: Record<string, unknown> = {};
-	for (const [k, v] of Object.entries(record ?? {})) if (!blank(v)) out[k] = v;
-	return out;
-}
-
-/** Keeps only the keys a form schema knows (Remote's forms refuse additional properties). */
-function fitToSchema(values: Record<string, unknown>, schema: unknown): Record<string, unknown> {
-	const properties = (schema as { properties?: Record<string, unknown> })?.properties;
-	if (!properties || typeof properties !== 'object') return compact(values);
-	const out: Record<string, unknown> = {};
-	for (const [k, v] of Object.entries(values)) if (k in properties && !blank(v)) out[k] = v;
-	return out;
 }
 
 function isoDaysAfter(date: string, today: string): boolean {
@@ -291,6 +311,187 @@ export function planEmployee(input: PlanInput): PlanStep {
 	return planUpdate(input, kind, match.employment);
 }
 
+// ---- typed actions ----------------------------------------------------------------------------------
+
+/** The forms of an employment the sync writes (Remote's PATCH replaces a form sent whole). */
+export type FormKey = 'basic_information' | 'address_details' | 'emergency_contact_details' | 'administrative_details' | 'contract_details';
+
+/**
+ * One write of a plan. `sync.ts` executes them in order with one small interpreter; dry run shows
+ * them as `plannedRequests` (`renderRequests`). `changes` are what the action writes.
+ */
+export type EmployeeAction =
+	/** `POST /v1/employments`: basic information only (+ country, type, external id, legal entity). */
+	| { type: 'create'; body: Record<string, unknown>; changes: FieldChange[] }
+	/**
+	 * `PATCH /v1/employments/{id}`: top-level `fields` (`work_email`, `manager_id`, `department_id`,
+	 * `external_id`) and whole `forms`: `owned` = the keys the sync owns, built from HiBob; `kept` =
+	 * the keys it does not own, kept as Remote has them (a form sent is replaced).
+	 */
+	| { type: 'patch'; fields: Record<string, unknown>; forms: FormParts; changes: FieldChange[] }
+	/** `PATCH /v2/employments/{id}` `{department_id}`: the department of an active employment. */
+	| { type: 'setDepartment'; departmentId: string; changes: FieldChange[] }
+	/** `POST /v1/contract-amendments` (U6). */
+	| { type: 'submitAmendment'; body: Record<string, unknown>; changes: FieldChange[] };
+
+export type FormParts = Partial<Record<FormKey, { owned: Record<string, unknown>; kept: Record<string, unknown> }>>;
+
+/** Forms whose kept keys are never shown in outputs (they may hold tax ids, pay terms). */
+const PRIVATE_FORMS = new Set<FormKey>(['administrative_details', 'contract_details']);
+
+/** The body an action sends. */
+export function actionBody(action: EmployeeAction): Record<string, unknown> {
+	switch (action.type) {
+		case 'create':
+			return action.body;
+		case 'patch': {
+			const body: Record<string, unknown> = { ...action.fields };
+			for (const [form, part] of Object.entries(action.forms)) body[form] = { ...part!.kept, ...part!.owned };
+			return body;
+		}
+		case 'setDepartment':
+			return { department_id: action.departmentId };
+		case 'submitAmendment':
+			return action.body;
+	}
+}
+
+/**
+ * The requests of a plan, as shown in a dry run. A form's kept keys of administrative or contract
+ * details are not copied into the output (only named).
+ */
+export function renderRequests(actions: EmployeeAction[], employmentId: string | null): PlannedRequest[] {
+	const id = employmentId ?? '{created}';
+	return actions.map((action): PlannedRequest => {
+		switch (action.type) {
+			case 'create':
+				return { method: 'POST', path: '/v1/employments', body: action.body, purpose: 'create employment (basic information)' };
+			case 'patch': {
+				const body: Record<string, unknown> = { ...action.fields };
+				for (const [form, part] of Object.entries(action.forms) as Array<[FormKey, { owned: Record<string, unknown>; kept: Record<string, unknown> }]>) {
+					const kept = PRIVATE_FORMS.has(form) ? Object.fromEntries(Object.keys(part.kept).map((k) => [k, '(kept as in Remote)'])) : part.kept;
+					body[form] = { ...kept, ...part.owned };
+				}
+				return { method: 'PATCH', path: `/v1/employments/${id}`, body, purpose: `update ${Object.keys(body).join(', ')}` };
+			}
+			case 'setDepartment':
+				return { method: 'PATCH', path: `/v2/employments/${id}`, body: { department_id: action.departmentId }, purpose: 'set department' };
+			case 'submitAmendment':
+				return { method: 'POST', path: '/v1/contract-amendments', body: action.body, purpose: 'submit contract amendment' };
+		}
+	});
+}
+
+// ---- what HiBob wants in each form ------------------------------------------------------------------
+
+/** The keys of each form the sync owns (it writes them; an empty HiBob value clears them). */
+const OWNED_KEYS: Record<FormKey, string[]> = {
+	basic_information: ['name', 'first_name', 'last_name', 'email', 'personal_email', 'work_email', 'job_title', 'provisional_start_date', 'mobile_number', 'manager', 'department'],
+	address_details: ['address', 'address_line_2', 'city', 'postal_code', 'state'],
+	emergency_contact_details: ['name', 'relationship', 'phone_number', 'email'],
+	administrative_details: ['ssn'],
+	contract_details: ['annual_gross_salary'],
+};
+
+/** How a basic-information key is named in outputs. */
+const BASIC_FIELD: Record<string, string> = {
+	name: 'full_name',
+	email: 'personal_email',
+	work_email: 'work_email',
+	job_title: 'job_title',
+	provisional_start_date: 'provisional_start_date',
+	manager: 'manager',
+	department: 'department',
+};
+
+const propertiesOf = (schema: unknown): Record<string, unknown> | undefined => {
+	const properties = (schema as { properties?: Record<string, unknown> } | undefined)?.properties;
+	return properties && typeof properties === 'object' ? properties : undefined;
+};
+
+/**
+ * The forms the sync keeps in step. Contractors too: Remote's API refuses contractor updates by
+ * default, so after their create these are tried once and reported `not_updatable_via_api`.
+ */
+function formsOfKind(_kind: SyncKind): FormKey[] {
+	return ['basic_information', 'address_details', 'emergency_contact_details', 'administrative_details', 'contract_details'];
+}
+
+interface Wanted {
+	/** Form → the values HiBob gives for the keys the sync owns (blank = clear). */
+	forms: Partial<Record<FormKey, Record<string, unknown>>>;
+	/** Remote company-manager user id of the supervisor (undefined: none in HiBob; null: not a Remote manager). */
+	managerId?: string | null;
+	/** Remote department (undefined: none in HiBob; null: not in Remote). */
+	department?: { id: string; name: string } | null;
+	ssn?: string;
+	salary?: number;
+}
+
+function wantedValues(input: PlanInput, kind: SyncKind): Wanted {
+	const { person, options } = input;
+	const desired = desiredValues(person);
+	const managerId = person.supervisorEmail ? input.lookups.managers.get(lower(person.supervisorEmail)) ?? null : undefined;
+	const department = person.department ? input.lookups.departments.get(lower(person.department)) ?? null : undefined;
+	const ssn = options.syncSsn && person.countryCode === 'USA' ? input.sensitive?.ssn ?? undefined : undefined;
+	const salary = options.syncSalary && kind === 'global_payroll_employee' ? annualSalaryMinor(input.sensitive) : undefined;
+	const forms: Wanted['forms'] = {
+		basic_information: {
+			name: desired.full_name,
+			first_name: person.firstName,
+			last_name: person.lastName,
+			email: desired.login_email,
+			personal_email: person.personalEmail,
+			work_email: desired.work_email,
+			job_title: desired.job_title,
+			provisional_start_date: desired.provisional_start_date,
+			mobile_number: person.mobile,
+			manager: managerId ? { id: managerId } : null,
+			department: department ? { id: department.id } : null,
+		},
+	};
+	forms.address_details = desired.address ?? {};
+	forms.emergency_contact_details = desired.emergency ?? {};
+	if (ssn) forms.administrative_details = { ssn };
+	if (salary !== undefined) forms.contract_details = { annual_gross_salary: salary };
+	return { forms, managerId, department, ssn, salary };
+}
+
+const valueKey = (key: string, v: unknown): string => {
+	if (blank(v)) return '';
+	if (v && typeof v === 'object') return JSON.stringify((v as { id?: unknown }).id ?? v);
+	if (key === 'ssn') return String(v).replace(/-/g, '');
+	return lower(v) as string;
+};
+
+/**
+ * One form as HiBob wants it: every owned key the country's form has, from HiBob (blank → left out,
+ * so the replace clears it); the keys the sync does not own, as Remote has them.
+ */
+function buildForm(
+	form: FormKey,
+	current: Record<string, unknown> | null | undefined,
+	wanted: Record<string, unknown>,
+	schema: unknown,
+): { owned: Record<string, unknown>; kept: Record<string, unknown>; diffKeys: string[] } {
+	const properties = propertiesOf(schema);
+	const ownedKeys = OWNED_KEYS[form].filter((k) => (properties ? k in properties : k in wanted && k !== 'manager' && k !== 'department'));
+	const owned: Record<string, unknown> = {};
+	for (const k of ownedKeys) if (!blank(wanted[k])) owned[k] = wanted[k];
+	// Keys the sync does not own (or this country's form has no field for) stay as Remote has them.
+	const kept: Record<string, unknown> = {};
+	for (const [k, v] of Object.entries(current ?? {})) if (!ownedKeys.includes(k)) kept[k] = v;
+	const diffKeys = ownedKeys.filter((k) => valueKey(k, current?.[k]) !== valueKey(k, owned[k]));
+	return { owned, kept, diffKeys };
+}
+
+function formChangeField(form: FormKey, key: string): string {
+	if (form === 'basic_information') return BASIC_FIELD[key] ?? `basic_information.${key}`;
+	return `${form}.${key}`;
+}
+
+// ---- create (N) -------------------------------------------------------------------------------------
+
 function planCreate(input: PlanInput, kind: SyncKind): PlanStep {
 	const { person, options } = input;
 	if (person.terminated) {
@@ -312,50 +513,41 @@ function planCreate(input: PlanInput, kind: SyncKind): PlanStep {
 	if (!person.countryCode) {
 		return result(input, 'skipped', 'missing_country', 'HiBob has no address country and no work site country for this person.');
 	}
-	const desired = desiredValues(person);
+	// N3: Remote requires the legal entity that engages a global payroll employee.
+	if (kind === 'global_payroll_employee' && input.legalEntityId === undefined) {
+		return { done: false, needs: 'legalEntity', country: person.countryCode };
+	}
+	if (kind === 'global_payroll_employee' && !input.legalEntityId) {
+		return result(
+			input,
+			'skipped',
+			'missing_legal_entity',
+			`Remote needs the legal entity that engages global payroll employees in ${person.countryCode}, and no global payroll employment there shows one. Copy the legal entity id from Remote (Company settings → Legal entities, or an existing global payroll employment) into the node option "Global Payroll Legal Entity ID". Nothing was created.`,
+		);
+	}
+	const wanted = wantedValues(input, kind);
 	const forms = FORMS[kind];
-	const ssn = options.syncSsn && person.countryCode === 'USA' ? input.sensitive?.ssn ?? undefined : undefined;
-	const salary = options.syncSalary && kind === 'global_payroll_employee' ? annualSalaryMinor(input.sensitive) : undefined;
-	const parts = ['basic_information'];
-	if (desired.address) parts.push('address_details');
-	if (desired.emergency) parts.push('emergency_contact_details');
-	if (ssn) parts.push('administrative_details');
-	if (salary !== undefined) parts.push('contract_details');
+	const parts = formsOfKind(kind).filter((part) => {
+		if (part === 'basic_information') return true;
+		const values = wanted.forms[part];
+		return !!values && Object.values(values).some((v) => !blank(v));
+	});
 	const formNames = parts.map((part) => forms[part]);
 	if (!input.schemas || formNames.some((form) => !(form in input.schemas!))) {
 		return { done: false, needs: 'schemas', country: person.countryCode, forms: formNames };
 	}
 	const schemas = input.schemas;
-	const basicCandidate: Record<string, unknown> = {
-		name: desired.full_name,
-		first_name: person.firstName,
-		last_name: person.lastName,
-		email: desired.login_email,
-		personal_email: person.personalEmail,
-		work_email: desired.work_email,
-		job_title: desired.job_title,
-		provisional_start_date: desired.provisional_start_date,
-		mobile_number: person.mobile,
-	};
 	const basicSchema = schemas[forms.basic_information];
-	const basicProps = (basicSchema as { properties?: Record<string, unknown> })?.properties ?? {};
+	const basicProps = propertiesOf(basicSchema) ?? {};
+	const built: Partial<Record<FormKey, Record<string, unknown>>> = {};
+	for (const part of parts) built[part] = buildForm(part, {}, wanted.forms[part]!, schemas[forms[part]]).owned;
 	// A new hire has no prior seniority at the company unless told otherwise.
-	if ('has_seniority_date' in basicProps) basicCandidate.has_seniority_date = 'no';
-	const body: Record<string, unknown> = {
-		type: kind,
-		country_code: person.countryCode,
-		external_id: person.hibobId,
-		basic_information: fitToSchema(basicCandidate, basicSchema),
-	};
-	if (desired.address) body.address_details = fitToSchema(desired.address, schemas[forms.address_details]);
-	if (desired.emergency) body.emergency_contact_details = fitToSchema(desired.emergency, schemas[forms.emergency_contact_details]);
-	if (ssn) body.administrative_details = fitToSchema({ ssn }, schemas[forms.administrative_details]);
-	if (salary !== undefined) body.contract_details = fitToSchema({ annual_gross_salary: salary }, schemas[forms.contract_details]);
+	if ('has_seniority_date' in basicProps) built.basic_information!.has_seniority_date = 'no';
 
 	// N5: every field the country's forms would refuse, before any write.
 	const issues: string[] = [];
 	for (const part of parts) {
-		for (const issue of validateAgainstSchema(schemas[forms[part]], body[part])) {
+		for (const issue of validateAgainstSchema(schemas[forms[part]], built[part])) {
 			issues.push(`${part}${issue.path ? `.${issue.path}` : ''} ${issue.message}`);
 		}
 	}
@@ -368,42 +560,50 @@ function planCreate(input: PlanInput, kind: SyncKind): PlanStep {
 			{ heldBack: issues.map((issue) => ({ field: issue.split(' ')[0], reason: 'remote_schema_invalid' })) },
 		);
 	}
-	const changes: FieldChange[] = [];
-	const flat = (prefix: string, values: unknown) => {
-		for (const [k, v] of Object.entries((values as Record<string, unknown>) ?? {})) {
-			changes.push({ field: `${prefix}.${k}`, from: null, to: v });
-		}
+	const flat = (prefix: string, values: Record<string, unknown> | undefined): FieldChange[] =>
+		Object.entries(values ?? {}).map(([k, v]) => ({ field: `${prefix}.${k}`, from: null, to: v }));
+	const createBody: Record<string, unknown> = {
+		type: kind,
+		country_code: person.countryCode,
+		external_id: person.hibobId,
+		basic_information: built.basic_information,
 	};
-	flat('basic_information', body.basic_information);
-	flat('address_details', body.address_details);
-	flat('emergency_contact_details', body.emergency_contact_details);
-	flat('administrative_details', body.administrative_details);
-	flat('contract_details', body.contract_details);
-	const heldBack: HeldBackField[] = [];
-	const requests: PlannedRequest[] = [{ method: 'POST', path: '/v1/employments', body, purpose: 'create employment' }];
-	if (person.department) {
-		const department = input.lookups.departments.get(lower(person.department));
-		if (department) {
-			requests.push({
-				method: 'PATCH',
-				path: '/v1/employments/{created}',
-				body: { department_id: department.id },
-				purpose: 'set department',
-			});
-			changes.push({ field: 'department', from: null, to: department.name });
-		} else if (!department) {
-			heldBack.push({ field: 'department', reason: 'department_not_in_remote', to: person.department });
-		}
+	if (kind === 'global_payroll_employee') createBody.engaged_by_legal_entity_id = input.legalEntityId;
+	const actions: EmployeeAction[] = [{ type: 'create', body: createBody, changes: flat('basic_information', built.basic_information) }];
+	// The other forms follow by PATCH, one form each (Remote's documented sequence); the contract
+	// details last (with them Remote may invite the employee, after which the forms are frozen).
+	for (const part of ['address_details', 'emergency_contact_details', 'administrative_details'] as FormKey[]) {
+		if (built[part]) actions.push({ type: 'patch', fields: {}, forms: { [part]: { owned: built[part]!, kept: {} } }, changes: flat(part, built[part]) });
 	}
-	if (person.supervisorEmail) {
+	const heldBack: HeldBackField[] = [];
+	if (wanted.department === null) heldBack.push({ field: 'department', reason: 'department_not_in_remote', to: person.department });
+	else if (wanted.department && !('department' in basicProps)) {
+		actions.push({
+			type: 'patch',
+			forms: {},
+			fields: { department_id: wanted.department.id },
+			changes: [{ field: 'department', from: null, to: wanted.department.name }],
+		});
+	}
+	if (wanted.managerId === null) heldBack.push({ field: 'manager', reason: 'supervisor_not_a_remote_manager', to: person.supervisorEmail });
+	else if (wanted.managerId && !('manager' in basicProps)) {
+		// manager_id is for active employments only; sent by the first run after activation.
 		heldBack.push({ field: 'manager', reason: 'not_updatable_via_api', to: person.supervisorEmail });
 	}
-	return result(input, 'created', 'created', `Created the ${KIND_LABEL[kind]} in Remote (${person.countryCode}).`, {
-		changes,
+	if (built.contract_details)
+		actions.push({ type: 'patch', fields: {}, forms: { contract_details: { owned: built.contract_details, kept: {} } }, changes: flat('contract_details', built.contract_details) });
+	const sent = holdContractorWrites(kind, options, actions, heldBack);
+	const notWritten = heldBack.length ? ` Not written: ${heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.` : '';
+	const contractorNote = sent.length < actions.length ? ` ${CONTRACTOR_NOT_UPDATABLE}` : '';
+	return result(input, 'created', 'created', `Created the ${KIND_LABEL[kind]} in Remote (${person.countryCode}).${notWritten}${contractorNote}`, {
+		changes: sent.flatMap((a) => a.changes),
 		heldBack,
-		requests,
+		actions: sent,
+		requests: renderRequests(sent, null),
 	});
 }
+
+// ---- update (U) -------------------------------------------------------------------------------------
 
 interface Difference {
 	field: string;
@@ -451,18 +651,6 @@ function planUpdate(input: PlanInput, kind: SyncKind, employment: RemoteEmployme
 		listDiffs.push({ field: 'department', from: employment.department ?? null, to: person.department });
 	const needsExternalId = String(employment.external_id ?? '') !== person.hibobId;
 
-	if (family === 'onboarding') {
-		// U3: the details make up the employment agreement; nothing is written while it is open.
-		return result(
-			input,
-			'skipped',
-			'onboarding_in_progress',
-			listDiffs.length
-				? `Remote is onboarding this person (${employment.status}); ${listDiffs.length} difference(s) wait until onboarding completes: ${listDiffs.map((d) => d.field).join(', ')}.`
-				: `Remote is onboarding this person (${employment.status}); nothing is written until onboarding completes.`,
-			{ heldBack: listDiffs.map((d) => ({ ...d, reason: 'onboarding_in_progress' })) },
-		);
-	}
 	if (family === 'not_started' && kind === 'employee' && person.startDate && !isoDaysAfter(person.startDate, options.today)) {
 		return result(
 			input,
@@ -480,122 +668,157 @@ function planUpdate(input: PlanInput, kind: SyncKind, employment: RemoteEmployme
 			if (!remembered.heldBack.length) {
 				return result(input, 'unchanged', 'in_sync', 'Remote already matches HiBob (nothing changed since the last run that synced this person).');
 			}
+			const waiting = remembered.heldBack.every((h) => h.reason === 'onboarding_in_progress');
 			return result(
 				input,
 				'skipped',
 				heldBackReason(remembered.heldBack),
-				`Differences that cannot be written through Remote's API (unchanged since the last run): ${remembered.heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.`,
+				waiting
+					? `Remote is onboarding this person (${employment.status}); ${remembered.heldBack.length} difference(s) wait until onboarding completes: ${remembered.heldBack.map((h) => h.field).join(', ')}.`
+					: `Differences that cannot be written through Remote's API (unchanged since the last run): ${remembered.heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.`,
 				{ heldBack: remembered.heldBack },
 			);
 		}
 		return { done: false, needs: 'detail', employmentId: employment.id };
 	}
 	const detail = input.detail;
+	const wanted = wantedValues(input, kind);
+	const country = String(employment.country?.code ?? (detail.country as { code?: string } | undefined)?.code ?? person.countryCode ?? '');
+	const forms = FORMS[kind];
+	const currentForm = (form: FormKey) => (detail[form] ?? {}) as Record<string, unknown>;
+
+	// Forms that differ on the keys the sync owns (first without the country's schema; then fitted to it).
+	const candidateForms = formsOfKind(kind).filter((form) => {
+		if (!wanted.forms[form]) return false;
+		if (form === 'administrative_details' && !wanted.ssn) return false;
+		if (form === 'contract_details' && wanted.salary === undefined) return false;
+		return buildForm(form, currentForm(form), wanted.forms[form]!, input.schemas?.[forms[form]]).diffKeys.length > 0;
+	});
+	const writesForms = family === 'not_started' || family === 'active';
+	const schemaForms = candidateForms.filter((form) => family === 'not_started' || form === 'address_details' || form === 'emergency_contact_details');
+	if (writesForms && schemaForms.length && country && schemaForms.some((form) => !input.schemas || !(forms[form] in input.schemas))) {
+		const basic = family === 'not_started' ? [forms.basic_information] : [];
+		return { done: false, needs: 'schemas', country, forms: [...new Set([...basic, ...schemaForms.map((f) => forms[f])])] };
+	}
+	const basicProps = propertiesOf(input.schemas?.[forms.basic_information]) ?? {};
 
 	const changes: FieldChange[] = [];
 	const heldBack: HeldBackField[] = [];
-	const body: Record<string, unknown> = {};
+	const actions: EmployeeAction[] = [];
 	const hold = (field: string, reason: string, from: unknown, to: unknown) => heldBack.push({ field, reason, from, to });
+	const managerFrom = detail.manager_email ?? null;
+	const managerDiffers = !!person.supervisorEmail && !same(detail.manager_email, person.supervisorEmail);
+	const departmentDiff = listDiffs.find((d) => d.field === 'department');
+	const currentStart = detail.provisional_start_date ?? (currentForm('basic_information').provisional_start_date as string | undefined) ?? null;
+	const startDiffers = !!person.startDate && !same(currentStart, person.startDate);
 
-	const basic = { ...(detail.basic_information ?? {}) } as Record<string, unknown>;
-	let basicChanged = false;
-	const setBasic = (field: string, key: string, from: unknown, to: unknown) => {
-		basic[key] = to;
-		basicChanged = true;
-		changes.push({ field, from, to });
-	};
+	if (family === 'onboarding') {
+		// U3: the details make up the employment agreement; nothing is written while it is open, and
+		// every waiting difference is listed.
+		const waiting: HeldBackField[] = listDiffs.map((d) => ({ ...d, reason: 'onboarding_in_progress' }));
+		if (startDiffers) waiting.push({ field: 'provisional_start_date', reason: 'onboarding_in_progress', from: currentStart, to: person.startDate });
+		if (managerDiffers) waiting.push({ field: 'manager', reason: 'onboarding_in_progress', from: managerFrom, to: person.supervisorEmail });
+		for (const form of candidateForms) {
+			if (form === 'basic_information') continue;
+			const built = buildForm(form, currentForm(form), wanted.forms[form]!, undefined);
+			for (const k of built.diffKeys)
+				waiting.push({ field: `${form}.${k}`, reason: 'onboarding_in_progress', from: currentForm(form)[k] ?? null, to: built.owned[k] ?? null });
+		}
+		return result(
+			input,
+			'skipped',
+			'onboarding_in_progress',
+			waiting.length
+				? `Remote is onboarding this person (${employment.status}); ${waiting.length} difference(s) wait until onboarding completes: ${waiting.map((d) => d.field).join(', ')}.`
+				: `Remote is onboarding this person (${employment.status}); nothing is written until onboarding completes.`,
+			{ heldBack: waiting },
+		);
+	}
 
-	// Name, emails, job title, start date.
-	for (const diff of listDiffs) {
-		if (diff.field === 'department') continue;
-		if (family === 'not_started') {
-			if (diff.field === 'full_name') setBasic('full_name', 'name', diff.from, diff.to);
-			else if (diff.field === 'job_title') setBasic('job_title', 'job_title', diff.from, diff.to);
-			else if (diff.field === 'personal_email') setBasic('personal_email', 'email', diff.from, diff.to);
-			else if (diff.field === 'work_email') {
-				body.work_email = diff.to;
-				changes.push(diff);
+	// One v1 PATCH with everything Remote takes in this status (and only that).
+	const fields: Record<string, unknown> = {};
+	const patchForms: FormParts = {};
+	const fieldChanges: FieldChange[] = [];
+	if (family === 'not_started') {
+		// U2: the whole basic information form, built from HiBob (manager and department inside it
+		// where the country's form has them).
+		if (candidateForms.includes('basic_information')) {
+			const built = buildForm('basic_information', currentForm('basic_information'), wanted.forms.basic_information!, input.schemas?.[forms.basic_information]);
+			const formChanges = built.diffKeys
+				.filter((k) => !(k === 'manager' && wanted.managerId === null) && !(k === 'department' && wanted.department === null))
+				.map((k) => {
+					if (k === 'manager') return { field: 'manager', from: managerFrom, to: person.supervisorEmail };
+					if (k === 'department') return { field: 'department', from: employment.department ?? null, to: person.department };
+					return { field: formChangeField('basic_information', k), from: currentForm('basic_information')[k] ?? null, to: built.owned[k] ?? null };
+				});
+			// A supervisor or department Remote does not know leaves Remote's value as it is.
+			const current = currentForm('basic_information');
+			if (wanted.managerId === null && current.manager !== undefined) built.owned.manager = current.manager;
+			if (wanted.department === null && current.department !== undefined) built.owned.department = current.department;
+			if (formChanges.length) {
+				patchForms.basic_information = { owned: built.owned, kept: built.kept };
+				fieldChanges.push(...formChanges);
 			}
-		} else {
-			// active
+		}
+		if (!('work_email' in basicProps) && desired.work_email && !same(employment.work_email, desired.work_email)) {
+			fields.work_email = desired.work_email;
+			fieldChanges.push({ field: 'work_email', from: employment.work_email ?? null, to: desired.work_email });
+		}
+		if (departmentDiff && !('department' in basicProps)) {
+			if (!wanted.department) hold('department', 'department_not_in_remote', departmentDiff.from, departmentDiff.to);
+			else {
+				fields.department_id = wanted.department.id;
+				fieldChanges.push(departmentDiff);
+			}
+		} else if (departmentDiff && wanted.department === null) hold('department', 'department_not_in_remote', departmentDiff.from, departmentDiff.to);
+		if (managerDiffers) {
+			if (wanted.managerId === null) hold('manager', 'supervisor_not_a_remote_manager', managerFrom, person.supervisorEmail);
+			// manager_id is for active employments only: held back until then.
+			else if (!('manager' in basicProps)) hold('manager', 'not_updatable_via_api', managerFrom, person.supervisorEmail);
+		}
+	} else {
+		// active (U4–U7): only what Remote's API takes for an active employment.
+		for (const diff of listDiffs) {
+			if (diff.field === 'department') continue;
 			if (diff.field === 'work_email') {
-				body.work_email = diff.to;
-				changes.push(diff);
-			} else if (diff.field === 'job_title') {
-				hold('job_title', 'needs_contract_amendment', diff.from, diff.to);
-			} else {
-				hold(diff.field, 'not_updatable_via_api', diff.from, diff.to);
+				fields.work_email = diff.to;
+				fieldChanges.push(diff);
+			} else if (diff.field === 'job_title') hold('job_title', 'needs_contract_amendment', diff.from, diff.to);
+			else hold(diff.field, 'not_updatable_via_api', diff.from, diff.to);
+		}
+		// U5/U6: for an active employment the start date is a contract term.
+		if (startDiffers) hold('provisional_start_date', 'needs_contract_amendment', currentStart, person.startDate);
+		if (departmentDiff) {
+			if (!wanted.department) hold('department', 'department_not_in_remote', departmentDiff.from, departmentDiff.to);
+			else actions.push({ type: 'setDepartment', departmentId: wanted.department.id, changes: [departmentDiff] });
+		}
+		if (managerDiffers) {
+			if (!wanted.managerId) hold('manager', 'supervisor_not_a_remote_manager', managerFrom, person.supervisorEmail);
+			else {
+				fields.manager_id = wanted.managerId;
+				fieldChanges.push({ field: 'manager', from: managerFrom, to: person.supervisorEmail });
 			}
 		}
 	}
-	const currentStart = detail.provisional_start_date ?? (basic.provisional_start_date as string | undefined) ?? null;
-	if (person.startDate && !same(currentStart, person.startDate)) {
-		// U5/U6: for an active employment the start date is a contract term.
-		if (family === 'not_started') setBasic('provisional_start_date', 'provisional_start_date', currentStart, person.startDate);
-		else hold('provisional_start_date', 'needs_contract_amendment', currentStart, person.startDate);
-	}
-	if (basicChanged) body.basic_information = basic;
 
-	// Address and emergency contact: compared on the keys we map; the whole object is re-sent.
-	if (desired.address) {
-		const current = (detail.address_details ?? {}) as Record<string, unknown>;
-		const wanted = compact(desired.address);
-		const diffKeys = Object.keys(wanted).filter((k) => !same(current[k], wanted[k]));
-		if (diffKeys.length) {
-			body.address_details = { ...current, ...wanted };
-			for (const k of diffKeys) changes.push({ field: `address_details.${k}`, from: current[k] ?? null, to: wanted[k] });
-		}
-	}
-	if (desired.emergency) {
-		const current = (detail.emergency_contact_details ?? {}) as Record<string, unknown>;
-		const wanted = compact(desired.emergency);
-		const diffKeys = Object.keys(wanted).filter((k) => !same(current[k], wanted[k]));
-		if (diffKeys.length) {
-			body.emergency_contact_details = { ...current, ...wanted };
-			for (const k of diffKeys) changes.push({ field: `emergency_contact_details.${k}`, from: current[k] ?? null, to: wanted[k] });
-		}
-	}
-
-	// Department (by name → Remote department id).
-	const deptDiff = listDiffs.find((d) => d.field === 'department');
-	if (deptDiff) {
-		const department = input.lookups.departments.get(lower(person.department));
-		if (!department) hold('department', 'department_not_in_remote', deptDiff.from, deptDiff.to);
-		else {
-			body.department_id = department.id;
-			changes.push(deptDiff);
-		}
-	}
-
-	// Supervisor → manager_id (a Remote company-manager user; active employments only).
-	if (person.supervisorEmail && !same(detail.manager_email, person.supervisorEmail)) {
-		const managerId = input.lookups.managers.get(lower(person.supervisorEmail));
-		if (family !== 'active') hold('manager', 'not_updatable_via_api', detail.manager_email ?? null, person.supervisorEmail);
-		else if (!managerId) hold('manager', 'supervisor_not_a_remote_manager', detail.manager_email ?? null, person.supervisorEmail);
-		else {
-			body.manager_id = managerId;
-			changes.push({ field: 'manager', from: detail.manager_email ?? null, to: person.supervisorEmail });
-		}
-	}
-
-	// SSN (USA) and salary (GP): compared only when they were read.
-	if (options.syncSsn && person.countryCode === 'USA' && input.sensitive?.ssn) {
-		const current = (detail.administrative_details ?? {}).ssn;
-		if (!same(String(current ?? '').replace(/-/g, ''), input.sensitive.ssn.replace(/-/g, ''))) {
-			if (family === 'not_started') {
-				body.administrative_details = { ...(detail.administrative_details ?? {}), ssn: input.sensitive.ssn };
-				changes.push({ field: 'administrative_details.ssn', from: current ?? null, to: input.sensitive.ssn });
-			} else hold('administrative_details.ssn', 'not_updatable_via_api', current ?? null, input.sensitive.ssn);
-		}
-	}
-	if (options.syncSalary && kind === 'global_payroll_employee') {
-		const salary = annualSalaryMinor(input.sensitive);
-		const current = (detail.contract_details ?? {}).annual_gross_salary;
-		if (salary !== undefined && Number(current) !== salary) {
-			if (family === 'not_started') {
-				body.contract_details = { ...(detail.contract_details ?? {}), annual_gross_salary: salary };
-				changes.push({ field: 'contract_details.annual_gross_salary', from: current ?? null, to: salary });
-			} else hold('contract_details.annual_gross_salary', 'needs_contract_amendment', current ?? null, salary);
+	// Address, emergency contact (both families), SSN and salary (not started): whole forms.
+	for (const form of ['address_details', 'emergency_contact_details', 'administrative_details', 'contract_details'] as FormKey[]) {
+		if (!candidateForms.includes(form)) continue;
+		const built = buildForm(form, currentForm(form), wanted.forms[form]!, input.schemas?.[forms[form]]);
+		if (!built.diffKeys.length) continue;
+		const formChanges = built.diffKeys.map((k) => ({ field: `${form}.${k}`, from: currentForm(form)[k] ?? null, to: built.owned[k] ?? null }));
+		const allowed = family === 'not_started' || form === 'address_details' || form === 'emergency_contact_details';
+		if (allowed) {
+			const issues = input.schemas?.[forms[form]] ? validateAgainstSchema(input.schemas[forms[form]], { ...built.kept, ...built.owned }) : [];
+			if (issues.length) {
+				for (const c of formChanges) hold(c.field, 'remote_schema_invalid', c.from, c.to);
+				continue;
+			}
+			patchForms[form] = { owned: built.owned, kept: built.kept };
+			fieldChanges.push(...formChanges);
+		} else {
+			const reason = form === 'contract_details' ? 'needs_contract_amendment' : 'not_updatable_via_api';
+			for (const c of formChanges) hold(c.field, reason, c.from, c.to);
 		}
 	}
 
@@ -612,22 +835,20 @@ function planUpdate(input: PlanInput, kind: SyncKind, employment: RemoteEmployme
 		}
 	}
 
-	const hasWrites = Object.keys(body).length > 0;
-	if (hasWrites && needsExternalId) {
-		body.external_id = person.hibobId;
-		changes.push({ field: 'external_id', from: employment.external_id ?? null, to: person.hibobId });
-	} else if (!hasWrites && needsExternalId) {
-		// M4: link the employment so later email changes on either side cannot break the match.
-		body.external_id = person.hibobId;
-		changes.push({ field: 'external_id', from: employment.external_id ?? null, to: person.hibobId });
+	// M4: link the employment so later email changes on either side cannot break the match.
+	if (needsExternalId) {
+		fields.external_id = person.hibobId;
+		fieldChanges.push({ field: 'external_id', from: employment.external_id ?? null, to: person.hibobId });
 	}
-	const requests: PlannedRequest[] = Object.keys(body).length
-		? [{ method: 'PATCH', path: `/v1/employments/${employment.id}`, body, purpose: 'update employment' }]
-		: [];
-	if (amendment?.request) requests.push(amendment.request);
+	if (Object.keys(fields).length || Object.keys(patchForms).length) actions.unshift({ type: 'patch', fields, forms: patchForms, changes: fieldChanges });
+	if (amendment?.action) actions.push(amendment.action);
+	const before = actions.length;
+	actions.splice(0, actions.length, ...holdContractorWrites(kind, options, actions, heldBack));
+	const contractorNote = actions.length < before ? ` ${CONTRACTOR_NOT_UPDATABLE}` : '';
+	for (const action of actions) if (action.type !== 'submitAmendment') changes.push(...action.changes);
 	const notWritten = heldBack.length ? ` Not written: ${heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.` : '';
 	const amendmentNote = amendment ? ` ${amendment.note}` : '';
-	if (requests.length) {
+	if (actions.length) {
 		const amendments = heldBack.filter((h) => h.reason === 'needs_contract_amendment');
 		const reason = amendment?.reason ?? (amendments.length ? 'needs_contract_amendment' : 'updated');
 		// `changes` are the employment update's; an amendment's terms follow them.
@@ -635,7 +856,8 @@ function planUpdate(input: PlanInput, kind: SyncKind, employment: RemoteEmployme
 		return result(input, 'updated', reason, `${updated}${amendmentNote}${notWritten}`.trim(), {
 			changes: [...changes, ...(amendment?.changes ?? [])],
 			heldBack,
-			requests,
+			actions,
+			requests: renderRequests(actions, employment.id),
 		});
 	}
 	if (heldBack.length) {
@@ -647,12 +869,13 @@ function planUpdate(input: PlanInput, kind: SyncKind, employment: RemoteEmployme
 			reason,
 			amendment
 				? `${amendmentNote}${notWritten}`.trim()
-				: `Differences that cannot be written through Remote's API: ${heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.`,
+				: `Differences that cannot be written through Remote's API: ${heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.${contractorNote}`,
 			{ heldBack },
 		);
 	}
 	return result(input, 'unchanged', 'in_sync', 'Remote already matches HiBob.');
 }
+
 
 /** The differences a contract amendment can carry (held-back field → key of the amendment form). */
 const AMENDABLE_FIELDS: Record<string, string> = {
@@ -669,7 +892,7 @@ const AMENDABLE_LABELS: Record<string, string> = {
 
 interface AmendmentDecision {
 	/** The `POST /v1/contract-amendments` to send, when one is due. */
-	request?: PlannedRequest;
+	action?: EmployeeAction;
 	/** The differences the amendment carries (reported as changes once it is submitted). */
 	changes: FieldChange[];
 	/** What replaces the amendable fields' held-back entries (those not carried, and why). */
@@ -777,11 +1000,10 @@ function planAmendment(
 		};
 	}
 	return {
-		request: {
-			method: 'POST',
-			path: '/v1/contract-amendments',
+		action: {
+			type: 'submitAmendment',
 			body: { employment_id: employment.id, amendment_contract_id: contractId, contract_amendment: contractAmendment },
-			purpose: 'submit contract amendment',
+			changes: carried.map((h) => ({ field: h.field, from: h.from, to: h.to })),
 		},
 		changes: carried.map((h) => ({ field: h.field, from: h.from, to: h.to })),
 		heldBack: notInForm,

@@ -75,6 +75,17 @@ export class RemoteClient extends ApiClient {
 		return response?.data?.employment ?? response;
 	}
 
+	/** `PATCH /v2/employments/{id}` (`department_id`, `manager_id`, `work_email`, `external_id`). */
+	async updateEmploymentV2(id: string, body: IDataObject): Promise<IDataObject> {
+		const response = await this.request<any>({
+			method: 'PATCH',
+			path: `/v2/employments/${encodeURIComponent(id)}`,
+			body,
+			idempotent: true,
+		});
+		return response?.data?.employment ?? response;
+	}
+
 	/**
 	 * `GET /v1/countries/{code}/{form}`: the JSON schema Remote validates that form against. The
 	 * `contract_amendment` form needs the `employment_id` it is for.
