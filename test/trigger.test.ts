@@ -392,7 +392,7 @@ describe('HiBob Poll Trigger', () => {
 			expect(run.output).toBeNull();
 			const fp = staticData.fp as Record<string, string>;
 			expect(Object.keys(fp).sort()).toEqual([person(1).id, person(2).id, person(3).id].sort());
-			for (const hash of Object.values(fp)) expect(hash).toMatch(/^[0-9a-f]{16}$/);
+			for (const hash of Object.values(fp)) expect(hash).toMatch(/^[0-9a-f]{32}$/);
 			// Nothing but ids and hashes is kept: no names, no emails.
 			expect(JSON.stringify(staticData)).not.toContain('example.com');
 		});

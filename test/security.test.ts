@@ -1,0 +1,87 @@
+/**
+ * Security hardening (issue 13): what a reader of n8n's database could recover, what reaches a URL
+ * path, and which base URLs a credential may send its token to. Each test names the rule it proves
+ * (SYNC_RULES R1: sensitive values never leave the node; R2: bad input is a per-item reason).
+ */
+import { createHash } from 'crypto';
+import type { IDataObject } from 'n8n-workflow';
+import { stableStringify } from '../nodes/shared/core/fingerprint';
+import { personSchema } from '../nodes/shared/core/person';
+import { TEST_CREDENTIALS } from './fakes';
+import type { World } from './helpers/world';
+import { isoIn, makeWorld } from './helpers/world';
+
+jest.setTimeout(60_000);
+
+const SSN = '123-45-6789';
+const SALARY = { value: 85_000 }; // HiBob's yearlyPayment as the node reads it
+
+function storedValue(entry: unknown): string {
+	if (typeof entry === 'string') return entry;
+	return String((entry as { f?: unknown })?.f ?? '');
+}
+
+describe('R1: the fingerprints kept in static data are keyed', () => {
+	let w: World;
+	beforeAll(async () => {
+		w = await makeWorld({}, ({ person }) => ({
+			people: [person('1', 'employee'), person('2', 'global_payroll_employee', { work: { startDate: isoIn(-30) } })],
+		}));
+	});
+	afterAll(() => w.close());
+
+	it('R1: a stored fingerprint cannot be recomputed from the person\'s values (SSN and salary included) without the key', async () => {
+		const first = await w.run();
+		expect(first.get('1')).toMatchObject({ outcome: 'created' });
+		expect(first.get('2')).toMatchObject({ outcome: 'created' });
+		const stored = w.staticData.employeeFingerprints as Record<string, unknown>;
+		const people = (await w.getEmployees()).map((item) => personSchema.parse(item.json));
+		const departments = new Map(w.fakes.remote.state.departments.map((d) => [String(d.name).toLowerCase(), String(d.id)]));
+		for (const person of people) {
+			// Everything the fingerprint covers, as an attacker with the person's other values would rebuild it.
+			const { warnings: _w, missingFields: _m, raw: _r, ...values } = person;
+			const input = {
+				values,
+				employmentId: String(first.get(person.hibobId)?.remoteEmploymentId),
+				status: 'created',
+				sensitive: { ssn: SSN, yearlySalary: SALARY, payPeriod: 'Annual' },
+				manager: null,
+				department: person.department ? departments.get(person.department.toLowerCase()) ?? null : null,
+			};
+			const value = storedValue(stored[person.hibobId]);
+			expect(value).toMatch(/^[0-9a-f]{16,}$/);
+			const unkeyed = createHash('sha256').update(stableStringify(input)).digest('hex');
+			expect(unkeyed.startsWith(value)).toBe(false);
+			// Neither the SSN nor the salary is in static data in any form.
+			const text = JSON.stringify(w.staticData);
+			for (const secret of [SSN, SSN.replace(/-/g, ''), '85000', '8500000']) expect(text).not.toContain(secret);
+		}
+	});
+
+	it('R1: the same person with the same key gives the same value: no needless re-read; a rotated token means one full re-read', async () => {
+		await w.run();
+		const before = JSON.stringify(w.staticData.employeeFingerprints);
+		const reads = () => w.fakes.remote.count('GET /v1/employments/:id');
+		const r0 = reads();
+		await w.run();
+		expect(JSON.stringify(w.staticData.employeeFingerprints)).toBe(before);
+		expect(reads()).toBe(r0);
+
+		// The Remote token is rotated: every fingerprint changes once (one full read), then stays.
+		const rotated = 'rotated-remote-token-91ac';
+		(w.fakes.remote as unknown as { token: string }).token = rotated;
+		(w.credentials.remoteApi as IDataObject).apiToken = rotated;
+		try {
+			await w.run();
+			const after = JSON.stringify(w.staticData.employeeFingerprints);
+			expect(after).not.toBe(before);
+			expect(reads()).toBe(r0 + 2);
+			await w.run();
+			expect(JSON.stringify(w.staticData.employeeFingerprints)).toBe(after);
+			expect(reads()).toBe(r0 + 2);
+		} finally {
+			(w.fakes.remote as unknown as { token: string }).token = TEST_CREDENTIALS.remoteToken;
+			(w.credentials.remoteApi as IDataObject).apiToken = TEST_CREDENTIALS.remoteToken;
+		}
+	});
+});
