@@ -6,6 +6,7 @@
 import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 import { stableStringify } from '../nodes/shared/core/fingerprint';
+import * as outcome from '../nodes/shared/core/outcome';
 import { personSchema } from '../nodes/shared/core/person';
 import { TEST_CREDENTIALS } from './fakes';
 import type { World } from './helpers/world';
@@ -83,5 +84,72 @@ describe('R1: the fingerprints kept in static data are keyed', () => {
 			(w.fakes.remote as unknown as { token: string }).token = TEST_CREDENTIALS.remoteToken;
 			(w.credentials.remoteApi as IDataObject).apiToken = TEST_CREDENTIALS.remoteToken;
 		}
+	});
+});
+
+describe('R1: sensitive field names and echoed values', () => {
+	it('R1: national and tax ids, passport, bank and pay fields are sensitive by name; ordinary fields are not', () => {
+		const sensitive = [
+			'social_security_number',
+			'national_insurance_number',
+			'tax_id',
+			'sin',
+			'passport_number',
+			'swift_code',
+			'bic',
+			'sort_code',
+			'hourly_rate',
+			'signing_bonus_amount',
+			'administrative_details.tax_number',
+			'contract_details.annual_gross_salary',
+			'yearlyPayment',
+			'bank_account_details',
+			'socialSecurityNumber',
+		];
+		const ordinary = ['name', 'email', 'job_title', 'department', 'city', 'business_name', 'provisional_start_date', 'single', 'basic_information'];
+		expect(sensitive.filter((field) => !outcome.isSensitiveField(field))).toEqual([]);
+		expect(ordinary.filter((field) => outcome.isSensitiveField(field))).toEqual([]);
+	});
+
+	it("R1: a country form's hints (money inputs, sensitive titles) widen the masked names", () => {
+		const schema = {
+			type: 'object',
+			properties: {
+				annual_amount: { type: 'integer', title: 'Annual amount', 'x-jsf-presentation': { inputType: 'money' } },
+				cpr: { type: 'string', title: 'Tax identification number (CPR)' },
+				codice: { type: 'string', title: 'Social security code' },
+				nested: { type: 'object', properties: { kennitala: { type: 'string', description: 'National ID number' } } },
+				city: { type: 'string', title: 'City' },
+			},
+		};
+		const keys = outcome.sensitiveKeysOfSchema(schema);
+		expect([...keys].sort()).toEqual(['annual_amount', 'codice', 'cpr', 'kennitala']);
+		const masked = outcome.maskDeep({ body: { annual_amount: 9_100_000, cpr: '0101901234', city: 'Aarhus' } }, keys);
+		expect(masked).toEqual({ body: { annual_amount: '***00', cpr: '***34', city: 'Aarhus' } });
+	});
+
+	it('R1: an echoed SSN or salary is masked in every form; dates, ids and other numbers stay readable', () => {
+		const sent = outcome.sensitiveValuesOf({ administrative_details: { ssn: '123-45-6789' }, contract_details: { annual_gross_salary: 8_500_000 } });
+		const echoes = [
+			'SSN 123 45 6789 is invalid',
+			'SSN 123.45.6789 is invalid',
+			'SSN 123456789 is invalid',
+			'salary USD 85,000.00 is out of range',
+			'salary 85.000,00 € is out of range',
+			'salary 85 000 is out of range',
+			'salary $85,000 is out of range',
+			'salary 85000.0 is out of range',
+			'salary 8500000 is out of range',
+			'salary 85,000 in 2026 85000',
+		];
+		for (const echo of echoes) {
+			const masked = outcome.maskSensitiveText(echo, sent);
+			expect(masked).not.toMatch(/85[ ,.]?000|123[ .-]?45[ .-]?6789/);
+			expect(masked).toContain('***');
+		}
+		// Without knowing what was sent, SSN-shaped values and currency amounts are still masked.
+		expect(outcome.maskSensitiveText('SSN 987 65 4321 and EUR 72.000,00', [])).toBe('SSN *** and EUR ***');
+		const plain = 'provisional_start_date 2026-01-05 must be after 2026-01-20 (employment e0000000-0000-4000-8000-000000000001, page 2 of 75)';
+		expect(outcome.maskSensitiveText(plain, sent)).toBe(plain);
 	});
 });

@@ -13,7 +13,7 @@ import { fingerprint, fingerprintKey, isFingerprint } from '../shared/core/finge
 import { metadataList, readField, resolveFields, SENSITIVE_LOGICAL_FIELDS } from '../shared/core/hibobFields';
 import type { MatchResult, RemoteEmployment } from '../shared/core/match';
 import { indexEmployments, matchPerson } from '../shared/core/match';
-import { maskDeep, summarise } from '../shared/core/outcome';
+import { maskDeep, sensitiveKeysOfSchema, summarise } from '../shared/core/outcome';
 import type { Person } from '../shared/core/person';
 import { invalidPersonSchema, personSchema } from '../shared/core/person';
 import { resolveTimezone } from '../shared/nodeOptions';
@@ -192,7 +192,10 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 								try {
 									// The contract_amendment form is asked for with an employment; it is read once per country.
 									const employmentId = form === CONTRACT_AMENDMENT_FORM ? step.employmentId : undefined;
-									schemaCache.set(key, await remote.getCountryForm(step.country, form, employmentId));
+									const schema = await remote.getCountryForm(step.country, form, employmentId);
+									schemaCache.set(key, schema);
+									// The form's own hints (money inputs, "tax id" titles) widen what is masked (R1).
+									for (const name of sensitiveKeysOfSchema(schema)) remote.sensitiveKeys.add(name);
 								} catch (error) {
 									const message =
 										(error as { httpCode?: string }).httpCode === '404'
@@ -243,7 +246,7 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 						plan.message =
 							(plan.changes.length ? `Updated ${plan.changes.map((c) => c.field).join(', ')}. ` : '') +
 							`The contract amendment for ${moved.map((c) => c.field).join(', ')} was not submitted: ${apiMessage(error)}`;
-						output[entry.itemIndex] = { json: shapeOutput(plan, dryRun, entry.person!.fullName), pairedItem: { item: entry.itemIndex } };
+						output[entry.itemIndex] = { json: shapeOutput(plan, dryRun, entry.person!.fullName, remote.sensitiveKeys), pairedItem: { item: entry.itemIndex } };
 						delete remembered[plan.hibobId];
 						continue;
 					}
@@ -271,12 +274,12 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 						: entry.fp;
 				if (settled && fp) {
 					remembered[plan.hibobId] = plan.heldBack.length
-						? { f: fp, h: maskDeep(plan.heldBack).map((h) => ({ field: h.field, reason: h.reason, from: h.from ?? null, to: h.to ?? null })) }
+						? { f: fp, h: maskDeep(plan.heldBack, remote.sensitiveKeys).map((h) => ({ field: h.field, reason: h.reason, from: h.from ?? null, to: h.to ?? null })) }
 						: fp;
 				} else delete remembered[plan.hibobId];
 			}
 			output[entry.itemIndex] = {
-				json: shapeOutput(plan, dryRun, entry.person!.fullName),
+				json: shapeOutput(plan, dryRun, entry.person!.fullName, remote.sensitiveKeys),
 				pairedItem: { item: entry.itemIndex },
 			};
 		}
@@ -376,7 +379,7 @@ function personFingerprint(
 	return fingerprint(key, { values, employmentId, status: status ?? null, sensitive: sensitive ?? null, manager, department });
 }
 
-function shapeOutput(plan: Plan, dryRun: boolean, name: string | null): IDataObject {
+function shapeOutput(plan: Plan, dryRun: boolean, name: string | null, sensitiveKeys: ReadonlySet<string>): IDataObject {
 	const out: IDataObject = {
 		hibobId: plan.hibobId,
 		name,
@@ -385,14 +388,14 @@ function shapeOutput(plan: Plan, dryRun: boolean, name: string | null): IDataObj
 		outcome: plan.outcome,
 		reason: plan.reason,
 		message: plan.message,
-		changes: maskDeep(plan.changes) as unknown as IDataObject[],
-		heldBack: maskDeep(plan.heldBack) as unknown as IDataObject[],
+		changes: maskDeep(plan.changes, sensitiveKeys) as unknown as IDataObject[],
+		heldBack: maskDeep(plan.heldBack, sensitiveKeys) as unknown as IDataObject[],
 	};
 	if (plan.matchedBy) out.matchedBy = plan.matchedBy;
 	if (plan.candidates) out.candidates = plan.candidates;
 	if (dryRun) {
 		out.dryRun = true;
-		out.plannedRequests = maskDeep(plan.requests) as unknown as IDataObject[];
+		out.plannedRequests = maskDeep(plan.requests, sensitiveKeys) as unknown as IDataObject[];
 	}
 	return out;
 }
