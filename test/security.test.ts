@@ -5,10 +5,16 @@
  */
 import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
+import { HiBobApi } from '../credentials/HiBobApi.credentials';
+import { RemoteApi } from '../credentials/RemoteApi.credentials';
+import { HiBob } from '../nodes/HiBob/HiBob.node';
 import { stableStringify } from '../nodes/shared/core/fingerprint';
 import * as outcome from '../nodes/shared/core/outcome';
 import { personSchema } from '../nodes/shared/core/person';
+import { baseUrlProblem, CUSTOM_URL_PATTERN } from '../nodes/shared/transport/baseUrl';
 import { TEST_CREDENTIALS } from './fakes';
+import { runExecute } from './harness/n8n';
 import type { World } from './helpers/world';
 import { isoIn, makeWorld } from './helpers/world';
 
@@ -151,5 +157,65 @@ describe('R1: sensitive field names and echoed values', () => {
 		expect(outcome.maskSensitiveText('SSN 987 65 4321 and EUR 72.000,00', [])).toBe('SSN *** and EUR ***');
 		const plain = 'provisional_start_date 2026-01-05 must be after 2026-01-20 (employment e0000000-0000-4000-8000-000000000001, page 2 of 75)';
 		expect(outcome.maskSensitiveText(plain, sent)).toBe(plain);
+	});
+});
+
+describe('R2: custom base URLs (a configuration mistake stops the node before the token is sent)', () => {
+	let w: World;
+	beforeAll(async () => {
+		w = await makeWorld({}, ({ person }) => ({ people: [person('1', 'employee')] }));
+	});
+	afterAll(() => w.close());
+
+	const getEmployees = (customUrl: string) =>
+		runExecute(new HiBob(), {
+			parameters: { resource: 'employee', operation: 'getEmployees', person: '', options: {} },
+			credentials: { ...w.credentials, hiBobApi: { ...w.credentials.hiBobApi, customUrl } } as any,
+		});
+
+	it('R2: user info, a query or a fragment in the custom URL is refused, no request is sent, and the user info is never printed', async () => {
+		const fake = new URL(w.fakes.hibobUrl);
+		const crafted = [
+			`http://admin:hunter2secret@${fake.host}`,
+			`${w.fakes.hibobUrl}/v1/company/named-lists/x?ignored=`,
+			`${w.fakes.hibobUrl}#`,
+			`${w.fakes.hibobUrl}/#/anything`,
+		];
+		for (const url of crafted) {
+			const before = w.fakes.hibob.requests.length;
+			let error: any;
+			await getEmployees(url).catch((e) => (error = e));
+			expect(error?.message).toMatch(/base URL is refused/);
+			expect(`${error.message} ${error.description}`).not.toMatch(/hunter2secret|admin:/);
+			expect(w.fakes.hibob.requests.length).toBe(before);
+		}
+		// The fakes' own loopback http:// URL keeps working.
+		expect((await getEmployees(w.fakes.hibobUrl)).output).toHaveLength(1);
+	});
+
+	it('R2: https:// anywhere (with a path prefix for proxies), http:// only for this machine', () => {
+		const ok = ['https://api.hibob.com', 'https://hibob-proxy.example.com/hibob', 'https://proxy.example.com:8443', 'http://127.0.0.1:8080', 'http://localhost:3000/api', 'http://[::1]:9000'];
+		const refused = ['http://api.hibob.com', 'http://10.0.0.5', 'ftp://api.hibob.com', 'https://u:p@api.hibob.com', 'https://api.hibob.com?x=1', 'https://api.hibob.com#x', 'api.hibob.com', 'https://api.hibob.com/a b', 'http://localhost.evil.com'];
+		expect(ok.filter((url) => baseUrlProblem(url) !== undefined)).toEqual([]);
+		expect(refused.filter((url) => baseUrlProblem(url) === undefined)).toEqual([]);
+		// The credentials' test requests (n8n expressions, evaluated here by n8n-workflow itself) apply the
+		// same rule, and send a refused URL's test to a .invalid host: the token goes nowhere.
+		const workflow = new Workflow({
+			nodes: [{ id: '1', name: 'n', type: 'x', typeVersion: 1, position: [0, 0], parameters: {} }],
+			connections: {},
+			active: false,
+			nodeTypes: { getByNameAndVersion: () => ({ description: { properties: [] } }), getByName: () => ({}) } as any,
+		});
+		for (const credential of [new HiBobApi(), new RemoteApi()]) {
+			const baseURL = String(credential.test.request.baseURL);
+			for (const url of [...ok, ...refused]) {
+				const resolved = String(
+					workflow.expression.getParameterValue(baseURL, null, 0, 0, 'n', [], 'manual', { $credentials: { environment: 'custom', customUrl: url } } as any),
+				);
+				if (baseUrlProblem(url) === undefined) expect(resolved).toBe(url);
+				else expect(resolved).toMatch(/^https:\/\/custom-url-refused[a-z-]*\.invalid$/);
+			}
+			expect(CUSTOM_URL_PATTERN.flags).toBe('i');
+		}
 	});
 });

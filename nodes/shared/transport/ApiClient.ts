@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { maskDeep, maskSensitiveText, sensitiveValuesOf } from '../core/outcome';
+import { baseUrlProblem, safeUrlForMessage } from './baseUrl';
 
 /** What the retrying client needs to know about one vendor's API. */
 export interface ApiProfile {
@@ -114,14 +115,6 @@ function isNetworkError(error: any): boolean {
 	);
 }
 
-function parsesAsUrl(url: string): boolean {
-	try {
-		return Boolean(new URL(url).host);
-	} catch {
-		return false;
-	}
-}
-
 /**
  * `maskSensitiveText` inside every string of a parsed body, values under sensitive keys masked by
  * name; a number that stands for one of the sent values becomes `***`.
@@ -203,11 +196,15 @@ export class ApiClient {
 	async baseUrl(): Promise<string> {
 		const credentials = await this.loadCredentials();
 		const url = this.profile.baseUrl(credentials);
-		if (!/^https?:\/\/[^\s]+$/i.test(url) || !parsesAsUrl(url)) {
+		const problem = baseUrlProblem(url);
+		if (problem) {
 			throw new NodeOperationError(
 				this.host.getNode(),
-				`The ${this.profile.label} credential has no valid base URL ("${url}")`,
-				{ description: 'Open the credential and pick an environment, or enter a custom URL starting with https://' },
+				`The ${this.profile.label} credential's base URL is refused: ${problem} ("${safeUrlForMessage(url)}")`,
+				{
+					description:
+						'Open the credential and pick an environment, or enter a custom URL of the form https://host[:port][/path], without user name, password, query or fragment (plain http:// only for localhost)',
+				},
 			);
 		}
 		return url;
