@@ -200,7 +200,7 @@ export class ApiClient {
 		if (problem) {
 			throw new NodeOperationError(
 				this.host.getNode(),
-				`The ${this.profile.label} credential's base URL is refused: ${problem} ("${safeUrlForMessage(url)}")`,
+				`The ${this.profile.label} credential has no valid base URL: ${problem} ("${safeUrlForMessage(url)}")`,
 				{
 					description:
 						'Open the credential and pick an environment, or enter a custom URL of the form https://host[:port][/path], without user name, password, query or fragment (plain http:// only for localhost)',
