@@ -219,3 +219,51 @@ describe('R2: custom base URLs (a configuration mistake stops the node before th
 		}
 	});
 });
+
+describe('R2: ids are checked before they reach a URL path', () => {
+	let w: World;
+	beforeAll(async () => {
+		w = await makeWorld({}, ({ person }) => ({
+			people: [person('1', 'employee'), person('2', 'employee')],
+			employments: [
+				{ id: '..', external_id: '1', type: 'employee', status: 'created', country_code: 'USA', personal_email: 'p1.home@example.org', full_name: 'First1 Last1' },
+			],
+		}));
+	});
+	afterAll(() => w.close());
+
+	it('R2: HiBob Get Time Off Request with an employee id ".." or a request id that is not an integer: a per-item reason, nothing requested', async () => {
+		const getRequest = (employeeId: string, requestId: string) =>
+			runExecute(new HiBob(), {
+				parameters: { resource: 'timeOff', operation: 'getRequest', employeeId, requestId } as any,
+				input: [{ json: {} }],
+				credentials: w.credentials as any,
+			});
+		for (const [employeeId, requestId] of [
+			['..', '12345'],
+			['1', '../../people/search'],
+			['1', '12.5'],
+			['.', '1'],
+		]) {
+			const before = w.fakes.hibob.requests.length;
+			const { output } = await getRequest(employeeId, requestId);
+			expect(output).toHaveLength(1);
+			expect(output[0].json).toMatchObject({ outcome: 'skipped', reason: 'invalid_id' });
+			expect(String(output[0].json.message)).toMatch(/is not a HiBob (employee|time-off request) id/);
+			expect(output[0].pairedItem).toEqual({ item: 0 });
+			expect(w.fakes.hibob.requests.length).toBe(before);
+		}
+		// A real request still reads (HiBob answers 404 for an unknown one: reported as deleted).
+		const { output } = await getRequest('1', '12345');
+		expect(output[0].json).toMatchObject({ requestId: '12345', status: 'deleted' });
+	});
+
+	it('R2: a Remote employment id that is not letters, digits and dashes is that person\'s failure; the others are synced', async () => {
+		const out = await w.run();
+		expect(out.get('1')).toMatchObject({ outcome: 'failed' });
+		expect(String(out.get('1')?.message)).toMatch(/is not a Remote id/);
+		expect(out.get('2')).toMatchObject({ outcome: 'created' });
+		expect(w.fakes.remote.requests.filter((r) => /\/\.\.(\/|$)|%2e%2e/i.test(r.path))).toEqual([]);
+		expect(w.fakes.remote.requests.some((r) => r.path.startsWith('/v1/employments'))).toBe(true);
+	});
+});

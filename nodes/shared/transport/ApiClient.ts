@@ -8,6 +8,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { maskDeep, maskSensitiveText, sensitiveValuesOf } from '../core/outcome';
+import type { IdKind } from '../core/ids';
+import { idProblem } from '../core/ids';
 import { baseUrlProblem, safeUrlForMessage } from './baseUrl';
 
 /** What the retrying client needs to know about one vendor's API. */
@@ -208,6 +210,20 @@ export class ApiClient {
 			);
 		}
 		return url;
+	}
+
+	/**
+	 * An id as one URL path segment; refused (nothing is sent) unless it has the shape the API gives
+	 * that kind of id, so that no id can reach another endpoint.
+	 */
+	pathId(kind: IdKind, value: unknown): string {
+		const problem = idProblem(kind, value);
+		if (problem) {
+			throw new NodeOperationError(this.host.getNode(), `${this.profile.label}: ${problem}; nothing was requested`, {
+				description: 'The id came from the input or from the API; check where it was mapped from.',
+			});
+		}
+		return encodeURIComponent(String(value));
 	}
 
 	/** Removes every credential secret from a text. */
