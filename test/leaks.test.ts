@@ -494,22 +494,39 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 			['no Webhook Secret in the node', payload, { 'bob-signature': sign(payload, WEBHOOK_SECRET) }, ''],
 			['ping with a wrong signature', ping, { 'bob-signature': sign(ping, 'not-the-secret') }, WEBHOOK_SECRET],
 		];
+		// Issue 13 probes: a body above the size limit (refused before the signature), a replay from long ago.
+		const oversized = Buffer.concat([payload.subarray(0, payload.length - 1), Buffer.from(`,"pad":"${'x'.repeat(300 * 1024)}"}`)]);
+		const stale = Buffer.from(payload.toString('utf8').replace('2025-01-08T13:06:26.915906', '2021-01-08T13:06:26.915906'));
+		deliveries.push(
+			['oversized, signed', oversized, { 'bob-signature': sign(oversized, WEBHOOK_SECRET) }, WEBHOOK_SECRET],
+			['replayed from 2021, signed', stale, { 'bob-signature': sign(stale, WEBHOOK_SECRET) }, WEBHOOK_SECRET],
+		);
+		// "Now" is four minutes after the payload's triggeredAt, so the valid delivery runs.
+		jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2025-01-08T13:10:00Z'));
 		const statuses: number[] = [];
-		for (const [name, raw, headers, secret] of deliveries) {
-			const logs: string[] = [];
-			const run = await runWebhook(trigger, {
-				parameters: { secret, events: ['employee.updated'] } as any,
-				mode: 'webhook',
-				staticData: {},
-				logs,
-				request: { headers: { 'content-type': 'application/json', ...headers }, body: JSON.parse(raw.toString('utf8')), rawBody: raw },
-			});
-			statuses.push(run.responded?.status ?? 0);
-			collect(`Trigger (${name}) answer`, run.responded);
-			collectItems(`Trigger (${name})`, run.result.workflowData?.[0]);
-			collectLogs(`Trigger (${name})`, logs);
+		const staticData: IDataObject = {};
+		try {
+			for (const [name, raw, headers, secret] of deliveries) {
+				const logs: string[] = [];
+				const run = await runWebhook(trigger, {
+					parameters: { secret, events: ['employee.updated'] } as any,
+					mode: 'webhook',
+					staticData,
+					logs,
+					request: { headers: { 'content-type': 'application/json', ...headers }, body: JSON.parse(raw.toString('utf8')), rawBody: raw },
+				});
+				statuses.push(run.responded?.status ?? 0);
+				collect(`Trigger (${name}) answer`, run.responded);
+				collectItems(`Trigger (${name})`, run.result.workflowData?.[0]);
+				collectLogs(`Trigger (${name})`, logs);
+			}
+		} finally {
+			jest.restoreAllMocks();
 		}
-		expect(statuses).toEqual([200, 401, 401, 401, 401, 401, 200]);
+		expect(statuses).toEqual([200, 401, 401, 401, 401, 401, 200, 413, 200]);
+		expect(collected.slice(from).some((c) => c.source.startsWith('Trigger (valid signature) item'))).toBe(true);
+		// What the trigger keeps (keyed delivery ids and times) holds nothing of the payload.
+		collect('Trigger static data', staticData);
 		expectNoLeakSince(from);
 	});
 
@@ -529,6 +546,7 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 		collectItems('Poll Trigger employees, change', second.output);
 		const timeOff = await poll({ watch: 'timeOff', lookbackDays: 1 }, {});
 		collectItems('Poll Trigger time off', timeOff.output);
+		collect('Poll Trigger static data', employeesData);
 		collectLogs('Poll Trigger', logs);
 		expectNoLeakSince(from);
 	});

@@ -190,8 +190,8 @@ export function checkTemplate(
 	out.push({ ok: wf.meta?.instanceId === undefined && wf.id === undefined, what: 'no instance id or workflow id in the file' });
 	const trigger = nodesOfType(wf, typeOf('hiBobTrigger'));
 	out.push({
-		ok: trigger.length === 1 && trigger[0].parameters.secret === '' && typeof trigger[0].webhookId === 'string',
-		what: 'HiBob Trigger: secret empty, webhookId set',
+		ok: trigger.length === 1 && trigger[0].parameters.secret === '' && trigger[0].webhookId === undefined,
+		what: 'HiBob Trigger: secret empty, no fixed webhookId (n8n gives each import its own webhook path)',
 	});
 	out.push({ ok: (wf.settings as { executionOrder?: string })?.executionOrder === 'v1', what: 'settings.executionOrder is v1' });
 	try {
