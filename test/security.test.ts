@@ -9,7 +9,9 @@ import { Workflow } from 'n8n-workflow';
 import { HiBobApi } from '../credentials/HiBobApi.credentials';
 import { RemoteApi } from '../credentials/RemoteApi.credentials';
 import { HiBob } from '../nodes/HiBob/HiBob.node';
-import { stableStringify } from '../nodes/shared/core/fingerprint';
+import { diffPeople } from '../nodes/HiBobPollTrigger/pollHelpers';
+import { deliveryHash } from '../nodes/HiBobTrigger/webhookPayload';
+import { fingerprintKey, stableStringify } from '../nodes/shared/core/fingerprint';
 import * as outcome from '../nodes/shared/core/outcome';
 import { personSchema } from '../nodes/shared/core/person';
 import { baseUrlProblem, CUSTOM_URL_PATTERN } from '../nodes/shared/transport/baseUrl';
@@ -265,5 +267,24 @@ describe('R2: ids are checked before they reach a URL path', () => {
 		expect(out.get('2')).toMatchObject({ outcome: 'created' });
 		expect(w.fakes.remote.requests.filter((r) => /\/\.\.(\/|$)|%2e%2e/i.test(r.path))).toEqual([]);
 		expect(w.fakes.remote.requests.some((r) => r.path.startsWith('/v1/employments'))).toBe(true);
+	});
+});
+
+describe('R1: the triggers keep keyed ids only', () => {
+	it('R1: HiBob Poll Trigger fingerprints and HiBob Trigger delivery ids cannot be recomputed without the token or secret', () => {
+		const person = { id: '7', firstName: 'Ada', personal: { birthDate: '1990-04-01' } };
+		const key = fingerprintKey('poll', 'hibob-token');
+		const { fingerprints } = diffPeople({}, [person], key);
+		const unkeyed = createHash('sha256').update(stableStringify(person)).digest('hex');
+		expect(fingerprints['7']).toMatch(/^[0-9a-f]{32}$/);
+		expect(unkeyed.startsWith(fingerprints['7'])).toBe(false);
+		expect(diffPeople({}, [person], key).fingerprints['7']).toBe(fingerprints['7']);
+		expect(diffPeople({}, [person], fingerprintKey('poll', 'rotated')).fingerprints['7']).not.toBe(fingerprints['7']);
+
+		const raw = Buffer.from('{"type":"employee.updated","data":{"employeeId":"7"}}');
+		const id = deliveryHash('webhook-secret', raw);
+		expect(id).not.toBe(createHash('sha256').update(raw).digest('hex'));
+		expect(deliveryHash('webhook-secret', raw)).toBe(id);
+		expect(deliveryHash('another-secret', raw)).not.toBe(id);
 	});
 });
