@@ -8,6 +8,7 @@
  *  - later, the dryRun switch in "Sync Settings" (changed on the server, the way the editor saves it).
  * Nodes are found by type (and, for triggers, by the names the template gives them), never by position.
  */
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -109,6 +110,15 @@ export function applyUserSetup(template: WorkflowJson, setup: UserSetup): { work
 		for (const node of nodesOfType(wf, typeOf('remoteTimeOff'))) {
 			node.parameters.approverId = setup.approverId;
 			changes.push(`"${node.name}": approver → ${setup.approverId}`);
+		}
+	}
+	// The template ships without a webhookId; n8n's editor gives every imported node whose type has
+	// webhooks a fresh one (n8n-editor-ui 2.40: `nodeType.webhooks?.length && !node.webhookId` → a UUID),
+	// so each install has its own webhook path. `n8n import:workflow` does not, so do what the editor does.
+	for (const node of nodesOfType(wf, typeOf('hiBobTrigger'))) {
+		if (node.webhookId === undefined) {
+			node.webhookId = randomUUID();
+			changes.push(`"${node.name}": webhookId → a new one (as the editor assigns on import)`);
 		}
 	}
 	if (setup.webhookSecret !== undefined) {
