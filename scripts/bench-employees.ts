@@ -18,7 +18,10 @@ import { HiBob } from '../nodes/HiBob/HiBob.node';
 import { RemoteUpsertEmployee } from '../nodes/RemoteUpsertEmployee/RemoteUpsertEmployee.node';
 import type { FullEmployment, Lookups, PlanInput, PlanOptions, SensitiveValues } from '../nodes/shared/core/employeePlan';
 import { planEmployee, statusFamily } from '../nodes/shared/core/employeePlan';
-import { fingerprint } from '../nodes/shared/core/fingerprint';
+import { fingerprint as keyedFingerprint, fingerprintKey } from '../nodes/shared/core/fingerprint';
+
+/** The benchmark's own change detection (any fixed key will do). */
+const fingerprint = (value: unknown) => keyedFingerprint(fingerprintKey('bench'), value);
 import { metadataList, resolveFields } from '../nodes/shared/core/hibobFields';
 import type { EmploymentIndex, MatchResult, RemoteEmployment as ListedEmployment } from '../nodes/shared/core/match';
 import { indexEmployments, matchPerson } from '../nodes/shared/core/match';

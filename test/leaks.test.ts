@@ -33,6 +33,21 @@ const SALARY = 85_000; // HiBob annual salary of every person of the world
 const REMOTE_SALARY_MINOR = 7_200_000; // what Remote holds for the active GP employment
 const IBAN = 'DE89370400440532013000';
 const ACCOUNT_NUMBER = '0532013000';
+// Sensitive values Remote holds under other field names (issue 13): they must be masked by name.
+const OTHER_SENSITIVE: Record<string, string | number> = {
+	social_security_number: '321-54-9876',
+	national_insurance_number: 'QQ123456C',
+	tax_id: 'TAXID-77120',
+	sin: '046-454-286',
+	passport_number: 'P9182736',
+	swift_code: 'DEUTDEFF500',
+	bic: 'COBADEFFXXX',
+	sort_code: '40-47-84',
+	hourly_rate: 7315,
+	signing_bonus_amount: 2468000,
+};
+/** The forms a salary or an SSN takes when an API echoes it back (separators, decimals, currency). */
+const ECHO_FORMS = ['123 45 6789', '123.45.6789', '85,000', '85.000', '85 000', '85000.0'];
 
 const basicPair = (user: string, token: string) => Buffer.from(`${user}:${token}`).toString('base64');
 
@@ -54,6 +69,8 @@ const FORBIDDEN: Array<[string, string]> = [
 	['Remote salary (minor units)', String(REMOTE_SALARY_MINOR)],
 	['IBAN', IBAN],
 	['account number', ACCOUNT_NUMBER],
+	...Object.entries(OTHER_SENSITIVE).map(([name, value]): [string, string] => [name, String(value)]),
+	...ECHO_FORMS.map((form): [string, string] => [`echoed form ${form}`, form]),
 ];
 
 // ---- collecting everything the nodes produce --------------------------------------------------------------
@@ -147,8 +164,24 @@ function echoing(
 let w: World;
 
 const remoteSensitive = {
-	administrative_details: { ssn: REMOTE_SSN },
-	bank_account_details: [{ iban: IBAN, account_number: ACCOUNT_NUMBER, account_holder: 'Holder' }],
+	administrative_details: {
+		ssn: REMOTE_SSN,
+		social_security_number: OTHER_SENSITIVE.social_security_number,
+		national_insurance_number: OTHER_SENSITIVE.national_insurance_number,
+		tax_id: OTHER_SENSITIVE.tax_id,
+		sin: OTHER_SENSITIVE.sin,
+		passport_number: OTHER_SENSITIVE.passport_number,
+	},
+	bank_account_details: [
+		{
+			iban: IBAN,
+			account_number: ACCOUNT_NUMBER,
+			account_holder: 'Holder',
+			swift_code: OTHER_SENSITIVE.swift_code,
+			bic: OTHER_SENSITIVE.bic,
+			sort_code: OTHER_SENSITIVE.sort_code,
+		},
+	],
 };
 
 beforeAll(async () => {
@@ -165,6 +198,8 @@ beforeAll(async () => {
 			person('6', 'global_payroll_employee', { work: { startDate: isoIn(-30) } }),
 			// Not started yet in Remote, SSN differs: the update (which sends the SSN) is refused with an echo.
 			person('7', 'employee'),
+			// A create refused with the SSN and the salary echoed in other forms (spaces, dots, currency).
+			person('8', 'global_payroll_employee', { work: { startDate: isoIn(-30) } }),
 		],
 		employments: ['3', '4', '7'].map((id) => ({
 			id: `emp-${id}`,
@@ -175,7 +210,11 @@ beforeAll(async () => {
 			personal_email: `p${id}.home@example.org`,
 			full_name: `First${id} Last${id}`,
 			...remoteSensitive,
-			contract_details: id === '3' ? { annual_gross_salary: REMOTE_SALARY_MINOR } : {},
+			contract_details: {
+				...(id === '3' ? { annual_gross_salary: REMOTE_SALARY_MINOR } : {}),
+				hourly_rate: OTHER_SENSITIVE.hourly_rate,
+				signing_bonus_amount: OTHER_SENSITIVE.signing_bonus_amount,
+			},
 		})),
 	}));
 	w.credentials.hiBobApi.serviceUserId = TEST_CREDENTIALS.hibobServiceUserId;
@@ -201,6 +240,30 @@ beforeAll(async () => {
 				submitted: req.body,
 			},
 		}),
+	);
+	echoing(
+		remote,
+		'POST /v1/employments',
+		(req) => req.body?.external_id === '8',
+		(req) => {
+			const ssn = String(req.body?.administrative_details?.ssn ?? '').replace(/\D/g, '');
+			const minor = Number(req.body?.contract_details?.annual_gross_salary ?? 0);
+			const major = minor / 100;
+			return {
+				status: 422,
+				body: {
+					message: [
+						{ code: 'invalid', message: `SSN ${ssn.slice(0, 3)} ${ssn.slice(3, 5)} ${ssn.slice(5)} is not valid`, param: 'administrative_details.ssn' },
+						{ code: 'invalid', message: `also tried ${ssn.slice(0, 3)}.${ssn.slice(3, 5)}.${ssn.slice(5)}`, param: 'administrative_details.ssn' },
+						{
+							code: 'out_of_range',
+							message: `USD ${major.toLocaleString('en-US', { minimumFractionDigits: 2 })} (${major.toLocaleString('de-DE', { minimumFractionDigits: 2 })} €, ${major.toLocaleString('fr-FR').replace(/\u202f/g, ' ')} $, ${major.toFixed(1)}) is above the band`,
+							param: 'contract_details.annual_gross_salary',
+						},
+					],
+				},
+			};
+		},
 	);
 	echoing(
 		remote,
@@ -240,7 +303,7 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 				credentials: credentials(),
 				logs,
 			});
-			expect(output.length).toBe(7);
+			expect(output.length).toBe(8);
 			collectItems(`Get Employees (includeRaw ${includeRaw})`, output);
 		}
 		for (const operation of ['checkPermissions', 'createSyncField']) {
@@ -264,6 +327,7 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 		const planned = JSON.stringify(dry.output.map((o) => o.json.plannedRequests));
 		expect(planned).toContain('administrative_details');
 		expect(planned).toContain('annual_gross_salary');
+		collect('Upsert dry run planned requests', planned);
 
 		const real = await upsert({});
 		collectItems('Upsert', real.output);
@@ -274,6 +338,11 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 		// Created, but the forms Remote refused are named and wait for the next run.
 		expect(byId.get('6')).toMatchObject({ outcome: 'created', reason: 'created_incomplete' });
 		expect(byId.get('7')).toMatchObject({ outcome: 'failed' });
+		// The echo in other forms was sent (and its message kept what is not sensitive).
+		expect(byId.get('8')).toMatchObject({ outcome: 'failed', reason: 'remote_refused' });
+		expect(String(byId.get('8')?.message)).toMatch(/is not valid.*is above the band/);
+		// Static data after a run with SSN and salary: no sensitive value (fingerprints are keyed: test/security.test.ts).
+		collect('static data', w.staticData);
 		// The fakes really received the values (and echoed them back).
 		expect(JSON.stringify(w.fakes.remote.state.employments)).toContain(SSN);
 		expect(w.fakes.remote.requests.some((r) => r.status === 422)).toBe(true);
@@ -421,22 +490,39 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 			['no Webhook Secret in the node', payload, { 'bob-signature': sign(payload, WEBHOOK_SECRET) }, ''],
 			['ping with a wrong signature', ping, { 'bob-signature': sign(ping, 'not-the-secret') }, WEBHOOK_SECRET],
 		];
+		// Issue 13 probes: a body above the size limit (refused before the signature), a replay from long ago.
+		const oversized = Buffer.concat([payload.subarray(0, payload.length - 1), Buffer.from(`,"pad":"${'x'.repeat(300 * 1024)}"}`)]);
+		const stale = Buffer.from(payload.toString('utf8').replace('2025-01-08T13:06:26.915906', '2021-01-08T13:06:26.915906'));
+		deliveries.push(
+			['oversized, signed', oversized, { 'bob-signature': sign(oversized, WEBHOOK_SECRET) }, WEBHOOK_SECRET],
+			['replayed from 2021, signed', stale, { 'bob-signature': sign(stale, WEBHOOK_SECRET) }, WEBHOOK_SECRET],
+		);
+		// "Now" is four minutes after the payload's triggeredAt, so the valid delivery runs.
+		jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2025-01-08T13:10:00Z'));
 		const statuses: number[] = [];
-		for (const [name, raw, headers, secret] of deliveries) {
-			const logs: string[] = [];
-			const run = await runWebhook(trigger, {
-				parameters: { secret, events: ['employee.updated'] } as any,
-				mode: 'webhook',
-				staticData: {},
-				logs,
-				request: { headers: { 'content-type': 'application/json', ...headers }, body: JSON.parse(raw.toString('utf8')), rawBody: raw },
-			});
-			statuses.push(run.responded?.status ?? 0);
-			collect(`Trigger (${name}) answer`, run.responded);
-			collectItems(`Trigger (${name})`, run.result.workflowData?.[0]);
-			collectLogs(`Trigger (${name})`, logs);
+		const staticData: IDataObject = {};
+		try {
+			for (const [name, raw, headers, secret] of deliveries) {
+				const logs: string[] = [];
+				const run = await runWebhook(trigger, {
+					parameters: { secret, events: ['employee.updated'] } as any,
+					mode: 'webhook',
+					staticData,
+					logs,
+					request: { headers: { 'content-type': 'application/json', ...headers }, body: JSON.parse(raw.toString('utf8')), rawBody: raw },
+				});
+				statuses.push(run.responded?.status ?? 0);
+				collect(`Trigger (${name}) answer`, run.responded);
+				collectItems(`Trigger (${name})`, run.result.workflowData?.[0]);
+				collectLogs(`Trigger (${name})`, logs);
+			}
+		} finally {
+			jest.restoreAllMocks();
 		}
-		expect(statuses).toEqual([200, 401, 401, 401, 401, 401, 200]);
+		expect(statuses).toEqual([200, 401, 401, 401, 401, 401, 200, 413, 200]);
+		expect(collected.slice(from).some((c) => c.source.startsWith('Trigger (valid signature) item'))).toBe(true);
+		// What the trigger keeps (keyed delivery ids and times) holds nothing of the payload.
+		collect('Trigger static data', staticData);
 		expectNoLeakSince(from);
 	});
 
@@ -447,7 +533,7 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 		const poll = (parameters: IDataObject, staticData: IDataObject) =>
 			runPoll(new HiBobPollTrigger(), { parameters: parameters as any, credentials: credentials(), mode: 'trigger', staticData, logs });
 		const first = await poll({ watch: 'employees', emitOnFirstPoll: true }, employeesData);
-		expect(first.output?.length).toBe(7);
+		expect(first.output?.length).toBe(8);
 		collectItems('Poll Trigger employees, first poll', first.output);
 		const person = w.fakes.hibob.state.people.find((p) => p.id === '4')!;
 		person.address = { ...person.address, city: 'Boston' };
@@ -456,6 +542,7 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 		collectItems('Poll Trigger employees, change', second.output);
 		const timeOff = await poll({ watch: 'timeOff', lookbackDays: 1 }, {});
 		collectItems('Poll Trigger time off', timeOff.output);
+		collect('Poll Trigger static data', employeesData);
 		collectLogs('Poll Trigger', logs);
 		expectNoLeakSince(from);
 	});

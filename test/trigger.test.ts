@@ -3,7 +3,7 @@
  * schedule). Webhook deliveries go through the harness's webhook runner with the raw bytes n8n keeps in
  * `rawBody`; polls go over real HTTP to the fake HiBob.
  */
-import { createHash, createHmac } from 'crypto';
+import { createHmac } from 'crypto';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { HiBobPollTrigger } from '../nodes/HiBobPollTrigger/HiBobPollTrigger.node';
 import { HiBobTrigger } from '../nodes/HiBobTrigger/HiBobTrigger.node';
@@ -76,7 +76,20 @@ const UPDATED = v2('employee.updated', {
 	fieldUpdates: ['root.surname', 'work.title'],
 });
 
+/** "Now" for every webhook test: four minutes after the `triggeredAt` of the sample deliveries (UTC). */
+const NOW = Date.parse('2025-01-08T13:10:00Z');
+const HOUR = 60 * 60 * 1000;
+/** A `triggeredAt` as Bob writes it (UTC, no zone suffix), `ms` before NOW. */
+const triggeredAgo = (ms: number) => new Date(NOW - ms).toISOString().replace('Z', '');
+
 describe('HiBob Trigger (webhook)', () => {
+	beforeEach(() => {
+		jest.spyOn(Date, 'now').mockReturnValue(NOW);
+	});
+	afterEach(() => {
+		jest.restoreAllMocks();
+	});
+
 	it('R7: a valid Bob-Signature starts one execution with one item', async () => {
 		const run = await deliver(UPDATED);
 		expect(run.executions).toBe(1);
@@ -178,24 +191,96 @@ describe('HiBob Trigger (webhook)', () => {
 		expect(again.responded).toEqual({ status: 200, body: { received: true, duplicate: true } });
 		const other = await deliver(v2('employee.updated', { employeeId: '1', fieldUpdates: [] }), { staticData });
 		expect(other.executions).toBe(1);
-		expect((staticData.seen as unknown[]).length).toBe(2);
+		expect((staticData.deliveries as unknown[]).length).toBe(2);
 	});
 
-	it('R7: the de-duplication memory is bounded (500 deliveries, 24 hours)', async () => {
+	it('R7: the de-duplication memory is kept by time, not by count: a delivery seen 600 deliveries ago is still refused', async () => {
 		const staticData: IDataObject = {};
-		const now = Date.now();
-		staticData.seen = [
-			...Array.from({ length: 600 }, (_, i) => [`recent-${i}`, now - 1000]),
-			['old', now - 25 * 60 * 60 * 1000],
-		];
-		await deliver(UPDATED, { staticData });
-		const seen = staticData.seen as Array<[string, number]>;
-		expect(seen).toHaveLength(500);
-		expect(seen.some(([hash]) => hash === 'old')).toBe(false);
-		expect(seen[seen.length - 1][1]).toBeGreaterThanOrEqual(now);
-		// A delivery repeated after more than 24 h runs again.
-		const stale: IDataObject = { seen: [[sha256Hex(UPDATED), now - 25 * 60 * 60 * 1000]] };
-		expect((await deliver(UPDATED, { staticData: stale })).executions).toBe(1);
+		const first = v2('employee.updated', { employeeId: '1' }, { triggeredAt: triggeredAgo(HOUR) });
+		expect((await deliver(first, { staticData })).executions).toBe(1);
+		for (let i = 0; i < 600; i++) {
+			const other = v2('employee.updated', { employeeId: String(1000 + i) }, { triggeredAt: triggeredAgo(30 * 60 * 1000) });
+			expect((await deliver(other, { staticData })).executions).toBe(1);
+		}
+		const replay = await deliver(first, { staticData });
+		expect(replay.executions).toBe(0);
+		expect(replay.responded?.body).toMatchObject({ duplicate: true });
+		// What is remembered expires with the window: entries older than 24 h are dropped.
+		(Date.now as jest.Mock).mockReturnValue(NOW + 25 * HOUR);
+		await deliver(v2('employee.updated', { employeeId: '2' }, { triggeredAt: triggeredAgo(-25 * HOUR) }), { staticData });
+		expect(staticData.deliveries).toHaveLength(1);
+	});
+
+	describe('R7: replays', () => {
+		it('R7: a signed delivery whose triggeredAt is older than the 24 h window starts nothing, even when never seen', async () => {
+			const logs: string[] = [];
+			const old = await deliver(v2('employee.updated', { employeeId: '1' }, { triggeredAt: '2021-06-01T10:00:00' }), { logs });
+			expect(old.executions).toBe(0);
+			expect(old.responded).toEqual({ status: 200, body: { received: true, ignored: 'too old' } });
+			expect(logs.join('\n')).toMatch(/older than 24 h/);
+			const justOutside = await deliver(v2('employee.updated', { employeeId: '1' }, { triggeredAt: triggeredAgo(24 * HOUR + 1000) }));
+			expect(justOutside.executions).toBe(0);
+			const justInside = await deliver(v2('employee.updated', { employeeId: '1' }, { triggeredAt: triggeredAgo(23 * HOUR) }));
+			expect(justInside.executions).toBe(1);
+		});
+
+		it('R7: a triggeredAt far in the future, or none at all, starts nothing (a replay could not be told apart)', async () => {
+			const future = await deliver(v2('employee.updated', { employeeId: '1' }, { triggeredAt: triggeredAgo(-15 * HOUR) }));
+			expect(future.executions).toBe(0);
+			expect(future.responded?.body).toMatchObject({ ignored: 'triggeredAt in the future' });
+			const none = await deliver(JSON.stringify({ type: 'employee.updated', data: { employeeId: '1' } }));
+			expect(none.executions).toBe(0);
+			expect(none.responded?.body).toMatchObject({ ignored: 'no triggeredAt' });
+			// A zone suffix is honoured (two hours ahead of UTC is still four minutes ago).
+			const zoned = await deliver(v2('employee.updated', { employeeId: '1' }, { triggeredAt: '2025-01-08T15:06:26.915+02:00' }));
+			expect(zoned.executions).toBe(1);
+		});
+
+		it('R7: a replay of a delivery within the window starts nothing, however many deliveries came between', async () => {
+			const staticData: IDataObject = {};
+			expect((await deliver(UPDATED, { staticData })).executions).toBe(1);
+			(Date.now as jest.Mock).mockReturnValue(NOW + 23 * HOUR);
+			expect((await deliver(UPDATED, { staticData })).executions).toBe(0);
+			// After the window the same bytes are too old to run anyway.
+			(Date.now as jest.Mock).mockReturnValue(NOW + 25 * HOUR);
+			expect((await deliver(UPDATED, { staticData })).executions).toBe(0);
+		});
+	});
+
+	describe('R7: the signature is checked before anything is read', () => {
+		it('R7: an unsigned, deeply nested body is refused with 401 without being parsed', async () => {
+			const nested = Buffer.from(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+			const parse = jest.spyOn(JSON, 'parse');
+			const run = await deliver(nested, { unsigned: true, parsedBody: {} });
+			expect(run.responded?.status).toBe(401);
+			expect(parse).not.toHaveBeenCalled();
+		});
+
+		it('R7: Bob\'s ping is recognised without parsing the body', async () => {
+			const parse = jest.spyOn(JSON, 'parse');
+			for (const body of ['Ping test', '{"text":"Ping test"}', '{ "text" : "Ping test" }\n']) {
+				const run = await deliver(body, { unsigned: true, parsedBody: {} });
+				expect(run.responded).toEqual({ status: 200, body: { received: true, ping: true } });
+			}
+			expect(parse).not.toHaveBeenCalled();
+			// Anything else that mentions the ping is not a ping.
+			const other = await deliver('{"text":"Ping test","type":"employee.deleted"}', { unsigned: true, parsedBody: {} });
+			expect(other.responded?.status).toBe(401);
+		});
+
+		it('R7: a body above 256 KiB is refused with 413 before the signature is computed, signed or not', async () => {
+			const big = Buffer.from(v2('employee.updated', { employeeId: '1', padding: 'x'.repeat(256 * 1024) }));
+			const logs: string[] = [];
+			for (const options of [{ unsigned: true }, {}]) {
+				const run = await deliver(big, { ...options, logs, parsedBody: {} });
+				expect(run.executions).toBe(0);
+				expect(run.responded).toEqual({ status: 413, body: { message: 'Payload too large: HiBob webhook bodies are at most 256 KiB' } });
+			}
+			expect(logs.join('\n')).toMatch(/413/);
+			// Just under the limit runs.
+			const fits = Buffer.from(v2('employee.updated', { employeeId: '1', padding: 'x'.repeat(200 * 1024) }));
+			expect((await deliver(fits)).executions).toBe(1);
+		});
 	});
 
 	describe('R7: event filter', () => {
@@ -259,7 +344,7 @@ describe('HiBob Trigger (webhook)', () => {
 				companyId: 636192,
 				type: 'employee.updated',
 				triggeredBy: 'system',
-				triggeredAt: '2024-03-01T10:00:00',
+				triggeredAt: '2025-01-08T13:00:00',
 				employee: { id: '3332883884017713938', firstName: 'Ada', surname: 'Lovelace' },
 				data: { fieldUpdates: ['root.firstName'] },
 			});
@@ -327,9 +412,6 @@ describe('HiBob Trigger (webhook)', () => {
 	});
 });
 
-function sha256Hex(body: string): string {
-	return createHash('sha256').update(Buffer.from(body, 'utf8')).digest('hex');
-}
 
 // ---------------------------------------------------------------------------------------------------
 // HiBob Poll Trigger, over real HTTP against the fake HiBob.
@@ -392,7 +474,7 @@ describe('HiBob Poll Trigger', () => {
 			expect(run.output).toBeNull();
 			const fp = staticData.fp as Record<string, string>;
 			expect(Object.keys(fp).sort()).toEqual([person(1).id, person(2).id, person(3).id].sort());
-			for (const hash of Object.values(fp)) expect(hash).toMatch(/^[0-9a-f]{16}$/);
+			for (const hash of Object.values(fp)) expect(hash).toMatch(/^[0-9a-f]{32}$/);
 			// Nothing but ids and hashes is kept: no names, no emails.
 			expect(JSON.stringify(staticData)).not.toContain('example.com');
 		});

@@ -7,6 +7,7 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
+import { fingerprintKey } from '../shared/core/fingerprint';
 import { HibobClient, oldestChangesSince } from '../shared/transport/hibob';
 import type { PersonChangeItem } from './pollHelpers';
 import {
@@ -62,7 +63,9 @@ async function pollEmployees(this: IPollFunctions): Promise<INodeExecutionData[]
 	const people = await client.searchPeople({ fields, showInactive: true });
 
 	const previous = storedFingerprints(staticData.fp);
-	const { items, fingerprints } = diffPeople(previous ?? {}, people);
+	// Keyed with the HiBob token (never stored here): a rotated token reports everyone as changed once.
+	const key = fingerprintKey('poll', (await this.getCredentials('hiBobApi')).token);
+	const { items, fingerprints } = diffPeople(previous ?? {}, people, key);
 
 	if (manual) {
 		// "Fetch Test Event": show one item and leave the baseline where it is.

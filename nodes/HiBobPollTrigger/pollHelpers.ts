@@ -54,7 +54,7 @@ export function findSyncFieldPath(fields: IDataObject[]): string | undefined {
 	return id || undefined;
 }
 
-/** The poll uses the employee sync's stable hash (16 hex characters of SHA-256 over sorted JSON). */
+/** The poll uses the employee sync's keyed hash (HMAC-SHA256 over sorted JSON, key from the HiBob token). */
 export { fingerprint };
 
 export function personId(person: IDataObject): string | undefined {
@@ -97,6 +97,7 @@ export interface PersonChangeItem extends IDataObject {
 export function diffPeople(
 	previous: Record<string, string>,
 	people: IDataObject[],
+	key: Buffer,
 ): { items: PersonChangeItem[]; fingerprints: Record<string, string> } {
 	const fingerprints: Record<string, string> = {};
 	const created: PersonChangeItem[] = [];
@@ -104,7 +105,7 @@ export function diffPeople(
 	for (const person of people) {
 		const id = personId(person);
 		if (!id) continue;
-		const hash = fingerprint(person);
+		const hash = fingerprint(key, person);
 		fingerprints[id] = hash;
 		const item: PersonChangeItem = {
 			change: 'created',

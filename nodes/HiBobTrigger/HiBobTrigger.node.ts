@@ -10,12 +10,15 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import type { HibobEvent, SignatureCheck } from './webhookPayload';
 import {
 	checkBobSignature,
+	deliveryAge,
 	deliveryHash,
 	isPing,
+	MAX_BODY_BYTES,
 	normaliseEventName,
 	parseRawJson,
 	pruneSeen,
 	readEvent,
+	triggeredAtMs,
 } from './webhookPayload';
 
 const SIGNATURE_HEADER = 'bob-signature';
@@ -212,6 +215,14 @@ export class HiBobTrigger implements INodeType {
 		const signature = headerValue(request.headers, SIGNATURE_HEADER);
 		const secret = String(this.getNodeParameter('secret', '') ?? '');
 
+		// 1. Size first: nothing of a body above the limit is read, not even for the signature.
+		const size = Buffer.isBuffer(rawBody) ? rawBody.length : Number(headerValue(request.headers, 'content-length') ?? 0);
+		if (size > MAX_BODY_BYTES) {
+			this.logger.warn(`HiBob Trigger "${nodeName}" refused a delivery of ${size} bytes with 413 (the limit is ${MAX_BODY_BYTES})`);
+			return answer(this, 413, { message: `Payload too large: HiBob webhook bodies are at most ${MAX_BODY_BYTES / 1024} KiB` });
+		}
+
+		// 2. Bob's ping, recognised by its exact (tiny) shape without parsing.
 		if (Buffer.isBuffer(rawBody) && isPing(rawBody)) {
 			// The ping starts nothing, so it is accepted even before the secret is filled in.
 			if (signature !== undefined && secret) {
@@ -226,6 +237,7 @@ export class HiBobTrigger implements INodeType {
 			return answer(this, 200, { received: true, ping: true });
 		}
 
+		// 3. The signature, over the raw bytes, before anything is parsed.
 		const check = checkBobSignature(secret, signature, rawBody);
 		if (check !== 'valid') {
 			this.logger.warn(`HiBob Trigger "${nodeName}" refused a delivery with 401: ${REJECTION_REASONS[check]}`);
@@ -233,7 +245,7 @@ export class HiBobTrigger implements INodeType {
 		}
 		const raw = rawBody as Buffer;
 
-		const deliveryId = deliveryHash(raw);
+		const deliveryId = deliveryHash(secret, raw);
 		const event = readEvent(parseRawJson(raw), deliveryId);
 		if (!event) {
 			this.logger.warn(
@@ -242,25 +254,47 @@ export class HiBobTrigger implements INodeType {
 			return answer(this, 200, { received: true, ignored: 'no event type' });
 		}
 
+		// 4. Replays: only deliveries whose triggeredAt lies in the window run (answered 200 either
+		// way, so that Bob does not switch the webhook off for a late retry).
+		const now = Date.now();
+		const happenedMs = triggeredAtMs(event.happenedAt);
+		if (happenedMs === undefined) {
+			this.logger.warn(
+				`HiBob Trigger "${nodeName}" ignored a signed ${event.event} without a readable triggeredAt: a replay could not be told apart (delivery ${deliveryId.slice(0, 12)})`,
+			);
+			return answer(this, 200, { received: true, ignored: 'no triggeredAt' });
+		}
+		const age = deliveryAge(happenedMs, now);
+		if (age !== 'ok') {
+			this.logger.warn(
+				age === 'old'
+					? `HiBob Trigger "${nodeName}" ignored a signed ${event.event} triggered at ${event.happenedAt}, older than 24 h: a replay or a very late retry (delivery ${deliveryId.slice(0, 12)})`
+					: `HiBob Trigger "${nodeName}" ignored a signed ${event.event} triggered at ${event.happenedAt}, more than 14 h ahead of this server's clock (delivery ${deliveryId.slice(0, 12)})`,
+			);
+			return answer(this, 200, { received: true, ignored: age === 'old' ? 'too old' : 'triggeredAt in the future' });
+		}
+
 		const selected = (this.getNodeParameter('events', []) as string[]).map(normaliseEventName);
 		if (!selected.includes(event.event)) {
 			this.logger.debug(`HiBob Trigger "${nodeName}" ignored event ${event.event}: not selected in Events`);
 			return answer(this, 200, { received: true, ignored: 'event not selected' });
 		}
 
+		// 5. Each delivery runs once: remembered until its triggeredAt leaves the window.
 		const staticData = this.getWorkflowStaticData('node');
-		const now = Date.now();
-		const seen = pruneSeen(staticData.seen, now);
+		// Older versions kept unkeyed hashes of whole bodies under `seen`: dropped.
+		if (staticData.seen !== undefined) delete staticData.seen;
+		const seen = pruneSeen(staticData.deliveries, now);
 		if (seen.some(([hash]) => hash === deliveryId)) {
 			// Reassigning the key marks the static data as changed, so the pruning is saved too.
-			staticData.seen = seen;
+			staticData.deliveries = seen;
 			this.logger.debug(
 				`HiBob Trigger "${nodeName}" ignored a repeated delivery of ${event.event} (delivery ${deliveryId.slice(0, 12)})`,
 			);
 			return answer(this, 200, { received: true, duplicate: true });
 		}
-		seen.push([deliveryId, now]);
-		staticData.seen = pruneSeen(seen, now);
+		seen.push([deliveryId, happenedMs]);
+		staticData.deliveries = seen;
 
 		this.logger.debug(
 			`HiBob Trigger "${nodeName}" starts a run for ${event.event} (delivery ${deliveryId.slice(0, 12)})`,

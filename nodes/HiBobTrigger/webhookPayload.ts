@@ -1,5 +1,14 @@
-import { createHash, createHmac, timingSafeEqual } from 'crypto';
+import { createHmac, timingSafeEqual } from 'crypto';
+import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
+import { fingerprintKey } from '../shared/core/fingerprint';
+
+/**
+ * The largest body the trigger reads. Bob's v2 deliveries are metadata only (well under 1 KiB), and
+ * a v1 delivery with a whole employee is a few KiB; anything bigger is refused with 413 before any
+ * work (no signature computed, nothing parsed).
+ */
+export const MAX_BODY_BYTES = 256 * 1024;
 
 /** HMAC-SHA512 digests are 64 bytes long. */
 const SHA512_BYTES = 64;
@@ -31,9 +40,13 @@ export function checkBobSignature(
 	return timingSafeEqual(expected, provided) ? 'valid' : 'mismatch';
 }
 
-/** SHA-256 (hex) of the raw bytes of a delivery: its id for de-duplication. */
-export function deliveryHash(rawBody: Buffer): string {
-	return createHash('sha256').update(rawBody).digest('hex');
+/**
+ * The id of a delivery for de-duplication: HMAC-SHA256 of the raw bytes under a key derived from the
+ * webhook secret, so the id kept in static data and shown in the item cannot be matched against
+ * guessed payloads by anyone who does not hold the secret.
+ */
+export function deliveryHash(secret: string, rawBody: Buffer): string {
+	return createHmac('sha256', fingerprintKey('webhook-delivery', secret)).update(rawBody).digest('hex');
 }
 
 /** Parses the raw body as JSON (a leading byte-order mark is ignored); `undefined` if it is not JSON. */
@@ -47,21 +60,17 @@ export function parseRawJson(rawBody: Buffer): unknown {
 	}
 }
 
-/** Bob's test delivery when a webhook is saved: the text `Ping test`, or `{"text":"Ping test"}`. */
+/** The longest ping body: `{"text":"Ping test"}` with some spacing. */
+const PING_MAX_BYTES = 64;
+
+/**
+ * Bob's test delivery when a webhook is saved: the text `Ping test`, or `{"text":"Ping test"}`.
+ * Recognised by its exact shape, without parsing: a body longer than a ping is never read here.
+ */
 export function isPing(rawBody: Buffer): boolean {
+	if (rawBody.length > PING_MAX_BYTES) return false;
 	const text = rawBody.toString('utf8').replace(/^\uFEFF/, '').trim();
-	if (/^"?ping test"?$/i.test(text)) return true;
-	const parsed = parseRawJson(rawBody);
-	if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-		const record = parsed as IDataObject;
-		const keys = Object.keys(record);
-		return (
-			keys.length === 1 &&
-			typeof record.text === 'string' &&
-			record.text.trim().toLowerCase() === 'ping test'
-		);
-	}
-	return false;
+	return /^"?ping test"?$/i.test(text) || /^\{\s*"text"\s*:\s*"\s*ping test\s*"\s*\}$/i.test(text);
 }
 
 export type EventCategory = 'employee' | 'timeoff';
@@ -183,22 +192,44 @@ export function readEvent(body: unknown, deliveryId: string): HibobEvent | undef
 	return result;
 }
 
-/** Hashes of deliveries already turned into executions, newest last: `[hash, epoch ms]`. */
+/** Deliveries already turned into executions: `[delivery id, triggeredAt in epoch ms]`. */
 export type SeenDeliveries = Array<[string, number]>;
 
-export const DEDUPE_MAX_ENTRIES = 500;
+/**
+ * The replay window: a delivery whose `triggeredAt` is older than this is refused, and every delivery
+ * within it is remembered (by time, however many there are), so no signed delivery runs twice.
+ */
 export const DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-/** Drops entries older than the window and keeps at most the newest `DEDUPE_MAX_ENTRIES`. */
+/**
+ * How far `triggeredAt` may be ahead of this clock. Bob writes it without a zone (read as UTC); 14 h
+ * covers a sender that used local time anywhere on Earth. A delivery is remembered until its
+ * `triggeredAt` leaves the window, so a tolerated future time cannot be replayed later either.
+ */
+export const MAX_FUTURE_SKEW_MS = 14 * 60 * 60 * 1000;
+
+/** `triggeredAt` in epoch ms: ISO 8601, UTC when it carries no zone (as Bob sends it). */
+export function triggeredAtMs(value: string | undefined): number | undefined {
+	if (!value) return undefined;
+	const parsed = DateTime.fromISO(value.trim(), { zone: 'utc' });
+	return parsed.isValid ? parsed.toMillis() : undefined;
+}
+
+/** Whether a delivery's time lies inside the replay window: 'ok', 'old' or 'future'. */
+export function deliveryAge(triggeredMs: number, nowMs: number): 'ok' | 'old' | 'future' {
+	if (triggeredMs <= nowMs - DEDUPE_WINDOW_MS) return 'old';
+	if (triggeredMs > nowMs + MAX_FUTURE_SKEW_MS) return 'future';
+	return 'ok';
+}
+
+/** The remembered deliveries whose `triggeredAt` is still inside the window (by time only). */
 export function pruneSeen(seen: unknown, nowMs: number): SeenDeliveries {
 	if (!Array.isArray(seen)) return [];
-	const kept = seen.filter(
+	return seen.filter(
 		(entry): entry is [string, number] =>
 			Array.isArray(entry) &&
 			typeof entry[0] === 'string' &&
 			typeof entry[1] === 'number' &&
-			nowMs - entry[1] < DEDUPE_WINDOW_MS &&
-			entry[1] <= nowMs + 60_000,
+			entry[1] > nowMs - DEDUPE_WINDOW_MS,
 	);
-	return kept.slice(-DEDUPE_MAX_ENTRIES);
 }

@@ -9,11 +9,11 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { EmployeeAction, FullEmployment, Lookups, Plan, PlanInput, SensitiveValues } from '../shared/core/employeePlan';
 import type { HeldBackField } from '../shared/core/outcome';
 import { actionBody, CONTRACT_AMENDMENT_FORM, heldBackReason, isPendingAmendment, planEmployee, statusFamily } from '../shared/core/employeePlan';
-import { fingerprint } from '../shared/core/fingerprint';
+import { fingerprint, fingerprintKey, isFingerprint } from '../shared/core/fingerprint';
 import { metadataList, readField, resolveFields, SENSITIVE_LOGICAL_FIELDS } from '../shared/core/hibobFields';
 import type { MatchResult, RemoteEmployment } from '../shared/core/match';
 import { indexEmployments, matchPerson } from '../shared/core/match';
-import { maskDeep, summarise } from '../shared/core/outcome';
+import { maskDeep, sensitiveKeysOfSchema, summarise } from '../shared/core/outcome';
 import type { Person } from '../shared/core/person';
 import { invalidPersonSchema, personSchema } from '../shared/core/person';
 import { resolveTimezone } from '../shared/nodeOptions';
@@ -54,7 +54,9 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 	const staticData = ctx.getWorkflowStaticData('node') as IDataObject;
 	const fullRecheck = isFullRecheckDue(ctx, options, staticData);
 	// HiBob id → fingerprint of the person when last in sync, with what could not be written then.
-	const remembered = ((staticData.employeeFingerprints as IDataObject) ?? {}) as Record<string, RememberedEntry>;
+	// Fingerprints are keyed with the credentials' secrets; older (unkeyed) ones are dropped.
+	const remembered = currentEntries(staticData.employeeFingerprints);
+	const fpKey = await employeeFingerprintKey(ctx);
 
 	// 1. Parse the input items (the documented output of HiBob → Get Employees).
 	const output: Array<INodeExecutionData | undefined> = new Array(items.length);
@@ -187,7 +189,7 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 			entry.input = input;
 			const match = input.match;
 			if (match.kind === 'match') {
-				entry.fp = personFingerprint(person, match.employment.id, match.employment.status, input.sensitive, lookups);
+				entry.fp = personFingerprint(fpKey, person, match.employment.id, match.employment.status, input.sensitive, lookups);
 				const stored = remembered[person.hibobId];
 				if (!fullRecheck && stored) {
 					if (stored === entry.fp) input.remembered = { heldBack: [] };
@@ -217,7 +219,10 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 								try {
 									// The contract_amendment form is asked for with an employment; it is read once per country.
 									const employmentId = form === CONTRACT_AMENDMENT_FORM ? step.employmentId : undefined;
-									schemaCache.set(key, await remote.getCountryForm(step.country, form, employmentId));
+									const schema = await remote.getCountryForm(step.country, form, employmentId);
+									schemaCache.set(key, schema);
+									// The form's own hints (money inputs, "tax id" titles) widen what is masked (R1).
+									for (const name of sensitiveKeysOfSchema(schema)) remote.sensitiveKeys.add(name);
 								} catch (error) {
 									const message =
 										(error as { httpCode?: string }).httpCode === '404'
@@ -275,16 +280,16 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 					plan.heldBack.every((h) => REMEMBERABLE_HELD.has(h.reason));
 				const fp =
 					plan.outcome === 'created' && plan.remoteEmploymentId
-						? personFingerprint(entry.person!, plan.remoteEmploymentId, 'created', entry.input?.sensitive, lookups)
+						? personFingerprint(fpKey, entry.person!, plan.remoteEmploymentId, 'created', entry.input?.sensitive, lookups)
 						: entry.fp;
 				if (settled && fp) {
 					remembered[plan.hibobId] = plan.heldBack.length
-						? { f: fp, h: maskDeep(plan.heldBack).map((h) => ({ field: h.field, reason: h.reason, from: h.from ?? null, to: h.to ?? null })) }
+						? { f: fp, h: maskDeep(plan.heldBack, remote.sensitiveKeys).map((h) => ({ field: h.field, reason: h.reason, from: h.from ?? null, to: h.to ?? null })) }
 						: fp;
 				} else delete remembered[plan.hibobId];
 			}
 			output[entry.itemIndex] = {
-				json: shapeOutput(plan, dryRun, entry.person!.fullName),
+				json: shapeOutput(plan, dryRun, entry.person!.fullName, remote.sensitiveKeys),
 				pairedItem: { item: entry.itemIndex },
 			};
 		}
@@ -336,6 +341,32 @@ function needsAHuman(outcome: string, reason: string): boolean {
 
 type RememberedEntry = string | { f: string; h?: HeldBackField[] };
 
+/** The remembered entries of this version (keyed fingerprints); anything else is dropped. */
+function currentEntries(value: unknown): Record<string, RememberedEntry> {
+	const out: Record<string, RememberedEntry> = {};
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return out;
+	for (const [id, entry] of Object.entries(value as Record<string, unknown>)) {
+		if (isFingerprint(entry)) out[id] = entry as string;
+		else if (entry && typeof entry === 'object' && isFingerprint((entry as { f?: unknown }).f)) out[id] = entry as RememberedEntry;
+	}
+	return out;
+}
+
+/**
+ * The fingerprint key: from the Remote token and, when set, the HiBob token (the SSN and salary in a
+ * fingerprint come from HiBob). Neither is in static data; rotating either means one full re-read.
+ */
+async function employeeFingerprintKey(ctx: IExecuteFunctions): Promise<Buffer> {
+	const remote = await ctx.getCredentials('remoteApi');
+	let hibobToken: unknown;
+	try {
+		hibobToken = (await ctx.getCredentials('hiBobApi')).token;
+	} catch {
+		hibobToken = undefined; // no HiBob credential: no SSN or salary is read either
+	}
+	return fingerprintKey('employee', remote.apiToken, hibobToken);
+}
+
 /** Held-back reasons that stay true while nothing they depend on changes (they are in the fingerprint). */
 const REMEMBERABLE_HELD = new Set([
 	'needs_contract_amendment',
@@ -351,6 +382,7 @@ const REMEMBERABLE_HELD = new Set([
  * employment, and the Remote manager and department their supervisor and department resolve to.
  */
 function personFingerprint(
+	key: Buffer,
 	person: Person,
 	employmentId: string,
 	status: unknown,
@@ -360,10 +392,10 @@ function personFingerprint(
 	const { warnings: _w, missingFields: _m, raw: _r, ...values } = person;
 	const manager = person.supervisorEmail ? lookups.managers.get(person.supervisorEmail.toLowerCase()) ?? null : null;
 	const department = person.department ? lookups.departments.get(person.department.trim().toLowerCase())?.id ?? null : null;
-	return fingerprint({ values, employmentId, status: status ?? null, sensitive: sensitive ?? null, manager, department });
+	return fingerprint(key, { values, employmentId, status: status ?? null, sensitive: sensitive ?? null, manager, department });
 }
 
-function shapeOutput(plan: Plan, dryRun: boolean, name: string | null): IDataObject {
+function shapeOutput(plan: Plan, dryRun: boolean, name: string | null, sensitiveKeys: ReadonlySet<string>): IDataObject {
 	const out: IDataObject = {
 		hibobId: plan.hibobId,
 		name,
@@ -372,14 +404,14 @@ function shapeOutput(plan: Plan, dryRun: boolean, name: string | null): IDataObj
 		outcome: plan.outcome,
 		reason: plan.reason,
 		message: plan.message,
-		changes: maskDeep(plan.changes) as unknown as IDataObject[],
-		heldBack: maskDeep(plan.heldBack) as unknown as IDataObject[],
+		changes: maskDeep(plan.changes, sensitiveKeys) as unknown as IDataObject[],
+		heldBack: maskDeep(plan.heldBack, sensitiveKeys) as unknown as IDataObject[],
 	};
 	if (plan.matchedBy) out.matchedBy = plan.matchedBy;
 	if (plan.candidates) out.candidates = plan.candidates;
 	if (dryRun) {
 		out.dryRun = true;
-		out.plannedRequests = maskDeep(plan.requests) as unknown as IDataObject[];
+		out.plannedRequests = maskDeep(plan.requests, sensitiveKeys) as unknown as IDataObject[];
 	}
 	return out;
 }

@@ -46,7 +46,7 @@ function problems(wf) {
 		}
 		if (node.type === `${PACKAGE}.hiBobTrigger`) {
 			if (node.parameters?.secret) out.push(`"${node.name}": the webhook secret must ship empty`);
-			if (typeof node.webhookId !== 'string') out.push(`"${node.name}": needs a webhookId (its URL is /webhook/<webhookId>/hibob)`);
+			if (node.webhookId !== undefined) out.push(`"${node.name}": must not ship a webhookId (every install would share one webhook path; n8n assigns one on import)`);
 		}
 	}
 	for (const [from, byType] of Object.entries(wf.connections)) {

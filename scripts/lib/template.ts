@@ -8,6 +8,7 @@
  *  - later, the dryRun switch in "Sync Settings" (changed on the server, the way the editor saves it).
  * Nodes are found by type (and, for triggers, by the names the template gives them), never by position.
  */
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -119,6 +120,15 @@ export function applyUserSetup(template: WorkflowJson, setup: UserSetup): { work
 			changes.push(`"${node.name}": Global Payroll Legal Entity ID → ${setup.gpLegalEntityId}`);
 		}
 	}
+	// The template ships without a webhookId; n8n's editor gives every imported node whose type has
+	// webhooks a fresh one (n8n-editor-ui 2.40: `nodeType.webhooks?.length && !node.webhookId` → a UUID),
+	// so each install has its own webhook path. `n8n import:workflow` does not, so do what the editor does.
+	for (const node of nodesOfType(wf, typeOf('hiBobTrigger'))) {
+		if (node.webhookId === undefined) {
+			node.webhookId = randomUUID();
+			changes.push(`"${node.name}": webhookId → a new one (as the editor assigns on import)`);
+		}
+	}
 	if (setup.webhookSecret !== undefined) {
 		for (const node of nodesOfType(wf, typeOf('hiBobTrigger'))) {
 			node.parameters.secret = setup.webhookSecret;
@@ -198,8 +208,8 @@ export function checkTemplate(
 	out.push({ ok: wf.meta?.instanceId === undefined && wf.id === undefined, what: 'no instance id or workflow id in the file' });
 	const trigger = nodesOfType(wf, typeOf('hiBobTrigger'));
 	out.push({
-		ok: trigger.length === 1 && trigger[0].parameters.secret === '' && typeof trigger[0].webhookId === 'string',
-		what: 'HiBob Trigger: secret empty, webhookId set',
+		ok: trigger.length === 1 && trigger[0].parameters.secret === '' && trigger[0].webhookId === undefined,
+		what: 'HiBob Trigger: secret empty, no fixed webhookId (n8n gives each import its own webhook path)',
 	});
 	out.push({ ok: (wf.settings as { executionOrder?: string })?.executionOrder === 'v1', what: 'settings.executionOrder is v1' });
 	try {

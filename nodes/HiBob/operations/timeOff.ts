@@ -15,6 +15,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import type { TimeOffRequest } from '../../shared/core/hibobTimeoff';
 import { mergeTimeOff, normaliseTimeOff } from '../../shared/core/hibobTimeoff';
+import { idProblem } from '../../shared/core/ids';
 import { resolveTimezone, timezoneOption } from '../../shared/nodeOptions';
 import { HibobClient, oldestChangesSince } from '../../shared/transport/hibob';
 
@@ -162,6 +163,14 @@ function invalidOutput(reason: string, row: unknown, itemIndex: number, extra: I
 	};
 }
 
+/** A request whose ids cannot go into a HiBob path: skipped with `invalid_id` (nothing was requested). */
+function invalidIdOutput(problem: string, ids: { employeeId: string; requestId: string }, itemIndex: number): INodeExecutionData {
+	return {
+		json: { valid: false, outcome: 'skipped', reason: 'invalid_id', message: `Not requested from HiBob: ${problem}.`, ...ids },
+		pairedItem: { item: itemIndex },
+	};
+}
+
 /** The zone of dates entered without an offset: the workflow's, as n8n's date fields are. */
 function workflowZone(fn: IExecuteFunctions): string {
 	const zone = fn.getTimezone();
@@ -239,10 +248,16 @@ async function getChanges(this: IExecuteFunctions, client: HibobClient): Promise
 	const fetchDetails = options.fetchDetails !== false;
 	const yearStart = `${now.setZone(zone).year}-01-01`;
 	const enriched: Array<{ request: TimeOffRequest; notice?: string }> = [];
+	const badIds: INodeExecutionData[] = [];
 	let detailCalls = 0;
 	for (const request of requests) {
 		if (!fetchDetails || request.status !== 'approved' || request.startDate < yearStart || request.approvedAt) {
 			enriched.push({ request });
+			continue;
+		}
+		const problem = idProblem('hibobEmployee', request.employeeId) ?? idProblem('hibobRequest', request.requestId);
+		if (problem) {
+			badIds.push(invalidIdOutput(problem, { employeeId: request.employeeId, requestId: request.requestId }, 0));
 			continue;
 		}
 		detailCalls++;
@@ -268,6 +283,7 @@ async function getChanges(this: IExecuteFunctions, client: HibobClient): Promise
 	};
 	const output = enriched.map(({ request, notice }) => outputOf(request, 0, withNotice(notice)));
 	for (const { reason, row } of invalid) output.push(invalidOutput(reason, row, 0, withNotice()));
+	output.push(...badIds);
 	this.logger.debug('HiBob time-off changes read', { rows: rows.length, requests: requests.length, detailCalls });
 	return output;
 }
@@ -285,6 +301,12 @@ async function getRequest(this: IExecuteFunctions, client: HibobClient): Promise
 					itemIndex: i,
 					description: 'Map them from the incoming item, e.g. {{ $json.employeeId }} and {{ $json.requestId }} of a HiBob Trigger event.',
 				});
+			}
+			// Ids go into the request's path: one that is not an id is this item's reason, nothing is sent.
+			const problem = idProblem('hibobEmployee', employeeId) ?? idProblem('hibobRequest', requestId);
+			if (problem) {
+				output.push(invalidIdOutput(problem, { employeeId, requestId }, i));
+				continue;
 			}
 			const details = await client.getTimeoffRequest(employeeId, requestId);
 			if (!details) {

@@ -7,7 +7,10 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
-import { isSensitiveField } from '../core/outcome';
+import { maskDeep, maskSensitiveText, sensitiveValuesOf } from '../core/outcome';
+import type { IdKind } from '../core/ids';
+import { idProblem } from '../core/ids';
+import { baseUrlProblem, safeUrlForMessage } from './baseUrl';
 
 /** What the retrying client needs to know about one vendor's API. */
 export interface ApiProfile {
@@ -114,52 +117,21 @@ function isNetworkError(error: any): boolean {
 	);
 }
 
-function parsesAsUrl(url: string): boolean {
-	try {
-		return Boolean(new URL(url).host);
-	} catch {
-		return false;
-	}
-}
-
 /**
- * The values of sensitive fields (SSN, salary, bank: `isSensitiveField`) anywhere in a request body,
- * as text, also as bare digits (an SSN echoed without dashes), longest first.
+ * `maskSensitiveText` inside every string of a parsed body, values under sensitive keys masked by
+ * name; a number that stands for one of the sent values becomes `***`.
  */
-function sensitiveValues(value: unknown, sensitive = false, out = new Set<string>()): string[] {
-	if (Array.isArray(value)) {
-		for (const inner of value) sensitiveValues(inner, sensitive, out);
-	} else if (value && typeof value === 'object') {
-		for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
-			sensitiveValues(inner, sensitive || isSensitiveField(key), out);
+function maskBody(value: unknown, values: string[], extra: ReadonlySet<string>): unknown {
+	const walk = (inner: unknown): unknown => {
+		if (typeof inner === 'string') return maskSensitiveText(inner, values);
+		if (typeof inner === 'number') return maskSensitiveText(String(inner), values) === String(inner) ? inner : '***';
+		if (Array.isArray(inner)) return inner.map(walk);
+		if (inner && typeof inner === 'object') {
+			return Object.fromEntries(Object.entries(inner as Record<string, unknown>).map(([key, v]) => [key, walk(v)]));
 		}
-	} else if (sensitive && (typeof value === 'string' || typeof value === 'number')) {
-		const text = String(value).trim();
-		const digits = text.replace(/[^0-9]/g, '');
-		if (text.length >= 4) out.add(text);
-		if (digits.length >= 4) out.add(digits);
-	}
-	return [...out].sort((a, b) => b.length - a.length);
-}
-
-function maskValues(text: string, values: string[]): string {
-	let out = text;
-	for (const value of values) out = out.split(value).join('***');
-	return out;
-}
-
-/** `maskValues` inside every string of a parsed body; a number that is one of the values becomes `***`. */
-function maskValuesDeep(value: unknown, values: string[]): unknown {
-	if (!values.length) return value;
-	if (typeof value === 'string') return maskValues(value, values);
-	if (typeof value === 'number') return values.includes(String(value)) ? '***' : value;
-	if (Array.isArray(value)) return value.map((inner) => maskValuesDeep(inner, values));
-	if (value && typeof value === 'object') {
-		return Object.fromEntries(
-			Object.entries(value as Record<string, unknown>).map(([key, inner]) => [key, maskValuesDeep(inner, values)]),
-		);
-	}
-	return value;
+		return inner;
+	};
+	return walk(maskDeep(value, extra));
 }
 
 function lowerCaseHeaders(headers: unknown): Record<string, string> {
@@ -206,6 +178,9 @@ export class ApiClient {
 
 	private rate: RateInfo = {};
 
+	/** Field names to treat as sensitive besides the built-in ones (e.g. the country forms' hints). */
+	readonly sensitiveKeys = new Set<string>();
+
 	constructor(
 		private readonly host: Host,
 		readonly profile: ApiProfile,
@@ -223,14 +198,32 @@ export class ApiClient {
 	async baseUrl(): Promise<string> {
 		const credentials = await this.loadCredentials();
 		const url = this.profile.baseUrl(credentials);
-		if (!/^https?:\/\/[^\s]+$/i.test(url) || !parsesAsUrl(url)) {
+		const problem = baseUrlProblem(url);
+		if (problem) {
 			throw new NodeOperationError(
 				this.host.getNode(),
-				`The ${this.profile.label} credential has no valid base URL ("${url}")`,
-				{ description: 'Open the credential and pick an environment, or enter a custom URL starting with https://' },
+				`The ${this.profile.label} credential has no valid base URL: ${problem} ("${safeUrlForMessage(url)}")`,
+				{
+					description:
+						'Open the credential and pick an environment, or enter a custom URL of the form https://host[:port][/path], without user name, password, query or fragment (plain http:// only for localhost)',
+				},
 			);
 		}
 		return url;
+	}
+
+	/**
+	 * An id as one URL path segment; refused (nothing is sent) unless it has the shape the API gives
+	 * that kind of id, so that no id can reach another endpoint.
+	 */
+	pathId(kind: IdKind, value: unknown): string {
+		const problem = idProblem(kind, value);
+		if (problem) {
+			throw new NodeOperationError(this.host.getNode(), `${this.profile.label}: ${problem}; nothing was requested`, {
+				description: 'The id came from the input or from the API; check where it was mapped from.',
+			});
+		}
+		return encodeURIComponent(String(value));
 	}
 
 	/** Removes every credential secret from a text. */
@@ -280,14 +273,15 @@ export class ApiClient {
 
 	private apiError(status: number, body: unknown, request: ApiRequest): NodeApiError {
 		const apiMessage = this.profile.errorMessage(body);
-		// An API may echo the values it refused (a 422 naming the SSN or salary it was sent): mask them too (R1).
-		const sent = sensitiveValues(request.body);
-		const clean = (text: string) => maskValues(this.scrub(text), sent);
+		// An API may echo the values it refused (a 422 naming the SSN or salary it was sent), in any
+		// form (spaces, separators, decimals, currency): mask them too (R1).
+		const sent = sensitiveValuesOf(request.body, this.sensitiveKeys);
+		const clean = (text: string) => maskSensitiveText(this.scrub(text), sent);
 		const message = clean(
 			`${this.profile.label} answered ${status} to ${request.method} ${request.path}` +
 				(apiMessage ? `: ${apiMessage}` : ''),
 		);
-		const safeBody = maskValuesDeep(JSON.parse(this.scrub(JSON.stringify(body ?? null))), sent);
+		const safeBody = maskBody(JSON.parse(this.scrub(JSON.stringify(body ?? null))), sent, this.sensitiveKeys);
 		return new NodeApiError(
 			this.host.getNode(),
 			{ status, body: safeBody as JsonObject } as unknown as JsonObject,

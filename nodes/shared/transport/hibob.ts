@@ -81,7 +81,7 @@ export class HibobClient extends ApiClient {
 		if (humanReadable) body.humanReadable = humanReadable;
 		const response = await this.request<any>({
 			method: 'POST',
-			path: `/v1/people/${encodeURIComponent(idOrEmail)}`,
+			path: `/v1/people/${this.pathId('name', idOrEmail)}`,
 			body,
 			idempotent: true,
 			missingAsUndefined: true,
@@ -105,7 +105,7 @@ export class HibobClient extends ApiClient {
 	async getNamedList(name: string): Promise<IDataObject | undefined> {
 		const response = await this.request<any>({
 			method: 'GET',
-			path: `/v1/company/named-lists/${encodeURIComponent(name)}`,
+			path: `/v1/company/named-lists/${this.pathId('name', name)}`,
 			qs: { includeArchived: false },
 			missingAsUndefined: true,
 		});
@@ -115,7 +115,7 @@ export class HibobClient extends ApiClient {
 	async addNamedListItem(listName: string, name: string): Promise<IDataObject> {
 		return this.request({
 			method: 'POST',
-			path: `/v1/company/named-lists/${encodeURIComponent(listName)}`,
+			path: `/v1/company/named-lists/${this.pathId('name', listName)}`,
 			body: { name },
 			idempotent: false,
 		});
@@ -132,7 +132,7 @@ export class HibobClient extends ApiClient {
 	async getTimeoffRequest(employeeId: string, requestId: string | number): Promise<IDataObject | undefined> {
 		return this.request({
 			method: 'GET',
-			path: `/v1/timeoff/employees/${encodeURIComponent(employeeId)}/requests/${encodeURIComponent(String(requestId))}`,
+			path: `/v1/timeoff/employees/${this.pathId('hibobEmployee', employeeId)}/requests/${this.pathId('hibobRequest', String(requestId))}`,
 			missingAsUndefined: true,
 		});
 	}

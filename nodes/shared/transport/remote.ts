@@ -52,7 +52,7 @@ export class RemoteClient extends ApiClient {
 	}
 
 	async getEmployment(id: string): Promise<IDataObject> {
-		const response = await this.request<any>({ method: 'GET', path: `/v1/employments/${encodeURIComponent(id)}` });
+		const response = await this.request<any>({ method: 'GET', path: `/v1/employments/${this.pathId('remote', id)}` });
 		return response?.data?.employment ?? response;
 	}
 
@@ -68,7 +68,7 @@ export class RemoteClient extends ApiClient {
 	async updateEmployment(id: string, body: IDataObject): Promise<IDataObject> {
 		const response = await this.request<any>({
 			method: 'PATCH',
-			path: `/v1/employments/${encodeURIComponent(id)}`,
+			path: `/v1/employments/${this.pathId('remote', id)}`,
 			body,
 			idempotent: true,
 		});
@@ -93,7 +93,7 @@ export class RemoteClient extends ApiClient {
 	async getCountryForm(countryCode: string, form: string, employmentId?: string): Promise<IDataObject> {
 		const response = await this.request<any>({
 			method: 'GET',
-			path: `/v1/countries/${encodeURIComponent(countryCode)}/${encodeURIComponent(form)}`,
+			path: `/v1/countries/${this.pathId('country', countryCode)}/${this.pathId('form', form)}`,
 			qs: { json_schema_version: 'latest', ...(employmentId ? { employment_id: employmentId } : {}) },
 		});
 		return response?.data?.schema ?? response?.data ?? response;
@@ -138,7 +138,7 @@ export class RemoteClient extends ApiClient {
 	async cancelTimeoff(id: string, cancelReason: string, recover: () => Promise<IDataObject | undefined>): Promise<IDataObject> {
 		const response = await this.request<any>({
 			method: 'POST',
-			path: `/v1/timeoff/${encodeURIComponent(id)}/cancel`,
+			path: `/v1/timeoff/${this.pathId('remote', id)}/cancel`,
 			body: { cancel_reason: cancelReason },
 			idempotent: false,
 			recover,
