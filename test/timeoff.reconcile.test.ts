@@ -59,7 +59,7 @@ beforeEach(async () => {
 	employment.E2 = remote.addEmployment({ external_id: 'E2', status: 'active', type: 'global_payroll_employee' }).id;
 	employment.E3 = remote.addEmployment({ external_id: 'E3', status: 'active', type: 'employee' }).id;
 	employment.C1 = remote.addEmployment({ external_id: 'C1', status: 'active', type: 'contractor' }).id;
-	employment.N1 = remote.addEmployment({ external_id: 'N1', status: 'offboarded', type: 'employee' }).id;
+	employment.N1 = remote.addEmployment({ external_id: 'N1', status: 'archived', type: 'employee' }).id;
 	// X1 is in HiBob only.
 	world = { hibob, remote, employment };
 });
