@@ -113,6 +113,7 @@ function resultJson(
 	const known = prepared.known ?? {};
 	return maskDeep({
 		hibobId: r?.employeeId ?? known.hibobId ?? null,
+		name: r?.employeeDisplayName ?? null,
 		requestId: r?.requestId ?? known.requestId ?? null,
 		hibobStatus: r?.status ?? null,
 		policyType: r?.policyType ?? null,
@@ -379,7 +380,7 @@ export async function runTimeOffSync(
 				...summary,
 				needsAttention: output
 					.filter((o) => o.json.outcome === 'failed' || (o.json.outcome === 'skipped' && o.json.reason !== 'not_approved' && o.json.reason !== 'in_the_past'))
-					.map((o) => ({ hibobId: o.json.hibobId, requestId: o.json.requestId, outcome: o.json.outcome, reason: o.json.reason, message: o.json.message })),
+					.map((o) => ({ hibobId: o.json.hibobId, name: o.json.name, requestId: o.json.requestId, outcome: o.json.outcome, reason: o.json.reason, message: o.json.message })),
 				apiCalls: client.stats.calls + (hibob?.stats.calls ?? 0),
 				remoteCalls: client.stats.calls,
 				hibobCalls: hibob?.stats.calls ?? 0,

@@ -3,7 +3,7 @@
  * importing it. The e2e test and the demo import the file itself; the only differences from the file are
  * what a user picks or types in the editor:
  *  - the credential of every HiBob and Remote node (the credential picker writes `{id, name}`),
- *  - the approver of "Remote: Sync time off" (a list loaded from Remote),
+ *  - the approver of both Remote Time Off nodes (a list loaded from Remote),
  *  - the Webhook Secret of the HiBob Trigger (pasted from Bob's webhook settings),
  *  - later, the dryRun switch in "Sync Settings" (changed on the server, the way the editor saves it).
  * Nodes are found by type (and, for triggers, by the names the template gives them), never by position.
@@ -84,7 +84,7 @@ export function nodeNamed(wf: WorkflowJson, name: string): WorkflowNode {
 export interface UserSetup {
 	hibobCredential: { id: string; name: string };
 	remoteCredential: { id: string; name: string };
-	/** Remote company-manager user id picked in "Remote: Sync time off" (from the loaded list). */
+	/** Remote company-manager user id picked in both Remote Time Off nodes (from the loaded list). */
 	approverId?: string;
 	/** Bob's webhook secret, pasted into the HiBob Trigger. */
 	webhookSecret?: string;
@@ -202,12 +202,23 @@ export function checkTemplate(
 	}
 	const readers = [...nodesOfType(wf, typeOf('remoteUpsertEmployee')), ...nodesOfType(wf, typeOf('remoteTimeOff'))];
 	out.push({
-		ok: readers.length === 2 && readers.every((n) => String(n.parameters.options?.dryRun ?? '').includes(`$('${SETTINGS_NODE}')`)),
-		what: 'both write nodes read dryRun from Sync Settings',
+		ok: readers.length === 3 && readers.every((n) => String(n.parameters.options?.dryRun ?? '').includes(`$('${SETTINGS_NODE}')`)),
+		what: 'the three write nodes read dryRun from Sync Settings',
 	});
 	out.push({
 		ok: readers.every((n) => n.parameters.options?.summary === true),
-		what: 'both write nodes output a summary item',
+		what: 'the write nodes output a summary item',
+	});
+	// T8: the schedule and Manual sync reconcile time off; only the webhook lane syncs single requests.
+	const reconcile = reconcileNode(wf);
+	const fromRoute = (wf.connections['Route by event']?.main ?? []).flat().map((l) => l?.node);
+	out.push({
+		ok: !!reconcile && reconcile.credentials?.hiBobApi !== undefined && fromRoute.includes(reconcile.name),
+		what: 'time off on the schedule and Manual sync: a Remote Time Off node in Reconcile With HiBob mode (with a HiBob credential)',
+	});
+	out.push({
+		ok: !wf.nodes.some((n) => n.type === typeOf('hiBob') && n.parameters.operation === 'getChanges') && !JSON.stringify(wf).includes('timeOffLookbackDays'),
+		what: 'no changes-feed window (timeOffLookbackDays) in the full sync',
 	});
 	for (const t of Object.values(TRIGGERS)) out.push({ ok: names.has(t), what: `trigger "${t}" exists` });
 	// `n8n execute --id` (2.40.7) starts at Workflow.getStartNode(): the first node in the list whose type
@@ -236,10 +247,17 @@ export function employeeNodes(wf: WorkflowJson): { read: string; upsert: string;
 	return { read, upsert, summary: downstreamSet(wf, upsert) };
 }
 
-export function timeOffNodes(wf: WorkflowJson): { reads: string[]; sync: string; summary: string } {
-	const sync = onlyNode(wf, typeOf('remoteTimeOff')).name;
+/** The Remote Time Off node that reconciles (the schedule and Manual sync lane, T8). */
+export function reconcileNode(wf: WorkflowJson): WorkflowNode | undefined {
+	return nodesOfType(wf, typeOf('remoteTimeOff')).find((n) => n.parameters.mode === 'reconcile');
+}
+
+/** The time-off lane: the HiBob reads, the Remote Time Off nodes (reconcile first) and the summary. */
+export function timeOffNodes(wf: WorkflowJson): { reads: string[]; syncs: string[]; summary: string } {
+	const all = nodesOfType(wf, typeOf('remoteTimeOff'));
+	const syncs = [...all.filter((n) => n.parameters.mode === 'reconcile'), ...all.filter((n) => n.parameters.mode !== 'reconcile')].map((n) => n.name);
 	const reads = wf.nodes.filter((n) => n.type === typeOf('hiBob') && n.parameters.resource === 'timeOff').map((n) => n.name);
-	return { reads, sync, summary: downstreamSet(wf, sync) };
+	return { reads, syncs, summary: downstreamSet(wf, syncs[0]) };
 }
 
 /** The first Set node downstream of `from` (the lane's readable run summary). */
