@@ -114,7 +114,9 @@ export function applyUserSetup(template: WorkflowJson, setup: UserSetup): { work
 	if (setup.webhookSecret !== undefined) {
 		for (const node of nodesOfType(wf, typeOf('hiBobTrigger'))) {
 			node.parameters.secret = setup.webhookSecret;
-			changes.push(`"${node.name}": Webhook Secret → (set)`);
+			// Shipped off; the user turns it on once the secret is in (the template's note says so).
+			delete node.disabled;
+			changes.push(`"${node.name}": Webhook Secret → (set), turned on`);
 		}
 	}
 	return { workflow: wf, changes };
@@ -145,6 +147,25 @@ export async function setDryRun(session: Session, workflowId: string, value: boo
 	const check = dryRunAssignment(updated as WorkflowJson).value;
 	if (check !== value) throw new Error(`dryRun is ${JSON.stringify(check)} after saving, expected ${value}`);
 	return (updated as { versionId: string }).versionId;
+}
+
+/**
+ * Go live the way the editor does: dryRun = false and "Every hour" turned on (it ships off, so that the
+ * editor's run button starts from Manual sync), saved with `PATCH /rest/workflows/<id>`.
+ */
+export async function goLive(session: Session, workflowId: string): Promise<string> {
+	await setDryRun(session, workflowId, false);
+	const saved = (await rest(session, 'GET', `/rest/workflows/${workflowId}`)) as WorkflowJson & { versionId: string };
+	delete nodeNamed(saved, TRIGGERS.hourly).disabled;
+	const updated = (await rest(session, 'PATCH', `/rest/workflows/${workflowId}`, {
+		versionId: saved.versionId,
+		name: saved.name,
+		nodes: saved.nodes,
+		connections: saved.connections,
+		settings: saved.settings,
+	})) as WorkflowJson & { versionId: string };
+	if (nodeNamed(updated, TRIGGERS.hourly).disabled) throw new Error(`"${TRIGGERS.hourly}" is still off after saving`);
+	return updated.versionId;
 }
 
 export interface TemplateIssue {
@@ -228,6 +249,15 @@ export function checkTemplate(
 		ok: firstTrigger?.name === TRIGGERS.manualSync,
 		what: `"${TRIGGERS.manualSync}" is the first trigger/poll node in the list (where \`n8n execute --id\` starts)`,
 		detail: firstTrigger?.name,
+	});
+	// n8n's editor preselects the run button's trigger by type (form, webhook, community triggers, schedule,
+	// then manual): with the schedule and the HiBob webhook off until the user turns them on, a newcomer's
+	// first click starts from Manual sync (checked in a real browser by the e2e test).
+	const onTriggers = wf.nodes.filter((n) => !n.disabled && (STARTABLE.has(n.type) || n.type === typeOf('hiBobTrigger')) && n.type !== 'n8n-nodes-base.manualTrigger');
+	out.push({
+		ok: onTriggers.length === 0,
+		what: `"${TRIGGERS.hourly}" and the HiBob webhook ship turned off (the editor's run button starts from "${TRIGGERS.manualSync}")`,
+		detail: onTriggers.map((n) => n.name).join(', ') || undefined,
 	});
 	const sticky = wf.nodes.filter((n) => n.type === 'n8n-nodes-base.stickyNote');
 	out.push({ ok: sticky.length >= 5, what: 'sticky notes explain the setup and each lane', detail: `${sticky.length} notes` });
