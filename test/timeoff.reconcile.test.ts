@@ -6,6 +6,7 @@
 import { DateTime } from 'luxon';
 import type { INodeParameters } from 'n8n-workflow';
 import { RemoteTimeOff } from '../nodes/RemoteTimeOff/RemoteTimeOff.node';
+import { approvedInScope, reconcileScope, remoteOnly } from '../nodes/shared/core/timeoffReconcile';
 import { HibobFake } from './fakes/hibob';
 import { RemoteFake } from './fakes/remote';
 import { runExecute } from './harness/n8n';
@@ -272,5 +273,47 @@ describe('T8: Remote Time Off reconciles with HiBob on the schedule and manual r
 	it('R2: reconcile without a HiBob credential stops the node and says what to do', async () => {
 		await expect(reconcile({}, { withHibob: false })).rejects.toThrow(/No HiBob credential/);
 		expect(world.remote.writeCount()).toBe(0);
+	});
+});
+
+describe('T8: which Remote time off the reconcile looks at (pure)', () => {
+	const scope = reconcileScope('2031-03-03', false, 365);
+	const employments = new Map(
+		[
+			{ id: 'emp-1', status: 'active', type: 'employee', external_id: 'E1' },
+			{ id: 'emp-2', status: 'archived', type: 'employee', external_id: 'E2' },
+			{ id: 'emp-3', status: 'active', type: 'contractor', external_id: 'E3' },
+		].map((e) => [e.id, e]),
+	);
+	const t = (id: string, over: Record<string, unknown>) => ({ id, employment_id: 'emp-1', status: 'approved', start_date: '2031-03-10', end_date: '2031-03-10', ...over });
+
+	it('T8/T1/T2/T4: only approved time off with a HiBob id, of an active employee or GP employment, starting in scope, whose request HiBob no longer approves', () => {
+		const found = remoteOnly(
+			[
+				t('keep', { notes: 'HiBob request 1, synced by n8n.' }),
+				t('orphan', { notes: 'HiBob request 2, synced by n8n.' }),
+				t('manual', { notes: 'Dentist' }),
+				t('no-note', { notes: null }),
+				t('archived', { employment_id: 'emp-2', notes: 'HiBob request 3' }),
+				t('contractor', { employment_id: 'emp-3', notes: 'HiBob request 4' }),
+				t('past', { start_date: '2031-03-02', notes: 'HiBob request 5' }),
+				t('far', { start_date: '2032-03-04', notes: 'HiBob request 6' }),
+				t('cancelled', { status: 'cancelled', notes: 'HiBob request 7' }),
+				t('bad', { notes: 'HiBob request #abc' }),
+			],
+			employments,
+			new Set(['1']),
+			scope,
+		);
+		expect(found.toConfirm.map((e) => [e.timeoff.id, e.employeeId, e.requestId])).toEqual([['orphan', 'E1', '2']]);
+		expect(found.malformed.map((m) => m.timeoff.id)).toEqual(['bad']);
+		expect(found.malformed[0].message).toMatch(/"abc", which is not a HiBob request id/);
+	});
+
+	it('T2: the scope runs from today (or 1 January) to the horizon; only approved requests starting in it', () => {
+		expect(reconcileScope('2031-03-03', false, 10)).toEqual({ from: '2031-03-03', to: '2031-03-13' });
+		expect(reconcileScope('2031-03-03', true, 10).from).toBe('2031-01-01');
+		const r = (requestId: string, startDate: string, status = 'approved') => ({ requestId, startDate, status }) as never;
+		expect(approvedInScope([r('a', '2031-03-03'), r('b', '2031-03-02'), r('c', '2031-03-14'), r('d', '2031-03-05', 'pending')], reconcileScope('2031-03-03', false, 10)).map((x: { requestId: string }) => x.requestId)).toEqual(['a']);
 	});
 });
