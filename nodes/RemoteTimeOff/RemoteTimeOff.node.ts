@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { DO_NOT_SYNC, REMOTE_TIMEOFF_TYPES } from '../shared/core/timeoff';
+import { DEFAULT_HORIZON_DAYS, MAX_HORIZON_DAYS } from '../shared/core/timeoffReconcile';
 import { dryRunOption, resolveTimezone, summaryOption, timezoneOption } from '../shared/nodeOptions';
 import { RemoteClient } from '../shared/transport/remote';
 import { runTimeOffSync } from './sync';
@@ -42,14 +43,52 @@ export class RemoteTimeOff implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'remoteApi', required: true }],
+		credentials: [
+			{ name: 'remoteApi', required: true },
+			{
+				name: 'hiBobApi',
+				required: true,
+				displayName: 'HiBob (reads the approved time off to reconcile with)',
+				displayOptions: { show: { mode: ['reconcile'] } },
+			},
+		],
 		properties: [
+			{
+				displayName: 'Mode',
+				name: 'mode',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Sync Requests From Input',
+						value: 'requests',
+						description:
+							'Sync the HiBob time-off requests in the input items (from a HiBob node: one request of a webhook event, or the changes feed)',
+					},
+					{
+						name: 'Reconcile With HiBob',
+						value: 'reconcile',
+						description:
+							"Read every approved HiBob request in scope, create what Remote lacks and cancel Remote time off HiBob no longer approves (for the schedule and manual runs)",
+					},
+				],
+				default: 'requests',
+			},
 			{
 				displayName:
 					'Takes the items of a HiBob node (Time Off resource). Approved requests are created in Remote as approved time off, once; cancelled, declined or deleted ones are cancelled in Remote. Every request gets one output item with an outcome and a reason.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
+				displayOptions: { show: { mode: ['requests'] } },
+			},
+			{
+				displayName:
+					"Reads HiBob's approved time off from today (or 1 January) on, however long ago it was approved, and makes Remote match: missing requests are created once, Remote time off whose HiBob request was cancelled, declined or deleted is cancelled (each checked with HiBob first). Remote time off without a HiBob request ID is left alone.",
+				name: 'reconcileNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { mode: ['reconcile'] } },
 			},
 			{
 				displayName: 'Approver Name or ID',
@@ -110,6 +149,15 @@ export class RemoteTimeOff implements INodeType {
 						description:
 							'Whether to also sync approved requests that started earlier this year (by default only requests starting today or later)',
 					},
+					{
+						displayName: 'Days Ahead',
+						name: 'horizonDays',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: MAX_HORIZON_DAYS },
+						default: DEFAULT_HORIZON_DAYS,
+						description: 'Reconcile only: how many days after today to look for approved requests',
+						displayOptions: { show: { '/mode': ['reconcile'] } },
+					},
 					summaryOption,
 					timezoneOption(', and the one sent with a time off when HiBob gives none'),
 				],
@@ -156,7 +204,9 @@ export class RemoteTimeOff implements INodeType {
 			remoteType: String(m.remoteType ?? ''),
 		}));
 		const timezone = resolveTimezone(this.getNode(), options.timezone);
+		const mode = this.getNodeParameter('mode', 0, 'requests') as string;
 		const output = await runTimeOffSync(this, items, {
+			reconcile: mode === 'reconcile' ? { horizonDays: Number(options.horizonDays ?? DEFAULT_HORIZON_DAYS) } : undefined,
 			approverId,
 			mapping,
 			timezone,

@@ -8,7 +8,7 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from '
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import type { TimeOffRequest } from '../shared/core/hibobTimeoff';
-import { normaliseTimeOff } from '../shared/core/hibobTimeoff';
+import { collectTimeOff, normaliseTimeOff } from '../shared/core/hibobTimeoff';
 import type { Outcome } from '../shared/core/outcome';
 import { maskDeep, summarise } from '../shared/core/outcome';
 import type {
@@ -19,6 +19,9 @@ import type {
 	TimeOffPlan,
 } from '../shared/core/timeoff';
 import { dateWindow, hasMarker, markerIds, pickEmployment, planTimeOff, TIMEOFF_KINDS, todayIn } from '../shared/core/timeoff';
+import type { ReconcileScope } from '../shared/core/timeoffReconcile';
+import { approvedInScope, reconcileScope, remoteOnly } from '../shared/core/timeoffReconcile';
+import { HibobClient } from '../shared/transport/hibob';
 import { RemoteClient } from '../shared/transport/remote';
 
 export interface TimeOffSyncSettings {
@@ -29,6 +32,11 @@ export interface TimeOffSyncSettings {
 	includeSinceJanuary: boolean;
 	dryRun: boolean;
 	summary: boolean;
+	/**
+	 * T8: read HiBob's approved requests in scope (who's out, one call) instead of taking the input
+	 * items, and cancel the Remote time off whose HiBob request is no longer approved.
+	 */
+	reconcile?: { horizonDays: number };
 }
 
 function asNodeError(node: INode, error: unknown): NodeApiError | NodeOperationError {
@@ -81,7 +89,9 @@ class TimeoffBook {
 interface Prepared {
 	itemIndex: number;
 	request?: TimeOffRequest;
-	invalid?: { reason: string; message: string };
+	invalid?: { reason: string; message: string; outcome?: Outcome };
+	/** What is known without a usable request (e.g. a Remote time off whose note is malformed). */
+	known?: { hibobId?: string; requestId?: string; remoteEmploymentId?: string; existingTimeoffIds?: string[] };
 }
 
 /** What one item reports (R1). */
@@ -100,14 +110,16 @@ function resultJson(
 	},
 ): IDataObject {
 	const r = prepared.request;
+	const known = prepared.known ?? {};
 	return maskDeep({
-		hibobId: r?.employeeId ?? null,
-		requestId: r?.requestId ?? null,
+		hibobId: r?.employeeId ?? known.hibobId ?? null,
+		name: r?.employeeDisplayName ?? null,
+		requestId: r?.requestId ?? known.requestId ?? null,
 		hibobStatus: r?.status ?? null,
 		policyType: r?.policyType ?? null,
 		startDate: r?.startDate || null,
 		endDate: r?.endDate || null,
-		remoteEmploymentId: plan?.employmentId ?? null,
+		remoteEmploymentId: plan?.employmentId ?? known.remoteEmploymentId ?? null,
 		kind: plan?.kind ?? null,
 		outcome: extra.outcome,
 		reason: extra.reason,
@@ -116,7 +128,7 @@ function resultJson(
 		timeoffDays: plan?.timeoffDays ?? [],
 		changes: extra.changes ?? plan?.changes ?? [],
 		heldBack: plan?.skipped ?? [],
-		existingTimeoffIds: plan?.existingTimeoffIds ?? [],
+		existingTimeoffIds: plan?.existingTimeoffIds ?? known.existingTimeoffIds ?? [],
 		createdTimeoffId: extra.createdTimeoffId ?? null,
 		cancelledTimeoffIds: extra.cancelledTimeoffIds ?? [],
 		requests: plan?.requests ?? [],
@@ -133,24 +145,11 @@ export async function runTimeOffSync(
 	// Already checked by the node (resolveTimezone): the option, or UTC.
 	const timezone = settings.timezone;
 
-	// 1. The requests, normalised (invalid ones are reported, never thrown).
-	const prepared: Prepared[] = items.map((item, itemIndex) => {
-		const json = item.json ?? {};
-		if (json.valid === false) {
-			return { itemIndex, invalid: { reason: 'invalid_request', message: String(json.message ?? 'The HiBob node could not read this request.') } };
-		}
-		const result = normaliseTimeOff(json);
-		if (result.ok) return { itemIndex, request: result.request };
-		// A HiBob Trigger event names the request but does not describe it.
-		const hint =
-			typeof json.event === 'string' || json.getApi !== undefined
-				? ' This looks like a HiBob event: put a HiBob node (Time Off → Get Time Off Request) between the trigger and this node.'
-				: '';
-		return { itemIndex, invalid: { reason: 'invalid_request', message: result.reason + hint } };
-	});
-	const requests = prepared.filter((p) => p.request).map((p) => p.request as TimeOffRequest);
+	const today = todayIn(timezone);
+	const reconcile = settings.reconcile ? reconcileScope(today, settings.includeSinceJanuary, settings.reconcile.horizonDays) : undefined;
 
-	// 2. Reads, once for the run. Failures here concern every item: they stop the node.
+	// 1. The requests, normalised (invalid ones are reported, never thrown). Reconcile: HiBob's
+	// approved requests in scope, read here (T8); otherwise the input items.
 	try {
 		await host.getCredentials('remoteApi');
 	} catch (error) {
@@ -158,22 +157,47 @@ export async function runTimeOffSync(
 			description: `Open this node and pick (or create) a Remote API credential with a company API token. (${errorText(error)})`,
 		});
 	}
-	const client = new RemoteClient(host);
-	const employmentsByExternalId = new Map<string, RemoteEmploymentLite[]>();
-	const book = new TimeoffBook();
-	if (requests.length) {
-		let managers: IDataObject[];
+	let hibob: HibobClient | undefined;
+	let prepared: Prepared[];
+	const reconcileStats = { hibobApproved: 0, withoutRemoteEmployment: 0, remoteOnly: 0, confirmReads: 0 };
+	if (reconcile) {
 		try {
-			managers = await client.listCompanyManagers();
+			await host.getCredentials('hiBobApi');
 		} catch (error) {
-			throw asNodeError(node, error);
-		}
-		if (!managers.some((m) => String(m.user_id ?? '') === settings.approverId)) {
-			throw new NodeOperationError(node, `The approver "${settings.approverId}" is not a company manager in Remote`, {
-				description:
-					'Pick the approver again from the "Approver" list of this node: only Remote company managers can approve time off. If the list is empty, add a company manager in Remote first.',
+			throw new NodeOperationError(node, 'No HiBob credential is set', {
+				description: `"Reconcile With HiBob" reads HiBob's approved time off itself: open this node and pick the HiBob API credential. (${errorText(error)})`,
 			});
 		}
+		hibob = new HibobClient(host);
+		prepared = await readHibobApproved(node, hibob, reconcile);
+	} else {
+		prepared = items.map((item, itemIndex) => {
+			const json = item.json ?? {};
+			if (json.valid === false) {
+				return { itemIndex, invalid: { reason: 'invalid_request', message: String(json.message ?? 'The HiBob node could not read this request.') } };
+			}
+			const result = normaliseTimeOff(json);
+			if (result.ok) return { itemIndex, request: result.request };
+			// A HiBob Trigger event names the request but does not describe it.
+			const hint =
+				typeof json.event === 'string' || json.getApi !== undefined
+					? ' This looks like a HiBob event: put a HiBob node (Time Off → Get Time Off Request) between the trigger and this node.'
+					: '';
+			return { itemIndex, invalid: { reason: 'invalid_request', message: result.reason + hint } };
+		});
+	}
+
+	// 2. Reads, once for the run. Failures here concern every item: they stop the node.
+	const client = new RemoteClient(host);
+	const employmentsByExternalId = new Map<string, RemoteEmploymentLite[]>();
+	const employmentsById = new Map<string, RemoteEmploymentLite>();
+	const book = new TimeoffBook();
+	const eligible = (r: TimeOffRequest): RemoteEmploymentLite | undefined => {
+		const picked = pickEmployment(employmentsByExternalId.get(r.employeeId) ?? []);
+		const e = picked.kind === 'one' ? picked.employment : undefined;
+		return e && e.status === 'active' && TIMEOFF_KINDS.includes(String(e.type)) ? e : undefined;
+	};
+	if (prepared.some((p) => p.request) || reconcile) {
 		let employments: IDataObject[];
 		try {
 			employments = await client.listEmployments();
@@ -182,24 +206,45 @@ export async function runTimeOffSync(
 		}
 		for (const raw of employments) {
 			const e = raw as unknown as RemoteEmploymentLite;
+			e.id = String(e.id);
+			employmentsById.set(e.id, e);
 			const key = e.external_id === undefined || e.external_id === null ? '' : String(e.external_id).trim();
 			if (!key) continue;
-			e.id = String(e.id);
 			const list = employmentsByExternalId.get(key) ?? [];
 			list.push(e);
 			employmentsByExternalId.set(key, list);
 		}
-		const eligible = (r: TimeOffRequest): RemoteEmploymentLite | undefined => {
-			const picked = pickEmployment(employmentsByExternalId.get(r.employeeId) ?? []);
-			const e = picked.kind === 'one' ? picked.employment : undefined;
-			return e && e.status === 'active' && TIMEOFF_KINDS.includes(String(e.type)) ? e : undefined;
-		};
-		const relevant = requests.filter((r) => eligible(r) && r.status !== 'pending');
-		// The Remote time offs overlapping the requests' dates: one paged read for everyone. A
-		// request's own Remote time off has the request's dates, so it is always in this window.
-		const window = dateWindow(relevant);
+		if (reconcile) {
+			// T1: only people with a Remote employment; the rest of the company is not this sync's business.
+			reconcileStats.hibobApproved = prepared.filter((p) => p.request).length;
+			prepared = prepared.filter((p) => !p.request || employmentsByExternalId.has(p.request.employeeId));
+			reconcileStats.withoutRemoteEmployment = reconcileStats.hibobApproved - prepared.filter((p) => p.request).length;
+		}
+		const relevant = prepared.map((p) => p.request).filter((r): r is TimeOffRequest => !!r && !!eligible(r) && r.status !== 'pending');
+		if (relevant.length) {
+			let managers: IDataObject[];
+			try {
+				managers = await client.listCompanyManagers();
+			} catch (error) {
+				throw asNodeError(node, error);
+			}
+			if (!managers.some((m) => String(m.user_id ?? '') === settings.approverId)) {
+				throw new NodeOperationError(node, `The approver "${settings.approverId}" is not a company manager in Remote`, {
+					description:
+						'Pick the approver again from the "Approver" list of this node: only Remote company managers can approve time off. If the list is empty, add a company manager in Remote first.',
+				});
+			}
+		}
+		// The Remote time offs overlapping the requests' dates (reconcile: the whole scope): one paged
+		// read for everyone. A request's own Remote time off has the request's dates, so it is always
+		// in this window.
+		const window = reconcile ? { from: reconcile.from, to: reconcile.to } : dateWindow(relevant);
+		let listed: IDataObject[] = [];
 		try {
-			if (window) book.add(await client.listTimeoffs({ start_date: window.from, end_date: window.to }));
+			if (window) {
+				listed = await client.listTimeoffs({ start_date: window.from, end_date: window.to });
+				book.add(listed);
+			}
 			// A request with no dates, or one replacing a request that is not in the window (its dates
 			// are unknown): that employment's time offs in full, once.
 			for (const r of relevant) {
@@ -216,22 +261,44 @@ export async function runTimeOffSync(
 		} catch (error) {
 			throw asNodeError(node, error);
 		}
+		if (reconcile && hibob) {
+			// T8/T4: Remote time off whose HiBob request is no longer approved: one read each to be sure.
+			const approvedIds = new Set(prepared.map((p) => p.request?.requestId).filter((id): id is string => !!id));
+			const found = remoteOnly(
+				listed.map((t) => ({ ...(t as unknown as RemoteTimeoffLite), id: String(t.id) })),
+				employmentsById,
+				approvedIds,
+				reconcile,
+			);
+			reconcileStats.remoteOnly = found.toConfirm.length;
+			const first: Prepared[] = found.malformed.map((m) => ({
+				itemIndex: 0,
+				invalid: { reason: 'malformed_hibob_note', message: m.message },
+				known: { hibobId: m.employeeId, remoteEmploymentId: m.employment.id, existingTimeoffIds: [m.timeoff.id] },
+			}));
+			for (const entry of found.toConfirm) {
+				reconcileStats.confirmReads++;
+				first.push(await confirmWithHibob(hibob, entry.employeeId, entry.requestId, entry.employment.id, entry.timeoff.id));
+			}
+			// Cancels before creates: Remote never sees an old and a new request side by side.
+			prepared = [...first, ...prepared];
+		}
 	}
 
 	// 3. Plan and apply, one request at a time.
-	const today = todayIn(timezone);
 	const output: INodeExecutionData[] = [];
 	const results: Array<{ outcome: Outcome; reason: string }> = [];
 	let dryRunIds = 0;
 	for (const p of prepared) {
 		if (!p.request) {
+			const outcome = p.invalid?.outcome ?? 'skipped';
 			const json = resultJson(p, undefined, {
-				outcome: 'skipped',
+				outcome,
 				reason: p.invalid?.reason ?? 'invalid_request',
 				message: p.invalid?.message ?? 'Not a HiBob time-off request.',
 				dryRun: settings.dryRun,
 			});
-			results.push({ outcome: 'skipped', reason: String(json.reason) });
+			results.push({ outcome, reason: String(json.reason) });
 			output.push({ json, pairedItem: { item: p.itemIndex } });
 			continue;
 		}
@@ -313,15 +380,85 @@ export async function runTimeOffSync(
 				...summary,
 				needsAttention: output
 					.filter((o) => o.json.outcome === 'failed' || (o.json.outcome === 'skipped' && o.json.reason !== 'not_approved' && o.json.reason !== 'in_the_past'))
-					.map((o) => ({ hibobId: o.json.hibobId, requestId: o.json.requestId, outcome: o.json.outcome, reason: o.json.reason, message: o.json.message })),
-				apiCalls: client.stats.calls,
-				retries: client.stats.retries,
+					.map((o) => ({ hibobId: o.json.hibobId, name: o.json.name, requestId: o.json.requestId, outcome: o.json.outcome, reason: o.json.reason, message: o.json.message })),
+				apiCalls: client.stats.calls + (hibob?.stats.calls ?? 0),
+				remoteCalls: client.stats.calls,
+				hibobCalls: hibob?.stats.calls ?? 0,
+				retries: client.stats.retries + (hibob?.stats.retries ?? 0),
 				recovered: client.stats.recovered,
+				...(reconcile ? { reconcile: { from: reconcile.from, to: reconcile.to, ...reconcileStats } } : {}),
 			} as unknown as IDataObject,
 			pairedItem: items.map((_, item) => ({ item })),
 		});
 	}
 	return output;
+}
+
+/**
+ * T8: HiBob's approved requests in scope, from who's out: one call for the whole company and the
+ * whole range (HiBob has no per-employee list of requests; the changes feed covers only 6 months of
+ * changes, not requests approved before it). Hourly requests included. Unusable rows are reported.
+ */
+async function readHibobApproved(node: INode, hibob: HibobClient, scope: ReconcileScope): Promise<Prepared[]> {
+	let rows: IDataObject[];
+	try {
+		rows = await hibob.whosOut(scope.from, scope.to, true);
+	} catch (error) {
+		throw asNodeError(node, error);
+	}
+	const { requests, invalid } = collectTimeOff(rows);
+	const prepared: Prepared[] = approvedInScope(requests, scope).map((request) => ({ itemIndex: 0, request }));
+	for (const { reason, row } of invalid) {
+		const r = (row ?? {}) as IDataObject;
+		prepared.push({
+			itemIndex: 0,
+			invalid: { reason: 'invalid_request', message: reason },
+			known: {
+				hibobId: r.employeeId === undefined ? undefined : String(r.employeeId),
+				requestId: r.requestId === undefined ? undefined : String(r.requestId),
+			},
+		});
+	}
+	return prepared;
+}
+
+/**
+ * T4: one HiBob read for a request HiBob no longer lists as approved. Cancelled, declined or gone
+ * (404) → the request with that status, which the plan cancels; still approved → left alone. A
+ * failed read fails this item only, and nothing is cancelled.
+ */
+async function confirmWithHibob(
+	hibob: HibobClient,
+	employeeId: string,
+	requestId: string,
+	employmentId: string,
+	timeoffId: string,
+): Promise<Prepared> {
+	const known = { hibobId: employeeId, requestId, remoteEmploymentId: employmentId, existingTimeoffIds: [timeoffId] };
+	let details: IDataObject | undefined;
+	try {
+		details = await hibob.getTimeoffRequest(employeeId, requestId);
+	} catch (error) {
+		return {
+			itemIndex: 0,
+			known,
+			invalid: {
+				outcome: 'failed',
+				reason: 'hibob_error',
+				message: `HiBob request ${requestId} is not approved in HiBob's list any more, but reading it failed, so Remote time off ${timeoffId} was left as it is: ${errorText(error)}`,
+			},
+		};
+	}
+	const row = details ?? { requestId, employeeId, status: 'deleted' };
+	const result = normaliseTimeOff({ ...row, employeeId: row.employeeId ?? employeeId, requestId: row.requestId ?? requestId });
+	if (!result.ok) {
+		return {
+			itemIndex: 0,
+			known,
+			invalid: { reason: 'invalid_request', message: `${result.reason} Remote time off ${timeoffId} was left as it is.` },
+		};
+	}
+	return { itemIndex: 0, request: result.request };
 }
 
 /** Sends one planned write; after an ambiguous failure, `recover` looks the result up first (R6). */

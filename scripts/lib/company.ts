@@ -284,6 +284,22 @@ export function makeShowcaseCompany(nowInput: Date = new Date()): ShowcaseCompan
 	};
 	requests.push(contractorLeave);
 	changes.push(timeoffChangeFor(contractorLeave, 'Created', movedContractor, approvedAt));
+	// T8: approved 30 days before the first run (outside any changes-feed window of a few days): the
+	// first reconcile creates it all the same.
+	const firstRequester = requests.find((r) => r.requestId === 30001)!;
+	let later = addDays(day, 7);
+	while (later.getUTCDay() === 0 || later.getUTCDay() === 6) later = addDays(later, 1);
+	const approvedLongAgo = addDays(now, -30);
+	const longAgo: HibobTimeoffRequest = {
+		...contractorLeave,
+		requestId: 30008,
+		employeeId: firstRequester.employeeId,
+		startDate: isoDate(later),
+		endDate: isoDate(later),
+		approvedAt: approvedLongAgo.toISOString(),
+	};
+	requests.push(longAgo);
+	changes.push(timeoffChangeFor(longAgo, 'Created', people.find((p) => p.id === longAgo.employeeId), approvedLongAgo));
 	changes.sort((a, b) => a.createdOn.localeCompare(b.createdOn));
 
 	const nameOf = (id: string) => {
@@ -298,6 +314,7 @@ export function makeShowcaseCompany(nowInput: Date = new Date()): ShowcaseCompan
 		{ requestId: '30004', person: byRequest(30004), outcome: ['skipped'], reason: 'not_approved', createdInRemote: false, rule: 'T4: cancelled before it was synced' },
 		{ requestId: '30006', person: byRequest(30006), outcome: ['skipped'], reason: 'unmapped_timeoff_type', createdInRemote: false, rule: 'T5: "Volunteering day" has no Remote type' },
 		{ requestId: '30007', person: byRequest(30007), outcome: ['skipped'], reason: 'contractor_no_timeoff', createdInRemote: false, rule: 'T1: contractors never' },
+		{ requestId: '30008', person: byRequest(30008), outcome: ['created'], reason: 'created_in_remote', createdInRemote: true, rule: 'T8: approved 30 days before the first run' },
 	];
 
 	const notSynced = company.people.filter((p) => p.kind === null && !Object.keys(expectations).includes(nameOf(p.hibobId))).map((p) => nameOf(p.hibobId));

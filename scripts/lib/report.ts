@@ -86,7 +86,7 @@ export function timeOffResult(run: ExecutionRun | undefined, wf: WorkflowJson): 
 	const names = timeOffNodes(wf);
 	const requests = names.reads.flatMap((n) => nodeItems(run, n));
 	const byId = new Map(requests.map((r) => [String(r.requestId), r]));
-	const out = nodeItems(run, names.sync);
+	const out = names.syncs.flatMap((n) => nodeItems(run, n));
 	const rows: TimeOffRow[] = out
 		.filter((o) => o.summary !== true)
 		.map((o) => {
@@ -95,7 +95,7 @@ export function timeOffResult(run: ExecutionRun | undefined, wf: WorkflowJson): 
 			return {
 				requestId: String(o.requestId),
 				hibobId: String(o.hibobId),
-				person: String(r?.employeeDisplayName ?? `HiBob ${o.hibobId}`),
+				person: String(r?.employeeDisplayName ?? o.name ?? `HiBob ${o.hibobId}`),
 				what: [o.policyType, dates].filter(Boolean).join(' '),
 				outcome: String(o.outcome),
 				reason: String(o.reason),
@@ -103,7 +103,7 @@ export function timeOffResult(run: ExecutionRun | undefined, wf: WorkflowJson): 
 			};
 		});
 	return {
-		ran: ran(run, names.sync),
+		ran: names.syncs.some((n) => ran(run, n)),
 		rows,
 		summaryItem: out.find((o) => o.summary === true),
 		readable: nodeItems(run, names.summary)[0],

@@ -3,7 +3,7 @@
  * importing it. The e2e test and the demo import the file itself; the only differences from the file are
  * what a user picks or types in the editor:
  *  - the credential of every HiBob and Remote node (the credential picker writes `{id, name}`),
- *  - the approver of "Remote: Sync time off" (a list loaded from Remote),
+ *  - the approver of both Remote Time Off nodes (a list loaded from Remote),
  *  - the Webhook Secret of the HiBob Trigger (pasted from Bob's webhook settings),
  *  - later, the dryRun switch in "Sync Settings" (changed on the server, the way the editor saves it).
  * Nodes are found by type (and, for triggers, by the names the template gives them), never by position.
@@ -85,7 +85,7 @@ export function nodeNamed(wf: WorkflowJson, name: string): WorkflowNode {
 export interface UserSetup {
 	hibobCredential: { id: string; name: string };
 	remoteCredential: { id: string; name: string };
-	/** Remote company-manager user id picked in "Remote: Sync time off" (from the loaded list). */
+	/** Remote company-manager user id picked in both Remote Time Off nodes (from the loaded list). */
 	approverId?: string;
 	/** Bob's webhook secret, pasted into the HiBob Trigger. */
 	webhookSecret?: string;
@@ -132,7 +132,9 @@ export function applyUserSetup(template: WorkflowJson, setup: UserSetup): { work
 	if (setup.webhookSecret !== undefined) {
 		for (const node of nodesOfType(wf, typeOf('hiBobTrigger'))) {
 			node.parameters.secret = setup.webhookSecret;
-			changes.push(`"${node.name}": Webhook Secret → (set)`);
+			// Shipped off; the user turns it on once the secret is in (the template's note says so).
+			delete node.disabled;
+			changes.push(`"${node.name}": Webhook Secret → (set), turned on`);
 		}
 	}
 	return { workflow: wf, changes };
@@ -163,6 +165,25 @@ export async function setDryRun(session: Session, workflowId: string, value: boo
 	const check = dryRunAssignment(updated as WorkflowJson).value;
 	if (check !== value) throw new Error(`dryRun is ${JSON.stringify(check)} after saving, expected ${value}`);
 	return (updated as { versionId: string }).versionId;
+}
+
+/**
+ * Go live the way the editor does: dryRun = false and "Every hour" turned on (it ships off, so that the
+ * editor's run button starts from Manual sync), saved with `PATCH /rest/workflows/<id>`.
+ */
+export async function goLive(session: Session, workflowId: string): Promise<string> {
+	await setDryRun(session, workflowId, false);
+	const saved = (await rest(session, 'GET', `/rest/workflows/${workflowId}`)) as WorkflowJson & { versionId: string };
+	delete nodeNamed(saved, TRIGGERS.hourly).disabled;
+	const updated = (await rest(session, 'PATCH', `/rest/workflows/${workflowId}`, {
+		versionId: saved.versionId,
+		name: saved.name,
+		nodes: saved.nodes,
+		connections: saved.connections,
+		settings: saved.settings,
+	})) as WorkflowJson & { versionId: string };
+	if (nodeNamed(updated, TRIGGERS.hourly).disabled) throw new Error(`"${TRIGGERS.hourly}" is still off after saving`);
+	return updated.versionId;
 }
 
 export interface TemplateIssue {
@@ -220,12 +241,23 @@ export function checkTemplate(
 	}
 	const readers = [...nodesOfType(wf, typeOf('remoteUpsertEmployee')), ...nodesOfType(wf, typeOf('remoteTimeOff'))];
 	out.push({
-		ok: readers.length === 2 && readers.every((n) => String(n.parameters.options?.dryRun ?? '').includes(`$('${SETTINGS_NODE}')`)),
-		what: 'both write nodes read dryRun from Sync Settings',
+		ok: readers.length === 3 && readers.every((n) => String(n.parameters.options?.dryRun ?? '').includes(`$('${SETTINGS_NODE}')`)),
+		what: 'the three write nodes read dryRun from Sync Settings',
 	});
 	out.push({
 		ok: readers.every((n) => n.parameters.options?.summary === true),
-		what: 'both write nodes output a summary item',
+		what: 'the write nodes output a summary item',
+	});
+	// T8: the schedule and Manual sync reconcile time off; only the webhook lane syncs single requests.
+	const reconcile = reconcileNode(wf);
+	const fromRoute = (wf.connections['Route by event']?.main ?? []).flat().map((l) => l?.node);
+	out.push({
+		ok: !!reconcile && reconcile.credentials?.hiBobApi !== undefined && fromRoute.includes(reconcile.name),
+		what: 'time off on the schedule and Manual sync: a Remote Time Off node in Reconcile With HiBob mode (with a HiBob credential)',
+	});
+	out.push({
+		ok: !wf.nodes.some((n) => n.type === typeOf('hiBob') && n.parameters.operation === 'getChanges') && !JSON.stringify(wf).includes('timeOffLookbackDays'),
+		what: 'no changes-feed window (timeOffLookbackDays) in the full sync',
 	});
 	for (const t of Object.values(TRIGGERS)) out.push({ ok: names.has(t), what: `trigger "${t}" exists` });
 	// `n8n execute --id` (2.40.7) starts at Workflow.getStartNode(): the first node in the list whose type
@@ -235,6 +267,15 @@ export function checkTemplate(
 		ok: firstTrigger?.name === TRIGGERS.manualSync,
 		what: `"${TRIGGERS.manualSync}" is the first trigger/poll node in the list (where \`n8n execute --id\` starts)`,
 		detail: firstTrigger?.name,
+	});
+	// n8n's editor preselects the run button's trigger by type (form, webhook, community triggers, schedule,
+	// then manual): with the schedule and the HiBob webhook off until the user turns them on, a newcomer's
+	// first click starts from Manual sync (checked in a real browser by the e2e test).
+	const onTriggers = wf.nodes.filter((n) => !n.disabled && (STARTABLE.has(n.type) || n.type === typeOf('hiBobTrigger')) && n.type !== 'n8n-nodes-base.manualTrigger');
+	out.push({
+		ok: onTriggers.length === 0,
+		what: `"${TRIGGERS.hourly}" and the HiBob webhook ship turned off (the editor's run button starts from "${TRIGGERS.manualSync}")`,
+		detail: onTriggers.map((n) => n.name).join(', ') || undefined,
 	});
 	const sticky = wf.nodes.filter((n) => n.type === 'n8n-nodes-base.stickyNote');
 	out.push({ ok: sticky.length >= 5, what: 'sticky notes explain the setup and each lane', detail: `${sticky.length} notes` });
@@ -254,10 +295,17 @@ export function employeeNodes(wf: WorkflowJson): { read: string; upsert: string;
 	return { read, upsert, summary: downstreamSet(wf, upsert) };
 }
 
-export function timeOffNodes(wf: WorkflowJson): { reads: string[]; sync: string; summary: string } {
-	const sync = onlyNode(wf, typeOf('remoteTimeOff')).name;
+/** The Remote Time Off node that reconciles (the schedule and Manual sync lane, T8). */
+export function reconcileNode(wf: WorkflowJson): WorkflowNode | undefined {
+	return nodesOfType(wf, typeOf('remoteTimeOff')).find((n) => n.parameters.mode === 'reconcile');
+}
+
+/** The time-off lane: the HiBob reads, the Remote Time Off nodes (reconcile first) and the summary. */
+export function timeOffNodes(wf: WorkflowJson): { reads: string[]; syncs: string[]; summary: string } {
+	const all = nodesOfType(wf, typeOf('remoteTimeOff'));
+	const syncs = [...all.filter((n) => n.parameters.mode === 'reconcile'), ...all.filter((n) => n.parameters.mode !== 'reconcile')].map((n) => n.name);
 	const reads = wf.nodes.filter((n) => n.type === typeOf('hiBob') && n.parameters.resource === 'timeOff').map((n) => n.name);
-	return { reads, sync, summary: downstreamSet(wf, sync) };
+	return { reads, syncs, summary: downstreamSet(wf, syncs[0]) };
 }
 
 /** The first Set node downstream of `from` (the lane's readable run summary). */

@@ -14,7 +14,7 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import type { TimeOffRequest } from '../../shared/core/hibobTimeoff';
-import { mergeTimeOff, normaliseTimeOff } from '../../shared/core/hibobTimeoff';
+import { collectTimeOff as collect, mergeTimeOff, normaliseTimeOff } from '../../shared/core/hibobTimeoff';
 import { idProblem } from '../../shared/core/ids';
 import { resolveTimezone, timezoneOption } from '../../shared/nodeOptions';
 import { HibobClient, oldestChangesSince } from '../../shared/transport/hibob';
@@ -183,23 +183,6 @@ function parseTime(value: unknown, zone: string): DateTime | undefined {
 	if (value instanceof Date) return DateTime.fromJSDate(value);
 	const parsed = DateTime.fromISO(String(value), { zone, setZone: true });
 	return parsed.isValid ? parsed : undefined;
-}
-
-/** Normalises rows and merges rows of the same request; invalid rows are kept apart. */
-function collect(rows: IDataObject[]): { requests: TimeOffRequest[]; invalid: Array<{ reason: string; row: IDataObject }> } {
-	const byId = new Map<string, TimeOffRequest>();
-	const invalid: Array<{ reason: string; row: IDataObject }> = [];
-	for (const row of rows) {
-		const result = normaliseTimeOff(row);
-		if (!result.ok) {
-			invalid.push({ reason: result.reason, row });
-			continue;
-		}
-		const key = result.request.requestId;
-		const prev = byId.get(key);
-		byId.set(key, prev ? mergeTimeOff(prev, result.request) : result.request);
-	}
-	return { requests: [...byId.values()], invalid };
 }
 
 /** `getChanges`: the changes feed, one item per request (its latest state in the feed). */

@@ -340,3 +340,20 @@ function stripEmpty(request: TimeOffRequest): Partial<TimeOffRequest> {
 	}
 	return out as Partial<TimeOffRequest>;
 }
+
+/** Normalises rows and merges rows of the same request; unusable rows are kept apart with their reason. */
+export function collectTimeOff(rows: unknown[]): { requests: TimeOffRequest[]; invalid: Array<{ reason: string; row: unknown }> } {
+	const byId = new Map<string, TimeOffRequest>();
+	const invalid: Array<{ reason: string; row: unknown }> = [];
+	for (const row of rows) {
+		const result = normaliseTimeOff(row);
+		if (!result.ok) {
+			invalid.push({ reason: result.reason, row });
+			continue;
+		}
+		const key = result.request.requestId;
+		const prev = byId.get(key);
+		byId.set(key, prev ? mergeTimeOff(prev, result.request) : result.request);
+	}
+	return { requests: [...byId.values()], invalid };
+}
