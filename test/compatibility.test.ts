@@ -386,3 +386,63 @@ describe('Check API Compatibility: the pure core', () => {
 		}
 	});
 });
+
+describe('Check API Compatibility: a variant is one the sync really handles', () => {
+	/** The employee lane (dry run) and the time-off lanes (dry run): outcome and reason per person and request. */
+	async function lanes(options: DemoOptions): Promise<string[]> {
+		const company = makeDemoCompany(new Date());
+		const fakes = await startDemo(options);
+		try {
+			const credentials = credentialsFor(fakes);
+			const { RemoteUpsertEmployee } = await import('../nodes/RemoteUpsertEmployee/RemoteUpsertEmployee.node');
+			const { RemoteTimeOff } = await import('../nodes/RemoteTimeOff/RemoteTimeOff.node');
+			const hibob = (parameters: IDataObject) => runExecute(new HiBob(), { parameters: parameters as any, credentials: credentials as any });
+			const people = (await hibob({ resource: 'employee', operation: 'getEmployees' })).output;
+			const upsert = await runExecute(new RemoteUpsertEmployee(), {
+				parameters: { options: { dryRun: true } },
+				input: people,
+				credentials: credentials as any,
+				staticData: {},
+			});
+			const out = upsert.output.filter((o) => !o.json.summary).map((o) => `employee ${o.json.hibobId}: ${o.json.outcome}/${o.json.reason}`);
+			for (const operation of ['getChanges', 'getApproved']) {
+				const requests = (await hibob({ resource: 'timeOff', operation })).output;
+				const synced = await runExecute(new RemoteTimeOff(), {
+					parameters: { approverId: company.approverId, options: { dryRun: true } } as any,
+					input: requests,
+					credentials: credentials as any,
+				});
+				out.push(...synced.output.filter((o) => !o.json.summary).map((o) => `${operation} ${o.json.requestId}: ${o.json.outcome}/${o.json.reason}`));
+			}
+			expect(fakes.remote.writeCount()).toBe(0);
+			return out.sort();
+		} finally {
+			await fakes.close();
+		}
+	}
+
+	let expected: string[];
+	beforeAll(async () => {
+		expected = await lanes({});
+		expect(expected.filter((l) => l.startsWith('employee')).length).toBeGreaterThan(10);
+		expect(expected.filter((l) => l.startsWith('getChanges')).length).toBeGreaterThan(0);
+		expect(expected.filter((l) => l.startsWith('getApproved')).length).toBeGreaterThan(0);
+	});
+
+	it.each<[string, DemoOptions]>([
+		['fields metadata wrapped as {fields}', { fieldsWrapped: true }],
+		['named list wrapped as {list}', { hibob: { namedListWrapped: true } }],
+		['no humanReadable node', { hibob: { humanReadableOmitted: true } }],
+		['values under /category/field keys', { hibob: { peopleSlashKeys: true } }],
+		['changes rows name the request id "id"', { hibob: { changesRequestIdKey: 'id' } }],
+		['startDatePortion in the changes feed and who\'s out', { hibob: { timeoffPortionKeys: 'startDatePortion' } }],
+		['"cancelled" spelling', { hibob: { cancelledSpelling: 'cancelled' } }],
+		['employment without the wrapper', { remote: { employmentUnwrapped: true } }],
+		['country form schema directly in data', { remote: { formShape: 'data' } }],
+		['country form schema without a wrapper', { remote: { formShape: 'bare' } }],
+		['departments paging inside data', { departmentsPaging: 'data' }],
+		['Remote time off spelled "canceled"', { remote: { timeoffCanceledSpelling: true } }],
+	])('S17: %s: the sync (dry run) decides the same for every person and request', async (_name, options) => {
+		expect(await lanes(options)).toEqual(expected);
+	});
+});

@@ -206,7 +206,7 @@ export interface HibobModes {
 	namedListWrapped?: boolean;
 	/** People answers leave out the `humanReadable` node even when asked for it. */
 	humanReadableOmitted?: boolean;
-	/** People answers hold values under flat `/category/field` keys instead of nested objects. */
+	/** People answers hold values under flat `/category/field` keys as `{value}` instead of nested objects. */
 	peopleSlashKeys?: boolean;
 	/** The changes feed and who's out use `startDatePortion`/`endDatePortion` (like the request details). */
 	timeoffPortionKeys?: 'startPortion' | 'startDatePortion';
@@ -733,8 +733,10 @@ export class HibobFake extends FakeHttpServer {
 			for (const { field, parts } of fields) {
 				const raw = getPath(person, parts);
 				const value = raw === undefined ? null : typeof raw === 'object' && raw !== null ? clone(raw) : raw;
-				out[`/${parts.join('/')}`] = humanReadable === 'REPLACE' && value !== null ? this.readable(field, value) : value;
-				if (readable && value !== null) readable[`/${parts.join('/')}`] = this.readable(field, value);
+				// As two connectors saw it (api/hibob-api.md): "/work/department": {"value": ...}, root fields as "/root/…".
+				const key = `/${field.id.split('.').join('/')}`;
+				out[key] = { value: humanReadable === 'REPLACE' && value !== null ? this.readable(field, value) : value };
+				if (readable && value !== null) readable[key] = this.readable(field, value);
 			}
 			if (readable) out.humanReadable = readable;
 			return out;
