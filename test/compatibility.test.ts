@@ -446,3 +446,16 @@ describe('Check API Compatibility: a variant is one the sync really handles', ()
 		expect(await lanes(options)).toEqual(expected);
 	});
 });
+
+describe('Check API Compatibility in the template', () => {
+	it('S17: the Setup lane runs it after Check Permissions, with both credentials', async () => {
+		const fs = await import('node:fs');
+		const path = await import('node:path');
+		const { setupLaneIssues } = await import('../scripts/lib/template');
+		const wf = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'templates', 'hibob-to-remote-sync.json'), 'utf8'));
+		expect(setupLaneIssues(wf).filter((i) => !i.ok)).toEqual([]);
+		// The check can fail: without the link, it says so.
+		delete wf.connections['HiBob: Check permissions'];
+		expect(setupLaneIssues(wf).filter((i) => !i.ok).map((i) => i.what)).toEqual(['setup lane: Check Permissions → Check API Compatibility']);
+	});
+});
