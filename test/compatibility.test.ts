@@ -340,6 +340,18 @@ describe('Check API Compatibility: shapes the package does not handle', () => {
 		expect(run.summary.checkedRemote).toBe(false);
 	});
 
+	it('S17: "Check Remote Too" without a Remote credential stops the node before any read, saying what to do', async () => {
+		fakes = await startDemo();
+		const { hiBobApi } = credentialsFor(fakes);
+		await expect(
+			runExecute(new HiBob(), {
+				parameters: { resource: 'setup', operation: 'checkCompatibility', checkRemote: true },
+				credentials: { hiBobApi } as any,
+			}),
+		).rejects.toThrow(/No Remote credential/);
+		expect(fakes.hibob.requests).toHaveLength(0);
+	});
+
 	it('S17: under a tight HiBob rate limit the check slows down instead of running into 429s', async () => {
 		fakes = await startDemo({ fakes: { hibobOptions: { rateLimit: { limit: 3, windowMs: 1000 } } } });
 		const run = await check(fakes, false);
@@ -457,5 +469,28 @@ describe('Check API Compatibility in the template', () => {
 		// The check can fail: without the link, it says so.
 		delete wf.connections['HiBob: Check permissions'];
 		expect(setupLaneIssues(wf).filter((i) => !i.ok).map((i) => i.what)).toEqual(['setup lane: Check Permissions → Check API Compatibility']);
+	});
+});
+
+describe('Check API Compatibility: Remote country forms', () => {
+	it('S17: a form Remote does not have for a country in use (404) is unknown, named with its path', async () => {
+		const company = makeDemoCompany(new Date());
+		const { cloneRemoteFormSchemas } = await import('./fakes');
+		const schemas = cloneRemoteFormSchemas() as any;
+		delete schemas.GBR.employment_basic_information;
+		company.remote.schemas = schemas;
+		const fakes = await startFakes({ hibob: company.hibob, remote: company.remote });
+		try {
+			const run = await check(fakes);
+			expect(lineOf(run, 'remote.countryForm.GBR.employment_basic_information')).toMatchObject({
+				status: 'unknown',
+				path: '/v1/countries/GBR/employment_basic_information',
+				got: JSON.stringify('answered 404'),
+			});
+			expect(run.summary.verdict).toBe('not ready');
+			expect(statusOf(run, 'remote.countryForm.USA.employment_basic_information')).toBe('ok');
+		} finally {
+			await fakes.close();
+		}
 	});
 });

@@ -138,6 +138,15 @@ function outputItems(result: CompatibilityResult, checkedRemote: boolean): INode
  */
 export async function executeCheckCompatibility(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const checkRemote = this.getNodeParameter('checkRemote', 0, true) as boolean;
+	if (checkRemote) {
+		try {
+			await this.getCredentials('remoteApi');
+		} catch {
+			throw new NodeOperationError(this.getNode(), 'No Remote credential is set', {
+				description: 'Pick (or create) a Remote API credential in this node, or switch off "Check Remote Too" to check HiBob alone.',
+			});
+		}
+	}
 	const now = DateTime.utc();
 	const hibob = await readHibob.call(this, now);
 	const remote = checkRemote ? await readRemote.call(this) : undefined;

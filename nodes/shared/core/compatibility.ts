@@ -501,6 +501,8 @@ function remoteFormLine(form: FormRead): CheckLine {
 		shape: `GET /v1/countries/${form.country}/${form.form}: the form's JSON schema`,
 		blocking: true,
 	};
+	if ((form.read as FailedRead | undefined)?.failed && (form.read as FailedRead).status === 404)
+		return unknown(base, `/v1/countries/${form.country}/${form.form}`, 'the form the package validates against', 'answered 404', 'Creates in this country would be refused by the package: Remote names this form differently here.');
 	return withBody(base, form.read, (body) => {
 		const { schema, reading } = formSchemaOf(body);
 		if (!schema) return unknown(base, '$', '{data: {schema: {properties, ...}}}', shapeOf(body));
@@ -711,8 +713,12 @@ export function checkCompatibility(input: CompatibilityInput): CompatibilityResu
 			`${blockingUnknown.length} shape(s) are not ones the package handles (${blockingUnknown.map((l) => l.check).join(', ')}): do not switch dry run off yet; attach the report below to an issue of n8n-nodes-hibob-remote.`,
 		);
 	const verdict: Verdict = blockingUnknown.length || refused ? 'not ready' : counts.variant ? 'ready with variants' : 'ready';
-	if (verdict === 'ready with variants') whatToDo.push('Nothing to do: the package handles every variant listed. Keep the report for reference.');
-	if (verdict === 'ready') whatToDo.push('Nothing to do: run the sync with dry run on, read the summary, then switch dry run off.');
+	if (verdict !== 'not ready' && !whatToDo.length)
+		whatToDo.push(
+			verdict === 'ready'
+				? 'Nothing to do: run the sync with dry run on, read the summary, then switch dry run off.'
+				: 'Nothing to do: the package handles every variant listed. Keep the report for reference.',
+		);
 	const report = JSON.stringify({
 		package: 'n8n-nodes-hibob-remote',
 		...(input.packageVersion ? { version: input.packageVersion } : {}),
