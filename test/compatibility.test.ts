@@ -101,7 +101,7 @@ describe('Check API Compatibility: the documented readings (fakes in their defau
 	});
 	afterAll(async () => fakes.close());
 
-	it('S17: every shape is ok; only what a write or a webhook shows is not_checked; verdict ready', () => {
+	it('every shape is ok; only what a write or a webhook shows is not_checked; verdict ready', () => {
 		expect(withStatus(run, 'unknown')).toEqual([]);
 		expect(withStatus(run, 'variant')).toEqual([]);
 		expect(withStatus(run, 'not_checked').sort()).toEqual([...WRITE_OR_WEBHOOK_ONLY].sort());
@@ -142,7 +142,7 @@ describe('Check API Compatibility: the documented readings (fakes in their defau
 		for (const item of run.output) expect(item.pairedItem).toEqual({ item: 0 });
 	});
 
-	it('S17: tenant facts: manager/department in basic information per country, SSN/salary locations, rate-limit headers', () => {
+	it('tenant facts: manager/department in basic information per country, SSN/salary locations, rate-limit headers', () => {
 		const facts = run.summary.facts as any;
 		expect(facts.hibob).toEqual({
 			syncFieldFound: true,
@@ -164,7 +164,7 @@ describe('Check API Compatibility: the documented readings (fakes in their defau
 		});
 	});
 
-	it('S17: dry by construction: no write request reached either fake, and neither state changed', () => {
+	it('dry by construction: no write request reached either fake, and neither state changed', () => {
 		expect(fakes.remote.requests.length).toBeGreaterThan(10);
 		expect(fakes.remote.requests.filter((r) => r.method !== 'GET')).toEqual([]);
 		// HiBob documents its people search as a POST read; nothing else but GETs was sent.
@@ -174,7 +174,7 @@ describe('Check API Compatibility: the documented readings (fakes in their defau
 		expect(JSON.stringify(fakes.remote.snapshot())).toBe(remoteBefore);
 	});
 
-	it('S17: reads only what the issue lists: one flagged person in full, one employment per kind, no SSN or salary field', () => {
+	it('reads only what the issue lists: one flagged person in full, one employment per kind, no SSN or salary field', () => {
 		const searches = fakes.hibob.requests.filter((r) => r.endpoint === 'POST /v1/people/search');
 		expect(searches).toHaveLength(2);
 		expect((searches[0].body as any).fields).toHaveLength(2); // root.id and the sync field
@@ -186,7 +186,7 @@ describe('Check API Compatibility: the documented readings (fakes in their defau
 		expect(fakes.remote.requests.length + fakes.hibob.requests.length).toBeLessThan(30);
 	});
 
-	it('S17: the report is JSON with no token, name, email or value of either side', () => {
+	it('R1: the report is JSON with no token, name, email or value of either side', () => {
 		const report = JSON.parse(String(run.summary.report));
 		expect(report.verdict).toBe('ready');
 		expect(report.checks).toHaveLength(run.lines.length);
@@ -221,7 +221,7 @@ describe('Check API Compatibility: each documented alternative is reported as a 
 		['Remote time off spelled "canceled"', { remote: { timeoffCanceledSpelling: true } }, 'remote.timeoffs.status', /^canceled$/],
 	];
 
-	it.each(cases)('S17: %s → variant, verdict "ready with variants"', async (_name, options, id, reading) => {
+	it.each(cases)('%s → variant, verdict "ready with variants"', async (_name, options, id, reading) => {
 		const fakes = await startDemo(options);
 		try {
 			const run = await check(fakes);
@@ -235,7 +235,7 @@ describe('Check API Compatibility: each documented alternative is reported as a 
 		}
 	});
 
-	it('S17: the variants together: each still named, and the facts still read (forms from data, salary located)', async () => {
+	it('the variants together: each still named, and the facts still read (forms from data, salary located)', async () => {
 		const fakes = await startDemo({
 			fieldsWrapped: true,
 			hibob: { namedListWrapped: true, timeoffPortionKeys: 'startDatePortion', changesRequestIdKey: 'id', cancelledSpelling: 'cancelled' },
@@ -260,7 +260,7 @@ describe('Check API Compatibility: shapes the package does not handle', () => {
 	let fakes: RunningFakes;
 	afterEach(async () => fakes?.close());
 
-	it('S17: unknown shapes are reported with path, expectation and keys/types only; the check itself does not fail', async () => {
+	it('unknown shapes are reported with path, expectation and keys/types only; the check itself does not fail', async () => {
 		fakes = await startDemo();
 		const secretish = 'Jane.Secret@example.com';
 		fakes.hibob.failNext('GET /v1/company/people/fields', { status: 200, body: { result: { items: [{ id: 'x', label: secretish }] } } });
@@ -287,7 +287,7 @@ describe('Check API Compatibility: shapes the package does not handle', () => {
 		expect(statusOf(run, 'hibob.peopleSearch')).toBe('ok');
 	});
 
-	it('S17: an SSN or salary field missing from Remote\'s forms is unknown and says what to switch off', async () => {
+	it('an SSN or salary field missing from Remote\'s forms is unknown and says what to switch off', async () => {
 		const company = makeDemoCompany(new Date());
 		const schemas = (await import('./fakes')).cloneRemoteFormSchemas();
 		const admin = (schemas as any).USA.administrative_details.schema;
@@ -306,7 +306,7 @@ describe('Check API Compatibility: shapes the package does not handle', () => {
 		expect(run.summary.verdict).toBe('not ready');
 	});
 
-	it('S17: a refused HiBob credential (401) is sent once and never retried; nothing more goes to HiBob; Remote is still checked', async () => {
+	it('R5: a refused HiBob credential (401) is sent once and never retried; nothing more goes to HiBob; Remote is still checked', async () => {
 		fakes = await startDemo();
 		const run = await check(fakes, true, credentialsFor(fakes, { hibobToken: 'wrong-token-for-compat' }));
 		expect(fakes.hibob.requests).toHaveLength(1);
@@ -319,7 +319,7 @@ describe('Check API Compatibility: shapes the package does not handle', () => {
 		expect(JSON.stringify(run.output.map((o) => o.json))).not.toContain('wrong-token-for-compat');
 	});
 
-	it('S17: a 403 on time off is reported (not retried) and points to Check Permissions; the other reads go on', async () => {
+	it('R5: a 403 on time off is reported (not retried) and points to Check Permissions; the other reads go on', async () => {
 		fakes = await startDemo();
 		fakes.hibob.failNext('GET /v1/timeoff/whosout', { status: 403 });
 		const run = await check(fakes);
@@ -331,7 +331,7 @@ describe('Check API Compatibility: shapes the package does not handle', () => {
 		expect(statusOf(run, 'hibob.timeoffChanges')).toBe('ok');
 	});
 
-	it('S17: with "Check Remote Too" off, only HiBob is read', async () => {
+	it('with "Check Remote Too" off, only HiBob is read', async () => {
 		fakes = await startDemo();
 		const run = await check(fakes, false);
 		expect(fakes.remote.requests).toHaveLength(0);
@@ -340,7 +340,7 @@ describe('Check API Compatibility: shapes the package does not handle', () => {
 		expect(run.summary.checkedRemote).toBe(false);
 	});
 
-	it('S17: "Check Remote Too" without a Remote credential stops the node before any read, saying what to do', async () => {
+	it('"Check Remote Too" without a Remote credential stops the node before any read, saying what to do', async () => {
 		fakes = await startDemo();
 		const { hiBobApi } = credentialsFor(fakes);
 		await expect(
@@ -352,7 +352,7 @@ describe('Check API Compatibility: shapes the package does not handle', () => {
 		expect(fakes.hibob.requests).toHaveLength(0);
 	});
 
-	it('S17: under a tight HiBob rate limit the check slows down instead of running into 429s', async () => {
+	it('R5: under a tight HiBob rate limit the check slows down instead of running into 429s', async () => {
 		fakes = await startDemo({ fakes: { hibobOptions: { rateLimit: { limit: 3, windowMs: 1000 } } } });
 		const run = await check(fakes, false);
 		expect(fakes.hibob.requests.filter((r) => r.status === 429)).toHaveLength(0);
@@ -361,7 +361,7 @@ describe('Check API Compatibility: shapes the package does not handle', () => {
 });
 
 describe('Check API Compatibility: the pure core', () => {
-	it('S17: shapes are keys and types only; keys that could be data are hidden', () => {
+	it('shapes are keys and types only; keys that could be data are hidden', () => {
 		expect(shapeOf({ a: 'x', n: 1, list: [{ b: null }], 'jane@example.com': true, '123456': 1 })).toEqual({
 			a: 'string',
 			n: 'number',
@@ -370,14 +370,14 @@ describe('Check API Compatibility: the pure core', () => {
 		});
 	});
 
-	it('S17: nothing read → every line not_checked, never an exception', () => {
+	it('nothing read → every line not_checked, never an exception', () => {
 		const result = checkCompatibility({ hibob: {}, remote: {}, checkedAt: '2030-01-01T00:00:00.000Z' });
 		expect(result.lines.length).toBeGreaterThan(10);
 		expect(result.lines.every((l) => l.status === 'not_checked')).toBe(true);
 		expect(JSON.parse(result.report).checkedAt).toBe('2030-01-01T00:00:00.000Z');
 	});
 
-	it('S17: bodies of any type (null, text, numbers) give unknown lines, never an exception', () => {
+	it('bodies of any type (null, text, numbers) give unknown lines, never an exception', () => {
 		for (const body of [null, 'oops', 42, [], [1, 2], { data: null }, { data: { employments: 'x' } }]) {
 			const answer = { status: 200, body, headers: {} };
 			const result = checkCompatibility({
@@ -454,13 +454,13 @@ describe('Check API Compatibility: a variant is one the sync really handles', ()
 		['country form schema without a wrapper', { remote: { formShape: 'bare' } }],
 		['departments paging inside data', { departmentsPaging: 'data' }],
 		['Remote time off spelled "canceled"', { remote: { timeoffCanceledSpelling: true } }],
-	])('S17: %s: the sync (dry run) decides the same for every person and request', async (_name, options) => {
+	])('%s: the sync (dry run) decides the same for every person and request', async (_name, options) => {
 		expect(await lanes(options)).toEqual(expected);
 	});
 });
 
 describe('Check API Compatibility in the template', () => {
-	it('S17: the Setup lane runs it after Check Permissions, with both credentials', async () => {
+	it('the Setup lane runs it after Check Permissions, with both credentials', async () => {
 		const fs = await import('node:fs');
 		const path = await import('node:path');
 		const { setupLaneIssues } = await import('../scripts/lib/template');
@@ -473,7 +473,7 @@ describe('Check API Compatibility in the template', () => {
 });
 
 describe('Check API Compatibility: Remote country forms', () => {
-	it('S17: a form Remote does not have for a country in use (404) is unknown, named with its path', async () => {
+	it('a form Remote does not have for a country in use (404) is unknown, named with its path', async () => {
 		const company = makeDemoCompany(new Date());
 		const { cloneRemoteFormSchemas } = await import('./fakes');
 		const schemas = cloneRemoteFormSchemas() as any;

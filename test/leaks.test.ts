@@ -457,7 +457,7 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 		collectLogs('Poll Trigger', logs);
 		expectNoLeakSince(from);
 	});
-	it('S17: Setup → Check API Compatibility: lines, facts and the copyable report carry no token, name, email or value', async () => {
+	it('R1: Setup → Check API Compatibility: lines, facts and the copyable report carry no token, name, email or value', async () => {
 		const from = collected.length;
 		const logs: string[] = [];
 		const compat = (creds: any) =>
