@@ -555,6 +555,42 @@ function fieldLocation(fieldsRead: Read, id: string): 'by_id' | 'by_name' | 'not
 	return resolved.unknown.length ? 'not_in_metadata' : 'by_name';
 }
 
+/** Shapes a read-only check cannot see: the package accepts every reading of them. */
+const WRITE_OR_WEBHOOK_ONLY: Array<LineBase & { note: string }> = [
+	{
+		api: 'HiBob',
+		check: 'hibob.webhook.fieldUpdates',
+		shape: 'fieldUpdates vs fieldUpdatesIds in employee webhooks',
+		note: 'Only a webhook delivery shows it; the HiBob Trigger accepts both keys.',
+		blocking: false,
+	},
+	{
+		api: 'HiBob',
+		check: 'hibob.webhook.requestIdKey',
+		shape: 'the request id key of time-off webhooks',
+		note: 'Only a webhook delivery shows it; the HiBob Trigger accepts requestId, timeoffRequestId and id.',
+		blocking: false,
+	},
+	{
+		api: 'Remote',
+		check: 'remote.createEmploymentStatus',
+		shape: 'POST /v1/employments answers 200 or 201',
+		note: 'Only a create shows it (this check writes nothing); the package accepts both.',
+		blocking: false,
+	},
+	{
+		api: 'Remote',
+		check: 'remote.contractorUpdates',
+		shape: 'whether Remote accepts updates of contractors',
+		note: 'Only an update shows it (this check writes nothing); a refusal becomes a reason on that person, never a stop.',
+		blocking: false,
+	},
+];
+
+function onlyShownByWritesOrWebhooks(api: ApiName): CheckLine[] {
+	return WRITE_OR_WEBHOOK_ONLY.filter((l) => l.api === api).map(({ note, ...base }) => notChecked(base, note));
+}
+
 const BASIC_FORMS = ['employment_basic_information', 'contractor_basic_information', 'global_payroll_basic_information'];
 
 // ---- the check ---------------------------------------------------------------------------------------
@@ -602,16 +638,7 @@ export function checkCompatibility(input: CompatibilityInput): CompatibilityResu
 		lines.push(...hibobWhosOutLines(h.whosOut));
 		const rate = rateLine('HiBob', [h.fields, h.namedList, h.peopleIndex, h.person, h.changes, h.request, h.whosOut]);
 		lines.push(rate.line);
-		lines.push(
-			notChecked(
-				{ api: 'HiBob', check: 'hibob.webhook.fieldUpdates', shape: 'fieldUpdates vs fieldUpdatesIds in employee webhooks', blocking: false },
-				'Only a webhook delivery shows it; the HiBob Trigger accepts both keys.',
-			),
-			notChecked(
-				{ api: 'HiBob', check: 'hibob.webhook.requestIdKey', shape: 'the request id key of time-off webhooks', blocking: false },
-				'Only a webhook delivery shows it; the HiBob Trigger accepts requestId, timeoffRequestId and id.',
-			),
-		);
+		lines.push(...onlyShownByWritesOrWebhooks('HiBob'));
 		facts.hibob = {
 			syncFieldFound: !!syncField,
 			ssnField: fieldLocation(h.fields, 'identification.ssn'),
@@ -680,16 +707,7 @@ export function checkCompatibility(input: CompatibilityInput): CompatibilityResu
 				),
 			);
 		}
-		lines.push(
-			notChecked(
-				{ api: 'Remote', check: 'remote.createEmploymentStatus', shape: 'POST /v1/employments answers 200 or 201', blocking: false },
-				'Only a create shows it (this check writes nothing); the package accepts both.',
-			),
-			notChecked(
-				{ api: 'Remote', check: 'remote.contractorUpdates', shape: 'whether Remote accepts updates of contractors', blocking: false },
-				'Only an update shows it (this check writes nothing); a refusal becomes a reason on that person, never a stop.',
-			),
-		);
+		lines.push(...onlyShownByWritesOrWebhooks('Remote'));
 		const minimal = remoteList(isAnswer(r.employments) ? r.employments.body : undefined, 'employments').items ?? [];
 		const countries = [...new Set(minimal.filter(isObject).map((e) => countryCode(e.country)).filter((c): c is string => !!c))].sort();
 		facts.remote = {
