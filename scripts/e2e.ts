@@ -619,8 +619,17 @@ async function main(): Promise<number> {
 			check('Create Sync to Remote field: already there, nothing changed (S1)', field?.changed === false, field?.message);
 			const perms = nodeItems(ex, 'HiBob: Check permissions')[0];
 			check('Check permissions: the service user sees every field (S3)', perms?.ok === true, perms?.message);
+			const compat = nodeItems(ex, 'HiBob: Check API compatibility');
+			const verdict = compat.find((item) => item.summary === true);
+			check(
+				'Check API compatibility: HiBob and Remote answer in the shapes the sync expects (verdict ready)',
+				verdict?.verdict === 'ready' && compat.some((item) => item.api === 'Remote') && compat.every((item) => item.summary === true || item.status !== 'unknown'),
+				`${verdict?.verdict}: ${verdict?.message} (${compat.length} items)`,
+			);
+			const report = typeof verdict?.report === 'string' ? (JSON.parse(verdict.report) as { checks?: unknown[] }) : {};
+			check('Check API compatibility: a JSON report with one entry per line', report.checks?.length === compat.length - 1, `${report.checks?.length}`);
 			const ran = Object.keys(ex.data.resultData.runData);
-			check('setup lane ran only its own nodes', ran.length === 3 && ran[0] === TRIGGERS.setup, ran.join(' → '));
+			check('setup lane ran only its own nodes', ran.length === 4 && ran[0] === TRIGGERS.setup, ran.join(' → '));
 		});
 
 		await phase('raw import of the file links credentials by name', async () => {

@@ -546,4 +546,40 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 		collectLogs('Poll Trigger', logs);
 		expectNoLeakSince(from);
 	});
+	it('R1: Setup → Check API Compatibility: lines, facts and the copyable report carry no token, name, email or value', async () => {
+		const from = collected.length;
+		const logs: string[] = [];
+		const compat = (creds: any) =>
+			runExecute(new HiBob(), { parameters: { resource: 'setup', operation: 'checkCompatibility', checkRemote: true }, credentials: creds, logs });
+		// An unknown shape full of personal data and the token: reported as keys and types only.
+		const person = w.fakes.hibob.people[0];
+		w.fakes.hibob.failNext('GET /v1/timeoff/whosout', {
+			status: 200,
+			body: { outs: 'none', echo: { [person.email]: `${person.firstName} ${SSN} ${TEST_CREDENTIALS.hibobToken}` } },
+		});
+		w.fakes.remote.failNext('GET /v1/company-managers', {
+			status: 200,
+			body: { data: { managers: [{ email: person.email, token: TEST_CREDENTIALS.remoteToken, salary: SALARY, iban: IBAN }] } },
+		});
+		const runs = [
+			await compat(credentials()),
+			await compat(withHibobToken(WRONG_HIBOB_TOKEN)),
+			await compat(withRemoteToken(WRONG_REMOTE_TOKEN)),
+		];
+		for (const [i, run] of runs.entries()) {
+			collectItems(`Check API Compatibility run ${i}`, run.output);
+			const summary = run.output.find((o) => o.json.summary)!.json;
+			collect(`Check API Compatibility run ${i} report`, summary.report);
+		}
+		collectLogs('Check API Compatibility', logs);
+		expectNoLeakSince(from);
+		// And no name, email or id of anyone on either side.
+		const text = collected.slice(from).map((c) => c.text).join('\n');
+		const people = [
+			...w.fakes.hibob.people.flatMap((p) => [p.email, p.firstName, p.surname, p.id.length > 3 ? p.id : '', (p as any).home?.privateEmail]),
+			...w.fakes.remote.state.employments.flatMap((e) => [e.full_name, e.login_email, e.personal_email, e.id]),
+		].filter((v): v is string => typeof v === 'string' && v.length >= 4);
+		expect(people.filter((v) => text.includes(v))).toEqual([]);
+		expect(String(runs[0].output.find((o) => o.json.summary)!.json.verdict)).toBe('not ready');
+	});
 });

@@ -5,6 +5,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { compatibilityFields, executeCheckCompatibility } from './operations/compatibility';
 import { employeeFields, executeGetEmployees } from './operations/employees';
 import { executeCheckPermissions, executeCreateSyncField } from './operations/setup';
 import { executeTimeOff, timeOffFields, timeOffOperations } from './operations/timeOff';
@@ -22,7 +23,14 @@ export class HiBob implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'hiBobApi', required: true }],
+		credentials: [
+			{ name: 'hiBobApi', required: true },
+			{
+				name: 'remoteApi',
+				required: true,
+				displayOptions: { show: { resource: ['setup'], operation: ['checkCompatibility'], checkRemote: [true] } },
+			},
+		],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -60,6 +68,13 @@ export class HiBob implements INodeType {
 				displayOptions: { show: { resource: ['setup'] } },
 				options: [
 					{
+						name: 'Check API Compatibility',
+						value: 'checkCompatibility',
+						action: 'Check API compatibility',
+						description:
+							'Read-only: check that HiBob (and Remote) answer in the shapes the sync relies on, with a verdict and a report to attach to a bug report',
+					},
+					{
 						name: 'Check Permissions',
 						value: 'checkPermissions',
 						action: 'Check the service user permissions',
@@ -83,6 +98,7 @@ export class HiBob implements INodeType {
 				options: timeOffOperations,
 				default: 'getChanges',
 			},
+			...compatibilityFields,
 			...employeeFields,
 			...timeOffFields,
 		],
@@ -94,6 +110,7 @@ export class HiBob implements INodeType {
 		if (resource === 'employee' && operation === 'getEmployees') return [await executeGetEmployees.call(this)];
 		if (resource === 'setup' && operation === 'createSyncField') return [await executeCreateSyncField.call(this)];
 		if (resource === 'setup' && operation === 'checkPermissions') return [await executeCheckPermissions.call(this)];
+		if (resource === 'setup' && operation === 'checkCompatibility') return [await executeCheckCompatibility.call(this)];
 		if (resource === 'timeOff') return [await executeTimeOff.call(this, operation)];
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not known for "${resource}"`);
 	}

@@ -277,6 +277,7 @@ export function checkTemplate(
 		what: `"${TRIGGERS.hourly}" and the HiBob webhook ship turned off (the editor's run button starts from "${TRIGGERS.manualSync}")`,
 		detail: onTriggers.map((n) => n.name).join(', ') || undefined,
 	});
+	out.push(...setupLaneIssues(wf));
 	const sticky = wf.nodes.filter((n) => n.type === 'n8n-nodes-base.stickyNote');
 	out.push({ ok: sticky.length >= 5, what: 'sticky notes explain the setup and each lane', detail: `${sticky.length} notes` });
 	let danglingConnection: string | undefined;
@@ -286,6 +287,34 @@ export function checkTemplate(
 	}
 	out.push({ ok: !danglingConnection, what: 'connections name existing nodes', detail: danglingConnection });
 	return out;
+}
+
+/** The HiBob Setup node of an operation, if the template has one. */
+function setupNode(wf: WorkflowJson, operation: string): WorkflowNode | undefined {
+	return wf.nodes.find((n) => n.type === typeOf('hiBob') && n.parameters.resource === 'setup' && n.parameters.operation === operation);
+}
+
+const linked = (wf: WorkflowJson, from: WorkflowNode | undefined, to: WorkflowNode | undefined) =>
+	!!from && !!to && (wf.connections[from.name]?.main ?? []).some((outs) => (outs ?? []).some((link) => link.node === to.name));
+
+/**
+ * The Setup lane: "Setup: run once" → Create Sync to Remote Field → Check Permissions → Check API
+ * Compatibility (HiBob and Remote, read-only).
+ */
+export function setupLaneIssues(wf: WorkflowJson): TemplateIssue[] {
+	const trigger = wf.nodes.find((n) => n.name === TRIGGERS.setup);
+	const field = setupNode(wf, 'createSyncField');
+	const permissions = setupNode(wf, 'checkPermissions');
+	const compatibility = setupNode(wf, 'checkCompatibility');
+	return [
+		{ ok: linked(wf, trigger, field), what: `setup lane: "${TRIGGERS.setup}" → Create Sync to Remote Field` },
+		{ ok: linked(wf, field, permissions), what: 'setup lane: Create Sync to Remote Field → Check Permissions' },
+		{ ok: linked(wf, permissions, compatibility), what: 'setup lane: Check Permissions → Check API Compatibility' },
+		{
+			ok: compatibility?.parameters.checkRemote === true && !!compatibility?.credentials?.remoteApi && !!compatibility?.credentials?.hiBobApi,
+			what: 'setup lane: Check API Compatibility checks Remote too (both credentials)',
+		},
+	];
 }
 
 /** The run's lanes, as the editor would see them after a manual run from a trigger. */

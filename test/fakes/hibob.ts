@@ -193,6 +193,27 @@ export interface HibobFixture {
 	fieldsWrapped?: boolean;
 	/** Company id put on people (root.companyId). */
 	companyId?: number;
+	/** Named modes serving the documented alternatives the package also reads (default: the documented reading). */
+	modes?: HibobModes;
+}
+
+/**
+ * Where HiBob's documents leave two readings open (api/hibob-api.md, UNCONFIRMED), the fake serves
+ * the documented one by default and the other in a named mode.
+ */
+export interface HibobModes {
+	/** `GET /company/named-lists/{name}` answered as `{list: {name, items}}` (3P) instead of `{name, items}`. */
+	namedListWrapped?: boolean;
+	/** People answers leave out the `humanReadable` node even when asked for it. */
+	humanReadableOmitted?: boolean;
+	/** People answers hold values under flat `/category/field` keys as `{value}` instead of nested objects. */
+	peopleSlashKeys?: boolean;
+	/** The changes feed and who's out use `startDatePortion`/`endDatePortion` (like the request details). */
+	timeoffPortionKeys?: 'startPortion' | 'startDatePortion';
+	/** The changes feed names the request id `id` instead of `requestId`. */
+	changesRequestIdKey?: 'requestId' | 'id';
+	/** The British spelling: status `cancelled` in request details, changeType `Cancelled` in the changes feed. */
+	cancelledSpelling?: 'canceled' | 'cancelled';
 }
 
 export type HibobFakeOptions = FakeServerOptions;
@@ -295,6 +316,7 @@ export class HibobFake extends FakeHttpServer {
 	deniedFields: Set<string>;
 	deniedCategories: Set<string>;
 	fieldsWrapped: boolean;
+	modes: HibobModes;
 	private readonly companyId?: number;
 	private readonly expectedAuth: string;
 	private nextRequestId: number;
@@ -316,6 +338,7 @@ export class HibobFake extends FakeHttpServer {
 		this.deniedFields = new Set(fixture.deniedFields ?? []);
 		this.deniedCategories = new Set(fixture.deniedCategories ?? []);
 		this.fieldsWrapped = fixture.fieldsWrapped ?? false;
+		this.modes = { ...(fixture.modes ?? {}) };
 		this.nextRequestId = Math.max(1000, ...this.state.timeoffRequests.map((r) => r.requestId)) + 1;
 		this.registerRoutes();
 	}
@@ -705,7 +728,19 @@ export class HibobFake extends FakeHttpServer {
 		humanReadable?: 'APPEND' | 'REPLACE',
 	): any {
 		const out: any = { id: person.id };
-		const readable: any = humanReadable === 'APPEND' ? { id: person.id } : undefined;
+		const readable: any = humanReadable === 'APPEND' && !this.modes.humanReadableOmitted ? { id: person.id } : undefined;
+		if (this.modes.peopleSlashKeys) {
+			for (const { field, parts } of fields) {
+				const raw = getPath(person, parts);
+				const value = raw === undefined ? null : typeof raw === 'object' && raw !== null ? clone(raw) : raw;
+				// As two connectors saw it (api/hibob-api.md): "/work/department": {"value": ...}, root fields as "/root/…".
+				const key = `/${field.id.split('.').join('/')}`;
+				out[key] = { value: humanReadable === 'REPLACE' && value !== null ? this.readable(field, value) : value };
+				if (readable && value !== null) readable[key] = this.readable(field, value);
+			}
+			if (readable) out.humanReadable = readable;
+			return out;
+		}
 		for (const { field, parts } of fields) {
 			const raw = getPath(person, parts);
 			// Scalars are shared with the state (the body is serialized synchronously); the few
@@ -837,7 +872,8 @@ export class HibobFake extends FakeHttpServer {
 		this.route('GET', '/v1/company/named-lists/:name', (req) => {
 			const list = this.getList(req.params.name);
 			if (!list) throw notFound(`List ${req.params.name} not found`);
-			return { status: 200, body: this.listView(list, req.query.get('includeArchived') === 'true') };
+			const view = this.listView(list, req.query.get('includeArchived') === 'true');
+			return { status: 200, body: this.modes.namedListWrapped ? { list: view } : view };
 		});
 
 		this.route('POST', '/v1/company/named-lists/:name', (req) => {
@@ -884,7 +920,7 @@ export class HibobFake extends FakeHttpServer {
 				const at = Date.parse(c.createdOn);
 				return at >= fromMs && at <= toMs;
 			});
-			return { status: 200, body: { changes: clone(changes) } };
+			return { status: 200, body: { changes: clone(changes).map((c) => this.changeRow(c)) } };
 		});
 
 		this.route('GET', '/v1/timeoff/employees/:id/requests/:requestId', (req) => {
@@ -894,7 +930,9 @@ export class HibobFake extends FakeHttpServer {
 				(r) => r.requestId === requestId && r.employeeId === req.params.id,
 			);
 			if (!request) throw notFound(`Request ${req.params.requestId} not found for employee ${req.params.id}`);
-			return { status: 200, body: clone(request) };
+			const body: Record<string, unknown> = { ...clone(request) };
+			if (this.modes.cancelledSpelling === 'cancelled' && body.status === 'canceled') body.status = 'cancelled';
+			return { status: 200, body };
 		});
 
 		this.route('GET', '/v1/timeoff/whosout', (req) => {
@@ -929,8 +967,28 @@ export class HibobFake extends FakeHttpServer {
 					if (r.dailyHours !== undefined) out.dailyHours = r.dailyHours;
 					return out;
 				});
-			return { status: 200, body: { outs } };
+			return { status: 200, body: { outs: outs.map((o) => this.portionKeys(o)) } };
 		});
+	}
+
+	/** A changes-feed row in the modes' spelling. */
+	private changeRow(change: HibobTimeoffChange): Record<string, unknown> {
+		const row: Record<string, unknown> = this.portionKeys({ ...change });
+		if (this.modes.changesRequestIdKey === 'id') {
+			row.id = row.requestId;
+			delete row.requestId;
+		}
+		if (this.modes.cancelledSpelling === 'cancelled' && row.changeType === 'Canceled') row.changeType = 'Cancelled';
+		return row;
+	}
+
+	private portionKeys(row: Record<string, unknown>): Record<string, unknown> {
+		if (this.modes.timeoffPortionKeys !== 'startDatePortion') return row;
+		const out: Record<string, unknown> = {};
+		for (const [key, value] of Object.entries(row)) {
+			out[key === 'startPortion' ? 'startDatePortion' : key === 'endPortion' ? 'endDatePortion' : key] = value;
+		}
+		return out;
 	}
 
 	private listView(list: HibobNamedList, includeArchived: boolean): HibobNamedList {

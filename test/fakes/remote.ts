@@ -276,6 +276,20 @@ export interface RemoteFixture {
 	 * sentence read as covering contractors) and `like_employee` (same status rules as employees).
 	 */
 	contractorUpdates?: ContractorUpdates;
+	/** Webhook callbacks already registered (`GET /v1/webhook-callbacks`). */
+	webhookCallbacks?: Array<{ id: string; url: string; subscribed_events: string[] }>;
+	/** Named modes serving the alternatives the package also reads (default: the documented reading). */
+	modes?: RemoteModes;
+}
+
+/** Where Remote's documents leave two readings open, the default is the documented one; these serve the other. */
+export interface RemoteModes {
+	/** `GET /v1/employments/{id}` answers the employment itself, without `{data: {employment}}`. */
+	employmentUnwrapped?: boolean;
+	/** `GET /v1/countries/{code}/{form}`: the schema directly in `data` (`data`) or with no wrapper (`bare`). */
+	formShape?: 'data.schema' | 'data' | 'bare';
+	/** Time off lists and shows the American spelling `canceled`. */
+	timeoffCanceledSpelling?: boolean;
 }
 
 export type RemoteFakeOptions = FakeServerOptions;
@@ -564,6 +578,8 @@ export class RemoteFake extends FakeHttpServer {
 	requireLegalEntityForGlobalPayroll: boolean;
 	legalEntities: string[];
 	contractorUpdates: ContractorUpdates;
+	modes: RemoteModes;
+	webhookCallbacks: Array<{ id: string; url: string; subscribed_events: string[] }>;
 	private counter = 0;
 
 	constructor(fixture: RemoteFixture, options: RemoteFakeOptions = {}) {
@@ -578,6 +594,8 @@ export class RemoteFake extends FakeHttpServer {
 		this.requireLegalEntityForGlobalPayroll = fixture.requireLegalEntityForGlobalPayroll ?? true;
 		this.legalEntities = fixture.legalEntities ?? [DEFAULT_LEGAL_ENTITY_ID];
 		this.contractorUpdates = fixture.contractorUpdates ?? 'refused';
+		this.modes = { ...(fixture.modes ?? {}) };
+		this.webhookCallbacks = clone(fixture.webhookCallbacks ?? []);
 		this.state = { employments: [], timeoffs: [], companyManagers: [], departments: [], contractAmendments: [] };
 		for (const m of fixture.companyManagers ?? []) this.addCompanyManager(m);
 		for (const d of fixture.departments ?? []) this.addDepartment(d.name, d.id);
@@ -1270,6 +1288,12 @@ export class RemoteFake extends FakeHttpServer {
 		return { status: 200, body: { data: { contract_amendment: publicAmendment(amendment) } }, applied: true };
 	}
 
+	/** Time off as listed and shown (the `timeoffCanceledSpelling` mode spells `canceled`). */
+	private timeoffView<T extends { status: string }>(timeoff: T): T {
+		if (this.modes.timeoffCanceledSpelling && timeoff.status === 'cancelled') timeoff.status = 'canceled';
+		return timeoff;
+	}
+
 	private registerRoutes(): void {
 		this.route('GET', '/v1/employments', (req) => {
 			const q = req.query;
@@ -1311,6 +1335,7 @@ export class RemoteFake extends FakeHttpServer {
 		this.route('GET', '/v1/employments/:id', (req) => {
 			const employment = this.getEmployment(req.params.id);
 			if (!employment) throw notFound('Employment');
+			if (this.modes.employmentUnwrapped) return { status: 200, body: clone(employment) };
 			return { status: 200, body: { data: { employment: clone(employment) } } };
 		});
 
@@ -1343,7 +1368,24 @@ export class RemoteFake extends FakeHttpServer {
 			const version = req.query.get('json_schema_version');
 			if (version !== null && version !== 'latest' && !/^\d+$/.test(version))
 				throw badRequest('json_schema_version must be a number or "latest"');
+			if (this.modes.formShape === 'data') return { status: 200, body: { data: clone(form.schema) } };
+			if (this.modes.formShape === 'bare') return { status: 200, body: clone(form.schema) };
 			return { status: 200, body: { data: { schema: clone(form.schema), version: form.version } } };
+		});
+
+		this.route('GET', '/v1/webhook-callbacks', (req) => {
+			const page = paginate(this.webhookCallbacks, req.query);
+			return {
+				status: 200,
+				body: {
+					data: {
+						webhook_callbacks: clone(page.items),
+						current_page: page.current_page,
+						total_count: page.total_count,
+						total_pages: page.total_pages,
+					},
+				},
+			};
 		});
 
 		this.route('GET', '/v1/company-managers', (req) => {
@@ -1419,7 +1461,7 @@ export class RemoteFake extends FakeHttpServer {
 				status: 200,
 				body: {
 					data: {
-						timeoffs: clone(page.items),
+						timeoffs: clone(page.items).map((t) => this.timeoffView(t)),
 						current_page: page.current_page,
 						total_count: page.total_count,
 						total_pages: page.total_pages,
@@ -1472,7 +1514,7 @@ export class RemoteFake extends FakeHttpServer {
 		this.route('GET', '/v1/timeoff/:id', (req) => {
 			const timeoff = this.state.timeoffs.find((t) => t.id === req.params.id);
 			if (!timeoff) throw notFound('Time off');
-			return { status: 200, body: { data: { timeoff: clone(timeoff) } } };
+			return { status: 200, body: { data: { timeoff: this.timeoffView(clone(timeoff)) } } };
 		});
 
 		this.route('POST', '/v1/timeoff/:id/cancel', (req) => {

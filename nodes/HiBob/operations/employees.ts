@@ -92,26 +92,44 @@ export async function executeGetEmployees(this: IExecuteFunctions): Promise<INod
 	}
 
 	let syncListItems: Map<string, string> | undefined;
+	let listItems: Record<string, Map<string, string>> | undefined;
 	const normaliseAll = () =>
 		batches.map((batch) => ({
 			itemIndex: batch.itemIndex,
-			results: batch.records.map((record) => normalisePerson(record, { fields: resolved, syncListItems, includeRaw })),
+			results: batch.records.map((record) => normalisePerson(record, { fields: resolved, syncListItems, listItems, includeRaw })),
 		}));
 	let normalised = normaliseAll();
-	// E1: labels come with humanReadable; the named list is read only when a value arrived without one.
-	const listId = resolved.syncField?.typeData?.listId;
-	const unlabelled = normalised.some((b) => b.results.some((r) => !r.valid && r.reason === 'unknown_sync_kind' && /has no label/.test(r.message)));
-	if (unlabelled && listId !== undefined && listId !== null) {
-		const list = await client.getNamedList(String(listId));
-		const entries = Array.isArray(list?.items) ? (list!.items as IDataObject[]) : [];
-		syncListItems = new Map<string, string>();
-		const walk = (nodes: IDataObject[]) => {
-			for (const node of nodes) {
-				if (node.id !== undefined) syncListItems!.set(String(node.id), String(node.name ?? node.value ?? ''));
-				if (Array.isArray(node.children)) walk(node.children as IDataObject[]);
-			}
+	// E1: labels come with humanReadable; the named lists are read only when values arrived without
+	// one (a tenant whose answers leave humanReadable out: every list field the sync reads, once each).
+	const unresolved = (r: PersonResult) =>
+		r.valid
+			? r.warnings.some((w) => w.reason === 'unresolved_list_value')
+			: r.reason === 'unresolved_list_value' || (r.reason === 'unknown_sync_kind' && /has no label/.test(r.message));
+	const noLabels = batches.some((b) => b.records.some((record) => record && typeof record === 'object' && !('humanReadable' in record)));
+	if (normalised.some((b) => b.results.some(unresolved)) || (noLabels && batches.some((b) => b.records.length))) {
+		const readList = async (listId: string) => {
+			const list = await client.getNamedList(listId);
+			const entries = Array.isArray(list?.items) ? (list!.items as IDataObject[]) : [];
+			const labels = new Map<string, string>();
+			const walk = (nodes: IDataObject[]) => {
+				for (const node of nodes) {
+					if (node.id !== undefined) labels.set(String(node.id), String(node.name ?? node.value ?? ''));
+					if (Array.isArray(node.children)) walk(node.children as IDataObject[]);
+				}
+			};
+			walk(entries);
+			return labels;
 		};
-		walk(entries);
+		const byList = new Map<string, Map<string, string>>();
+		listItems = {};
+		for (const id of fieldIds) {
+			const meta = fields.find((f) => f.id === id);
+			const listId = meta?.typeData?.listId;
+			if (listId === undefined || listId === null || !String(meta?.type ?? '').toLowerCase().includes('list')) continue;
+			if (!byList.has(String(listId))) byList.set(String(listId), await readList(String(listId)));
+			listItems[id] = byList.get(String(listId))!;
+		}
+		if (resolved.syncField) syncListItems = listItems[resolved.syncField.id];
 		normalised = normaliseAll();
 	}
 

@@ -81,6 +81,11 @@ export interface NormaliseContext {
 	fields: ResolvedFields;
 	/** Item id → label of the "Sync to Remote" list (from the named list), if read. */
 	syncListItems?: Map<string, string>;
+	/**
+	 * Item id → label per list field id (from the named lists), read when HiBob sent values without
+	 * `humanReadable` labels (a tenant whose answers leave the node out).
+	 */
+	listItems?: Record<string, Map<string, string>>;
 	includeRaw?: boolean;
 }
 
@@ -209,7 +214,7 @@ function normaliseRecord(record: unknown, ctx: NormaliseContext): PersonResult {
 	if (syncField) {
 		const value = readField(r, syncField.id);
 		if (value !== null && value !== undefined && value !== '') {
-			const syncLabel = label(r, syncField.id, value, ctx.syncListItems);
+			const syncLabel = label(r, syncField.id, value, ctx.syncListItems ?? ctx.listItems?.[syncField.id]);
 			if (syncLabel === undefined) {
 				return invalid(
 					hibobId || null,
@@ -306,8 +311,8 @@ function normaliseRecord(record: unknown, ctx: NormaliseContext): PersonResult {
 		}
 
 		const titleValue = readField(r, ids.title);
-		const jobTitle = cleanText(label(r, ids.title, titleValue), ids.title);
-		if (titleValue !== null && titleValue !== undefined && titleValue !== '' && label(r, ids.title, titleValue) === undefined) {
+		const jobTitle = cleanText(label(r, ids.title, titleValue, ctx.listItems?.[ids.title]), ids.title);
+		if (titleValue !== null && titleValue !== undefined && titleValue !== '' && label(r, ids.title, titleValue, ctx.listItems?.[ids.title]) === undefined) {
 			return invalid(
 				hibobId,
 				'unresolved_list_value',
@@ -317,12 +322,12 @@ function normaliseRecord(record: unknown, ctx: NormaliseContext): PersonResult {
 			);
 		}
 		const departmentValue = readField(r, ids.department);
-		const departmentLabel = label(r, ids.department, departmentValue);
+		const departmentLabel = label(r, ids.department, departmentValue, ctx.listItems?.[ids.department]);
 		if (departmentLabel === undefined) {
 			warnings.push({ field: ids.department, reason: 'unresolved_list_value' });
 		}
 		const department = cleanText(departmentLabel ?? null, ids.department);
-		const site = cleanText(label(r, ids.site, readField(r, ids.site)) ?? null, ids.site);
+		const site = cleanText(label(r, ids.site, readField(r, ids.site), ctx.listItems?.[ids.site]) ?? null, ids.site);
 
 		const reportsTo = readField(r, ids.reportsTo);
 		let supervisorEmail: string | null = null;
@@ -339,13 +344,13 @@ function normaliseRecord(record: unknown, ctx: NormaliseContext): PersonResult {
 				([cleanText(ref.firstName, ids.reportsTo), cleanText(ref.surname, ids.reportsTo)].filter(Boolean).join(' ') || null);
 		}
 
-		const countryRaw = cleanText(label(r, ids.country, readField(r, ids.country)) ?? readField(r, ids.country), ids.country);
+		const countryRaw = cleanText(label(r, ids.country, readField(r, ids.country), ctx.listItems?.[ids.country]) ?? readField(r, ids.country), ids.country);
 		const address = {
 			line1: cleanText(readField(r, ids.addressLine1), ids.addressLine1),
 			line2: cleanText(readField(r, ids.addressLine2), ids.addressLine2),
 			city: cleanText(readField(r, ids.city), ids.city),
 			postalCode: cleanText(readField(r, ids.postCode) ?? readField(r, 'address.zipCode'), ids.postCode),
-			state: cleanText(label(r, ids.usaState, readField(r, ids.usaState)) ?? null, ids.usaState),
+			state: cleanText(label(r, ids.usaState, readField(r, ids.usaState), ctx.listItems?.[ids.usaState]) ?? null, ids.usaState),
 			country: countryRaw,
 		};
 		const hasAddress = Object.values(address).some((v) => v !== null);
@@ -375,7 +380,7 @@ function normaliseRecord(record: unknown, ctx: NormaliseContext): PersonResult {
 		const emergencyContact = eName
 			? {
 					name: eName,
-					relationship: cleanText(label(r, ids.emergencyRelation, readField(r, ids.emergencyRelation)) ?? null, ids.emergencyRelation),
+					relationship: cleanText(label(r, ids.emergencyRelation, readField(r, ids.emergencyRelation), ctx.listItems?.[ids.emergencyRelation]) ?? null, ids.emergencyRelation),
 					phone: ePhone,
 					email: eEmail && EMAIL.test(eEmail) ? eEmail : null,
 				}

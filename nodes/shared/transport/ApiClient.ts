@@ -174,6 +174,11 @@ export class ApiClient {
 
 	readonly stats: ClientStats = { calls: 0, retries: 0, rateLimited: 0, waitsBeforeLimit: 0, recovered: 0 };
 
+	/** The (lower-case) headers of the last answer received; `answer` returns them with the body. */
+	lastHeaders: Record<string, string> = {};
+
+	lastStatus = 0;
+
 	private credentials?: ICredentialDataDecryptedObject;
 
 	private rate: RateInfo = {};
@@ -349,6 +354,8 @@ export class ApiClient {
 				);
 			}
 			const { statusCode, headers, body } = response;
+			this.lastHeaders = headers;
+			this.lastStatus = statusCode;
 			this.rememberRate(headers);
 			if (statusCode >= 200 && statusCode < 300) return body as T;
 			if (statusCode === 304) return body as T;
@@ -375,6 +382,16 @@ export class ApiClient {
 			// 401 and 403 are never retried: HiBob blocks a credential after 50 of them in 10 s.
 			throw this.apiError(statusCode, body, request);
 		}
+	}
+
+	/**
+	 * One read answered as it came: the parsed body and the headers, for Setup → Check API
+	 * Compatibility. Reads only (GET, or a POST the API documents as a read); same retries, rate
+	 * limits and error mapping as every request (401/403 never retried).
+	 */
+	async answer(request: ApiRequest & { method: 'GET' | 'POST' }): Promise<{ status: number; body: unknown; headers: Record<string, string> }> {
+		const body = await this.request<unknown>({ ...request, idempotent: true });
+		return { status: this.lastStatus, body, headers: { ...this.lastHeaders } };
 	}
 
 	/**

@@ -146,4 +146,32 @@ export class HibobClient extends ApiClient {
 		});
 		return Array.isArray(response?.outs) ? response.outs : [];
 	}
+
+	// ---- Setup → Check API Compatibility: the same reads, answered as they came (body and headers) ----
+
+	readonly asSent = {
+		fields: () => this.answer({ method: 'GET', path: '/v1/company/people/fields' }),
+		namedList: (name: string) =>
+			this.answer({ method: 'GET', path: `/v1/company/named-lists/${encodeURIComponent(name)}`, qs: { includeArchived: false } }),
+		/** `POST /v1/people/search` is a read (HiBob documents search as POST). */
+		searchPeople: (body: { fields: string[]; filters?: Array<{ fieldPath: string; operator: 'equals'; values: string[] }>; humanReadable?: 'APPEND' }) =>
+			this.answer({
+				method: 'POST',
+				path: '/v1/people/search',
+				body: { showInactive: false, ...body } as unknown as IDataObject,
+			}),
+		timeoffChanges: (since: string) =>
+			this.answer({ method: 'GET', path: '/v1/timeoff/requests/changes', qs: { since, includePending: false } }),
+		timeoffRequest: (employeeId: string, requestId: string) =>
+			this.answer({
+				method: 'GET',
+				path: `/v1/timeoff/employees/${encodeURIComponent(employeeId)}/requests/${encodeURIComponent(requestId)}`,
+			}),
+		whosOut: (from: string, to: string) =>
+			this.answer({
+				method: 'GET',
+				path: '/v1/timeoff/whosout',
+				qs: { from, to, includeHourly: true, includePrivate: true, includePending: false },
+			}),
+	};
 }

@@ -145,4 +145,22 @@ export class RemoteClient extends ApiClient {
 		});
 		return response?.data?.timeoff ?? response;
 	}
+
+	// ---- Setup → Check API Compatibility: reads answered as they came (body and headers), GET only ----
+
+	readonly asSent = {
+		employmentsPage: () => this.answer({ method: 'GET', path: '/v1/employments', qs: { page: 1, page_size: 100 } }),
+		employment: (id: string) => this.answer({ method: 'GET', path: `/v1/employments/${encodeURIComponent(id)}` }),
+		companyManagers: () => this.answer({ method: 'GET', path: '/v1/company-managers', qs: { page: 1, page_size: 100 } }),
+		departments: (companyId: string) =>
+			this.answer({ method: 'GET', path: '/v1/company-departments', qs: { company_id: companyId, page: 1, page_size: 100 } }),
+		countryForm: (countryCode: string, form: string) =>
+			this.answer({
+				method: 'GET',
+				path: `/v1/countries/${encodeURIComponent(countryCode)}/${encodeURIComponent(form)}`,
+				qs: { json_schema_version: 'latest' },
+			}),
+		timeoffs: () => this.answer({ method: 'GET', path: '/v1/timeoff', qs: { page: 1, page_size: 100 } }),
+		webhookCallbacks: () => this.answer({ method: 'GET', path: '/v1/webhook-callbacks' }),
+	};
 }
