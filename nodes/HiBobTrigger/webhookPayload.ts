@@ -1,5 +1,8 @@
 import { createHash, createHmac, timingSafeEqual } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
+import { parseRawJson } from '../shared/webhook';
+
+export { parseRawJson };
 
 /** HMAC-SHA512 digests are 64 bytes long. */
 const SHA512_BYTES = 64;
@@ -34,17 +37,6 @@ export function checkBobSignature(
 /** SHA-256 (hex) of the raw bytes of a delivery: its id for de-duplication. */
 export function deliveryHash(rawBody: Buffer): string {
 	return createHash('sha256').update(rawBody).digest('hex');
-}
-
-/** Parses the raw body as JSON (a leading byte-order mark is ignored); `undefined` if it is not JSON. */
-export function parseRawJson(rawBody: Buffer): unknown {
-	const text = rawBody.toString('utf8').replace(/^\uFEFF/, '').trim();
-	if (!text.startsWith('{') && !text.startsWith('[')) return undefined;
-	try {
-		return JSON.parse(text) as unknown;
-	} catch {
-		return undefined;
-	}
 }
 
 /** Bob's test delivery when a webhook is saved: the text `Ping test`, or `{"text":"Ping test"}`. */
@@ -183,22 +175,6 @@ export function readEvent(body: unknown, deliveryId: string): HibobEvent | undef
 	return result;
 }
 
-/** Hashes of deliveries already turned into executions, newest last: `[hash, epoch ms]`. */
-export type SeenDeliveries = Array<[string, number]>;
-
-export const DEDUPE_MAX_ENTRIES = 500;
-export const DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
-
-/** Drops entries older than the window and keeps at most the newest `DEDUPE_MAX_ENTRIES`. */
-export function pruneSeen(seen: unknown, nowMs: number): SeenDeliveries {
-	if (!Array.isArray(seen)) return [];
-	const kept = seen.filter(
-		(entry): entry is [string, number] =>
-			Array.isArray(entry) &&
-			typeof entry[0] === 'string' &&
-			typeof entry[1] === 'number' &&
-			nowMs - entry[1] < DEDUPE_WINDOW_MS &&
-			entry[1] <= nowMs + 60_000,
-	);
-	return kept.slice(-DEDUPE_MAX_ENTRIES);
-}
+/** The window of deliveries already seen is shared with the Remote Trigger (nodes/shared/webhook.ts). */
+export type { SeenDeliveries } from '../shared/webhook';
+export { DEDUPE_MAX_ENTRIES, DEDUPE_WINDOW_MS, pruneSeen } from '../shared/webhook';

@@ -11,6 +11,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FakeRequest, FakeResponse, FakeServerOptions, RateState } from './server';
 import { FakeHttpServer, HttpError } from './server';
+import { RemoteWebhooks } from './remoteWebhooks';
 import { clone, fakeUuid, isoDate, isPlainObject, isValidDate, parseIsoDateTime } from './prng';
 import type { EmploymentKind, RemoteCountry, RemoteFormSchema } from '../fixtures/remote-schemas';
 import {
@@ -513,6 +514,8 @@ export class RemoteFake extends FakeHttpServer {
 	uniqueLoginEmails: boolean;
 	requireLegalEntityForGlobalPayroll: boolean;
 	contractorUpdates: 'like_employee' | 'external_id_only';
+	/** Webhook callbacks and signed deliveries (test/fakes/remoteWebhooks.ts). */
+	readonly webhooks: RemoteWebhooks;
 	private counter = 0;
 
 	constructor(fixture: RemoteFixture, options: RemoteFakeOptions = {}) {
@@ -527,6 +530,7 @@ export class RemoteFake extends FakeHttpServer {
 		this.requireLegalEntityForGlobalPayroll = fixture.requireLegalEntityForGlobalPayroll ?? false;
 		this.contractorUpdates = fixture.contractorUpdates ?? 'like_employee';
 		this.state = { employments: [], timeoffs: [], companyManagers: [], departments: [], contractAmendments: [] };
+		this.webhooks = new RemoteWebhooks(this);
 		for (const m of fixture.companyManagers ?? []) this.addCompanyManager(m);
 		for (const d of fixture.departments ?? []) this.addDepartment(d.name, d.id);
 		for (const e of fixture.employments ?? []) this.addEmployment(e);
@@ -695,11 +699,13 @@ export class RemoteFake extends FakeHttpServer {
 	setStatus(id: string, status: EmploymentStatus): RemoteEmployment {
 		const employment = this.getEmployment(id);
 		if (!employment) throw new Error(`unknown employment ${id}`);
+		const before = { status: employment.status, user_status: employment.user_status };
 		employment.status = status;
 		employment.employment_lifecycle_stage = LIFECYCLE_STAGE[status] ?? employment.employment_lifecycle_stage;
 		if (status === 'active') employment.user_status = 'active';
 		if (status === 'archived' || status === 'deleted') employment.user_status = 'inactive';
 		employment.updated_at = this.now().toISOString();
+		this.webhooks.statusChanged(id, before);
 		return employment;
 	}
 
@@ -1161,6 +1167,7 @@ export class RemoteFake extends FakeHttpServer {
 	}
 
 	private registerRoutes(): void {
+		this.webhooks.register((method, pattern, handler) => this.route(method, pattern, handler));
 		this.route('GET', '/v1/employments', (req) => {
 			const q = req.query;
 			const email = q.get('email')?.trim().toLowerCase();

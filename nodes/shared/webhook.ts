@@ -1,0 +1,62 @@
+/**
+ * What both webhook triggers (HiBob Trigger, Remote Trigger) share: reading a header whatever its
+ * case, answering the sender directly, reading the raw body as JSON, and the window of deliveries
+ * already turned into executions (kept in the workflow's static data).
+ */
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+
+/** A request header, whatever case the sender used for its name. */
+export function headerValue(headers: unknown, name: string): unknown {
+	if (!headers || typeof headers !== 'object') return undefined;
+	const wanted = name.toLowerCase();
+	for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
+		if (key.toLowerCase() === wanted) return value;
+	}
+	return undefined;
+}
+
+/** Answers the request directly and starts no execution. */
+export function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+	// Express's json() sends the body and ends the response.
+	context.getResponseObject().status(status).json(body);
+	return { noWebhookResponse: true };
+}
+
+/** Parses the raw body as JSON (a leading byte-order mark is ignored); `undefined` if it is not JSON. */
+export function parseRawJson(rawBody: Buffer): unknown {
+	const text = rawBody.toString('utf8').replace(/^\uFEFF/, '').trim();
+	if (!text.startsWith('{') && !text.startsWith('[')) return undefined;
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Fingerprints of deliveries already turned into executions, newest last: `[fingerprint, epoch ms]`. */
+export type SeenDeliveries = Array<[string, number]>;
+
+export const DEDUPE_MAX_ENTRIES = 500;
+export const DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Drops entries older than the window (or dated in the future beyond a minute) and keeps at most
+ * the newest `maxEntries`.
+ */
+export function pruneSeen(
+	seen: unknown,
+	nowMs: number,
+	windowMs = DEDUPE_WINDOW_MS,
+	maxEntries = DEDUPE_MAX_ENTRIES,
+): SeenDeliveries {
+	if (!Array.isArray(seen)) return [];
+	const kept = seen.filter(
+		(entry): entry is [string, number] =>
+			Array.isArray(entry) &&
+			typeof entry[0] === 'string' &&
+			typeof entry[1] === 'number' &&
+			nowMs - entry[1] < windowMs &&
+			entry[1] <= nowMs + 60_000,
+	);
+	return kept.slice(-maxEntries);
+}
