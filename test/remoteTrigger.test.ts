@@ -545,3 +545,94 @@ describe('Remote Trigger with the fake Remote\'s own deliveries', () => {
 		}
 	});
 });
+
+describe('fake Remote webhook callbacks follow the documents', () => {
+	async function call(method: string, path: string, body?: unknown) {
+		const response = await fetch(`${remote.url}${path}`, {
+			method,
+			headers: { authorization: remote.authHeader(), 'content-type': 'application/json' },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		return { status: response.status, body: (await response.json()) as any };
+	}
+
+	it('R7: POST refuses a missing url, unknown events, and subscribed_events together with subscribe_to_all_events', async () => {
+		expect((await call('POST', '/v1/webhook-callbacks', { subscribed_events: ['timeoff.approved'] })).status).toBe(422);
+		const unknown = await call('POST', '/v1/webhook-callbacks', { url: WEBHOOK_URL, subscribed_events: ['timeoff.cancelled'] });
+		expect(unknown.status).toBe(422);
+		expect(JSON.stringify(unknown.body)).toMatch(/timeoff\.cancelled/);
+		const both = await call('POST', '/v1/webhook-callbacks', { url: WEBHOOK_URL, subscribed_events: ['timeoff.canceled'], subscribe_to_all_events: true });
+		expect(both.status).toBe(422);
+		expect(remote.webhooks.callbacks).toHaveLength(0);
+	});
+
+	it('R7: the signing key is shown once: in the POST answer, never in the list', async () => {
+		const created = await call('POST', '/v1/webhook-callbacks', { url: WEBHOOK_URL, subscribed_events: ['timeoff.canceled'] });
+		expect(created.status).toBe(200);
+		expect(created.body.data.webhook_callback).toEqual({
+			id: expect.any(String),
+			url: WEBHOOK_URL,
+			subscribed_events: ['timeoff.canceled'],
+			signing_key: expect.stringMatching(/^[0-9a-f]{64}$/),
+		});
+		const list = await call('GET', '/v1/webhook-callbacks');
+		expect(JSON.stringify(list.body)).not.toContain(created.body.data.webhook_callback.signing_key);
+		expect((await call('DELETE', `/v1/webhook-callbacks/${created.body.data.webhook_callback.id}`)).body).toEqual({ data: { status: 'ok' } });
+		expect((await call('DELETE', `/v1/webhook-callbacks/${created.body.data.webhook_callback.id}`)).status).toBe(404);
+	});
+
+	it('R7: a delivery not answered 2xx is retried, each attempt signed with its own timestamp', async () => {
+		const seen: Array<{ status: number; timestamp: string; valid: boolean }> = [];
+		let key = '';
+		const answers = [500, 200];
+		const server = http.createServer((req, res) => {
+			const chunks: Buffer[] = [];
+			req.on('data', (c: Buffer) => chunks.push(c));
+			req.on('end', () => {
+				const timestamp = String(req.headers['x-remote-timestamp']);
+				const valid = req.headers['x-remote-signature'] === signRemoteDelivery(key, Buffer.concat(chunks), timestamp);
+				const status = answers.shift() ?? 200;
+				seen.push({ status, timestamp, valid });
+				res.writeHead(status);
+				res.end();
+			});
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+			const created = await call('POST', '/v1/webhook-callbacks', { url, subscribed_events: ['employment.onboarding.completed'] });
+			key = created.body.data.webhook_callback.signing_key;
+			remote.webhooks.options.retryDelayMs = 10;
+			remote.setStatus(LINKED, 'active');
+			await remote.webhooks.idle();
+			expect(seen.map((s) => [s.status, s.valid])).toEqual([
+				[500, true],
+				[200, true],
+			]);
+			expect(remote.webhooks.deliveries[0]).toMatchObject({ eventType: 'employment.onboarding.completed', delivered: true });
+			expect(JSON.parse(remote.webhooks.deliveries[0].body)).toEqual({
+				event_type: 'employment.onboarding.completed',
+				employment_id: LINKED,
+				company_id: remote.companyId,
+			});
+		} finally {
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		}
+	});
+
+	it('R7: the sandbox trigger endpoint emits a documented event; other events are refused', async () => {
+		const staticData: IDataObject = {};
+		const endpoint = await receiver(staticData);
+		try {
+			await runHook(trigger, 'create', { parameters: {}, credentials: credentials() as any, staticData, webhookUrl: endpoint.url });
+			const ok = await call('POST', '/v1/sandbox/webhook-callbacks/trigger', { employment_id: LINKED, event_type: 'employment.details.updated' });
+			expect(ok.status).toBe(200);
+			const refused = await call('POST', '/v1/sandbox/webhook-callbacks/trigger', { employment_id: LINKED, event_type: 'employment.status.updated' });
+			expect(refused.status).toBe(422);
+			await remote.webhooks.idle();
+			expect(endpoint.runs.map((r) => r[0].json.event)).toEqual(['employment.details.updated']);
+		} finally {
+			await endpoint.close();
+		}
+	});
+});
