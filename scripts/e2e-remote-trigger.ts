@@ -13,7 +13,8 @@
  *  4. a delivery for an employment without external_id runs and stops at "linked to HiBob?", writing
  *     nothing; a badly signed and a stale delivery are refused (401) and start nothing; the same
  *     delivery again starts nothing;
- *  5. the workflow is unpublished: the callback is deleted at Remote.
+ *  5. a published run that fails (HiBob refuses the token) starts the template's alert lane;
+ *  6. the workflow is unpublished: the callback is deleted at Remote.
  *
  * Run with `npm run test:e2e:remote` (builds first). Prints `e2e-remote: N passed, N failed` last.
  */
@@ -210,6 +211,24 @@ async function main(): Promise<number> {
 		const count = (await listExecutions(srv.url, apiKey, workflowId)).length;
 		const expected = base + 1;
 		check('wrong key → 401, stale timestamp → 401, repeated delivery → 200 duplicate; none started a run', wrong.status === 401 && old.status === 401 && again.status === 200 && again.body?.duplicate === true && count === expected, `${wrong.status}, ${old.status}, ${again.status} ${JSON.stringify(again.body)}, ${count - base} runs`);
+
+		// 4b) a published run that fails (HiBob refuses the token) starts the template's alert lane
+		const other = f.remote.state.employments.find((e) => e.id !== employment.id && e.status === 'active' && f.hibob.people.some((p) => p.id === e.external_id));
+		if (other) {
+			const before3 = (await listExecutions(srv.url, apiKey, workflowId)).length;
+			f.hibob.failNext('*', { status: 401 }, 3);
+			await f.remote.webhooks.emit('employment.onboarding.completed', other.id);
+			const list = await finishedExecutions(srv.url, apiKey, workflowId, before3 + 2);
+			const failedRun = list.find((e) => e.mode === 'webhook' && e.status === 'error');
+			const alertRun = list.find((e) => e.mode === 'error');
+			const alert = nodeItems(alertRun, 'Alert: what went wrong')[0];
+			check(
+				'a failing published run starts the alert lane, which names the node, the reason and what to do',
+				!!failedRun && alertRun?.status === 'success' && /HiBob: Get employees/.test(String(alert?.alert)) && /credentials/.test(String(alert?.whatToDo)) && String(alert?.failedExecution).includes(String(failedRun?.id)),
+				alert ? `${alert.alert} | ${alert.whatToDo}` : `${list.slice(0, 3).map((e) => `${e.mode} ${e.status}`).join(', ')}`,
+			);
+			check('the alert carries no token', !JSON.stringify(alert ?? {}).includes(company.credentials.hibobToken) && !JSON.stringify(alert ?? {}).includes(company.credentials.remoteToken));
+		} else check('the showcase company has another active linked person', false);
 
 		// 5) unpublish: the callback is deleted at Remote
 		await deactivateWorkflow(srv.url, apiKey, workflowId);
