@@ -288,6 +288,10 @@ describe('Remote Trigger: signed deliveries', () => {
 			},
 		]);
 		expect(remote.count('GET /v1/employments/:id')).toBe(1);
+		// R1: neither the signing key nor the Remote token reaches the output, the log or the answer.
+		const everything = JSON.stringify(run.items) + run.logs.join('\n') + JSON.stringify(run.responded);
+		expect(everything).not.toContain(key);
+		expect(everything).not.toContain(TEST_CREDENTIALS.remoteToken);
 	});
 
 	it('R7: an employment with no external_id → one item with the reason, nothing else', async () => {
