@@ -15,7 +15,7 @@ import {
 	normaliseEventName,
 	readEvent,
 } from './webhookPayload';
-import { answer, headerValue, parseRawJson, pruneSeen } from '../shared/webhook';
+import { answer, headerValue, parseRawJson, seenBefore } from '../shared/webhook';
 
 const SIGNATURE_HEADER = 'bob-signature';
 
@@ -232,19 +232,12 @@ export class HiBobTrigger implements INodeType {
 			return answer(this, 200, { received: true, ignored: 'event not selected' });
 		}
 
-		const staticData = this.getWorkflowStaticData('node');
-		const now = Date.now();
-		const seen = pruneSeen(staticData.seen, now);
-		if (seen.some(([hash]) => hash === deliveryId)) {
-			// Reassigning the key marks the static data as changed, so the pruning is saved too.
-			staticData.seen = seen;
+		if (seenBefore(this.getWorkflowStaticData('node'), deliveryId, Date.now())) {
 			this.logger.debug(
 				`HiBob Trigger "${nodeName}" ignored a repeated delivery of ${event.event} (delivery ${deliveryId.slice(0, 12)})`,
 			);
 			return answer(this, 200, { received: true, duplicate: true });
 		}
-		seen.push([deliveryId, now]);
-		staticData.seen = pruneSeen(seen, now);
 
 		this.logger.debug(
 			`HiBob Trigger "${nodeName}" starts a run for ${event.event} (delivery ${deliveryId.slice(0, 12)})`,

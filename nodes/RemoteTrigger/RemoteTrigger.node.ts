@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { RemoteClient } from '../shared/transport/remote';
-import { answer, headerValue, parseRawJson, pruneSeen } from '../shared/webhook';
+import { answer, headerValue, parseRawJson, seenBefore } from '../shared/webhook';
 import type { RemoteEvent } from './remoteWebhook';
 import {
 	DELIVERY_REFUSALS,
@@ -282,18 +282,11 @@ export class RemoteTrigger implements INodeType {
 
 		const dedupeMinutes = Number(this.getNodeParameter('options.dedupeMinutes', 10) ?? 10);
 		const windowMs = Math.max(0, Number.isFinite(dedupeMinutes) ? dedupeMinutes : 10) * 60_000;
-		if (windowMs > 0) {
-			const seen = pruneSeen(staticData.seen, now, windowMs);
-			if (seen.some(([fingerprint]) => fingerprint === deliveryId)) {
-				// Reassigning the key marks the static data as changed, so the pruning is saved too.
-				staticData.seen = seen;
-				this.logger.debug(
-					`Remote Trigger "${nodeName}" ignored a repeated delivery of ${event.event} (delivery ${deliveryId.slice(0, 12)})`,
-				);
-				return answer(this, 200, { received: true, duplicate: true });
-			}
-			seen.push([deliveryId, now]);
-			staticData.seen = pruneSeen(seen, now, windowMs);
+		if (windowMs > 0 && seenBefore(staticData, deliveryId, now, windowMs)) {
+			this.logger.debug(
+				`Remote Trigger "${nodeName}" ignored a repeated delivery of ${event.event} (delivery ${deliveryId.slice(0, 12)})`,
+			);
+			return answer(this, 200, { received: true, duplicate: true });
 		}
 
 		// Remote is answered before the employment is read, so a slow read never makes it retry. As in

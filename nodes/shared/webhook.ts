@@ -60,3 +60,16 @@ export function pruneSeen(
 	);
 	return kept.slice(-maxEntries);
 }
+
+/**
+ * Whether a delivery with this fingerprint already started a run within the window; if not, it is
+ * remembered. Either way the pruned list is assigned back to `staticData.seen`, which marks the
+ * static data as changed so n8n saves it.
+ */
+export function seenBefore(staticData: IDataObject, fingerprint: string, nowMs: number, windowMs = DEDUPE_WINDOW_MS): boolean {
+	const seen = pruneSeen(staticData.seen, nowMs, windowMs);
+	const repeated = seen.some(([known]) => known === fingerprint);
+	if (!repeated) seen.push([fingerprint, nowMs]);
+	staticData.seen = pruneSeen(seen, nowMs, windowMs);
+	return repeated;
+}

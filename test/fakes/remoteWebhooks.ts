@@ -16,6 +16,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { FakeRequest, FakeResponse } from './server';
 import { HttpError } from './server';
 import { fakeUuid } from './prng';
+// Used inside methods only, so the import cycle with ./remote (which builds this class) is harmless.
+import { REMOTE_STATUS_FAMILIES } from './remote';
 
 /** The live `subscribed_events` enum (remote-api.md §8). */
 export const REMOTE_WEBHOOK_EVENTS: readonly string[] = [
@@ -111,17 +113,6 @@ const SANDBOX_TRIGGER_EVENTS = new Set(
 	),
 );
 
-const ONBOARDING_STATUSES = new Set([
-	'initiated',
-	'invited',
-	'pending',
-	'review',
-	'job_title_review',
-	'pending_post_self_enrollment_actions',
-	'created',
-	'created_awaiting_reserve',
-	'created_reserve_paid',
-]);
 
 export interface WebhookCallbackRecord {
 	id: string;
@@ -287,7 +278,8 @@ export class RemoteWebhooks {
 	statusChanged(employmentId: string, before: { status: string; user_status?: string | null }): void {
 		const employment = this.host.getEmployment(employmentId);
 		if (!employment || employment.status === before.status) return;
-		if (employment.status === 'active' && ONBOARDING_STATUSES.has(before.status)) {
+		const beforeActive = [...REMOTE_STATUS_FAMILIES.not_started, ...REMOTE_STATUS_FAMILIES.onboarding] as string[];
+		if (employment.status === 'active' && beforeActive.includes(before.status)) {
 			void this.emit('employment.onboarding.completed', employmentId);
 		}
 		if (employment.user_status === 'active' && before.user_status !== 'active') {
