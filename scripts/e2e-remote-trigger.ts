@@ -206,7 +206,8 @@ async function main(): Promise<number> {
 		const stale = String(Date.now() - 6 * 60_000);
 		const old = await callWebhook(url, { body, headers: { 'X-Remote-Signature': signRemoteDelivery(key, body, stale), 'X-Remote-Timestamp': stale } });
 		// The onboarding delivery again (Remote delivers at least once), signed afresh.
-		const again = await callWebhook(url, { body: delivery?.body ?? body, headers: { 'X-Remote-Signature': signRemoteDelivery(key, delivery?.body ?? body, String(Date.now())), 'X-Remote-Timestamp': String(Date.now()) } });
+		const resent = String(Date.now());
+		const again = await callWebhook(url, { body: delivery?.body ?? body, headers: { 'X-Remote-Signature': signRemoteDelivery(key, delivery?.body ?? body, resent), 'X-Remote-Timestamp': resent } });
 		await sleep(1_500);
 		const count = (await listExecutions(srv.url, apiKey, workflowId)).length;
 		const expected = base + 1;
