@@ -15,11 +15,10 @@ import {
 	isPing,
 	MAX_BODY_BYTES,
 	normaliseEventName,
-	parseRawJson,
-	pruneSeen,
 	readEvent,
 	triggeredAtMs,
 } from './webhookPayload';
+import { answer, headerValue, parseRawJson, pruneSeen } from '../shared/webhook';
 
 const SIGNATURE_HEADER = 'bob-signature';
 
@@ -30,21 +29,6 @@ const REJECTION_REASONS: Record<Exclude<SignatureCheck, 'valid'>, string> = {
 	noRawBody: 'n8n did not keep the raw request body, so the signature cannot be checked',
 	noSecret: 'the Webhook Secret field of the node is empty',
 };
-
-function headerValue(headers: unknown, name: string): unknown {
-	if (!headers || typeof headers !== 'object') return undefined;
-	for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
-		if (key.toLowerCase() === name) return value;
-	}
-	return undefined;
-}
-
-/** Answers the request directly and starts no execution. */
-function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
-	// Express's json() sends the body and ends the response.
-	context.getResponseObject().status(status).json(body);
-	return { noWebhookResponse: true };
-}
 
 function toItem(event: HibobEvent): IDataObject {
 	const item: IDataObject = {

@@ -2,6 +2,9 @@ import { createHmac, timingSafeEqual } from 'crypto';
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 import { fingerprintKey } from '../shared/core/fingerprint';
+import { DEDUPE_WINDOW_MS, parseRawJson, pruneSeen } from '../shared/webhook';
+
+export { parseRawJson };
 
 /**
  * The largest body the trigger reads. Bob's v2 deliveries are metadata only (well under 1 KiB), and
@@ -47,17 +50,6 @@ export function checkBobSignature(
  */
 export function deliveryHash(secret: string, rawBody: Buffer): string {
 	return createHmac('sha256', fingerprintKey('webhook-delivery', secret)).update(rawBody).digest('hex');
-}
-
-/** Parses the raw body as JSON (a leading byte-order mark is ignored); `undefined` if it is not JSON. */
-export function parseRawJson(rawBody: Buffer): unknown {
-	const text = rawBody.toString('utf8').replace(/^\uFEFF/, '').trim();
-	if (!text.startsWith('{') && !text.startsWith('[')) return undefined;
-	try {
-		return JSON.parse(text) as unknown;
-	} catch {
-		return undefined;
-	}
 }
 
 /** The longest ping body: `{"text":"Ping test"}` with some spacing. */
@@ -192,14 +184,9 @@ export function readEvent(body: unknown, deliveryId: string): HibobEvent | undef
 	return result;
 }
 
-/** Deliveries already turned into executions: `[delivery id, triggeredAt in epoch ms]`. */
-export type SeenDeliveries = Array<[string, number]>;
-
-/**
- * The replay window: a delivery whose `triggeredAt` is older than this is refused, and every delivery
- * within it is remembered (by time, however many there are), so no signed delivery runs twice.
- */
-export const DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Deliveries already turned into executions: `[delivery id, triggeredAt in epoch ms]` (shared window logic). */
+export type { SeenDeliveries } from '../shared/webhook';
+export { DEDUPE_WINDOW_MS, pruneSeen };
 
 /**
  * How far `triggeredAt` may be ahead of this clock. Bob writes it without a zone (read as UTC); 14 h
@@ -222,14 +209,3 @@ export function deliveryAge(triggeredMs: number, nowMs: number): 'ok' | 'old' | 
 	return 'ok';
 }
 
-/** The remembered deliveries whose `triggeredAt` is still inside the window (by time only). */
-export function pruneSeen(seen: unknown, nowMs: number): SeenDeliveries {
-	if (!Array.isArray(seen)) return [];
-	return seen.filter(
-		(entry): entry is [string, number] =>
-			Array.isArray(entry) &&
-			typeof entry[0] === 'string' &&
-			typeof entry[1] === 'number' &&
-			entry[1] > nowMs - DEDUPE_WINDOW_MS,
-	);
-}

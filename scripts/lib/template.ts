@@ -123,7 +123,7 @@ export function applyUserSetup(template: WorkflowJson, setup: UserSetup): { work
 	// The template ships without a webhookId; n8n's editor gives every imported node whose type has
 	// webhooks a fresh one (n8n-editor-ui 2.40: `nodeType.webhooks?.length && !node.webhookId` → a UUID),
 	// so each install has its own webhook path. `n8n import:workflow` does not, so do what the editor does.
-	for (const node of nodesOfType(wf, typeOf('hiBobTrigger'))) {
+	for (const node of [...nodesOfType(wf, typeOf('hiBobTrigger')), ...nodesOfType(wf, typeOf('remoteTrigger'))]) {
 		if (node.webhookId === undefined) {
 			node.webhookId = randomUUID();
 			changes.push(`"${node.name}": webhookId → a new one (as the editor assigns on import)`);
@@ -232,6 +232,11 @@ export function checkTemplate(
 		ok: trigger.length === 1 && trigger[0].parameters.secret === '' && trigger[0].webhookId === undefined,
 		what: 'HiBob Trigger: secret empty, no fixed webhookId (n8n gives each import its own webhook path)',
 	});
+	const remoteTriggers = nodesOfType(wf, typeOf('remoteTrigger'));
+	out.push({
+		ok: remoteTriggers.every((n) => n.webhookId === undefined),
+		what: 'Remote Trigger: no fixed webhookId',
+	});
 	out.push({ ok: (wf.settings as { executionOrder?: string })?.executionOrder === 'v1', what: 'settings.executionOrder is v1' });
 	try {
 		const dry = dryRunAssignment(wf);
@@ -271,10 +276,10 @@ export function checkTemplate(
 	// n8n's editor preselects the run button's trigger by type (form, webhook, community triggers, schedule,
 	// then manual): with the schedule and the HiBob webhook off until the user turns them on, a newcomer's
 	// first click starts from Manual sync (checked in a real browser by the e2e test).
-	const onTriggers = wf.nodes.filter((n) => !n.disabled && (STARTABLE.has(n.type) || n.type === typeOf('hiBobTrigger')) && n.type !== 'n8n-nodes-base.manualTrigger');
+	const onTriggers = wf.nodes.filter((n) => !n.disabled && (STARTABLE.has(n.type) || n.type === typeOf('hiBobTrigger') || n.type === typeOf('remoteTrigger')) && n.type !== 'n8n-nodes-base.manualTrigger');
 	out.push({
 		ok: onTriggers.length === 0,
-		what: `"${TRIGGERS.hourly}" and the HiBob webhook ship turned off (the editor's run button starts from "${TRIGGERS.manualSync}")`,
+		what: `"${TRIGGERS.hourly}", the HiBob webhook and the Remote webhook ship turned off (the editor's run button starts from "${TRIGGERS.manualSync}")`,
 		detail: onTriggers.map((n) => n.name).join(', ') || undefined,
 	});
 	out.push(...setupLaneIssues(wf));

@@ -14,6 +14,7 @@ import type { NowFn } from './server';
 export * from './server';
 export * from './hibob';
 export * from './remote';
+export * from './remoteWebhooks';
 export * from './company';
 export { mulberry32, fakeUuid, isoDate, addDays, addMonths } from './prng';
 

@@ -25,6 +25,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FakeRequest, FakeResponse, FakeServerOptions, RateState } from './server';
 import { FakeHttpServer, HttpError } from './server';
+import { RemoteWebhooks } from './remoteWebhooks';
 import { clone, fakeUuid, isoDate, isPlainObject, isValidDate, parseIsoDateTime } from './prng';
 import type { EmploymentKind, RemoteCountry, RemoteFormSchema } from '../fixtures/remote-schemas';
 import {
@@ -579,7 +580,8 @@ export class RemoteFake extends FakeHttpServer {
 	legalEntities: string[];
 	contractorUpdates: ContractorUpdates;
 	modes: RemoteModes;
-	webhookCallbacks: Array<{ id: string; url: string; subscribed_events: string[] }>;
+	/** Webhook callbacks and signed deliveries (test/fakes/remoteWebhooks.ts). */
+	readonly webhooks: RemoteWebhooks;
 	private counter = 0;
 
 	constructor(fixture: RemoteFixture, options: RemoteFakeOptions = {}) {
@@ -595,8 +597,9 @@ export class RemoteFake extends FakeHttpServer {
 		this.legalEntities = fixture.legalEntities ?? [DEFAULT_LEGAL_ENTITY_ID];
 		this.contractorUpdates = fixture.contractorUpdates ?? 'refused';
 		this.modes = { ...(fixture.modes ?? {}) };
-		this.webhookCallbacks = clone(fixture.webhookCallbacks ?? []);
 		this.state = { employments: [], timeoffs: [], companyManagers: [], departments: [], contractAmendments: [] };
+		this.webhooks = new RemoteWebhooks(this);
+		for (const callback of fixture.webhookCallbacks ?? []) this.webhooks.seed(callback);
 		for (const m of fixture.companyManagers ?? []) this.addCompanyManager(m);
 		for (const d of fixture.departments ?? []) this.addDepartment(d.name, d.id);
 		for (const e of fixture.employments ?? []) this.addEmployment(e);
@@ -771,11 +774,13 @@ export class RemoteFake extends FakeHttpServer {
 	setStatus(id: string, status: EmploymentStatus): RemoteEmployment {
 		const employment = this.getEmployment(id);
 		if (!employment) throw new Error(`unknown employment ${id}`);
+		const before = { status: employment.status, user_status: employment.user_status };
 		employment.status = status;
 		employment.employment_lifecycle_stage = LIFECYCLE_STAGE[status] ?? employment.employment_lifecycle_stage;
 		if (status === 'active') employment.user_status = 'active';
 		if (status === 'archived' || status === 'deleted') employment.user_status = 'inactive';
 		employment.updated_at = this.now().toISOString();
+		this.webhooks.statusChanged(id, before);
 		return employment;
 	}
 
@@ -1295,6 +1300,7 @@ export class RemoteFake extends FakeHttpServer {
 	}
 
 	private registerRoutes(): void {
+		this.webhooks.register((method, pattern, handler) => this.route(method, pattern, handler));
 		this.route('GET', '/v1/employments', (req) => {
 			const q = req.query;
 			const email = q.get('email')?.trim().toLowerCase();
@@ -1373,20 +1379,6 @@ export class RemoteFake extends FakeHttpServer {
 			return { status: 200, body: { data: { schema: clone(form.schema), version: form.version } } };
 		});
 
-		this.route('GET', '/v1/webhook-callbacks', (req) => {
-			const page = paginate(this.webhookCallbacks, req.query);
-			return {
-				status: 200,
-				body: {
-					data: {
-						webhook_callbacks: clone(page.items),
-						current_page: page.current_page,
-						total_count: page.total_count,
-						total_pages: page.total_pages,
-					},
-				},
-			};
-		});
 
 		this.route('GET', '/v1/company-managers', (req) => {
 			let list = this.state.companyManagers;

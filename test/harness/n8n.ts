@@ -223,8 +223,15 @@ export async function runPoll(nodeType: INodeType, options: RunOptions) {
 	return { ...context, output: (result?.[0] ?? null) as INodeExecutionData[] | null };
 }
 
+/** Webhook and hook functions take no item index: `getNodeParameter(name, fallback)`, as in n8n. */
+function withoutItemIndex(context: Context): Context {
+	const byItem = context.ctx.getNodeParameter;
+	context.ctx.getNodeParameter = (name: string, fallback?: unknown) => byItem(name, 0, fallback);
+	return context;
+}
+
 export async function runWebhook(nodeType: INodeType, options: RunOptions) {
-	const context = makeContext(nodeType, options);
+	const context = withoutItemIndex(makeContext(nodeType, options));
 	let responded: { status: number; body?: unknown } | undefined;
 	context.ctx.getResponseObject = () => ({
 		status(code: number) {
@@ -249,4 +256,13 @@ export async function runWebhook(nodeType: INodeType, options: RunOptions) {
 	});
 	const result: IWebhookResponseData = await nodeType.webhook!.call(context.ctx);
 	return { ...context, result, responded };
+}
+
+/** Runs one of a trigger's webhook lifecycle methods (`checkExists`, `create`, `delete`), as n8n does on (de)activation. */
+export async function runHook(nodeType: INodeType, method: 'checkExists' | 'create' | 'delete', options: RunOptions) {
+	const context = withoutItemIndex(makeContext(nodeType, options));
+	const hooks = nodeType.webhookMethods?.default;
+	if (!hooks) throw new Error(`${nodeType.description.name} has no webhook methods`);
+	const result = await hooks[method]!.call(context.ctx);
+	return { ...context, result };
 }

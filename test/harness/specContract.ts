@@ -10,6 +10,7 @@ import * as path from 'path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import * as yaml from 'js-yaml';
+import { REMOTE_WEBHOOK_EVENTS } from '../fakes/remoteWebhooks';
 
 type Json = Record<string, any>;
 export type Api = 'remote' | 'hibob';
@@ -55,6 +56,10 @@ const DOCUMENTED: Record<string, Documented> = {
 	},
 	// HiBob (hibob-api.md, fields metadata): "The spec types `historical` as a string, but send a boolean."
 	'POST /company/people/fields': { override: { historical: { type: 'boolean' } } },
+	// §8 webhooks: the live event enum (the 2024 file lists fewer events).
+	'POST /v1/webhook-callbacks': {
+		override: { subscribed_events: { type: 'array', items: { type: 'string', enum: [...REMOTE_WEBHOOK_EVENTS] } } },
+	},
 	// §7 status actions.
 	'POST /v1/timeoff/{timeoff_id}/cancel': { only: true, extra: { cancel_reason: str }, required: ['cancel_reason'] },
 };

@@ -56,6 +56,17 @@ export class RemoteClient extends ApiClient {
 		return response?.data?.employment ?? response;
 	}
 
+	/** `GET /v1/employments/{id}`; `undefined` when Remote does not know the employment (404). */
+	async findEmployment(id: string): Promise<IDataObject | undefined> {
+		const response = await this.request<any>({
+			method: 'GET',
+			path: `/v1/employments/${encodeURIComponent(id)}`,
+			missingAsUndefined: true,
+		});
+		if (response === undefined) return undefined;
+		return response?.data?.employment ?? response;
+	}
+
 	/**
 	 * `POST /v1/employments`. A create is never simply re-sent: after a lost answer, `recover`
 	 * looks the employment up first (by external_id and email).
@@ -124,6 +135,31 @@ export class RemoteClient extends ApiClient {
 	async createContractAmendment(body: IDataObject, recover: () => Promise<IDataObject | undefined>): Promise<IDataObject> {
 		const response = await this.request<any>({ method: 'POST', path: '/v1/contract-amendments', body, idempotent: false, recover });
 		return response?.data?.contract_amendment ?? response;
+	}
+
+	/**
+	 * `POST /v1/webhook-callbacks` (`{url, subscribed_events}`): the answer holds the `signing_key`,
+	 * shown only this once. Never simply re-sent: after a lost answer the callback may exist without
+	 * its key, so the caller registers again on the next activation instead.
+	 */
+	async createWebhookCallback(url: string, events: string[]): Promise<IDataObject> {
+		const response = await this.request<any>({
+			method: 'POST',
+			path: '/v1/webhook-callbacks',
+			body: { url, subscribed_events: events },
+			idempotent: false,
+		});
+		return response?.data?.webhook_callback ?? response?.webhook_callback ?? response;
+	}
+
+	/** `DELETE /v1/webhook-callbacks/{id}`; a callback Remote no longer knows (404) counts as deleted. */
+	async deleteWebhookCallback(id: string): Promise<void> {
+		await this.request<any>({
+			method: 'DELETE',
+			path: `/v1/webhook-callbacks/${encodeURIComponent(id)}`,
+			idempotent: true,
+			missingAsUndefined: true,
+		});
 	}
 
 	listTimeoffs(filters: IDataObject = {}): Promise<IDataObject[]> {
