@@ -9,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { DO_NOT_SYNC, REMOTE_TIMEOFF_TYPES } from '../shared/core/timeoff';
-import { dryRunOption, resolveTimezone, summaryOption, timezoneOption } from '../shared/nodeOptions';
+import { dryRunOption, outputOption, resolveTimezone, summaryOption, timezoneOption } from '../shared/nodeOptions';
 import { RemoteClient } from '../shared/transport/remote';
 import { runTimeOffSync } from './sync';
 
@@ -110,6 +110,7 @@ export class RemoteTimeOff implements INodeType {
 						description:
 							'Whether to also sync approved requests that started earlier this year (by default only requests starting today or later)',
 					},
+					outputOption,
 					summaryOption,
 					timezoneOption(', and the one sent with a time off when HiBob gives none'),
 				],
@@ -163,6 +164,7 @@ export class RemoteTimeOff implements INodeType {
 			includeSinceJanuary: options.includeSinceJanuary === true,
 			dryRun: options.dryRun === true,
 			summary: options.summary === true,
+			output: typeof options.output === 'string' ? options.output : 'all',
 		});
 		return [output];
 	}

@@ -19,6 +19,7 @@ import type {
 	TimeOffPlan,
 } from '../shared/core/timeoff';
 import { dateWindow, hasMarker, markerIds, pickEmployment, planTimeOff, TIMEOFF_KINDS, todayIn } from '../shared/core/timeoff';
+import { keepOutput } from '../shared/nodeOptions';
 import { RemoteClient } from '../shared/transport/remote';
 
 export interface TimeOffSyncSettings {
@@ -29,6 +30,8 @@ export interface TimeOffSyncSettings {
 	includeSinceJanuary: boolean;
 	dryRun: boolean;
 	summary: boolean;
+	/** The Output option: 'all' (default) or 'changes'. */
+	output?: string;
 }
 
 function asNodeError(node: INode, error: unknown): NodeApiError | NodeOperationError {
@@ -312,7 +315,7 @@ export async function runTimeOffSync(
 				dryRun: settings.dryRun,
 				...summary,
 				needsAttention: output
-					.filter((o) => o.json.outcome === 'failed' || (o.json.outcome === 'skipped' && o.json.reason !== 'not_approved' && o.json.reason !== 'in_the_past'))
+					.filter((o) => needsAHuman(o.json))
 					.map((o) => ({ hibobId: o.json.hibobId, requestId: o.json.requestId, outcome: o.json.outcome, reason: o.json.reason, message: o.json.message })),
 				apiCalls: client.stats.calls,
 				retries: client.stats.retries,
@@ -321,7 +324,12 @@ export async function runTimeOffSync(
 			pairedItem: items.map((_, item) => ({ item })),
 		});
 	}
-	return output;
+	return keepOutput(settings.output, output, needsAHuman);
+}
+
+/** A failed request, or one skipped for a reason someone has to act on (not "not approved" or "in the past"). */
+function needsAHuman(json: IDataObject): boolean {
+	return json.outcome === 'failed' || (json.outcome === 'skipped' && json.reason !== 'not_approved' && json.reason !== 'in_the_past');
 }
 
 /** Sends one planned write; after an ambiguous failure, `recover` looks the result up first (R6). */
