@@ -123,6 +123,24 @@ describe('Remote Time Off node against the fakes', () => {
 		expect(Date.parse(String(created.approved_at))).toBeGreaterThan(Date.now() - 60_000);
 	});
 
+	it('T1/T3: Output "Changes and Problems Only" keeps the created request and the contractor\'s (needs a human), drops the unchanged one; the summary counts all', async () => {
+		world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(0), endDate: day(1) });
+		world.hibob.addTimeoffRequest({ employeeId: 'C1', startDate: day(2) });
+		const items = await readHibob('getApproved');
+		await syncRemote(items.slice(0, 1));
+		const run = await syncRemote(items, { summary: true, output: 'changes' });
+		world.hibob.addTimeoffRequest({ employeeId: 'E3', startDate: day(3) });
+		const third = await syncRemote(await readHibob('getApproved'), { summary: true, output: 'changes' });
+		const rows = (out: INodeExecutionData[]) => out.filter((o) => !o.json.summary).map((o) => [o.json.hibobId, o.json.outcome, o.json.reason]);
+		expect(rows(run.output)).toEqual([['C1', 'skipped', 'contractor_no_timeoff']]);
+		expect(run.output.find((o) => o.json.summary)!.json).toMatchObject({ total: 2, byOutcome: { unchanged: 1, skipped: 1 } });
+		expect(rows(third.output)).toEqual([
+			['C1', 'skipped', 'contractor_no_timeoff'],
+			['E3', 'created', 'created_in_remote'],
+		]);
+		expect(posts()).toBe(2);
+	});
+
 	it("T7: approved_at is HiBob's approval time when the request details give it (Get Time Off Changes)", async () => {
 		world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(1), approvedAt: '2024-05-01T10:00:00.000Z' });
 		const items = await readHibob('getChanges');

@@ -10,7 +10,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { DO_NOT_SYNC, REMOTE_TIMEOFF_TYPES } from '../shared/core/timeoff';
 import { DEFAULT_HORIZON_DAYS, MAX_HORIZON_DAYS } from '../shared/core/timeoffReconcile';
-import { dryRunOption, resolveTimezone, summaryOption, timezoneOption } from '../shared/nodeOptions';
+import { dryRunOption, outputOption, resolveTimezone, summaryOption, timezoneOption } from '../shared/nodeOptions';
 import { RemoteClient } from '../shared/transport/remote';
 import { runTimeOffSync } from './sync';
 
@@ -158,6 +158,7 @@ export class RemoteTimeOff implements INodeType {
 						description: 'Reconcile only: how many days after today to look for approved requests',
 						displayOptions: { show: { '/mode': ['reconcile'] } },
 					},
+					outputOption,
 					summaryOption,
 					timezoneOption(', and the one sent with a time off when HiBob gives none'),
 				],
@@ -213,6 +214,7 @@ export class RemoteTimeOff implements INodeType {
 			includeSinceJanuary: options.includeSinceJanuary === true,
 			dryRun: options.dryRun === true,
 			summary: options.summary === true,
+			output: typeof options.output === 'string' ? options.output : 'all',
 		});
 		return [output];
 	}

@@ -22,6 +22,7 @@ import { dateWindow, hasMarker, markerIds, pickEmployment, planTimeOff, TIMEOFF_
 import type { ReconcileScope } from '../shared/core/timeoffReconcile';
 import { approvedInScope, reconcileScope, remoteOnly } from '../shared/core/timeoffReconcile';
 import { HibobClient } from '../shared/transport/hibob';
+import { keepOutput } from '../shared/nodeOptions';
 import { RemoteClient } from '../shared/transport/remote';
 
 export interface TimeOffSyncSettings {
@@ -37,6 +38,8 @@ export interface TimeOffSyncSettings {
 	 * items, and cancel the Remote time off whose HiBob request is no longer approved.
 	 */
 	reconcile?: { horizonDays: number };
+	/** The Output option: 'all' (default) or 'changes'. */
+	output?: string;
 }
 
 function asNodeError(node: INode, error: unknown): NodeApiError | NodeOperationError {
@@ -379,7 +382,7 @@ export async function runTimeOffSync(
 				dryRun: settings.dryRun,
 				...summary,
 				needsAttention: output
-					.filter((o) => o.json.outcome === 'failed' || (o.json.outcome === 'skipped' && o.json.reason !== 'not_approved' && o.json.reason !== 'in_the_past'))
+					.filter((o) => needsAHuman(o.json))
 					.map((o) => ({ hibobId: o.json.hibobId, name: o.json.name, requestId: o.json.requestId, outcome: o.json.outcome, reason: o.json.reason, message: o.json.message })),
 				apiCalls: client.stats.calls + (hibob?.stats.calls ?? 0),
 				remoteCalls: client.stats.calls,
@@ -391,7 +394,12 @@ export async function runTimeOffSync(
 			pairedItem: items.map((_, item) => ({ item })),
 		});
 	}
-	return output;
+	return keepOutput(settings.output, output, needsAHuman);
+}
+
+/** A failed request, or one skipped for a reason someone has to act on (not "not approved" or "in the past"). */
+function needsAHuman(json: IDataObject): boolean {
+	return json.outcome === 'failed' || (json.outcome === 'skipped' && json.reason !== 'not_approved' && json.reason !== 'in_the_past');
 }
 
 /**

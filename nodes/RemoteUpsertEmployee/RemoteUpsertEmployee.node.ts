@@ -6,7 +6,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { dryRunOption, summaryOption, timezoneOption } from '../shared/nodeOptions';
+import { dryRunOption, outputOption, summaryOption, timezoneOption } from '../shared/nodeOptions';
 import { runEmployeeSync } from './sync';
 
 export class RemoteUpsertEmployee implements INodeType {
@@ -47,6 +47,7 @@ export class RemoteUpsertEmployee implements INodeType {
 				default: {},
 				options: [
 					dryRunOption,
+					outputOption,
 					summaryOption,
 					{
 						displayName: 'Contractor Updates Enabled by Remote',

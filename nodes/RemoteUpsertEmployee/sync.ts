@@ -16,7 +16,7 @@ import { indexEmployments, matchPerson } from '../shared/core/match';
 import { maskDeep, sensitiveKeysOfSchema, summarise } from '../shared/core/outcome';
 import type { Person } from '../shared/core/person';
 import { invalidPersonSchema, personSchema } from '../shared/core/person';
-import { resolveTimezone } from '../shared/nodeOptions';
+import { keepOutput, resolveTimezone } from '../shared/nodeOptions';
 import { HibobClient } from '../shared/transport/hibob';
 import { RemoteClient } from '../shared/transport/remote';
 
@@ -317,7 +317,7 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 			pairedItem: items.map((_, item) => ({ item })),
 		});
 	}
-	return results;
+	return keepOutput(options.output, results, (json) => needsAHuman(String(json.outcome), String(json.reason)));
 }
 
 /** Reasons that need nobody to act: they report a fact or a wait that resolves by itself. */

@@ -1,9 +1,9 @@
 /**
- * Option fields and settings shared by the sync nodes, so that "Dry Run", "Output Summary Item" and
- * "Timezone" read and behave the same everywhere.
+ * Option fields and settings shared by the sync nodes, so that "Dry Run", "Output Summary Item", "Output"
+ * and "Timezone" read and behave the same everywhere.
  */
 import { DateTime } from 'luxon';
-import type { INode, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 export const dryRunOption: INodeProperties = {
@@ -21,6 +21,28 @@ export const summaryOption: INodeProperties = {
 	default: false,
 	description: 'Whether to add one last item with counts by outcome and reason',
 };
+
+export const outputOption: INodeProperties = {
+	displayName: 'Output',
+	name: 'output',
+	type: 'options',
+	options: [
+		{
+			name: 'Changes and Problems Only',
+			value: 'changes',
+			description: 'Only the items that were created, updated or failed, or that need someone to act; keeps large runs small in n8n\'s execution history',
+		},
+		{ name: 'Everything', value: 'all', description: 'One item for every input item, whatever happened' },
+	],
+	default: 'all',
+	description: 'Which result items the node emits (the summary item, when on, always counts everything)',
+};
+
+/** The items kept by the Output option: everything, or only what changed or needs a human. */
+export function keepOutput(mode: unknown, items: INodeExecutionData[], needsAHuman: (json: IDataObject) => boolean): INodeExecutionData[] {
+	if (mode !== 'changes') return items;
+	return items.filter((i) => i.json.summary === true || ['created', 'updated', 'failed'].includes(String(i.json.outcome)) || needsAHuman(i.json));
+}
 
 export function timezoneOption(whatFor: string): INodeProperties {
 	return {

@@ -567,11 +567,11 @@ export interface CredentialSpec {
 }
 
 /** `import:credentials` from a temporary 0600 file (deleted afterwards). Returns the ids, in order. */
-export async function importCredentials(userFolder: string, creds: CredentialSpec[]): Promise<string[]> {
+export async function importCredentials(userFolder: string, creds: CredentialSpec[], env?: Record<string, string>): Promise<string[]> {
 	const withIds = creds.map((c) => ({ ...c, id: c.id ?? newId() }));
 	const file = tempJsonFile(userFolder, 'credentials', withIds);
 	try {
-		const r = await cli(userFolder, ['import:credentials', `--input=${file}`]);
+		const r = await cli(userFolder, ['import:credentials', `--input=${file}`], { env });
 		assertCli(r, 'n8n import:credentials', /Successfully imported/);
 	} finally {
 		fs.rmSync(file, { force: true });
@@ -579,12 +579,15 @@ export async function importCredentials(userFolder: string, creds: CredentialSpe
 	return withIds.map((c) => c.id);
 }
 
-/** `import:workflow` of one workflow object (an id is generated if it has none). Returns its id. */
-export async function importWorkflow(userFolder: string, workflow: Record<string, any>): Promise<string> {
+/**
+ * `import:workflow` of one workflow object (an id is generated if it has none). Returns its id. `env`: e.g.
+ * the PostgreSQL settings of a queue-mode installation (scripts/lib/services.ts queueEnv).
+ */
+export async function importWorkflow(userFolder: string, workflow: Record<string, any>, env?: Record<string, string>): Promise<string> {
 	const wf = { ...workflow, id: workflow.id ?? newId() };
 	const file = tempJsonFile(userFolder, 'workflow', wf);
 	try {
-		const r = await cli(userFolder, ['import:workflow', `--input=${file}`]);
+		const r = await cli(userFolder, ['import:workflow', `--input=${file}`], { env });
 		assertCli(r, 'n8n import:workflow', /Successfully imported 1 workflow/);
 	} finally {
 		fs.rmSync(file, { force: true });
@@ -743,20 +746,36 @@ export interface N8nServer {
 /**
  * `n8n start` in its own process group; resolves once `GET /healthz/readiness` answers 200 (DB connected,
  * migrations done). Output goes to `<userFolder>/n8n-server.log`.
+ *
+ * Queue mode (scripts/e2e-queue.ts): `command` 'worker' or 'webhook' starts those processes instead.
+ * A worker serves no editor: with QUEUE_HEALTH_CHECK_ACTIVE=true it answers `/healthz/readiness` on
+ * QUEUE_HEALTH_CHECK_PORT (set here to `port`); a webhook processor listens on N8N_PORT like `start`.
  */
 export async function startServer(
 	userFolder: string,
-	opts: { timeoutMs?: number; env?: Record<string, string>; port?: number } = {},
+	opts: {
+		timeoutMs?: number;
+		env?: Record<string, string>;
+		port?: number;
+		command?: 'start' | 'worker' | 'webhook';
+		/** extra CLI arguments, e.g. `--concurrency=5` for a worker */
+		args?: string[];
+		/** log file name in the user folder (default n8n-server.log) */
+		logName?: string;
+	} = {},
 ): Promise<N8nServer> {
 	const paths = await ensureN8n();
 	const port = opts.port ?? (await freePort());
-	const env = n8nEnv(paths, userFolder, port, await freePort(), opts.env);
+	const command = opts.command ?? 'start';
+	const workerEnv: Record<string, string> =
+		command === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_PORT: String(await freePort()) } : {};
+	const env = n8nEnv(paths, userFolder, port, await freePort(), { ...opts.env, ...workerEnv });
 	const url = `http://127.0.0.1:${port}`;
-	const logFile = path.join(userFolder, 'n8n-server.log');
+	const logFile = path.join(userFolder, opts.logName ?? 'n8n-server.log');
 	const logStream = fs.createWriteStream(logFile, { flags: 'a' });
 	let recent = '';
 	const start = Date.now();
-	const child = spawnGroup(paths.node, [paths.n8nBin, 'start'], { cwd: userFolder, env });
+	const child = spawnGroup(paths.node, [paths.n8nBin, command, ...(opts.args ?? [])], { cwd: userFolder, env });
 	const onData = (d: Buffer) => {
 		logStream.write(d);
 		recent = (recent + d.toString('utf8')).slice(-64_000);
@@ -785,7 +804,7 @@ export async function startServer(
 
 	const timeoutMs = opts.timeoutMs ?? 180_000;
 	for (;;) {
-		if (exited) throw new Error(`n8n start ended before it was ready (${exited}):\n${logTail()}`);
+		if (exited) throw new Error(`n8n ${command} ended before it was ready (${exited}):\n${logTail()}`);
 		if (Date.now() - start > timeoutMs) {
 			await stop();
 			throw new Error(`n8n not ready after ${secs(timeoutMs)}:\n${logTail()}`);
@@ -800,7 +819,7 @@ export async function startServer(
 		await sleep(250);
 	}
 	const readyMs = Date.now() - start;
-	log(`server ready at ${url} after ${secs(readyMs)} (log: ${logFile})`);
+	log(`${command === 'start' ? 'server' : command} ready at ${url} after ${secs(readyMs)} (log: ${logFile})`);
 	return { url, port, pid: child.pid!, userFolder, readyMs, logFile, logTail, stop, kill };
 }
 
