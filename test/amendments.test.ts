@@ -1,5 +1,5 @@
 /**
- * Contract amendments (SYNC_RULES.md U5, U6, with N5's pre-check and R1/R3/R6): an active global
+ * Contract amendments (docs/sync-rules.md U5, U6, with N5's pre-check and R1/R3/R6): an active global
  * payroll employee's job title, hire date and annual salary reach Remote only as a contract amendment,
  * submitted when the "Submit Contract Amendments" option is on, never twice, never for EOR or
  * contractors. Run through the real nodes against the fake HiBob and Remote over HTTP.

@@ -1,5 +1,5 @@
 /**
- * The employee sync, rule by rule (SYNC_RULES.md E, M, N, U, R, S), run through the real nodes
+ * The employee sync, rule by rule (docs/sync-rules.md E, M, N, U, R, S), run through the real nodes
  * (HiBob → Get Employees, Remote Upsert Employee) against the fake HiBob and Remote over HTTP.
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';

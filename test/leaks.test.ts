@@ -1,5 +1,5 @@
 /**
- * Secrets and PII never leak (SYNC_RULES.md R1, R2): every output item, every error (message,
+ * Secrets and PII never leak (docs/sync-rules.md R1, R2): every output item, every error (message,
  * description and `JSON.stringify(error)`), every webhook answer and every log line that
  * representative runs of all five nodes produce is collected, and none may contain a credential
  * token (HiBob, Remote, the encoded HiBob Basic pair), the webhook secret, a full SSN, a salary or a

@@ -1,5 +1,5 @@
 /**
- * Reliability under faults (SYNC_RULES.md R2, R5, R6, T3): a bad day at HiBob or Remote must not
+ * Reliability under faults (docs/sync-rules.md R2, R5, R6, T3): a bad day at HiBob or Remote must not
  * damage anyone's data. The employee sync (HiBob → Get Employees, Remote Upsert Employee) and the
  * time-off sync (HiBob → Get Approved Time Off, Remote Time Off) run through the real nodes, over
  * HTTP, against fakes that answer from a fixed seed with 5xx, 429 and dropped connections.

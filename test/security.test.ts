@@ -1,7 +1,7 @@
 /**
  * Security hardening (issue 13): what a reader of n8n's database could recover, what reaches a URL
  * path, and which base URLs a credential may send its token to. Each test names the rule it proves
- * (SYNC_RULES R1: sensitive values never leave the node; R2: bad input is a per-item reason).
+ * (docs/sync-rules.md R1: sensitive values never leave the node; R2: bad input is a per-item reason).
  */
 import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';

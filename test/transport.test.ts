@@ -1,6 +1,6 @@
 /**
  * The transport (nodes/shared/transport): credentials' request shape, rate limits and retries
- * (SYNC_RULES.md R5), creates that are never duplicated (R6), paging, and error mapping, run over
+ * (docs/sync-rules.md R5), creates that are never duplicated (R6), paging, and error mapping, run over
  * real HTTP against the fake HiBob and Remote servers through the stand-in n8n runtime.
  *
  * Every wait the client makes goes through n8n-workflow's `sleep`, which is wrapped here (it still

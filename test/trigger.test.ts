@@ -1,5 +1,5 @@
 /**
- * HiBob Trigger (webhook) and HiBob Poll Trigger: SYNC_RULES R7 (sync runs on HiBob webhooks and on a
+ * HiBob Trigger (webhook) and HiBob Poll Trigger: rule R7 (docs/sync-rules.md) (sync runs on HiBob webhooks and on a
  * schedule). Webhook deliveries go through the harness's webhook runner with the raw bytes n8n keeps in
  * `rawBody`; polls go over real HTTP to the fake HiBob.
  */

@@ -3,7 +3,7 @@
  * plus the kinds and Remote statuses it does not cover, so one run shows every outcome a user meets:
  * offboarding and deleted employments, a pre-hire and a contractor in review, contractors in and out of
  * step, a monthly-paid global payroll hire, a person with no country, and contractor time off.
- * About 25 people. `expectations` says what SYNC_RULES.md makes of each one (by full name).
+ * About 25 people. `expectations` says what docs/sync-rules.md makes of each one (by full name).
  */
 import type {
 	GeneratedCompany,

@@ -568,7 +568,7 @@ export function makeCompany(options: MakeCompanyOptions): GeneratedCompany {
 // ---- the demo company ------------------------------------------------------------------------------------
 
 /**
- * A small hand-written company for the demo: one person per interesting case of SYNC_RULES.md.
+ * A small hand-written company for the demo: one person per interesting case of docs/sync-rules.md.
  * `people[].note` says which rule each one shows.
  */
 export function makeDemoCompany(nowInput: Date = new Date()): GeneratedCompany & { notes: Record<string, string> } {

@@ -69,7 +69,7 @@ export const EMPLOYMENT_STATUSES = [
 export type EmploymentStatus = (typeof EMPLOYMENT_STATUSES)[number];
 export type EmploymentType = EmploymentKind;
 
-/** Status families of SYNC_RULES.md (U section). */
+/** Status families of docs/sync-rules.md (U section). */
 export const REMOTE_STATUS_FAMILIES: Record<'not_started' | 'onboarding' | 'active' | 'gone', EmploymentStatus[]> = {
 	not_started: ['created', 'pre_hire', 'created_awaiting_reserve', 'created_reserve_paid'],
 	onboarding: ['initiated', 'invited', 'pending', 'review', 'job_title_review', 'pending_post_self_enrollment_actions'],

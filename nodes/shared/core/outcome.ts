@@ -1,5 +1,5 @@
 /**
- * The result vocabulary every sync node speaks (SYNC_RULES R1): one item per HiBob person or
+ * The result vocabulary every sync node speaks (rule R1, docs/sync-rules.md): one item per HiBob person or
  * time-off request with an outcome, a machine-readable reason code, a human sentence, the
  * field-level changes and what was left out.
  */

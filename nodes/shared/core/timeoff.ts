@@ -1,5 +1,5 @@
 /**
- * Time off, HiBob → Remote (SYNC_RULES T1–T7): what to do with one HiBob request, given the
+ * Time off, HiBob → Remote (rules T1–T7, docs/sync-rules.md): what to do with one HiBob request, given the
  * Remote employment it belongs to and the Remote time offs already carrying HiBob markers.
  * Pure: no I/O. The node reads once, calls `planTimeOff` per request, and sends `actions`
  * (unless it is a dry run).

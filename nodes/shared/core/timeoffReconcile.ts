@@ -1,5 +1,5 @@
 /**
- * Time-off reconcile (SYNC_RULES T8): the scheduled and manual runs compare the whole picture, not
+ * Time-off reconcile (rule T8, docs/sync-rules.md): the scheduled and manual runs compare the whole picture, not
  * a window of changes. Pure: no I/O.
  *
  * - `reconcileScope`: the dates in scope (T2: from today, or 1 January, to a horizon ahead).
