@@ -338,7 +338,8 @@ async function main(): Promise<number> {
 			const ping = await callWebhook(url, { body: 'Ping test', headers: { 'content-type': 'text/plain' }, timeoutMs: 60_000 });
 			check('the webhook processor serves the published workflow (Bob ping 200)', ping.status === 200, `${url} → ${ping.status} ${JSON.stringify(ping.body)}`);
 			const before = (await listExecutions(s.url, s.apiKey, setup.workflowId)).length;
-			const person = company.people.find((p) => p.remote === 'active' && p.kind !== null && p.active && p.linkedBy === 'external_id')!;
+			// An EOR employee: Remote's API does not update contractors (U7), so a contractor's move writes nothing.
+			const person = company.people.find((p) => p.remote === 'active' && p.kind === 'employee' && p.active && p.linkedBy === 'external_id')!;
 			const employment = f.remote.state.employments.find((e) => e.id === person.remoteEmploymentId)!;
 			const newLine = `16 Queue Street ${newId().slice(0, 4)}`;
 			f.hibob.updatePerson(person.hibobId, { address: { line1: newLine } });
