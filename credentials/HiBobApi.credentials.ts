@@ -5,7 +5,7 @@ import type {
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
-import { CUSTOM_URL_PATTERN } from '../nodes/shared/transport/baseUrl';
+import { customUrlProperty, HIBOB_HOSTS, testRequestBaseUrl } from '../nodes/shared/transport/baseUrl';
 
 /**
  * HiBob service user: HTTP Basic with the service user's ID and token.
@@ -51,16 +51,7 @@ export class HiBobApi implements ICredentialType {
 			],
 			default: 'production',
 		},
-		{
-			displayName: 'Custom Base URL',
-			name: 'customUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. https://hibob-proxy.example.com',
-			description:
-				'Base URL without the /v1 path, for a proxy or a test server: https:// (http:// only for localhost), no user name, password, query or fragment',
-			displayOptions: { show: { environment: ['custom'] } },
-		},
+		customUrlProperty('e.g. https://hibob-proxy.example.com'),
 	];
 
 	authenticate: IAuthenticateGeneric = {
@@ -75,8 +66,7 @@ export class HiBobApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			// A refused custom URL (see CUSTOM_URL_PATTERN) sends the test to a .invalid host: nothing leaves.
-			baseURL: `={{$credentials.environment === "custom" ? (/${CUSTOM_URL_PATTERN.source}/i.test(String($credentials.customUrl).trim()) ? String($credentials.customUrl).trim().replace(/\\/+$/, "") : "https://custom-url-refused-use-https-without-user-password-query-or-fragment.invalid") : ($credentials.environment === "sandbox" ? "https://api.sandbox.hibob.com" : "https://api.hibob.com")}}`,
+			baseURL: testRequestBaseUrl(HIBOB_HOSTS),
 			url: '/v1/company/people/fields',
 			method: 'GET',
 		},

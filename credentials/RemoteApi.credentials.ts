@@ -5,7 +5,7 @@ import type {
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
-import { CUSTOM_URL_PATTERN } from '../nodes/shared/transport/baseUrl';
+import { customUrlProperty, REMOTE_HOSTS, testRequestBaseUrl } from '../nodes/shared/transport/baseUrl';
 
 /**
  * Remote API token (Company Settings → Integrations & APIs → Remote API → Generate API Token).
@@ -41,16 +41,7 @@ export class RemoteApi implements ICredentialType {
 			],
 			default: 'production',
 		},
-		{
-			displayName: 'Custom Base URL',
-			name: 'customUrl',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. https://remote-proxy.example.com',
-			description:
-				'Base URL without the /v1 path, for a proxy or a test server: https:// (http:// only for localhost), no user name, password, query or fragment',
-			displayOptions: { show: { environment: ['custom'] } },
-		},
+		customUrlProperty('e.g. https://remote-proxy.example.com'),
 	];
 
 	authenticate: IAuthenticateGeneric = {
@@ -64,8 +55,7 @@ export class RemoteApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			// A refused custom URL (see CUSTOM_URL_PATTERN) sends the test to a .invalid host: nothing leaves.
-			baseURL: `={{$credentials.environment === "custom" ? (/${CUSTOM_URL_PATTERN.source}/i.test(String($credentials.customUrl).trim()) ? String($credentials.customUrl).trim().replace(/\\/+$/, "") : "https://custom-url-refused-use-https-without-user-password-query-or-fragment.invalid") : ($credentials.environment === "sandbox" ? "https://gateway.remote-sandbox.com" : "https://gateway.remote.com")}}`,
+			baseURL: testRequestBaseUrl(REMOTE_HOSTS),
 			url: '/v1/employments',
 			qs: { page_size: 1 },
 			method: 'GET',

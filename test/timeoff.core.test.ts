@@ -9,8 +9,8 @@ import {
 	markerIds,
 	markerNote,
 	planTimeOff,
-	todayIn,
 } from '../nodes/shared/core/timeoff';
+import { todayIn } from '../nodes/shared/core/today';
 import type { RemoteEmploymentLite, RemoteTimeoffLite, TimeOffContext } from '../nodes/shared/core/timeoff';
 import { DateTime } from 'luxon';
 

@@ -12,7 +12,6 @@ import { HibobClient, oldestChangesSince } from '../shared/transport/hibob';
 import type { PersonChangeItem } from './pollHelpers';
 import {
 	diffPeople,
-	findSyncFieldPath,
 	personDisplayName,
 	personEmail,
 	personId,
@@ -21,6 +20,7 @@ import {
 	timeoffKey,
 	WATCHED_FIELDS,
 } from './pollHelpers';
+import { findSyncFieldPath } from '../shared/core/hibobFields';
 
 /** HiBob refuses `since` more than six months back (oldestChangesSince); stay a few minutes inside that. */
 const CLAMP_MARGIN_MINUTES = 5;

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 import { fingerprint } from '../shared/core/fingerprint';
+import { asId } from '../shared/core/ids';
 
 /** The HiBob fields the sync reads: a change in any of them is a reason to sync the person again. */
 export const WATCHED_FIELDS = [
@@ -36,23 +37,6 @@ export const WATCHED_FIELDS = [
 	'emergency.mobilePhone',
 	'emergency.email',
 ];
-
-export const SYNC_FIELD_NAME = 'sync to remote';
-
-/** The field id (path) of the "Sync to Remote" field on this tenant, found by name (never hard-coded). */
-export function findSyncFieldPath(fields: IDataObject[]): string | undefined {
-	const field = fields.find(
-		(entry) => typeof entry?.name === 'string' && entry.name.trim().toLowerCase() === SYNC_FIELD_NAME,
-	);
-	if (!field) return undefined;
-	const id = typeof field.id === 'string' ? field.id.trim() : '';
-	if (id.includes('.')) return id;
-	const category = typeof field.category === 'string' ? field.category : '';
-	const jsonPath = typeof field.jsonPath === 'string' ? field.jsonPath : '';
-	if (category && jsonPath) return `${category}.${jsonPath}`;
-	if (category && id) return `${category}.custom.${id}`;
-	return id || undefined;
-}
 
 /** The poll uses the employee sync's keyed hash (HMAC-SHA256 over sorted JSON, key from the HiBob token). */
 export { fingerprint };
@@ -130,12 +114,6 @@ export function storedFingerprints(value: unknown): Record<string, string> | und
 		if (typeof hash === 'string') out[id] = hash;
 	}
 	return out;
-}
-
-function asId(value: unknown): string | undefined {
-	if (typeof value === 'string' && value.trim() !== '') return value.trim();
-	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-	return undefined;
 }
 
 /** One row of `GET /v1/timeoff/requests/changes` as an output item. */

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 import { fingerprintKey } from '../shared/core/fingerprint';
 import { DEDUPE_WINDOW_MS, parseRawJson, pruneSeen } from '../shared/webhook';
+import { asId } from '../shared/core/ids';
 
 export { parseRawJson };
 
@@ -110,12 +111,6 @@ export function normaliseEventName(type: string): string {
 
 function asRecord(value: unknown): IDataObject | undefined {
 	return value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined;
-}
-
-function asId(value: unknown): string | undefined {
-	if (typeof value === 'string' && value.trim() !== '') return value.trim();
-	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-	return undefined;
 }
 
 /** `fieldUpdates: ["root.surname"]` or `fieldUpdatesIds: [{id: "root.surname"}]` (both seen). */

@@ -10,7 +10,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { DO_NOT_SYNC, REMOTE_TIMEOFF_TYPES } from '../shared/core/timeoff';
 import { DEFAULT_HORIZON_DAYS, MAX_HORIZON_DAYS } from '../shared/core/timeoffReconcile';
-import { dryRunOption, outputOption, resolveTimezone, summaryOption, timezoneOption } from '../shared/nodeOptions';
+import { dryRunOption, dryRunSubtitle, outputOption, resolveTimezone, summaryOption, timezoneOption } from '../shared/nodeOptions';
 import { RemoteClient } from '../shared/transport/remote';
 import { runTimeOffSync } from './sync';
 
@@ -36,8 +36,7 @@ export class RemoteTimeOff implements INodeType {
 		icon: { light: 'file:../../icons/remote.svg', dark: 'file:../../icons/remote.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle:
-			'={{$parameter["options"]["dryRun"] === true ? "Dry run" : typeof $parameter["options"]["dryRun"] === "string" ? "Dry run: see options" : "Sync approved time off"}}',
+		subtitle: dryRunSubtitle('Sync approved time off'),
 		description: 'Create and cancel approved time off in Remote from HiBob time-off requests',
 		defaults: { name: 'Remote Time Off' },
 		usableAsTool: true,

@@ -18,11 +18,13 @@ import type {
 	TimeOffAction,
 	TimeOffPlan,
 } from '../shared/core/timeoff';
-import { dateWindow, hasMarker, markerIds, pickEmployment, planTimeOff, TIMEOFF_KINDS, todayIn } from '../shared/core/timeoff';
+import { dateWindow, hasMarker, markerIds, pickEmployment, planTimeOff, TIMEOFF_KINDS } from '../shared/core/timeoff';
+import { todayIn } from '../shared/core/today';
 import type { ReconcileScope } from '../shared/core/timeoffReconcile';
 import { approvedInScope, reconcileScope, remoteOnly } from '../shared/core/timeoffReconcile';
 import { HibobClient } from '../shared/transport/hibob';
 import { keepOutput } from '../shared/nodeOptions';
+import { asNodeError } from '../shared/nodeErrors';
 import { RemoteClient } from '../shared/transport/remote';
 
 export interface TimeOffSyncSettings {
@@ -40,11 +42,6 @@ export interface TimeOffSyncSettings {
 	reconcile?: { horizonDays: number };
 	/** The Output option: 'all' (default) or 'changes'. */
 	output?: string;
-}
-
-function asNodeError(node: INode, error: unknown): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(node, error as Error);
 }
 
 function errorText(error: unknown): string {

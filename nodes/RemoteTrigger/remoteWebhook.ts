@@ -5,6 +5,7 @@
  */
 import { createHmac, timingSafeEqual } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
+import { asId } from '../shared/core/ids';
 
 /** Remote's payloads are a few ids; anything much larger is not from Remote. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -108,12 +109,6 @@ export interface RemoteEvent {
 	companyId?: string;
 	/** The other `<resource>_id` fields of the payload (`timeoff_id`, `contract_amendment_id`, ...). */
 	resourceIds: IDataObject;
-}
-
-function asId(value: unknown): string | undefined {
-	if (typeof value === 'string' && value.trim() !== '') return value.trim();
-	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-	return undefined;
 }
 
 /** Reads Remote's flat payload; `undefined` when it carries no `event_type`. */

@@ -6,7 +6,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { dryRunOption, outputOption, summaryOption, timezoneOption } from '../shared/nodeOptions';
+import { dryRunOption, dryRunSubtitle, outputOption, summaryOption, timezoneOption } from '../shared/nodeOptions';
 import { runEmployeeSync } from './sync';
 
 export class RemoteUpsertEmployee implements INodeType {
@@ -16,8 +16,7 @@ export class RemoteUpsertEmployee implements INodeType {
 		icon: { light: 'file:../../icons/remote.svg', dark: 'file:../../icons/remote.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle:
-			'={{$parameter["options"]["dryRun"] === true ? "Dry run" : typeof $parameter["options"]["dryRun"] === "string" ? "Dry run: see options" : "Create or update"}}',
+		subtitle: dryRunSubtitle('Create or update'),
 		description: 'Create or update Remote employments from HiBob people (output of HiBob → Get Employees)',
 		defaults: { name: 'Remote Upsert Employee' },
 		usableAsTool: true,

@@ -3,7 +3,6 @@
  * by page, managers, departments, country schemas once per country and form, full employments only
  * where a difference may hide), plan every person, then send only the planned writes.
  */
-import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import type { EmployeeAction, FullEmployment, Lookups, Plan, PlanInput, SensitiveValues } from '../shared/core/employeePlan';
@@ -16,6 +15,7 @@ import { indexEmployments, matchPerson } from '../shared/core/match';
 import { maskDeep, sensitiveKeysOfSchema, summarise } from '../shared/core/outcome';
 import type { Person } from '../shared/core/person';
 import { invalidPersonSchema, personSchema } from '../shared/core/person';
+import { todayIn } from '../shared/core/today';
 import { keepOutput, resolveTimezone } from '../shared/nodeOptions';
 import { HibobClient } from '../shared/transport/hibob';
 import { RemoteClient } from '../shared/transport/remote';
@@ -43,7 +43,7 @@ function skippedItem(itemIndex: number, hibobId: string | null, reason: string, 
 export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObject): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
 	const dryRun = options.dryRun === true;
-	const today = DateTime.now().setZone(resolveTimezone(ctx.getNode(), options.timezone)).toISODate()!;
+	const today = todayIn(resolveTimezone(ctx.getNode(), options.timezone));
 	const planOptions = {
 		today,
 		syncSsn: options.syncSsn !== false,

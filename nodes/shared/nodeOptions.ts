@@ -6,6 +6,14 @@ import { DateTime } from 'luxon';
 import type { IDataObject, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+/**
+ * The subtitle of both Remote sync nodes: "Dry run" when the option is on, else what the node does.
+ * (The other header fields stay written out in each node: n8n's lint rules read them there.)
+ */
+export function dryRunSubtitle(whatItDoes: string): string {
+	return `={{$parameter["options"]["dryRun"] === true ? "Dry run" : typeof $parameter["options"]["dryRun"] === "string" ? "Dry run: see options" : "${whatItDoes}"}}`;
+}
+
 export const dryRunOption: INodeProperties = {
 	displayName: 'Dry Run',
 	name: 'dryRun',

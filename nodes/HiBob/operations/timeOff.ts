@@ -6,17 +6,18 @@
 import type {
 	IDataObject,
 	IExecuteFunctions,
-	INode,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import type { TimeOffRequest } from '../../shared/core/hibobTimeoff';
 import { collectTimeOff as collect, mergeTimeOff, normaliseTimeOff } from '../../shared/core/hibobTimeoff';
 import { idProblem } from '../../shared/core/ids';
 import { resolveTimezone, timezoneOption } from '../../shared/nodeOptions';
+import { todayIn } from '../../shared/core/today';
+import { asNodeError } from '../../shared/nodeErrors';
 import { HibobClient, oldestChangesSince } from '../../shared/transport/hibob';
 
 export const timeOffOperations: INodePropertyOptions[] = [
@@ -145,12 +146,6 @@ export const timeOffFields: INodeProperties[] = [
 
 /** The most HiBob lets `since` (and the since..to window) reach: 6 months. */
 const MAX_MONTHS = 6;
-
-/** An error from a catch block, as an n8n error (already-wrapped errors are kept as they are). */
-function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(node, error as Error, { itemIndex });
-}
 
 function outputOf(request: TimeOffRequest, itemIndex: number, extra: IDataObject = {}): INodeExecutionData {
 	return { json: { ...(request as unknown as IDataObject), ...extra }, pairedItem: { item: itemIndex } };
@@ -315,7 +310,7 @@ async function getRequest(this: IExecuteFunctions, client: HibobClient): Promise
 async function getApproved(this: IExecuteFunctions, client: HibobClient): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('approvedOptions', 0, {}) as IDataObject;
 	const zone = resolveTimezone(this.getNode(), options.timezone);
-	const today = DateTime.utc().setZone(zone).startOf('day');
+	const today = DateTime.fromISO(todayIn(zone), { zone });
 	const from = options.includeSinceJanuary === true ? today.startOf('year') : today;
 	const days = Math.max(1, Math.min(730, Math.floor(Number(options.windowDays ?? 365)) || 365));
 	const to = today.plus({ days });

@@ -16,7 +16,7 @@
  * date or amount; only keys, types, counts, country codes, form names and enum words from a fixed
  * list.
  */
-import { findSyncField, LOGICAL_FIELDS, metadataList, resolveFields, SENSITIVE_LOGICAL_FIELDS } from './hibobFields';
+import { findSyncField, LOGICAL_FIELDS, locateField, metadataList, readField, resolveFields, SENSITIVE_LOGICAL_FIELDS } from './hibobFields';
 
 export type CheckStatus = 'ok' | 'variant' | 'unknown' | 'not_checked';
 export type ApiName = 'HiBob' | 'Remote';
@@ -276,15 +276,10 @@ function hibobValuesLine(person: Record<string, unknown> | undefined, read: Read
 	let slash = 0;
 	let wrapped = 0;
 	for (const id of fieldIds) {
-		const parts = id.split('.');
-		const path = parts[0] === 'root' ? parts.slice(1) : parts;
-		let current: unknown = person;
-		for (const part of path) current = isObject(current) ? current[part] : undefined;
-		const flat = person[`/${parts.join('/')}`];
-		const value = current !== undefined ? current : flat;
-		if (current !== undefined) nested++;
-		else if (flat !== undefined) slash++;
-		if (isObject(value) && 'value' in value && Object.keys(value).length <= 2) wrapped++;
+		const { raw, where } = locateField(person, id);
+		if (where === 'nested') nested++;
+		else if (where === 'slash' && raw !== undefined) slash++;
+		if (isObject(raw) && 'value' in raw && Object.keys(raw).length <= 2) wrapped++;
 	}
 	if (nested === 0 && slash === 0)
 		return unknown(base, '$.employees[*]', 'values nested by field path (work.title → {work: {title}}) or under "/work/title" keys', shapeOf(person, 1));
@@ -808,13 +803,9 @@ export function syncListIdOf(fieldsBody: unknown): string | undefined {
 /** The id of one flagged person in an index search (ids and the sync field only), or undefined. */
 export function flaggedPersonOf(indexBody: unknown, syncFieldId: string | undefined): string | undefined {
 	if (!syncFieldId || !isObject(indexBody) || !Array.isArray(indexBody.employees)) return undefined;
-	const parts = syncFieldId.split('.');
 	for (const p of indexBody.employees) {
 		if (!isObject(p) || (typeof p.id !== 'string' && typeof p.id !== 'number')) continue;
-		let value: unknown = p;
-		for (const part of parts) value = isObject(value) ? value[part] : undefined;
-		if (value === undefined) value = p[`/${parts.join('/')}`];
-		if (isObject(value) && 'value' in value) value = value.value;
+		const value = readField(p, syncFieldId);
 		if (value !== undefined && value !== null && value !== '') return String(p.id);
 	}
 	return undefined;

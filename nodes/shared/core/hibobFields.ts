@@ -102,6 +102,21 @@ export function findSyncField(fields: FieldMeta[]): FieldMeta | undefined {
 	return candidates.find((f) => norm(f.type).includes('list')) ?? candidates[0];
 }
 
+/**
+ * The "Sync to Remote" field's id (path) on this tenant, from the raw metadata answer: found by name,
+ * never hard-coded (S1). An id without a category (not seen, tolerated) is completed from the entry.
+ */
+export function findSyncFieldPath(response: unknown): string | undefined {
+	const field = findSyncField(metadataList(response));
+	if (!field) return undefined;
+	const id = field.id.trim();
+	if (id.includes('.')) return id;
+	const category = field.category ?? '';
+	if (category && field.jsonPath) return `${category}.${field.jsonPath}`;
+	if (category && id) return `${category}.custom.${id}`;
+	return id || undefined;
+}
+
 export function resolveFields(fields: FieldMeta[], wanted: LogicalField[] = LOGICAL_FIELDS): ResolvedFields {
 	const byId = new Map(fields.map((f) => [f.id, f]));
 	const ids: Record<string, string> = {};
@@ -127,26 +142,39 @@ export function resolveFields(fields: FieldMeta[], wanted: LogicalField[] = LOGI
 	return { ids, unknown, syncField: findSyncField(fields) };
 }
 
-/** Reads a value by field id from a people-search record (nested by path, or flat `/a/b` keys). */
-export function readField(record: Record<string, unknown> | undefined, fieldId: string): unknown {
-	if (!record) return undefined;
+const NOT_FOUND = Symbol('not found');
+
+/**
+ * Where a field id leads in a people-search record: nested by path (`root.` is the record itself), else
+ * the flat `/a/b` key. `present` is whether the record carries the field at all (null included); `raw`
+ * is the value as stored (possibly wrapped as `{value}`).
+ */
+export function locateField(
+	record: Record<string, unknown>,
+	fieldId: string,
+): { present: boolean; raw: unknown; where?: 'nested' | 'slash' } {
 	const parts = fieldId.split('.');
-	const path = parts[0] === 'root' ? parts.slice(1) : parts;
 	let current: unknown = record;
-	for (const part of path) {
-		if (current === null || current === undefined || typeof current !== 'object') {
-			current = undefined;
+	for (const part of parts[0] === 'root' ? parts.slice(1) : parts) {
+		if (current === null || typeof current !== 'object' || !(part in current)) {
+			current = NOT_FOUND;
 			break;
 		}
 		current = (current as Record<string, unknown>)[part];
 	}
-	if (current !== undefined) return unwrap(current);
+	if (current !== NOT_FOUND && current !== undefined) return { present: true, raw: current, where: 'nested' };
 	const slashKey = `/${parts.join('/')}`;
-	if (slashKey in record) return unwrap(record[slashKey]);
-	return undefined;
+	if (slashKey in record) return { present: true, raw: record[slashKey], where: 'slash' };
+	return { present: current !== NOT_FOUND, raw: undefined };
 }
 
-function unwrap(value: unknown): unknown {
+/** Reads a value by field id from a people-search record (nested by path, or flat `/a/b` keys). */
+export function readField(record: Record<string, unknown> | undefined, fieldId: string): unknown {
+	return record ? unwrap(locateField(record, fieldId).raw) : undefined;
+}
+
+/** A value wrapped as `{value}` (with at most one other key, e.g. humanReadable), unwrapped. */
+export function unwrap(value: unknown): unknown {
 	if (value && typeof value === 'object' && !Array.isArray(value) && 'value' in (value as object)) {
 		const keys = Object.keys(value as object);
 		if (keys.length <= 2) return (value as { value: unknown }).value;
@@ -156,14 +184,5 @@ function unwrap(value: unknown): unknown {
 
 /** Whether a record carries the field at all (present with any value, null included). */
 export function hasField(record: Record<string, unknown> | undefined, fieldId: string): boolean {
-	if (!record) return false;
-	const parts = fieldId.split('.');
-	const path = parts[0] === 'root' ? parts.slice(1) : parts;
-	let current: unknown = record;
-	for (const part of path) {
-		if (current === null || current === undefined || typeof current !== 'object') return false;
-		if (!(part in (current as object))) return `/${parts.join('/')}` in record;
-		current = (current as Record<string, unknown>)[part];
-	}
-	return true;
+	return record ? locateField(record, fieldId).present : false;
 }

@@ -23,3 +23,10 @@ export function idProblem(kind: IdKind, value: unknown): string | undefined {
 	const shown = typeof text === 'string' ? `"${text.slice(0, 40)}${text.length > 40 ? '…' : ''}"` : String(text);
 	return `${shown} is not ${RULES[kind].what}`;
 }
+
+/** A non-empty string id (trimmed) or a finite number as text, from a payload; otherwise undefined. */
+export function asId(value: unknown): string | undefined {
+	if (typeof value === 'string' && value.trim() !== '') return value.trim();
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	return undefined;
+}

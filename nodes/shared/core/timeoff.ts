@@ -557,9 +557,3 @@ export function dateWindow(requests: TimeOffRequest[]): { from: string; to: stri
 	}
 	return from && to ? { from, to } : undefined;
 }
-
-/** Today's ISO date in a timezone (falls back to UTC for an unknown zone). */
-export function todayIn(timezone: string, now: DateTime = DateTime.utc()): string {
-	const zoned = now.setZone(timezone || 'UTC');
-	return (zoned.isValid ? zoned : now.setZone('UTC')).toISODate() as string;
-}

@@ -1,19 +1,9 @@
 import type { DateTime } from 'luxon';
-import type { IAllExecuteFunctions, ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import type { IAllExecuteFunctions, IDataObject } from 'n8n-workflow';
 import type { ApiProfile, RetryPolicy } from './ApiClient';
 import { ApiClient } from './ApiClient';
+import { baseUrlOf, HIBOB_HOSTS } from './baseUrl';
 import { describeErrorBody } from './errors';
-
-export const HIBOB_HOSTS: Record<string, string> = {
-	production: 'https://api.hibob.com',
-	sandbox: 'https://api.sandbox.hibob.com',
-};
-
-export function hibobBaseUrl(credentials: ICredentialDataDecryptedObject): string {
-	const environment = String(credentials.environment ?? 'production');
-	if (environment === 'custom') return String(credentials.customUrl ?? '').trim().replace(/\/+$/, '');
-	return HIBOB_HOSTS[environment] ?? HIBOB_HOSTS.production;
-}
 
 /**
  * The oldest `since` HiBob's changes feed takes: "6 months" before `now`, read the strict way. At a month
@@ -28,7 +18,7 @@ export function oldestChangesSince(now: DateTime): DateTime {
 export const hibobProfile: ApiProfile = {
 	label: 'HiBob',
 	credentialType: 'hiBobApi',
-	baseUrl: hibobBaseUrl,
+	baseUrl: (credentials) => baseUrlOf(HIBOB_HOSTS, credentials),
 	secretFields: ['token'],
 	derivedSecrets: (credentials) => [
 		Buffer.from(`${String(credentials.serviceUserId ?? '')}:${String(credentials.token ?? '')}`).toString('base64'),

@@ -1,23 +1,13 @@
-import type { IAllExecuteFunctions, ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import type { IAllExecuteFunctions, IDataObject } from 'n8n-workflow';
 import type { ApiProfile, RetryPolicy } from './ApiClient';
 import { ApiClient } from './ApiClient';
+import { baseUrlOf, REMOTE_HOSTS } from './baseUrl';
 import { describeErrorBody } from './errors';
-
-export const REMOTE_HOSTS: Record<string, string> = {
-	production: 'https://gateway.remote.com',
-	sandbox: 'https://gateway.remote-sandbox.com',
-};
-
-export function remoteBaseUrl(credentials: ICredentialDataDecryptedObject): string {
-	const environment = String(credentials.environment ?? 'production');
-	if (environment === 'custom') return String(credentials.customUrl ?? '').trim().replace(/\/+$/, '');
-	return REMOTE_HOSTS[environment] ?? REMOTE_HOSTS.production;
-}
 
 export const remoteProfile: ApiProfile = {
 	label: 'Remote',
 	credentialType: 'remoteApi',
-	baseUrl: remoteBaseUrl,
+	baseUrl: (credentials) => baseUrlOf(REMOTE_HOSTS, credentials),
 	secretFields: ['apiToken'],
 	rateInfo(headers, nowMs) {
 		const remaining = headers['x-ratelimit-remaining'];
