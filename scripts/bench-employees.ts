@@ -16,8 +16,8 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { HiBob } from '../nodes/HiBob/HiBob.node';
 import { RemoteUpsertEmployee } from '../nodes/RemoteUpsertEmployee/RemoteUpsertEmployee.node';
-import type { FullEmployment, Lookups, PlanInput, PlanOptions, SensitiveValues } from '../nodes/shared/core/employeePlan';
-import { planEmployee, statusFamily } from '../nodes/shared/core/employeePlan';
+import type { FullEmployment, Lookups, PlanInput, PlanOptions, SensitiveValues } from '../nodes/shared/core/employee/plan';
+import { planEmployee, statusFamily } from '../nodes/shared/core/employee/plan';
 import { fingerprint as keyedFingerprint, fingerprintKey } from '../nodes/shared/core/fingerprint';
 
 /** The benchmark's own change detection (any fixed key will do). */

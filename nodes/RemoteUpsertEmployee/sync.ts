@@ -5,9 +5,9 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import type { EmployeeAction, FullEmployment, Lookups, Plan, PlanInput, SensitiveValues } from '../shared/core/employeePlan';
+import type { EmployeeAction, FullEmployment, Lookups, Plan, PlanInput, SensitiveValues } from '../shared/core/employee/plan';
 import type { HeldBackField } from '../shared/core/outcome';
-import { actionBody, CONTRACT_AMENDMENT_FORM, heldBackReason, isPendingAmendment, planEmployee, statusFamily } from '../shared/core/employeePlan';
+import { actionBody, CONTRACT_AMENDMENT_FORM, heldBackReason, isPendingAmendment, planEmployee, statusFamily } from '../shared/core/employee/plan';
 import { fingerprint, fingerprintKey, isFingerprint } from '../shared/core/fingerprint';
 import { metadataList, readField, resolveFields, SENSITIVE_LOGICAL_FIELDS } from '../shared/core/hibobFields';
 import type { MatchResult, RemoteEmployment } from '../shared/core/match';
