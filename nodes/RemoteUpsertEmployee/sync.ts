@@ -5,10 +5,11 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import type { EmployeeAction, FullEmployment, Lookups, Plan, PlanInput, SensitiveValues } from '../shared/core/employee/plan';
-import type { HeldBackField } from '../shared/core/outcome';
-import { actionBody, CONTRACT_AMENDMENT_FORM, heldBackReason, isPendingAmendment, planEmployee, statusFamily } from '../shared/core/employee/plan';
-import { fingerprint, fingerprintKey, isFingerprint } from '../shared/core/fingerprint';
+import type { RememberedEntry } from '../shared/core/employee/memory';
+import { currentEntries, isSettled, needsAHuman, personFingerprint, recall, rememberedEntry, wantsSensitive } from '../shared/core/employee/memory';
+import type { EmployeeAction, FullEmployment, Lookups, Plan, PlanInput, PlanOptions, SensitiveValues } from '../shared/core/employee/plan';
+import { actionBody, CONTRACT_AMENDMENT_FORM, heldBackReason, isPendingAmendment, planEmployee } from '../shared/core/employee/plan';
+import { fingerprintKey } from '../shared/core/fingerprint';
 import { metadataList, readField, resolveFields, SENSITIVE_LOGICAL_FIELDS } from '../shared/core/hibobFields';
 import type { MatchResult, RemoteEmployment } from '../shared/core/match';
 import { indexEmployments, matchPerson } from '../shared/core/match';
@@ -22,10 +23,34 @@ import { RemoteClient } from '../shared/transport/remote';
 
 interface Entry {
 	itemIndex: number;
-	person?: Person;
+	person: Person;
+	match?: MatchResult;
 	plan?: Plan;
 	input?: PlanInput;
 	fp?: string;
+}
+
+/** One run of the node: its settings, what it remembers, the Remote client and the output so far. */
+interface EmployeeRun {
+	ctx: IExecuteFunctions;
+	options: IDataObject;
+	dryRun: boolean;
+	planOptions: PlanOptions;
+	staticData: IDataObject;
+	fullRecheck: boolean;
+	/** HiBob id → fingerprint of the person when last in sync, with what could not be written then. */
+	remembered: Record<string, RememberedEntry>;
+	fpKey: Buffer;
+	remote: RemoteClient;
+	/** One slot per input item; filled by whichever phase decides that item. */
+	output: Array<INodeExecutionData | undefined>;
+}
+
+/** What the run reads from Remote once, for everyone. */
+interface RemoteData {
+	employments: RemoteEmployment[];
+	index: ReturnType<typeof indexEmployments>;
+	lookups: Lookups;
 }
 
 function apiMessage(error: unknown): string {
@@ -40,26 +65,50 @@ function skippedItem(itemIndex: number, hibobId: string | null, reason: string, 
 	};
 }
 
+/** The sync, phase by phase: read the input, read Remote, match, plan, apply, report. */
 export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObject): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
-	const dryRun = options.dryRun === true;
-	const today = todayIn(resolveTimezone(ctx.getNode(), options.timezone));
-	const planOptions = {
-		today,
-		syncSsn: options.syncSsn !== false,
-		syncSalary: options.syncSalary !== false,
-		submitContractAmendments: options.submitContractAmendments === true,
-		contractorUpdates: options.contractorUpdates === true,
-	};
-	const staticData = ctx.getWorkflowStaticData('node') as IDataObject;
-	const fullRecheck = isFullRecheckDue(ctx, options, staticData);
-	// HiBob id → fingerprint of the person when last in sync, with what could not be written then.
-	// Fingerprints are keyed with the credentials' secrets; older (unkeyed) ones are dropped.
-	const remembered = currentEntries(staticData.employeeFingerprints);
-	const fpKey = await employeeFingerprintKey(ctx);
+	const run = await startRun(ctx, options, items.length);
+	const entries = readInput(run, items);
+	if (entries.length) {
+		const remoteData = await readRemote(run, entries);
+		const live = matchEveryone(run, entries, remoteData);
+		await planEveryone(run, live, remoteData);
+		await applyEveryone(run, live, remoteData.lookups);
+	}
+	if (!run.dryRun) {
+		run.staticData.employeeFingerprints = run.remembered;
+		if (run.fullRecheck) run.staticData.lastFullRecheckAt = new Date().toISOString();
+	}
+	return report(run, items.length);
+}
 
-	// 1. Parse the input items (the documented output of HiBob → Get Employees).
-	const output: Array<INodeExecutionData | undefined> = new Array(items.length);
+/** The node's settings, what the last runs remember, and the fingerprint key. */
+async function startRun(ctx: IExecuteFunctions, options: IDataObject, itemCount: number): Promise<EmployeeRun> {
+	const staticData = ctx.getWorkflowStaticData('node') as IDataObject;
+	return {
+		ctx,
+		options,
+		dryRun: options.dryRun === true,
+		planOptions: {
+			today: todayIn(resolveTimezone(ctx.getNode(), options.timezone)),
+			syncSsn: options.syncSsn !== false,
+			syncSalary: options.syncSalary !== false,
+			submitContractAmendments: options.submitContractAmendments === true,
+			contractorUpdates: options.contractorUpdates === true,
+		},
+		staticData,
+		fullRecheck: isFullRecheckDue(ctx, options, staticData),
+		// Fingerprints are keyed with the credentials' secrets; older (unkeyed) ones are dropped.
+		remembered: currentEntries(staticData.employeeFingerprints),
+		fpKey: await employeeFingerprintKey(ctx),
+		remote: new RemoteClient(ctx),
+		output: new Array(itemCount),
+	};
+}
+
+/** Read: the input items (the documented output of HiBob → Get Employees); a bad item is reported. */
+function readInput(run: EmployeeRun, items: INodeExecutionData[]): Entry[] {
 	const entries: Entry[] = [];
 	const seen = new Set<string>();
 	for (let i = 0; i < items.length; i++) {
@@ -67,7 +116,7 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 		const parsed = personSchema.safeParse(json);
 		if (parsed.success) {
 			if (seen.has(parsed.data.hibobId)) {
-				output[i] = skippedItem(i, parsed.data.hibobId, 'duplicate_input', 'This HiBob person appears twice in the input; only the first is synced.', parsed.data.kind, parsed.data.fullName);
+				run.output[i] = skippedItem(i, parsed.data.hibobId, 'duplicate_input', 'This HiBob person appears twice in the input; only the first is synced.', parsed.data.kind, parsed.data.fullName);
 				continue;
 			}
 			seen.add(parsed.data.hibobId);
@@ -76,230 +125,145 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 		}
 		const invalid = invalidPersonSchema.safeParse(json);
 		if (invalid.success) {
-			output[i] = skippedItem(i, invalid.data.hibobId, invalid.data.reason, invalid.data.message, invalid.data.kind, invalid.data.name);
+			run.output[i] = skippedItem(i, invalid.data.hibobId, invalid.data.reason, invalid.data.message, invalid.data.kind, invalid.data.name);
 			continue;
 		}
 		const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || 'item'}: ${issue.message}`);
-		output[i] = skippedItem(
+		run.output[i] = skippedItem(
 			i,
 			typeof json.hibobId === 'string' ? json.hibobId : null,
 			'invalid_input_item',
 			`The item is not a person from HiBob → Get Employees (${issues.join('; ')}).`,
 		);
 	}
+	return entries;
+}
 
-	const remote = new RemoteClient(ctx);
-	if (entries.length) {
-		// 2. Read Remote once.
-		const employments = (await remote.listEmployments()) as unknown as RemoteEmployment[];
-		const index = indexEmployments(employments);
-		const needsLookups = entries.some((e) => e.person!.supervisorEmail || e.person!.department);
-		const lookups: Lookups = { managers: new Map(), departments: new Map() };
-		if (needsLookups) {
-			const managers = await remote.listCompanyManagers();
-			for (const manager of managers) {
-				if (manager.user_email && manager.user_id) lookups.managers.set(String(manager.user_email).toLowerCase(), String(manager.user_id));
-			}
-			// Remote lists departments per company; the company id comes with the managers.
-			const companyId = managers.map((m) => m.company_id).find((id) => typeof id === 'string' && id);
-			for (const department of companyId ? await remote.listDepartments(String(companyId)) : []) {
-				if (department.name && department.id)
-					lookups.departments.set(String(department.name).trim().toLowerCase(), { id: String(department.id), name: String(department.name) });
-			}
+/** Read: Remote's employments once, and its managers and departments when someone has either. */
+async function readRemote(run: EmployeeRun, entries: Entry[]): Promise<RemoteData> {
+	const { remote } = run;
+	const employments = (await remote.listEmployments()) as unknown as RemoteEmployment[];
+	const lookups: Lookups = { managers: new Map(), departments: new Map() };
+	if (entries.some((e) => e.person.supervisorEmail || e.person.department)) {
+		const managers = await remote.listCompanyManagers();
+		for (const manager of managers) {
+			if (manager.user_email && manager.user_id) lookups.managers.set(String(manager.user_email).toLowerCase(), String(manager.user_id));
 		}
-
-		// 3. Match everyone; an employment claimed by two people is never written (M2).
-		const matches = new Map<Entry, MatchResult>();
-		const claims = new Map<string, Entry[]>();
-		for (const entry of entries) {
-			const match = matchPerson(entry.person!, index);
-			matches.set(entry, match);
-			if (match.kind === 'match') claims.set(match.employment.id, [...(claims.get(match.employment.id) ?? []), entry]);
+		// Remote lists departments per company; the company id comes with the managers.
+		const companyId = managers.map((m) => m.company_id).find((id) => typeof id === 'string' && id);
+		for (const department of companyId ? await remote.listDepartments(String(companyId)) : []) {
+			if (department.name && department.id)
+				lookups.departments.set(String(department.name).trim().toLowerCase(), { id: String(department.id), name: String(department.name) });
 		}
-		for (const [employmentId, claimants] of claims) {
-			if (claimants.length < 2) continue;
-			for (const entry of claimants) {
-				output[entry.itemIndex] = {
-					json: {
-						hibobId: entry.person!.hibobId,
-						name: entry.person!.fullName,
-						remoteEmploymentId: employmentId,
-						kind: entry.person!.kind,
-						outcome: 'skipped',
-						reason: 'ambiguous_match',
-						message: `The Remote employment ${employmentId} matches ${claimants.length} HiBob people (${claimants.map((c) => c.person!.hibobId).join(', ')}); nothing was written.`,
-						changes: [],
-						heldBack: [],
-					},
-					pairedItem: { item: entry.itemIndex },
-				};
-			}
-		}
-		const live = entries.filter((entry) => !output[entry.itemIndex]);
+	}
+	return { employments, index: indexEmployments(employments), lookups };
+}
 
-		// 4. SSN and salary are read here, straight from HiBob, only for the people who need them.
-		let sensitive: Map<string, SensitiveValues> | undefined;
-		const wantsSensitive = live.some((e) => {
-			const match = matches.get(e)!;
-			const family = match.kind === 'match' ? statusFamily(match.employment.status) : match.kind === 'none' ? 'new' : 'none';
-			const ssn = planOptions.syncSsn && e.person!.countryCode === 'USA' && (family === 'new' || family === 'not_started');
-			const salary =
-				planOptions.syncSalary &&
-				e.person!.kind === 'global_payroll_employee' &&
-				(family === 'new' || family === 'not_started' || family === 'active');
-			return ssn || salary;
-		});
-		if (wantsSensitive) sensitive = await readSensitive(ctx, live.map((e) => e.person!.hibobId), staticData);
-
-		// The legal entity a global payroll create names: the node option, else the one an existing
-		// global payroll employment of that country was engaged by (read once per country).
-		const legalEntities = new Map<string, string | null>();
-		const legalEntityFor = async (country: string): Promise<string | null> => {
-			const option = typeof options.gpLegalEntityId === 'string' ? options.gpLegalEntityId.trim() : '';
-			if (option) return option;
-			if (!legalEntities.has(country)) {
-				let found: string | null = null;
-				const candidates = employments.filter(
-					(e) => e.type === 'global_payroll_employee' && e.country?.code === country && e.status !== 'deleted',
-				);
-				for (const candidate of candidates.slice(0, 3)) {
-					const full = (await remote.getEmployment(candidate.id)) as IDataObject;
-					if (typeof full.engaged_by_legal_entity_id === 'string' && full.engaged_by_legal_entity_id) {
-						found = full.engaged_by_legal_entity_id;
-						break;
-					}
-				}
-				legalEntities.set(country, found);
-			}
-			return legalEntities.get(country)!;
-		};
-
-		// 5. Plan, fetching what a plan asks for (once per country form / per employment).
-		const schemaCache = new Map<string, unknown>();
-		const schemaFailures = new Map<string, string>();
-		for (const entry of live) {
-			const person = entry.person!;
-			const input: PlanInput = {
-				person,
-				match: matches.get(entry)!,
-				options: planOptions,
-				lookups,
-				sensitive: sensitive?.get(person.hibobId),
-			};
-			entry.input = input;
-			const match = input.match;
-			if (match.kind === 'match') {
-				entry.fp = personFingerprint(fpKey, person, match.employment.id, match.employment.status, input.sensitive, lookups);
-				const stored = remembered[person.hibobId];
-				if (!fullRecheck && stored) {
-					if (stored === entry.fp) input.remembered = { heldBack: [] };
-					else if (typeof stored === 'object' && stored.f === entry.fp) input.remembered = { heldBack: stored.h ?? [] };
-				}
-			}
-			try {
-				for (let guard = 0; guard < 8; guard++) {
-					const step = planEmployee(input);
-					if (step.done) {
-						entry.plan = step.plan;
-						break;
-					}
-					if (step.needs === 'legalEntity') {
-						input.legalEntityId = await legalEntityFor(step.country);
-					} else if (step.needs === 'detail' && step.part === 'contractAmendments') {
-						// Only for the employments that would get an amendment (U6, never twice).
-						input.contractAmendments = await remote.listContractAmendments(step.employmentId);
-					} else if (step.needs === 'detail') {
-						input.detail = (await remote.getEmployment(step.employmentId)) as FullEmployment;
-					} else {
-						const schemas: Record<string, unknown> = {};
-						for (const form of step.forms) {
-							const key = `${step.country}/${form}`;
-							if (schemaFailures.has(key)) throw new NodeOperationError(ctx.getNode(), schemaFailures.get(key)!);
-							if (!schemaCache.has(key)) {
-								try {
-									// The contract_amendment form is asked for with an employment; it is read once per country.
-									const employmentId = form === CONTRACT_AMENDMENT_FORM ? step.employmentId : undefined;
-									const schema = await remote.getCountryForm(step.country, form, employmentId);
-									schemaCache.set(key, schema);
-									// The form's own hints (money inputs, "tax id" titles) widen what is masked (R1).
-									for (const name of sensitiveKeysOfSchema(schema)) remote.sensitiveKeys.add(name);
-								} catch (error) {
-									const message =
-										(error as { httpCode?: string }).httpCode === '404'
-											? `Remote has no ${form} form for ${step.country}: the country may not be supported for this kind of employment.`
-											: apiMessage(error);
-									schemaFailures.set(key, message);
-									throw new NodeOperationError(ctx.getNode(), message);
-								}
-							}
-							schemas[form] = schemaCache.get(key);
-						}
-						input.schemas = { ...input.schemas, ...schemas };
-					}
-				}
-				if (!entry.plan) throw new NodeOperationError(ctx.getNode(), 'The plan did not settle.');
-			} catch (error) {
-				entry.plan = {
-					hibobId: person.hibobId,
-					remoteEmploymentId: match.kind === 'match' ? match.employment.id : null,
-					kind: person.kind,
-					outcome: 'failed',
-					reason: 'remote_read_failed',
-					message: apiMessage(error),
+/** Match: everyone at once; an employment claimed by two people is never written (M2). */
+function matchEveryone(run: EmployeeRun, entries: Entry[], remoteData: RemoteData): Entry[] {
+	const claims = new Map<string, Entry[]>();
+	for (const entry of entries) {
+		entry.match = matchPerson(entry.person, remoteData.index);
+		if (entry.match.kind === 'match') claims.set(entry.match.employment.id, [...(claims.get(entry.match.employment.id) ?? []), entry]);
+	}
+	for (const [employmentId, claimants] of claims) {
+		if (claimants.length < 2) continue;
+		for (const entry of claimants) {
+			run.output[entry.itemIndex] = {
+				json: {
+					hibobId: entry.person.hibobId,
+					name: entry.person.fullName,
+					remoteEmploymentId: employmentId,
+					kind: entry.person.kind,
+					outcome: 'skipped',
+					reason: 'ambiguous_match',
+					message: `The Remote employment ${employmentId} matches ${claimants.length} HiBob people (${claimants.map((c) => c.person.hibobId).join(', ')}); nothing was written.`,
 					changes: [],
 					heldBack: [],
-					actions: [],
-					requests: [],
-				};
-			}
-		}
-
-		// 6. Write (unless dry run), one person at a time; a failure stays with that person (R2).
-		const run: RunState = { contractorUpdatesRefused: false };
-		for (const entry of live) {
-			const plan = entry.plan!;
-			if (!dryRun && plan.actions.length) {
-				try {
-					await applyPlan(remote, plan, entry.person!, run);
-				} catch (error) {
-					// Only the create itself throws: nothing was created.
-					const e = error as { httpCode?: string };
-					plan.outcome = 'failed';
-					plan.reason = e.httpCode === '422' || e.httpCode === '409' ? 'remote_refused' : 'remote_api_error';
-					plan.message = apiMessage(error);
-					plan.changes = [];
-				}
-			}
-			if (!dryRun) {
-				// Remember who is in sync (except for what cannot be written), so the next run need not
-				// read their employment again. A submitted or pending contract amendment is re-checked.
-				const heldOnly = plan.outcome === 'skipped' && plan.heldBack.length > 0 && REMEMBERABLE_HELD.has(plan.reason);
-				const settled =
-					(plan.outcome === 'unchanged' || plan.outcome === 'updated' || plan.outcome === 'created' || heldOnly) &&
-					!plan.reason.startsWith('contract_amendment') &&
-					plan.heldBack.every((h) => REMEMBERABLE_HELD.has(h.reason));
-				const fp =
-					plan.outcome === 'created' && plan.remoteEmploymentId
-						? personFingerprint(fpKey, entry.person!, plan.remoteEmploymentId, 'created', entry.input?.sensitive, lookups)
-						: entry.fp;
-				if (settled && fp) {
-					remembered[plan.hibobId] = plan.heldBack.length
-						? { f: fp, h: maskDeep(plan.heldBack, remote.sensitiveKeys).map((h) => ({ field: h.field, reason: h.reason, from: h.from ?? null, to: h.to ?? null })) }
-						: fp;
-				} else delete remembered[plan.hibobId];
-			}
-			output[entry.itemIndex] = {
-				json: shapeOutput(plan, dryRun, entry.person!.fullName, remote.sensitiveKeys),
+				},
 				pairedItem: { item: entry.itemIndex },
 			};
 		}
 	}
-	if (!dryRun) {
-		staticData.employeeFingerprints = remembered;
-		if (fullRecheck) staticData.lastFullRecheckAt = new Date().toISOString();
-	}
+	return entries.filter((entry) => !run.output[entry.itemIndex]);
+}
 
-	const results = output.filter((o): o is INodeExecutionData => !!o);
+/** Plan: every person, answering what each plan asks for (detail, schemas, legal entity) from Remote. */
+async function planEveryone(run: EmployeeRun, live: Entry[], remoteData: RemoteData): Promise<void> {
+	// SSN and salary are read here, straight from HiBob, only when someone needs them.
+	const sensitive = live.some((e) => wantsSensitive(e.person, e.match!, run.planOptions))
+		? await readSensitive(run.ctx, live.map((e) => e.person.hibobId), run.staticData)
+		: undefined;
+	const reader = new PlanReader(run, remoteData.employments);
+	for (const entry of live) {
+		const { person } = entry;
+		const match = entry.match!;
+		const input: PlanInput = { person, match, options: run.planOptions, lookups: remoteData.lookups, sensitive: sensitive?.get(person.hibobId) };
+		entry.input = input;
+		if (match.kind === 'match') {
+			entry.fp = personFingerprint(run.fpKey, person, match.employment.id, match.employment.status, input.sensitive, remoteData.lookups);
+			if (!run.fullRecheck) input.remembered = recall(run.remembered[person.hibobId], entry.fp);
+		}
+		try {
+			entry.plan = await reader.settle(input);
+		} catch (error) {
+			entry.plan = {
+				hibobId: person.hibobId,
+				remoteEmploymentId: match.kind === 'match' ? match.employment.id : null,
+				kind: person.kind,
+				outcome: 'failed',
+				reason: 'remote_read_failed',
+				message: apiMessage(error),
+				changes: [],
+				heldBack: [],
+				actions: [],
+				requests: [],
+			};
+		}
+	}
+}
+
+/** Apply (unless dry run), one person at a time; a failure stays with that person (R2). Then remember. */
+async function applyEveryone(run: EmployeeRun, live: Entry[], lookups: Lookups): Promise<void> {
+	const { remote } = run;
+	const state: RunState = { contractorUpdatesRefused: false };
+	for (const entry of live) {
+		const plan = entry.plan!;
+		if (!run.dryRun && plan.actions.length) {
+			try {
+				await applyPlan(remote, plan, entry.person, state);
+			} catch (error) {
+				// Only the create itself throws: nothing was created.
+				const e = error as { httpCode?: string };
+				plan.outcome = 'failed';
+				plan.reason = e.httpCode === '422' || e.httpCode === '409' ? 'remote_refused' : 'remote_api_error';
+				plan.message = apiMessage(error);
+				plan.changes = [];
+			}
+		}
+		if (!run.dryRun) remember(run, entry, lookups);
+		run.output[entry.itemIndex] = {
+			json: shapeOutput(plan, run.dryRun, entry.person.fullName, remote.sensitiveKeys),
+			pairedItem: { item: entry.itemIndex },
+		};
+	}
+}
+
+/** Remember who is in sync (except for what cannot be written), so the next run need not read them again. */
+function remember(run: EmployeeRun, entry: Entry, lookups: Lookups): void {
+	const plan = entry.plan!;
+	const fp =
+		plan.outcome === 'created' && plan.remoteEmploymentId
+			? personFingerprint(run.fpKey, entry.person, plan.remoteEmploymentId, 'created', entry.input?.sensitive, lookups)
+			: entry.fp;
+	if (isSettled(plan) && fp) run.remembered[plan.hibobId] = rememberedEntry(fp, maskDeep(plan.heldBack, run.remote.sensitiveKeys));
+	else delete run.remembered[plan.hibobId];
+}
+
+/** Report: one item per input item, the summary when asked for, filtered by the Output option. */
+function report(run: EmployeeRun, itemCount: number): INodeExecutionData[] {
+	const { dryRun, options, remote } = run;
+	const results = run.output.filter((o): o is INodeExecutionData => !!o);
 	if (dryRun) for (const result of results) result.json.dryRun = true;
 	if (options.summary === true) {
 		const summary = summarise(results.map((r) => ({ outcome: r.json.outcome as never, reason: String(r.json.reason) })));
@@ -314,42 +278,94 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 				apiCalls: remote.stats.calls,
 				retries: remote.stats.retries,
 			},
-			pairedItem: items.map((_, item) => ({ item })),
+			pairedItem: Array.from({ length: itemCount }, (_, item) => ({ item })),
 		});
 	}
 	return keepOutput(options.output, results, (json) => needsAHuman(String(json.outcome), String(json.reason)));
 }
 
-/** Reasons that need nobody to act: they report a fact or a wait that resolves by itself. */
-const NO_ACTION_REASONS = new Set([
-	'created',
-	'created_incomplete',
-	'updated',
-	'in_sync',
-	'not_flagged_for_sync',
-	'not_updatable_via_api',
-	'onboarding_in_progress',
-	'contract_amendment_submitted',
-	'contract_amendment_pending',
-	'employment_not_active',
-]);
+/**
+ * Answers what a plan asks for (its `needs`) from Remote, each thing once per run: the country
+ * forms, the full employment, its contract amendments, the legal entity of global payroll hires.
+ */
+class PlanReader {
+	private readonly schemaCache = new Map<string, unknown>();
 
-/** Whether a result belongs in the summary's list of people someone has to look at. */
-function needsAHuman(outcome: string, reason: string): boolean {
-	return outcome === 'failed' || !NO_ACTION_REASONS.has(reason);
-}
+	private readonly schemaFailures = new Map<string, string>();
 
-type RememberedEntry = string | { f: string; h?: HeldBackField[] };
+	private readonly legalEntities = new Map<string, string | null>();
 
-/** The remembered entries of this version (keyed fingerprints); anything else is dropped. */
-function currentEntries(value: unknown): Record<string, RememberedEntry> {
-	const out: Record<string, RememberedEntry> = {};
-	if (!value || typeof value !== 'object' || Array.isArray(value)) return out;
-	for (const [id, entry] of Object.entries(value as Record<string, unknown>)) {
-		if (isFingerprint(entry)) out[id] = entry as string;
-		else if (entry && typeof entry === 'object' && isFingerprint((entry as { f?: unknown }).f)) out[id] = entry as RememberedEntry;
+	constructor(
+		private readonly run: EmployeeRun,
+		private readonly employments: RemoteEmployment[],
+	) {}
+
+	/** Plans one person, fetching what the plan asks for until it is done. */
+	async settle(input: PlanInput): Promise<Plan> {
+		const { remote } = this.run;
+		for (let guard = 0; guard < 8; guard++) {
+			const step = planEmployee(input);
+			if (step.done) return step.plan;
+			if (step.needs === 'legalEntity') input.legalEntityId = await this.legalEntityFor(step.country);
+			// Only for the employments that would get an amendment (U6, never twice).
+			else if (step.needs === 'detail' && step.part === 'contractAmendments') input.contractAmendments = await remote.listContractAmendments(step.employmentId);
+			else if (step.needs === 'detail') input.detail = (await remote.getEmployment(step.employmentId)) as FullEmployment;
+			else input.schemas = { ...input.schemas, ...(await this.schemas(step.country, step.forms, step.employmentId)) };
+		}
+		throw new NodeOperationError(this.run.ctx.getNode(), 'The plan did not settle.');
 	}
-	return out;
+
+	/** Country forms, once per country and form; a form Remote does not have fails every person who needs it. */
+	private async schemas(country: string, forms: string[], employmentId: string | undefined): Promise<Record<string, unknown>> {
+		const { remote, ctx } = this.run;
+		const schemas: Record<string, unknown> = {};
+		for (const form of forms) {
+			const key = `${country}/${form}`;
+			if (this.schemaFailures.has(key)) throw new NodeOperationError(ctx.getNode(), this.schemaFailures.get(key)!);
+			if (!this.schemaCache.has(key)) {
+				try {
+					// The contract_amendment form is asked for with an employment; it is read once per country.
+					const schema = await remote.getCountryForm(country, form, form === CONTRACT_AMENDMENT_FORM ? employmentId : undefined);
+					this.schemaCache.set(key, schema);
+					// The form's own hints (money inputs, "tax id" titles) widen what is masked (R1).
+					for (const name of sensitiveKeysOfSchema(schema)) remote.sensitiveKeys.add(name);
+				} catch (error) {
+					const message =
+						(error as { httpCode?: string }).httpCode === '404'
+							? `Remote has no ${form} form for ${country}: the country may not be supported for this kind of employment.`
+							: apiMessage(error);
+					this.schemaFailures.set(key, message);
+					throw new NodeOperationError(ctx.getNode(), message);
+				}
+			}
+			schemas[form] = this.schemaCache.get(key);
+		}
+		return schemas;
+	}
+
+	/**
+	 * The legal entity a global payroll create names: the node option, else the one an existing
+	 * global payroll employment of that country was engaged by (read once per country).
+	 */
+	private async legalEntityFor(country: string): Promise<string | null> {
+		const option = typeof this.run.options.gpLegalEntityId === 'string' ? this.run.options.gpLegalEntityId.trim() : '';
+		if (option) return option;
+		if (!this.legalEntities.has(country)) {
+			let found: string | null = null;
+			const candidates = this.employments.filter(
+				(e) => e.type === 'global_payroll_employee' && e.country?.code === country && e.status !== 'deleted',
+			);
+			for (const candidate of candidates.slice(0, 3)) {
+				const full = (await this.run.remote.getEmployment(candidate.id)) as IDataObject;
+				if (typeof full.engaged_by_legal_entity_id === 'string' && full.engaged_by_legal_entity_id) {
+					found = full.engaged_by_legal_entity_id;
+					break;
+				}
+			}
+			this.legalEntities.set(country, found);
+		}
+		return this.legalEntities.get(country)!;
+	}
 }
 
 /**
@@ -367,33 +383,6 @@ async function employeeFingerprintKey(ctx: IExecuteFunctions): Promise<Buffer> {
 	return fingerprintKey('employee', remote.apiToken, hibobToken);
 }
 
-/** Held-back reasons that stay true while nothing they depend on changes (they are in the fingerprint). */
-const REMEMBERABLE_HELD = new Set([
-	'needs_contract_amendment',
-	'not_updatable_via_api',
-	'supervisor_not_a_remote_manager',
-	'department_not_in_remote',
-	// The status is in the fingerprint: once onboarding ends, the person is read again.
-	'onboarding_in_progress',
-]);
-
-/**
- * What must stay the same for a person's last result to still hold: their HiBob values, the
- * employment, and the Remote manager and department their supervisor and department resolve to.
- */
-function personFingerprint(
-	key: Buffer,
-	person: Person,
-	employmentId: string,
-	status: unknown,
-	sensitive: SensitiveValues | undefined,
-	lookups: Lookups,
-): string {
-	const { warnings: _w, missingFields: _m, raw: _r, ...values } = person;
-	const manager = person.supervisorEmail ? lookups.managers.get(person.supervisorEmail.toLowerCase()) ?? null : null;
-	const department = person.department ? lookups.departments.get(person.department.trim().toLowerCase())?.id ?? null : null;
-	return fingerprint(key, { values, employmentId, status: status ?? null, sensitive: sensitive ?? null, manager, department });
-}
 
 function shapeOutput(plan: Plan, dryRun: boolean, name: string | null, sensitiveKeys: ReadonlySet<string>): IDataObject {
 	const out: IDataObject = {

@@ -1,0 +1,112 @@
+/**
+ * The employee sync's rules about what a run remembers and who needs a human (R1, R4): which people
+ * are in sync (so the next run need not read their employment again), which held-back differences
+ * may be remembered, who needs SSN and salary read from HiBob, and which results someone must act on.
+ * Pure: the node keeps the remembered entries in static data and passes them in.
+ */
+import { fingerprint, isFingerprint } from '../fingerprint';
+import type { MatchResult } from '../match';
+import type { HeldBackField } from '../outcome';
+import type { Person } from '../person';
+import type { Lookups, Plan, PlanOptions, RememberedResult, SensitiveValues } from './common';
+import { statusFamily } from './common';
+
+/** Held-back reasons that stay true while nothing they depend on changes (they are in the fingerprint). */
+export const REMEMBERABLE_HELD = new Set([
+	'needs_contract_amendment',
+	'not_updatable_via_api',
+	'supervisor_not_a_remote_manager',
+	'department_not_in_remote',
+	// The status is in the fingerprint: once onboarding ends, the person is read again.
+	'onboarding_in_progress',
+]);
+
+/** Reasons that need nobody to act: they report a fact or a wait that resolves by itself. */
+export const NO_ACTION_REASONS = new Set([
+	'created',
+	'created_incomplete',
+	'updated',
+	'in_sync',
+	'not_flagged_for_sync',
+	'not_updatable_via_api',
+	'onboarding_in_progress',
+	'contract_amendment_submitted',
+	'contract_amendment_pending',
+	'employment_not_active',
+]);
+
+/** Whether a person's result belongs in the summary's list of people someone has to look at (R1). */
+export function needsAHuman(outcome: string, reason: string): boolean {
+	return outcome === 'failed' || !NO_ACTION_REASONS.has(reason);
+}
+
+/**
+ * Whether a person's SSN (USA, not started or new) or annual salary (global payroll, not gone) may be
+ * written by this run, so that HiBob's sensitive fields are read for them at all.
+ */
+export function wantsSensitive(person: Person, match: MatchResult, options: PlanOptions): boolean {
+	const family = match.kind === 'match' ? statusFamily(match.employment.status) : match.kind === 'none' ? 'new' : 'none';
+	const ssn = options.syncSsn && person.countryCode === 'USA' && (family === 'new' || family === 'not_started');
+	const salary =
+		options.syncSalary && person.kind === 'global_payroll_employee' && (family === 'new' || family === 'not_started' || family === 'active');
+	return ssn || salary;
+}
+
+/** What a run keeps per HiBob id: the fingerprint, with what could not be written then (`h`). */
+export type RememberedEntry = string | { f: string; h?: HeldBackField[] };
+
+/** The remembered entries of this version (keyed fingerprints); anything else is dropped. */
+export function currentEntries(value: unknown): Record<string, RememberedEntry> {
+	const out: Record<string, RememberedEntry> = {};
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return out;
+	for (const [id, entry] of Object.entries(value as Record<string, unknown>)) {
+		if (isFingerprint(entry)) out[id] = entry as string;
+		else if (entry && typeof entry === 'object' && isFingerprint((entry as { f?: unknown }).f)) out[id] = entry as RememberedEntry;
+	}
+	return out;
+}
+
+/**
+ * What must stay the same for a person's last result to still hold: their HiBob values, the
+ * employment, and the Remote manager and department their supervisor and department resolve to.
+ */
+export function personFingerprint(
+	key: Buffer,
+	person: Person,
+	employmentId: string,
+	status: unknown,
+	sensitive: SensitiveValues | undefined,
+	lookups: Lookups,
+): string {
+	const { warnings: _w, missingFields: _m, raw: _r, ...values } = person;
+	const manager = person.supervisorEmail ? lookups.managers.get(person.supervisorEmail.toLowerCase()) ?? null : null;
+	const department = person.department ? lookups.departments.get(person.department.trim().toLowerCase())?.id ?? null : null;
+	return fingerprint(key, { values, employmentId, status: status ?? null, sensitive: sensitive ?? null, manager, department });
+}
+
+/** The last run's result, when the stored entry was made for exactly this fingerprint. */
+export function recall(stored: RememberedEntry | undefined, fp: string): RememberedResult | undefined {
+	if (stored === fp) return { heldBack: [] };
+	if (stored && typeof stored === 'object' && stored.f === fp) return { heldBack: stored.h ?? [] };
+	return undefined;
+}
+
+/**
+ * Whether a plan's result may be remembered: the person is in sync, or in sync except for differences
+ * that stay true while nothing changes. A submitted or pending contract amendment is re-checked.
+ */
+export function isSettled(plan: Plan): boolean {
+	const heldOnly = plan.outcome === 'skipped' && plan.heldBack.length > 0 && REMEMBERABLE_HELD.has(plan.reason);
+	return (
+		(plan.outcome === 'unchanged' || plan.outcome === 'updated' || plan.outcome === 'created' || heldOnly) &&
+		!plan.reason.startsWith('contract_amendment') &&
+		plan.heldBack.every((h) => REMEMBERABLE_HELD.has(h.reason))
+	);
+}
+
+/** The entry to store for a settled plan (held-back values already masked by the caller). */
+export function rememberedEntry(fp: string, maskedHeldBack: HeldBackField[]): RememberedEntry {
+	return maskedHeldBack.length
+		? { f: fp, h: maskedHeldBack.map((h) => ({ field: h.field, reason: h.reason, from: h.from ?? null, to: h.to ?? null })) }
+		: fp;
+}
