@@ -9,6 +9,7 @@ import {
 	markerIds,
 	markerNote,
 	planTimeOff,
+	timeOffNeedsAHuman,
 } from '../nodes/shared/core/timeoff';
 import { todayIn } from '../nodes/shared/core/today';
 import type { RemoteEmploymentLite, RemoteTimeoffLite, TimeOffContext } from '../nodes/shared/core/timeoff';
@@ -500,5 +501,17 @@ describe('T1: which employment', () => {
 	it('T1: a re-hire (one archived, one active with the same external_id) uses the active one', () => {
 		const p = planTimeOff(req(), ctx({ employments: [{ ...activeEmployee, id: 'old', status: 'archived' }, activeEmployee] }));
 		expect(p).toMatchObject({ outcome: 'created', employmentId: 'emp-1' });
+	});
+});
+
+describe('who needs a human (time off)', () => {
+	it('R1: failures and skips someone must act on are listed; not approved and in the past are not', () => {
+		expect(timeOffNeedsAHuman('failed', 'remote_error')).toBe(true);
+		expect(timeOffNeedsAHuman('skipped', 'no_remote_employment')).toBe(true);
+		expect(timeOffNeedsAHuman('skipped', 'invalid_request')).toBe(true);
+		expect(timeOffNeedsAHuman('skipped', 'not_approved')).toBe(false);
+		expect(timeOffNeedsAHuman('skipped', 'in_the_past')).toBe(false);
+		expect(timeOffNeedsAHuman('created', 'created')).toBe(false);
+		expect(timeOffNeedsAHuman('unchanged', 'already_in_remote')).toBe(false);
 	});
 });

@@ -18,7 +18,7 @@ import type {
 	TimeOffAction,
 	TimeOffPlan,
 } from '../shared/core/timeoff';
-import { dateWindow, hasMarker, markerIds, pickEmployment, planTimeOff, TIMEOFF_KINDS } from '../shared/core/timeoff';
+import { dateWindow, hasMarker, markerIds, pickEmployment, planTimeOff, TIMEOFF_KINDS, timeOffNeedsAHuman } from '../shared/core/timeoff';
 import { todayIn } from '../shared/core/today';
 import type { ReconcileScope } from '../shared/core/timeoffReconcile';
 import { approvedInScope, reconcileScope, remoteOnly } from '../shared/core/timeoffReconcile';
@@ -136,20 +136,57 @@ function resultJson(
 	}) as unknown as IDataObject;
 }
 
+/** One run of the node: settings, today, the reconcile scope, the clients and what the run knows of Remote. */
+interface TimeOffRun {
+	host: IExecuteFunctions;
+	node: INode;
+	settings: TimeOffSyncSettings;
+	today: string;
+	reconcile?: ReconcileScope;
+	client: RemoteClient;
+	hibob?: HibobClient;
+	reconcileStats: { hibobApproved: number; withoutRemoteEmployment: number; remoteOnly: number; confirmReads: number };
+	employmentsByExternalId: Map<string, RemoteEmploymentLite[]>;
+	employmentsById: Map<string, RemoteEmploymentLite>;
+	book: TimeoffBook;
+	/** Ids given to the time off a dry run "creates". */
+	dryRunIds: number;
+}
+
+/** The sync, phase by phase: read the requests, read Remote, match, plan and apply each, report. */
 export async function runTimeOffSync(
 	host: IExecuteFunctions,
 	items: INodeExecutionData[],
 	settings: TimeOffSyncSettings,
 ): Promise<INodeExecutionData[]> {
+	const run = await startTimeOffRun(host, settings);
+	let prepared = run.hibob && run.reconcile ? await readHibobApproved(run.node, run.hibob, run.reconcile) : readInputRequests(items);
+	// Reads, once for the run. Failures here concern every item: they stop the node.
+	if (prepared.some((p) => p.request) || run.reconcile) {
+		await readEmployments(run);
+		prepared = matchRequests(run, prepared);
+		const relevant = prepared.map((p) => p.request).filter((r): r is TimeOffRequest => !!r && !!eligible(run, r) && r.status !== 'pending');
+		if (relevant.length) await checkApprover(run);
+		const listed = await readRemoteTimeoffs(run, relevant);
+		// Cancels before creates: Remote never sees an old and a new request side by side.
+		if (run.reconcile && run.hibob) prepared = [...(await confirmRemoteOnly(run, prepared, listed)), ...prepared];
+	}
+	const output: INodeExecutionData[] = [];
+	const results: Array<{ outcome: Outcome; reason: string }> = [];
+	for (const p of prepared) {
+		const item = p.request ? await planAndApply(run, p, p.request) : reportInvalid(run, p);
+		results.push({ outcome: item.json.outcome as Outcome, reason: String(item.json.reason) });
+		output.push(item);
+	}
+	return reportTimeOff(run, items, output, results);
+}
+
+/** The settings, today, the reconcile scope and the clients; a missing credential stops the node. */
+async function startTimeOffRun(host: IExecuteFunctions, settings: TimeOffSyncSettings): Promise<TimeOffRun> {
 	const node = host.getNode();
 	// Already checked by the node (resolveTimezone): the option, or UTC.
-	const timezone = settings.timezone;
-
-	const today = todayIn(timezone);
+	const today = todayIn(settings.timezone);
 	const reconcile = settings.reconcile ? reconcileScope(today, settings.includeSinceJanuary, settings.reconcile.horizonDays) : undefined;
-
-	// 1. The requests, normalised (invalid ones are reported, never thrown). Reconcile: HiBob's
-	// approved requests in scope, read here (T8); otherwise the input items.
 	try {
 		await host.getCredentials('remoteApi');
 	} catch (error) {
@@ -158,8 +195,6 @@ export async function runTimeOffSync(
 		});
 	}
 	let hibob: HibobClient | undefined;
-	let prepared: Prepared[];
-	const reconcileStats = { hibobApproved: 0, withoutRemoteEmployment: 0, remoteOnly: 0, confirmReads: 0 };
 	if (reconcile) {
 		try {
 			await host.getCredentials('hiBobApi');
@@ -169,208 +204,244 @@ export async function runTimeOffSync(
 			});
 		}
 		hibob = new HibobClient(host);
-		prepared = await readHibobApproved(node, hibob, reconcile);
-	} else {
-		prepared = items.map((item, itemIndex) => {
-			const json = item.json ?? {};
-			if (json.valid === false) {
-				return { itemIndex, invalid: { reason: 'invalid_request', message: String(json.message ?? 'The HiBob node could not read this request.') } };
-			}
-			const result = normaliseTimeOff(json);
-			if (result.ok) return { itemIndex, request: result.request };
-			// A HiBob Trigger event names the request but does not describe it.
-			const hint =
-				typeof json.event === 'string' || json.getApi !== undefined
-					? ' This looks like a HiBob event: put a HiBob node (Time Off → Get Time Off Request) between the trigger and this node.'
-					: '';
-			return { itemIndex, invalid: { reason: 'invalid_request', message: result.reason + hint } };
-		});
 	}
-
-	// 2. Reads, once for the run. Failures here concern every item: they stop the node.
-	const client = new RemoteClient(host);
-	const employmentsByExternalId = new Map<string, RemoteEmploymentLite[]>();
-	const employmentsById = new Map<string, RemoteEmploymentLite>();
-	const book = new TimeoffBook();
-	const eligible = (r: TimeOffRequest): RemoteEmploymentLite | undefined => {
-		const picked = pickEmployment(employmentsByExternalId.get(r.employeeId) ?? []);
-		const e = picked.kind === 'one' ? picked.employment : undefined;
-		return e && e.status === 'active' && TIMEOFF_KINDS.includes(String(e.type)) ? e : undefined;
+	return {
+		host,
+		node,
+		settings,
+		today,
+		reconcile,
+		client: new RemoteClient(host),
+		hibob,
+		reconcileStats: { hibobApproved: 0, withoutRemoteEmployment: 0, remoteOnly: 0, confirmReads: 0 },
+		employmentsByExternalId: new Map(),
+		employmentsById: new Map(),
+		book: new TimeoffBook(),
+		dryRunIds: 0,
 	};
-	if (prepared.some((p) => p.request) || reconcile) {
-		let employments: IDataObject[];
-		try {
-			employments = await client.listEmployments();
-		} catch (error) {
-			throw asNodeError(node, error);
-		}
-		for (const raw of employments) {
-			const e = raw as unknown as RemoteEmploymentLite;
-			e.id = String(e.id);
-			employmentsById.set(e.id, e);
-			const key = e.external_id === undefined || e.external_id === null ? '' : String(e.external_id).trim();
-			if (!key) continue;
-			const list = employmentsByExternalId.get(key) ?? [];
-			list.push(e);
-			employmentsByExternalId.set(key, list);
-		}
-		if (reconcile) {
-			// T1: only people with a Remote employment; the rest of the company is not this sync's business.
-			reconcileStats.hibobApproved = prepared.filter((p) => p.request).length;
-			prepared = prepared.filter((p) => !p.request || employmentsByExternalId.has(p.request.employeeId));
-			reconcileStats.withoutRemoteEmployment = reconcileStats.hibobApproved - prepared.filter((p) => p.request).length;
-		}
-		const relevant = prepared.map((p) => p.request).filter((r): r is TimeOffRequest => !!r && !!eligible(r) && r.status !== 'pending');
-		if (relevant.length) {
-			let managers: IDataObject[];
-			try {
-				managers = await client.listCompanyManagers();
-			} catch (error) {
-				throw asNodeError(node, error);
-			}
-			if (!managers.some((m) => String(m.user_id ?? '') === settings.approverId)) {
-				throw new NodeOperationError(node, `The approver "${settings.approverId}" is not a company manager in Remote`, {
-					description:
-						'Pick the approver again from the "Approver" list of this node: only Remote company managers can approve time off. If the list is empty, add a company manager in Remote first.',
-				});
-			}
-		}
-		// The Remote time offs overlapping the requests' dates (reconcile: the whole scope): one paged
-		// read for everyone. A request's own Remote time off has the request's dates, so it is always
-		// in this window.
-		const window = reconcile ? { from: reconcile.from, to: reconcile.to } : dateWindow(relevant);
-		let listed: IDataObject[] = [];
-		try {
-			if (window) {
-				listed = await client.listTimeoffs({ start_date: window.from, end_date: window.to });
-				book.add(listed);
-			}
-			// A request with no dates, or one replacing a request that is not in the window (its dates
-			// are unknown): that employment's time offs in full, once.
-			for (const r of relevant) {
-				const e = eligible(r) as RemoteEmploymentLite;
-				if (book.complete.has(e.id)) continue;
-				const needsAll =
-					!r.startDate ||
-					!r.endDate ||
-					(r.status === 'approved' && r.previousRequestId !== undefined && !book.has(e.id, r.previousRequestId));
-				if (!needsAll) continue;
-				book.add(await client.listTimeoffs({ employment_id: e.id }), e.id);
-				book.complete.add(e.id);
-			}
-		} catch (error) {
-			throw asNodeError(node, error);
-		}
-		if (reconcile && hibob) {
-			// T8/T4: Remote time off whose HiBob request is no longer approved: one read each to be sure.
-			const approvedIds = new Set(prepared.map((p) => p.request?.requestId).filter((id): id is string => !!id));
-			const found = remoteOnly(
-				listed.map((t) => ({ ...(t as unknown as RemoteTimeoffLite), id: String(t.id) })),
-				employmentsById,
-				approvedIds,
-				reconcile,
-			);
-			reconcileStats.remoteOnly = found.toConfirm.length;
-			const first: Prepared[] = found.malformed.map((m) => ({
-				itemIndex: 0,
-				invalid: { reason: 'malformed_hibob_note', message: m.message },
-				known: { hibobId: m.employeeId, remoteEmploymentId: m.employment.id, existingTimeoffIds: [m.timeoff.id] },
-			}));
-			for (const entry of found.toConfirm) {
-				reconcileStats.confirmReads++;
-				first.push(await confirmWithHibob(hibob, entry.employeeId, entry.requestId, entry.employment.id, entry.timeoff.id));
-			}
-			// Cancels before creates: Remote never sees an old and a new request side by side.
-			prepared = [...first, ...prepared];
-		}
-	}
+}
 
-	// 3. Plan and apply, one request at a time.
-	const output: INodeExecutionData[] = [];
-	const results: Array<{ outcome: Outcome; reason: string }> = [];
-	let dryRunIds = 0;
-	for (const p of prepared) {
-		if (!p.request) {
-			const outcome = p.invalid?.outcome ?? 'skipped';
-			const json = resultJson(p, undefined, {
-				outcome,
-				reason: p.invalid?.reason ?? 'invalid_request',
-				message: p.invalid?.message ?? 'Not a HiBob time-off request.',
-				dryRun: settings.dryRun,
+/** Read: the input items, normalised (invalid ones are reported, never thrown). */
+function readInputRequests(items: INodeExecutionData[]): Prepared[] {
+	return items.map((item, itemIndex) => {
+		const json = item.json ?? {};
+		if (json.valid === false) {
+			return { itemIndex, invalid: { reason: 'invalid_request', message: String(json.message ?? 'The HiBob node could not read this request.') } };
+		}
+		const result = normaliseTimeOff(json);
+		if (result.ok) return { itemIndex, request: result.request };
+		// A HiBob Trigger event names the request but does not describe it.
+		const hint =
+			typeof json.event === 'string' || json.getApi !== undefined
+				? ' This looks like a HiBob event: put a HiBob node (Time Off → Get Time Off Request) between the trigger and this node.'
+				: '';
+		return { itemIndex, invalid: { reason: 'invalid_request', message: result.reason + hint } };
+	});
+}
+
+/** Read: every Remote employment, by id and by external id (the HiBob id). */
+async function readEmployments(run: TimeOffRun): Promise<void> {
+	let employments: IDataObject[];
+	try {
+		employments = await run.client.listEmployments();
+	} catch (error) {
+		throw asNodeError(run.node, error);
+	}
+	for (const raw of employments) {
+		const e = raw as unknown as RemoteEmploymentLite;
+		e.id = String(e.id);
+		run.employmentsById.set(e.id, e);
+		const key = e.external_id === undefined || e.external_id === null ? '' : String(e.external_id).trim();
+		if (!key) continue;
+		const list = run.employmentsByExternalId.get(key) ?? [];
+		list.push(e);
+		run.employmentsByExternalId.set(key, list);
+	}
+}
+
+/** The one active EOR or global payroll employment a request's person has, if any. */
+function eligible(run: TimeOffRun, r: TimeOffRequest): RemoteEmploymentLite | undefined {
+	const picked = pickEmployment(run.employmentsByExternalId.get(r.employeeId) ?? []);
+	const e = picked.kind === 'one' ? picked.employment : undefined;
+	return e && e.status === 'active' && TIMEOFF_KINDS.includes(String(e.type)) ? e : undefined;
+}
+
+/** Match: when reconciling, only people with a Remote employment (T1); the rest of the company is not this sync's business. */
+function matchRequests(run: TimeOffRun, prepared: Prepared[]): Prepared[] {
+	if (!run.reconcile) return prepared;
+	const stats = run.reconcileStats;
+	stats.hibobApproved = prepared.filter((p) => p.request).length;
+	const kept = prepared.filter((p) => !p.request || run.employmentsByExternalId.has(p.request.employeeId));
+	stats.withoutRemoteEmployment = stats.hibobApproved - kept.filter((p) => p.request).length;
+	return kept;
+}
+
+/** The approver must be a Remote company manager: a configuration mistake stops the node. */
+async function checkApprover(run: TimeOffRun): Promise<void> {
+	let managers: IDataObject[];
+	try {
+		managers = await run.client.listCompanyManagers();
+	} catch (error) {
+		throw asNodeError(run.node, error);
+	}
+	if (!managers.some((m) => String(m.user_id ?? '') === run.settings.approverId)) {
+		throw new NodeOperationError(run.node, `The approver "${run.settings.approverId}" is not a company manager in Remote`, {
+			description:
+				'Pick the approver again from the "Approver" list of this node: only Remote company managers can approve time off. If the list is empty, add a company manager in Remote first.',
+		});
+	}
+}
+
+/**
+ * Read: the Remote time offs overlapping the requests' dates (reconcile: the whole scope), one paged
+ * read for everyone; a request's own Remote time off has the request's dates, so it is in this window.
+ */
+async function readRemoteTimeoffs(run: TimeOffRun, relevant: TimeOffRequest[]): Promise<IDataObject[]> {
+	const { client, book } = run;
+	const window = run.reconcile ? { from: run.reconcile.from, to: run.reconcile.to } : dateWindow(relevant);
+	let listed: IDataObject[] = [];
+	try {
+		if (window) {
+			listed = await client.listTimeoffs({ start_date: window.from, end_date: window.to });
+			book.add(listed);
+		}
+		// A request with no dates, or one replacing a request that is not in the window (its dates
+		// are unknown): that employment's time offs in full, once.
+		for (const r of relevant) {
+			const e = eligible(run, r) as RemoteEmploymentLite;
+			if (book.complete.has(e.id)) continue;
+			const needsAll =
+				!r.startDate || !r.endDate || (r.status === 'approved' && r.previousRequestId !== undefined && !book.has(e.id, r.previousRequestId));
+			if (!needsAll) continue;
+			book.add(await client.listTimeoffs({ employment_id: e.id }), e.id);
+			book.complete.add(e.id);
+		}
+	} catch (error) {
+		throw asNodeError(run.node, error);
+	}
+	return listed;
+}
+
+/** T8/T4: Remote time off whose HiBob request is no longer approved: one read each to be sure. */
+async function confirmRemoteOnly(run: TimeOffRun, prepared: Prepared[], listed: IDataObject[]): Promise<Prepared[]> {
+	const approvedIds = new Set(prepared.map((p) => p.request?.requestId).filter((id): id is string => !!id));
+	const found = remoteOnly(
+		listed.map((t) => ({ ...(t as unknown as RemoteTimeoffLite), id: String(t.id) })),
+		run.employmentsById,
+		approvedIds,
+		run.reconcile!,
+	);
+	run.reconcileStats.remoteOnly = found.toConfirm.length;
+	const first: Prepared[] = found.malformed.map((m) => ({
+		itemIndex: 0,
+		invalid: { reason: 'malformed_hibob_note', message: m.message },
+		known: { hibobId: m.employeeId, remoteEmploymentId: m.employment.id, existingTimeoffIds: [m.timeoff.id] },
+	}));
+	for (const entry of found.toConfirm) {
+		run.reconcileStats.confirmReads++;
+		first.push(await confirmWithHibob(run.hibob!, entry.employeeId, entry.requestId, entry.employment.id, entry.timeoff.id));
+	}
+	return first;
+}
+
+/** An item that is not a usable request: reported as it is. */
+function reportInvalid(run: TimeOffRun, p: Prepared): INodeExecutionData {
+	const json = resultJson(p, undefined, {
+		outcome: p.invalid?.outcome ?? 'skipped',
+		reason: p.invalid?.reason ?? 'invalid_request',
+		message: p.invalid?.message ?? 'Not a HiBob time-off request.',
+		dryRun: run.settings.dryRun,
+	});
+	return { json, pairedItem: { item: p.itemIndex } };
+}
+
+/** Plan one request (T1–T7) and apply its actions; a failure stays with this request (R2). */
+async function planAndApply(run: TimeOffRun, p: Prepared, request: TimeOffRequest): Promise<INodeExecutionData> {
+	const { settings, book } = run;
+	const employments = run.employmentsByExternalId.get(request.employeeId) ?? [];
+	const picked = pickEmployment(employments);
+	const plan = planTimeOff(request, {
+		employments,
+		existing: picked.kind === 'one' ? book.of(picked.employment.id) : [],
+		today: run.today,
+		now: DateTime.utc().toISO() as string,
+		options: {
+			mapping: settings.mapping,
+			approverId: settings.approverId,
+			timezone: settings.timezone,
+			includeSinceJanuary: settings.includeSinceJanuary,
+			dryRun: settings.dryRun,
+		},
+	});
+	let outcome: Outcome = plan.outcome;
+	let reason = plan.reason;
+	let message = plan.message;
+	let changes = plan.changes;
+	const written: Written = { cancelledTimeoffIds: [], done: [] };
+	try {
+		for (const action of plan.actions) {
+			if (settings.dryRun) pretend(run, action, written);
+			else await apply(run.client, book, action, {
+				onCancelled: (id) => {
+					written.cancelledTimeoffIds.push(id);
+					written.done.push(`cancelled Remote time off ${id}`);
+				},
+				onCreated: (id) => {
+					written.createdTimeoffId = id;
+					written.done.push(`created Remote time off ${id}`);
+				},
 			});
-			results.push({ outcome, reason: String(json.reason) });
-			output.push({ json, pairedItem: { item: p.itemIndex } });
-			continue;
 		}
-		const request = p.request;
-		const employments = employmentsByExternalId.get(request.employeeId) ?? [];
-		const picked = pickEmployment(employments);
-		const plan = planTimeOff(request, {
-			employments,
-			existing: picked.kind === 'one' ? book.of(picked.employment.id) : [],
-			today,
-			now: DateTime.utc().toISO() as string,
-			options: {
-				mapping: settings.mapping,
-				approverId: settings.approverId,
-				timezone,
-				includeSinceJanuary: settings.includeSinceJanuary,
-				dryRun: settings.dryRun,
-			},
-		});
-		let outcome: Outcome = plan.outcome;
-		let reason = plan.reason;
-		let message = plan.message;
-		let createdTimeoffId: string | undefined;
-		const cancelledTimeoffIds: string[] = [];
-		const done: string[] = [];
-		let changes = plan.changes;
-		try {
-			for (const action of plan.actions) {
-				if (settings.dryRun) {
-					// Keep this run's picture as if the write had happened (a request seen twice in one
-					// dry run reports what the real run would).
-					if (action.kind === 'cancel') {
-						book.setStatus(action.employmentId, action.timeoffId, 'cancelled');
-						cancelledTimeoffIds.push(action.timeoffId);
-					} else {
-						createdTimeoffId = `dry-run-${++dryRunIds}`;
-						book.add([{ ...action.body, id: createdTimeoffId }], action.employmentId);
-					}
-					continue;
-				}
-				await apply(client, book, action, {
-					onCancelled: (id) => {
-						cancelledTimeoffIds.push(id);
-						done.push(`cancelled Remote time off ${id}`);
-					},
-					onCreated: (id) => {
-						createdTimeoffId = id;
-						done.push(`created Remote time off ${id}`);
-					},
-				});
-			}
-			if (settings.dryRun && plan.actions.length) message = `Dry run, nothing was sent: ${message}`;
-		} catch (error) {
-			outcome = 'failed';
-			reason = 'remote_error';
-			// Each planned write has its change at the same index: keep the ones that went through.
-			changes = plan.changes.slice(0, done.length);
-			message =
-				errorText(error) +
-				(done.length ? ` (Before this, the node ${done.join(' and ')}; running it again finishes the rest.)` : '');
-			if (!(error instanceof NodeApiError)) {
-				// Not an answer from Remote: still only this item fails, but leave a trace for support.
-				host.logger.error('Remote Time Off: unexpected error', { requestId: request.requestId, message: errorText(error) });
-			}
+		if (settings.dryRun && plan.actions.length) message = `Dry run, nothing was sent: ${message}`;
+	} catch (error) {
+		const { done } = written;
+		outcome = 'failed';
+		reason = 'remote_error';
+		// Each planned write has its change at the same index: keep the ones that went through.
+		changes = plan.changes.slice(0, done.length);
+		message = errorText(error) + (done.length ? ` (Before this, the node ${done.join(' and ')}; running it again finishes the rest.)` : '');
+		if (!(error instanceof NodeApiError)) {
+			// Not an answer from Remote: still only this item fails, but leave a trace for support.
+			run.host.logger.error('Remote Time Off: unexpected error', { requestId: request.requestId, message: errorText(error) });
 		}
-		results.push({ outcome, reason });
-		output.push({
-			json: resultJson(p, plan, { outcome, reason, message, dryRun: settings.dryRun, createdTimeoffId, cancelledTimeoffIds, changes }),
-			pairedItem: { item: p.itemIndex },
-		});
 	}
+	const { createdTimeoffId, cancelledTimeoffIds } = written;
+	return {
+		json: resultJson(p, plan, { outcome, reason, message, dryRun: settings.dryRun, createdTimeoffId, cancelledTimeoffIds, changes }),
+		pairedItem: { item: p.itemIndex },
+	};
+}
 
+/** What one request's writes did so far. */
+interface Written {
+	createdTimeoffId?: string;
+	cancelledTimeoffIds: string[];
+	done: string[];
+}
+
+/**
+ * Dry run: keep this run's picture as if the write had happened (a request seen twice in one dry run
+ * reports what the real run would).
+ */
+function pretend(run: TimeOffRun, action: TimeOffAction, written: Written): void {
+	if (action.kind === 'cancel') {
+		run.book.setStatus(action.employmentId, action.timeoffId, 'cancelled');
+		written.cancelledTimeoffIds.push(action.timeoffId);
+	} else {
+		written.createdTimeoffId = `dry-run-${++run.dryRunIds}`;
+		run.book.add([{ ...action.body, id: written.createdTimeoffId }], action.employmentId);
+	}
+}
+
+/** Report: one item per request, the summary when asked for, filtered by the Output option. */
+function reportTimeOff(
+	run: TimeOffRun,
+	items: INodeExecutionData[],
+	output: INodeExecutionData[],
+	results: Array<{ outcome: Outcome; reason: string }>,
+): INodeExecutionData[] {
+	const { settings, client, hibob, reconcile } = run;
+	const needsAHuman = (json: IDataObject) => timeOffNeedsAHuman(String(json.outcome), String(json.reason));
 	if (settings.summary) {
 		const summary = summarise(results);
 		output.push({
@@ -386,17 +457,12 @@ export async function runTimeOffSync(
 				hibobCalls: hibob?.stats.calls ?? 0,
 				retries: client.stats.retries + (hibob?.stats.retries ?? 0),
 				recovered: client.stats.recovered,
-				...(reconcile ? { reconcile: { from: reconcile.from, to: reconcile.to, ...reconcileStats } } : {}),
+				...(reconcile ? { reconcile: { from: reconcile.from, to: reconcile.to, ...run.reconcileStats } } : {}),
 			} as unknown as IDataObject,
 			pairedItem: items.map((_, item) => ({ item })),
 		});
 	}
 	return keepOutput(settings.output, output, needsAHuman);
-}
-
-/** A failed request, or one skipped for a reason someone has to act on (not "not approved" or "in the past"). */
-function needsAHuman(json: IDataObject): boolean {
-	return json.outcome === 'failed' || (json.outcome === 'skipped' && json.reason !== 'not_approved' && json.reason !== 'in_the_past');
 }
 
 /**

@@ -557,3 +557,11 @@ export function dateWindow(requests: TimeOffRequest[]): { from: string; to: stri
 	}
 	return from && to ? { from, to } : undefined;
 }
+
+/**
+ * Whether a time-off result belongs in the summary's list someone has to look at (R1): a failure, or
+ * a skip for a reason someone must act on (not "not approved" or "in the past").
+ */
+export function timeOffNeedsAHuman(outcome: string, reason: string): boolean {
+	return outcome === 'failed' || (outcome === 'skipped' && reason !== 'not_approved' && reason !== 'in_the_past');
+}
