@@ -27,7 +27,7 @@ import type { EmploymentIndex, MatchResult, RemoteEmployment as ListedEmployment
 import { indexEmployments, matchPerson } from '../nodes/shared/core/match';
 import type { Person, PersonResult } from '../nodes/shared/core/person';
 import { markDuplicateEmails, normalisePerson, personSchema } from '../nodes/shared/core/person';
-import type { GeneratedCompany, GeneratedPerson, HibobPerson, MakeCompanyOptions, RunningFakes } from '../test/fakes';
+import type { GeneratedCompany, GeneratedPerson, HiBobPerson, MakeCompanyOptions, RunningFakes } from '../test/fakes';
 import { makeCompany, MINIMAL_EMPLOYMENT_KEYS, startFakes } from '../test/fakes';
 import { runExecute } from '../test/harness/n8n';
 
@@ -289,7 +289,7 @@ function minimalOf(e: Record<string, unknown>): ListedEmployment {
 }
 
 /** What the Upsert node reads straight from HiBob (R1), taken from the fake's state. */
-function sensitiveOf(person: HibobPerson | undefined): SensitiveValues {
+function sensitiveOf(person: HiBobPerson | undefined): SensitiveValues {
 	const salary = person?.payroll?.salary;
 	const yearly = salary?.yearlyPayment ?? salary?.payment ?? null;
 	const ssn = person?.identification?.ssn;
@@ -328,7 +328,7 @@ function prepare(
 	items: INodeExecutionData[],
 	fakes: RunningFakes,
 	options: PlanOptions,
-	hibobById: Map<string, HibobPerson>,
+	hibobById: Map<string, HiBobPerson>,
 ): Prepared {
 	// The HiBob node's items are Person objects (valid: true) or skipped items; used as they are.
 	const persons: Person[] = [];
@@ -452,7 +452,7 @@ async function reconcile(label: string, ctx: RunContext): Promise<{ figures: Run
 	});
 	const upsertMs = Date.now() - upsertStarted;
 	const wallMs = Date.now() - started;
-	const upsertHibobCounters = { ...fakes.hibob.counters };
+	const upsertHiBobCounters = { ...fakes.hibob.counters };
 	const remoteCounters = { ...fakes.remote.counters };
 
 	// Outcomes.
@@ -538,7 +538,7 @@ async function reconcile(label: string, ctx: RunContext): Promise<{ figures: Run
 		return n;
 	};
 	const hn = { ...hibobNodeCounters };
-	const uh = { ...upsertHibobCounters };
+	const uh = { ...upsertHiBobCounters };
 	const rc = { ...remoteCounters };
 	lines.push({ caller: 'HiBob node', endpoint: 'GET /v1/company/people/fields', what: 'fields metadata', calls: take(hn, 'GET /v1/company/people/fields'), minimum: 1, notes: [] });
 	lines.push({ caller: 'HiBob node', endpoint: 'POST /v1/people/search', what: 'people search (everyone)', calls: take(hn, 'POST /v1/people/search'), minimum: 1, notes: [] });

@@ -13,7 +13,7 @@
  */
 import { DateTime, Settings } from 'luxon';
 import { RemoteTimeOff } from '../nodes/RemoteTimeOff/RemoteTimeOff.node';
-import type { HibobTimeoffRequest, NewHibobPerson, NewRemoteEmployment } from '../test/fakes';
+import type { HiBobTimeoffRequest, NewHiBobPerson, NewRemoteEmployment } from '../test/fakes';
 import { addDays, isoDate, mulberry32, startFakes } from '../test/fakes';
 import { runExecute } from '../test/harness/n8n';
 
@@ -53,7 +53,7 @@ export async function benchTimeOff(): Promise<Record<string, number | string>> {
 	const savedNow = Settings.now;
 	Settings.now = clock;
 	const today = new Date(`${TODAY}T00:00:00Z`);
-	const people: NewHibobPerson[] = [];
+	const people: NewHiBobPerson[] = [];
 	const employments: NewRemoteEmployment[] = [];
 	for (let n = 1; n <= PEOPLE; n++) {
 		const id = String(3332883884017700000n + BigInt(n) * 1009n);
@@ -66,7 +66,7 @@ export async function benchTimeOff(): Promise<Record<string, number | string>> {
 			personal_email: `person${n}@example.com`,
 		});
 	}
-	const requests: HibobTimeoffRequest[] = [];
+	const requests: HiBobTimeoffRequest[] = [];
 	for (let k = 0; k < REQUESTS; k++) {
 		const employeeId = people[Math.floor(rand() * PEOPLE)].id;
 		const start = weekday(addDays(today, 1 + Math.floor(rand() * 180)));
@@ -186,7 +186,7 @@ export async function benchTimeOff(): Promise<Record<string, number | string>> {
 			items: sync.output.length - 1,
 			hibobCalls,
 			hibobReads: hibobCalls - hibobWrites,
-			minHibobReads: need.hibobReads,
+			minHiBobReads: need.hibobReads,
 			remoteReads: remoteCalls - remoteWrites,
 			minRemoteReads: need.remoteReads,
 			remoteWrites,
@@ -269,8 +269,8 @@ export function timeOffVerdicts(t: Record<string, number | string>): Array<{ fig
 		out.push({
 			figure: `Time off ${label}: HiBob reads`,
 			value: String(get(`${run}_hibobReads`)),
-			goal: `<= ${get(`${run}_minHibobReads`)}`,
-			ok: get(`${run}_hibobReads`) <= get(`${run}_minHibobReads`) && get(`${run}_hibobCalls`) === get(`${run}_hibobReads`),
+			goal: `<= ${get(`${run}_minHiBobReads`)}`,
+			ok: get(`${run}_hibobReads`) <= get(`${run}_minHiBobReads`) && get(`${run}_hibobCalls`) === get(`${run}_hibobReads`),
 		});
 		out.push({
 			figure: `Time off ${label}: Remote reads`,

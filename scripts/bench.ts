@@ -257,7 +257,7 @@ function printTimeOff(t: Record<string, number | string>): Verdict[] {
 		),
 		'',
 	);
-	const rows = ['hibobReads', 'minHibobReads', 'remoteReads', 'minRemoteReads', 'creates', 'requiredCreates', 'cancels', 'requiredCancels', 'totalCalls', 'created', 'updated', 'unchanged', 'skipped', 'failed', 'ms'].map(
+	const rows = ['hibobReads', 'minHiBobReads', 'remoteReads', 'minRemoteReads', 'creates', 'requiredCreates', 'cancels', 'requiredCancels', 'totalCalls', 'created', 'updated', 'unchanged', 'skipped', 'failed', 'ms'].map(
 		(k) => [k, n(get(`run1_${k}`)), n(get(`run2_${k}`)), n(get(`run3_${k}`))],
 	);
 	out.push(table(['Figure', 'Run 1', 'Run 2', 'Run 3'], rows), '');

@@ -748,7 +748,7 @@ async function main(): Promise<number> {
 					.map((e) => String(e.external_id)),
 			);
 			const mapped = /holiday|vacation|annual|sick|unpaid|parental|pto/i;
-			const inHibob = hib.state.timeoffRequests
+			const inHiBob = hib.state.timeoffRequests
 				.filter((r) => r.status === 'approved' && r.startDate >= today && eligible.has(r.employeeId) && mapped.test(r.policyTypeDisplayName))
 				.map((r) => String(r.requestId))
 				.sort();
@@ -757,7 +757,7 @@ async function main(): Promise<number> {
 				.filter((t) => t.status === 'approved' && t.start_date >= today && idOf(t.notes))
 				.map((t) => idOf(t.notes)!)
 				.sort();
-			check('Remote holds exactly the approved HiBob requests in scope', JSON.stringify(inHibob) === JSON.stringify(inRemote), `HiBob ${inHibob.join(', ')} / Remote ${inRemote.join(', ')}`);
+			check('Remote holds exactly the approved HiBob requests in scope', JSON.stringify(inHiBob) === JSON.stringify(inRemote), `HiBob ${inHiBob.join(', ')} / Remote ${inRemote.join(', ')}`);
 			const statusOf = (id: number) => f.remote.state.timeoffs.filter((t) => idOf(t.notes) === String(id)).map((t) => t.status).join(',');
 			check('cancelled in HiBob 20 days ago → cancelled in Remote (T4)', statusOf(30001) === 'cancelled', statusOf(30001));
 			check('declined in HiBob 12 days ago → cancelled in Remote (T4)', statusOf(30008) === 'cancelled', statusOf(30008));

@@ -8,7 +8,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { HiBob } from '../nodes/HiBob/HiBob.node';
 import { checkCompatibility, shapeOf } from '../nodes/shared/core/compatibility';
-import type { HibobModes, RemoteFixture, RemoteModes, RunningFakes, StartFakesOptions } from './fakes';
+import type { HiBobModes, RemoteFixture, RemoteModes, RunningFakes, StartFakesOptions } from './fakes';
 import { isoDate, makeDemoCompany, startFakes, TEST_CREDENTIALS } from './fakes';
 import { runExecute } from './harness/n8n';
 
@@ -22,7 +22,7 @@ interface Run {
 }
 
 interface DemoOptions {
-	hibob?: HibobModes;
+	hibob?: HiBobModes;
 	remote?: RemoteModes;
 	departmentsPaging?: RemoteFixture['departmentsPaging'];
 	fieldsWrapped?: boolean;

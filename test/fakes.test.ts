@@ -2,10 +2,10 @@
  * The fakes refuse what the real APIs refuse (../shared/api/*.md), and their test machinery
  * (rate limits, seeded faults, one-shot faults, counters) behaves as documented.
  */
-import type { HibobFixture, RemoteFixture } from './fakes';
+import type { HiBobFixture, RemoteFixture } from './fakes';
 import {
 	DEFAULT_LEGAL_ENTITY_ID,
-	HibobFake,
+	HiBobFake,
 	makeCompany,
 	makeDemoCompany,
 	remoteBlobsFor,
@@ -42,8 +42,8 @@ async function call(
 	return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
 }
 
-function hibobFixture(): HibobFixture & { syncFieldId: string; items: Record<string, string> } {
-	const fixture: HibobFixture = {
+function hibobFixture(): HiBobFixture & { syncFieldId: string; items: Record<string, string> } {
+	const fixture: HiBobFixture = {
 		serviceUserId: 'SERVICE-USER-1',
 		token: 'test-hibob-token',
 		companyId: 636192,
@@ -113,12 +113,12 @@ function remoteFixture(): RemoteFixture {
 
 describe('fake HiBob', () => {
 	let fixture: ReturnType<typeof hibobFixture>;
-	let hibob: HibobFake;
+	let hibob: HiBobFake;
 	let auth: string;
 
 	beforeEach(async () => {
 		fixture = hibobFixture();
-		hibob = await HibobFake.start(fixture, { now });
+		hibob = await HiBobFake.start(fixture, { now });
 		auth = hibob.authHeader();
 	});
 	afterEach(() => hibob.close());
@@ -875,7 +875,7 @@ describe('fake Remote', () => {
 
 	it('a one-shot fault does not shift the seeded sequence', async () => {
 		const kinds = async (withOneShot: boolean) => {
-			const fake = await HibobFake.start(hibobFixture(), { now, faults: { seed: 9, error5xxRate: 0.3, rateLimit429Rate: 0.2 } });
+			const fake = await HiBobFake.start(hibobFixture(), { now, faults: { seed: 9, error5xxRate: 0.3, rateLimit429Rate: 0.2 } });
 			try {
 				if (withOneShot) fake.failNext('GET /v1/company/named-lists', { status: 500 });
 				for (let i = 0; i < 12; i++) await call(fake.url, 'GET', '/v1/company/named-lists', { auth: fake.authHeader() });

@@ -288,7 +288,7 @@ afterAll(async () => {
 });
 
 const credentials = () => w.credentials as any;
-const withHibobToken = (token: string) => ({ ...w.credentials, hiBobApi: { ...w.credentials.hiBobApi, token } }) as any;
+const withHiBobToken = (token: string) => ({ ...w.credentials, hiBobApi: { ...w.credentials.hiBobApi, token } }) as any;
 const withRemoteToken = (apiToken: string) => ({ ...w.credentials, remoteApi: { ...w.credentials.remoteApi, apiToken } }) as any;
 
 // ---- the runs ----------------------------------------------------------------------------------------------
@@ -403,17 +403,17 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 		const employeeParams = { resource: 'employee', operation: 'getEmployees', person: '' };
 
 		// A wrong token (the APIs' own 401 bodies).
-		const wrongHibob = withHibobToken(WRONG_HIBOB_TOKEN);
+		const wrongHiBob = withHiBobToken(WRONG_HIBOB_TOKEN);
 		const wrongRemote = withRemoteToken(WRONG_REMOTE_TOKEN);
-		await mustFail('HiBob Get Employees, wrong token', () => runExecute(new HiBob(), { parameters: employeeParams, credentials: wrongHibob, logs }));
+		await mustFail('HiBob Get Employees, wrong token', () => runExecute(new HiBob(), { parameters: employeeParams, credentials: wrongHiBob, logs }));
 		await mustFail('HiBob Get Approved, wrong token', () =>
-			runExecute(new HiBob(), { parameters: { resource: 'timeOff', operation: 'getApproved' }, credentials: wrongHibob, logs }),
+			runExecute(new HiBob(), { parameters: { resource: 'timeOff', operation: 'getApproved' }, credentials: wrongHiBob, logs }),
 		);
 		await mustFail('Upsert, wrong Remote token', () =>
 			runExecute(new RemoteUpsertEmployee(), { parameters: { options: {} }, input: people, credentials: wrongRemote, logs }),
 		);
 		await mustFail('Upsert, wrong HiBob token (SSN/salary read)', () =>
-			runExecute(new RemoteUpsertEmployee(), { parameters: { options: { dryRun: true } }, input: people, credentials: wrongHibob, logs }),
+			runExecute(new RemoteUpsertEmployee(), { parameters: { options: { dryRun: true } }, input: people, credentials: wrongHiBob, logs }),
 		);
 		const approved = (await runExecute(new HiBob(), { parameters: { resource: 'timeOff', operation: 'getApproved' }, credentials: credentials() })).output;
 		await mustFail('Remote Time Off, wrong Remote token', () =>
@@ -421,7 +421,7 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 		);
 		for (const watch of ['employees', 'timeOff']) {
 			await mustFail(`Poll Trigger (${watch}), wrong token`, () =>
-				runPoll(new HiBobPollTrigger(), { parameters: { watch }, credentials: wrongHibob, mode: 'trigger', staticData: {}, logs }),
+				runPoll(new HiBobPollTrigger(), { parameters: { watch }, credentials: wrongHiBob, mode: 'trigger', staticData: {}, logs }),
 			);
 		}
 
@@ -563,7 +563,7 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 		});
 		const runs = [
 			await compat(credentials()),
-			await compat(withHibobToken(WRONG_HIBOB_TOKEN)),
+			await compat(withHiBobToken(WRONG_HIBOB_TOKEN)),
 			await compat(withRemoteToken(WRONG_REMOTE_TOKEN)),
 		];
 		for (const [i, run] of runs.entries()) {

@@ -20,7 +20,7 @@ import { markerIds } from '../nodes/shared/core/timeoff';
 import type { ClientStats, RetryPolicy } from '../nodes/shared/transport/ApiClient';
 import { ApiClient, DEFAULT_RETRY_POLICY } from '../nodes/shared/transport/ApiClient';
 import type { FaultConfig, GeneratedCompany, RateLimitConfig, RemoteEmployment, RemoteTimeoff, RunningFakes } from './fakes';
-import { HibobFake, makeCompany, RemoteFake, startFakes } from './fakes';
+import { HiBobFake, makeCompany, RemoteFake, startFakes } from './fakes';
 import { runExecute } from './harness/n8n';
 import { makeWorld } from './helpers/world';
 
@@ -353,7 +353,7 @@ interface FakeFigures {
 	authFailures: number;
 }
 
-function fakeFigures(...fakes: Array<HibobFake | RemoteFake>): FakeFigures {
+function fakeFigures(...fakes: Array<HiBobFake | RemoteFake>): FakeFigures {
 	const figures: FakeFigures = { requests: 0, answered429: 0, limiter429: 0, byFault: {}, authFailures: 0 };
 	for (const fake of fakes) {
 		const injected429 = new Set(fake.faultTrace.filter((d) => d.kind === '429' && !d.preempted).map((d) => d.seq));
@@ -550,17 +550,17 @@ describe('Reliability under faults', () => {
 		try {
 			const hibob = w.fakes.hibob;
 			const remote = w.fakes.remote;
-			const wrongHibob = { ...w.credentials, hiBobApi: { ...w.credentials.hiBobApi, token: 'wrong-hibob-token-value' } } as any;
+			const wrongHiBob = { ...w.credentials, hiBobApi: { ...w.credentials.hiBobApi, token: 'wrong-hibob-token-value' } } as any;
 
 			// HiBob Get Employees with a wrong token: the node stops, and HiBob saw exactly one request.
 			await expect(
-				runExecute(new HiBob(), { parameters: { resource: 'employee', operation: 'getEmployees', person: '' }, credentials: wrongHibob }),
+				runExecute(new HiBob(), { parameters: { resource: 'employee', operation: 'getEmployees', person: '' }, credentials: wrongHiBob }),
 			).rejects.toThrow(/401/);
 			expect(hibob.requests.map((r) => r.status)).toEqual([401]);
 
 			// The time-off read with the same wrong token: one more request, no retry.
 			await expect(
-				runExecute(new HiBob(), { parameters: { resource: 'timeOff', operation: 'getApproved' }, credentials: wrongHibob }),
+				runExecute(new HiBob(), { parameters: { resource: 'timeOff', operation: 'getApproved' }, credentials: wrongHiBob }),
 			).rejects.toThrow(/401/);
 			expect(hibob.requests.map((r) => r.status)).toEqual([401, 401]);
 
@@ -589,7 +589,7 @@ describe('Reliability under faults', () => {
 			remote.resetCounters();
 			hibob.resetCounters();
 			await expect(
-				runExecute(new RemoteUpsertEmployee(), { parameters: { options: { dryRun: true } }, input: people, credentials: wrongHibob }),
+				runExecute(new RemoteUpsertEmployee(), { parameters: { options: { dryRun: true } }, input: people, credentials: wrongHiBob }),
 			).rejects.toThrow(/401/);
 			expect(hibob.requests.map((r) => r.status)).toEqual([401]);
 
@@ -681,7 +681,7 @@ describe('R6: a write that may have landed is looked up, never sent twice', () =
 	});
 
 	it('R6/T3: a time-off create applied by Remote whose answer is lost is found by the HiBob request id in its notes, not created again', async () => {
-		const hibob = await HibobFake.start({
+		const hibob = await HiBobFake.start({
 			serviceUserId: 'SERVICE-R6',
 			token: 'hibob-r6-token',
 			people: [{ id: 'E1', email: 'e1@example.com', firstName: 'E1', surname: 'Tester' }],

@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { HiBob } from '../nodes/HiBob/HiBob.node';
 import { RemoteTimeOff } from '../nodes/RemoteTimeOff/RemoteTimeOff.node';
-import { HibobFake } from './fakes/hibob';
+import { HiBobFake } from './fakes/hibob';
 import { RemoteFake } from './fakes/remote';
 import { runExecute } from './harness/n8n';
 
@@ -21,7 +21,7 @@ const day = (offset: number) => monday.plus({ days: offset }).toISODate() as str
 const yesterday = DateTime.utc().minus({ days: 1 }).toISODate() as string;
 
 interface World {
-	hibob: HibobFake;
+	hibob: HiBobFake;
 	remote: RemoteFake;
 	/** employee id → Remote employment id */
 	employment: Record<string, string>;
@@ -36,7 +36,7 @@ async function startWorld(): Promise<World> {
 		firstName: id,
 		surname: 'Tester',
 	}));
-	const hibob = await HibobFake.start({ serviceUserId: HIBOB_USER, token: HIBOB_TOKEN, people });
+	const hibob = await HiBobFake.start({ serviceUserId: HIBOB_USER, token: HIBOB_TOKEN, people });
 	const remote = await RemoteFake.start({
 		token: REMOTE_TOKEN,
 		companyManagers: [
@@ -71,7 +71,7 @@ function remoteCredentials() {
 	return { remoteApi: { apiToken: REMOTE_TOKEN, environment: 'custom', customUrl: world.remote.url } };
 }
 
-async function readHibob(operation: string, extra: INodeParameters = {}, input?: INodeExecutionData[]) {
+async function readHiBob(operation: string, extra: INodeParameters = {}, input?: INodeExecutionData[]) {
 	const run = await runExecute(new HiBob(), {
 		parameters: { resource: 'timeOff', operation, ...extra },
 		credentials: hibobCredentials(),
@@ -100,7 +100,7 @@ describe('Remote Time Off node against the fakes', () => {
 			endDate: day(4),
 			approvedAt: '2024-05-01T10:00:00.000Z',
 		});
-		const items = await readHibob('getApproved');
+		const items = await readHiBob('getApproved');
 		expect(items).toHaveLength(1);
 		expect(items[0].json).toMatchObject({ requestId: String(request.requestId), employeeId: 'E1', status: 'approved' });
 		const run = await syncRemote(items);
@@ -126,11 +126,11 @@ describe('Remote Time Off node against the fakes', () => {
 	it('T1/T3: Output "Changes and Problems Only" keeps the created request and the contractor\'s (needs a human), drops the unchanged one; the summary counts all', async () => {
 		world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(0), endDate: day(1) });
 		world.hibob.addTimeoffRequest({ employeeId: 'C1', startDate: day(2) });
-		const items = await readHibob('getApproved');
+		const items = await readHiBob('getApproved');
 		await syncRemote(items.slice(0, 1));
 		const run = await syncRemote(items, { summary: true, output: 'changes' });
 		world.hibob.addTimeoffRequest({ employeeId: 'E3', startDate: day(3) });
-		const third = await syncRemote(await readHibob('getApproved'), { summary: true, output: 'changes' });
+		const third = await syncRemote(await readHiBob('getApproved'), { summary: true, output: 'changes' });
 		const rows = (out: INodeExecutionData[]) => out.filter((o) => !o.json.summary).map((o) => [o.json.hibobId, o.json.outcome, o.json.reason]);
 		expect(rows(run.output)).toEqual([['C1', 'skipped', 'contractor_no_timeoff']]);
 		expect(run.output.find((o) => o.json.summary)!.json).toMatchObject({ total: 2, byOutcome: { unchanged: 1, skipped: 1 } });
@@ -143,7 +143,7 @@ describe('Remote Time Off node against the fakes', () => {
 
 	it("T7: approved_at is HiBob's approval time when the request details give it (Get Time Off Changes)", async () => {
 		world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(1), approvedAt: '2024-05-01T10:00:00.000Z' });
-		const items = await readHibob('getChanges');
+		const items = await readHiBob('getChanges');
 		expect(items[0].json.approvedAt).toBe('2024-05-01T10:00:00.000Z');
 		await syncRemote(items);
 		expect(timeoffsOf('E1')[0].approved_at).toBe('2024-05-01T10:00:00.000Z');
@@ -151,27 +151,27 @@ describe('Remote Time Off node against the fakes', () => {
 
 	it('T6: a half day morning gives 4 hours on that day', async () => {
 		world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(2), startDatePortion: 'morning', endDatePortion: 'morning' });
-		const run = await syncRemote(await readHibob('getApproved'));
+		const run = await syncRemote(await readHiBob('getApproved'));
 		expect(run.output[0].json.outcome).toBe('created');
 		expect(timeoffsOf('E1')[0].timeoff_days).toEqual([{ day: day(2), hours: 4, minutes: 0 }]);
 	});
 
 	it('T6: an hour request gives its hours on its day', async () => {
 		world.hibob.addTimeoffRequest({ employeeId: 'E2', startDate: day(1), type: 'hours', hoursOnDate: 3, policyTypeDisplayName: 'Sick' });
-		const run = await syncRemote(await readHibob('getApproved'));
+		const run = await syncRemote(await readHiBob('getApproved'));
 		expect(run.output[0].json).toMatchObject({ outcome: 'created', kind: 'global_payroll_employee', remoteTimeoffType: 'sick_leave' });
 		expect(timeoffsOf('E2')[0].timeoff_days).toEqual([{ day: day(1), hours: 3, minutes: 0 }]);
 	});
 
 	it('T6: a range across a weekend leaves Saturday and Sunday out', async () => {
 		world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(3), endDate: day(8) }); // Thu → next Tue
-		await syncRemote(await readHibob('getApproved'));
+		await syncRemote(await readHiBob('getApproved'));
 		expect(timeoffsOf('E1')[0].timeoff_days.map((d) => d.day)).toEqual([day(3), day(4), day(7), day(8)]);
 	});
 
 	it('T6: a fraction of an hour is skipped (timeoff_hours_unsupported, naming the day) before any request', async () => {
 		world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(1), endDate: day(2), type: 'hoursOnRange', dailyHours: 7.5 });
-		const run = await syncRemote(await readHibob('getApproved'));
+		const run = await syncRemote(await readHiBob('getApproved'));
 		expect(run.output[0].json).toMatchObject({ outcome: 'skipped', reason: 'timeoff_hours_unsupported' });
 		expect(String(run.output[0].json.message)).toContain(day(1));
 		expect(world.remote.writeCount()).toBe(0);
@@ -179,7 +179,7 @@ describe('Remote Time Off node against the fakes', () => {
 
 	it('T6: a weekend-only request is skipped as no_working_days', async () => {
 		world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(5), endDate: day(6) });
-		const run = await syncRemote(await readHibob('getApproved'));
+		const run = await syncRemote(await readHiBob('getApproved'));
 		expect(run.output[0].json).toMatchObject({ outcome: 'skipped', reason: 'no_working_days' });
 		expect(world.remote.writeCount()).toBe(0);
 	});
@@ -188,7 +188,7 @@ describe('Remote Time Off node against the fakes', () => {
 		world.hibob.addTimeoffRequest({ employeeId: 'C1', startDate: day(0) });
 		world.hibob.addTimeoffRequest({ employeeId: 'N1', startDate: day(0) });
 		world.hibob.addTimeoffRequest({ employeeId: 'X1', startDate: day(0) });
-		const run = await syncRemote(await readHibob('getApproved'));
+		const run = await syncRemote(await readHiBob('getApproved'));
 		const reasons = Object.fromEntries(run.output.map((o) => [o.json.hibobId, o.json.reason]));
 		expect(reasons).toEqual({ C1: 'contractor_no_timeoff', N1: 'employment_not_active', X1: 'employment_not_linked' });
 		expect(run.output.every((o) => o.json.outcome === 'skipped')).toBe(true);
@@ -200,7 +200,7 @@ describe('Remote Time Off node against the fakes', () => {
 		world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(0), status: 'pending' });
 		const declined = world.hibob.addTimeoffRequest({ employeeId: 'E3', startDate: day(1), status: 'pending' });
 		world.hibob.declineTimeoffRequest(declined.requestId);
-		const items = await readHibob('getChanges', { changesOptions: { includePending: true } });
+		const items = await readHiBob('getChanges', { changesOptions: { includePending: true } });
 		const run = await syncRemote(items);
 		expect(run.output.map((o) => [o.json.hibobStatus, o.json.outcome, o.json.reason])).toEqual([
 			['pending', 'skipped', 'not_approved'],
@@ -208,12 +208,12 @@ describe('Remote Time Off node against the fakes', () => {
 		]);
 		expect(world.remote.writeCount()).toBe(0);
 		// Pending and declined requests are also not in the approved read.
-		expect(await readHibob('getApproved')).toHaveLength(0);
+		expect(await readHiBob('getApproved')).toHaveLength(0);
 	});
 
 	it('T2: a request that started yesterday is in_the_past (Get Time Off Request feeds it)', async () => {
 		const r = world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: yesterday, endDate: day(0) });
-		const items = await readHibob('getRequest', { employeeId: 'E1', requestId: String(r.requestId) });
+		const items = await readHiBob('getRequest', { employeeId: 'E1', requestId: String(r.requestId) });
 		const run = await syncRemote(items);
 		expect(run.output[0].json).toMatchObject({ outcome: 'skipped', reason: 'in_the_past' });
 		expect(world.remote.writeCount()).toBe(0);
@@ -221,11 +221,11 @@ describe('Remote Time Off node against the fakes', () => {
 
 	it('T3: the same request seen twice (in one run and in a second run) is created once', async () => {
 		world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(0), endDate: day(1) });
-		const items = await readHibob('getApproved');
+		const items = await readHiBob('getApproved');
 		const first = await syncRemote([...items, ...items]);
 		expect(first.output.map((o) => o.json.outcome)).toEqual(['created', 'unchanged']);
 		expect(first.output[1].json.reason).toBe('already_synced');
-		const second = await syncRemote(await readHibob('getApproved'));
+		const second = await syncRemote(await readHiBob('getApproved'));
 		expect(second.output[0].json).toMatchObject({ outcome: 'unchanged', reason: 'already_synced' });
 		expect(posts()).toBe(1);
 		expect(timeoffsOf('E1')).toHaveLength(1);
@@ -233,10 +233,10 @@ describe('Remote Time Off node against the fakes', () => {
 
 	it('T4: approved, synced, then cancelled in HiBob → cancelled in Remote', async () => {
 		const r = world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(0), endDate: day(2) });
-		await syncRemote(await readHibob('getApproved'));
+		await syncRemote(await readHiBob('getApproved'));
 		expect(timeoffsOf('E1')[0].status).toBe('approved');
 		world.hibob.cancelTimeoffRequest(r.requestId);
-		const items = await readHibob('getChanges');
+		const items = await readHiBob('getChanges');
 		expect(items).toHaveLength(1);
 		expect(items[0].json.status).toBe('cancelled');
 		const run = await syncRemote(items);
@@ -251,9 +251,9 @@ describe('Remote Time Off node against the fakes', () => {
 
 	it('T4: deleted in HiBob (Get Time Off Request answers 404) → cancelled in Remote', async () => {
 		const r = world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(0) });
-		await syncRemote(await readHibob('getApproved'));
+		await syncRemote(await readHiBob('getApproved'));
 		world.hibob.deleteTimeoffRequest(r.requestId);
-		const items = await readHibob('getRequest', { employeeId: 'E1', requestId: String(r.requestId) });
+		const items = await readHiBob('getRequest', { employeeId: 'E1', requestId: String(r.requestId) });
 		expect(items[0].json).toMatchObject({ status: 'deleted' });
 		const run = await syncRemote(items);
 		expect(run.output[0].json).toMatchObject({ outcome: 'updated', reason: 'cancelled_in_remote' });
@@ -262,9 +262,9 @@ describe('Remote Time Off node against the fakes', () => {
 
 	it('T4: a changed request cancels the old Remote time off and creates the new one (changes feed)', async () => {
 		const old = world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(0), endDate: day(1) });
-		await syncRemote(await readHibob('getApproved'));
+		await syncRemote(await readHiBob('getApproved'));
 		const next = world.hibob.replaceTimeoffRequest(old.requestId, { startDate: day(7), endDate: day(9) });
-		const run = await syncRemote(await readHibob('getChanges'));
+		const run = await syncRemote(await readHiBob('getChanges'));
 		const byRequest = Object.fromEntries(run.output.map((o) => [o.json.requestId, [o.json.outcome, o.json.reason]]));
 		expect(byRequest[String(old.requestId)]).toEqual(['updated', 'cancelled_in_remote']);
 		expect(byRequest[String(next.requestId)][0]).toMatch(/created|updated/);
@@ -280,9 +280,9 @@ describe('Remote Time Off node against the fakes', () => {
 
 	it('T4: a changed request alone (e.g. from a webhook) replaces the old one: updated / replaced_in_remote', async () => {
 		const old = world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(0), endDate: day(1) });
-		await syncRemote(await readHibob('getApproved'));
+		await syncRemote(await readHiBob('getApproved'));
 		const next = world.hibob.replaceTimeoffRequest(old.requestId, { startDate: day(14), endDate: day(15) });
-		const items = await readHibob('getRequest', { employeeId: 'E1', requestId: String(next.requestId) });
+		const items = await readHiBob('getRequest', { employeeId: 'E1', requestId: String(next.requestId) });
 		expect(items[0].json.previousRequestId).toBe(String(old.requestId));
 		const run = await syncRemote(items);
 		expect(run.output[0].json).toMatchObject({ outcome: 'updated', reason: 'replaced_in_remote' });
@@ -293,9 +293,9 @@ describe('Remote Time Off node against the fakes', () => {
 
 	it('R6: a changed request whose create fails after the cancel reports what was done; the next run finishes it', async () => {
 		const old = world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(0) });
-		await syncRemote(await readHibob('getApproved'));
+		await syncRemote(await readHiBob('getApproved'));
 		const next = world.hibob.replaceTimeoffRequest(old.requestId, { startDate: day(21), endDate: day(21) });
-		const items = await readHibob('getRequest', { employeeId: 'E1', requestId: String(next.requestId) });
+		const items = await readHiBob('getRequest', { employeeId: 'E1', requestId: String(next.requestId) });
 		world.remote.failNext('POST /v1/timeoff', { status: 422, body: { message: 'Injected refusal' } });
 		const failed = await syncRemote(items);
 		expect(failed.output[0].json).toMatchObject({ outcome: 'failed', reason: 'remote_error' });
@@ -310,7 +310,7 @@ describe('Remote Time Off node against the fakes', () => {
 
 	it('T5: an unmapped type is skipped naming it; a mapping entry sends it', async () => {
 		world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(0), policyTypeDisplayName: 'Doctor visit' });
-		const items = await readHibob('getApproved');
+		const items = await readHiBob('getApproved');
 		const skipped = await syncRemote(items);
 		expect(skipped.output[0].json).toMatchObject({ outcome: 'skipped', reason: 'unmapped_timeoff_type' });
 		expect(String(skipped.output[0].json.message)).toContain('"Doctor visit"');
@@ -322,14 +322,14 @@ describe('Remote Time Off node against the fakes', () => {
 
 	it('T7: an approver who is not a company manager stops the node with what to do, before any write', async () => {
 		world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(0) });
-		const items = await readHibob('getApproved');
+		const items = await readHiBob('getApproved');
 		await expect(syncRemote(items, {}, { approverId: 'nobody' })).rejects.toThrow(/not a company manager/);
 		expect(world.remote.writeCount()).toBe(0);
 	});
 
 	it('T7: the timezone option is sent when HiBob gives none', async () => {
 		world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(0) });
-		await syncRemote(await readHibob('getApproved'), { timezone: 'Europe/Berlin' });
+		await syncRemote(await readHiBob('getApproved'), { timezone: 'Europe/Berlin' });
 		expect(timeoffsOf('E1')[0].timezone).toBe('Europe/Berlin');
 	});
 
@@ -340,7 +340,7 @@ describe('Remote Time Off node against the fakes', () => {
 			status: 422,
 			body: { errors: { timeoff_days: ['overlaps an existing time off'] } },
 		});
-		const run = await syncRemote(await readHibob('getApproved'));
+		const run = await syncRemote(await readHiBob('getApproved'));
 		expect(run.output.map((o) => o.json.outcome)).toEqual(['failed', 'created']);
 		expect(run.output[0].json.reason).toBe('remote_error');
 		expect(String(run.output[0].json.message)).toContain('overlaps an existing time off');
@@ -351,11 +351,11 @@ describe('Remote Time Off node against the fakes', () => {
 
 	it('R3: a dry run gives the same output and sends no write', async () => {
 		const cancelled = world.hibob.addTimeoffRequest({ employeeId: 'E3', startDate: day(0) });
-		await syncRemote(await readHibob('getApproved'));
+		await syncRemote(await readHiBob('getApproved'));
 		world.hibob.cancelTimeoffRequest(cancelled.requestId);
 		world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(1), startDatePortion: 'afternoon', endDatePortion: 'afternoon' });
 		world.hibob.addTimeoffRequest({ employeeId: 'C1', startDate: day(1) });
-		const items = await readHibob('getChanges');
+		const items = await readHiBob('getChanges');
 		world.remote.resetCounters();
 		const dry = await syncRemote(items, { dryRun: true });
 		expect(world.remote.writeCount()).toBe(0);
@@ -369,7 +369,7 @@ describe('Remote Time Off node against the fakes', () => {
 
 	it('R6: a lost create answer (applied, then the connection drops) is found by the lookup, not created twice', async () => {
 		world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(0), endDate: day(1) });
-		const items = await readHibob('getApproved');
+		const items = await readHiBob('getApproved');
 		world.remote.failNext('POST /v1/timeoff', { dropAfterApply: true });
 		const run = await syncRemote(items, { summary: true });
 		expect(run.output[0].json).toMatchObject({ outcome: 'created' });
@@ -382,10 +382,10 @@ describe('Remote Time Off node against the fakes', () => {
 
 	it('R6: a lost cancel answer is found by the lookup, not sent twice', async () => {
 		const r = world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(0) });
-		await syncRemote(await readHibob('getApproved'));
+		await syncRemote(await readHiBob('getApproved'));
 		world.hibob.cancelTimeoffRequest(r.requestId);
 		world.remote.failNext('POST /v1/timeoff/:id/cancel', { dropAfterApply: true });
-		const run = await syncRemote(await readHibob('getChanges'));
+		const run = await syncRemote(await readHiBob('getChanges'));
 		expect(run.output[0].json).toMatchObject({ outcome: 'updated', reason: 'cancelled_in_remote' });
 		expect(cancels()).toBe(1);
 		expect(timeoffsOf('E1')[0].status).toBe('cancelled');
@@ -393,7 +393,7 @@ describe('Remote Time Off node against the fakes', () => {
 
 	it('R4: reads are batched: managers once, employments and time offs page by page, whatever the number of requests', async () => {
 		for (const id of ['E1', 'E2', 'E3']) world.hibob.addTimeoffRequest({ employeeId: id, startDate: day(0) });
-		await syncRemote(await readHibob('getApproved'));
+		await syncRemote(await readHiBob('getApproved'));
 		expect(world.remote.count('GET /v1/company-managers')).toBe(1);
 		expect(world.remote.count('GET /v1/employments')).toBe(1);
 		expect(world.remote.count('GET /v1/timeoff')).toBe(1);
@@ -402,7 +402,7 @@ describe('Remote Time Off node against the fakes', () => {
 
 	it('R1: an item that is not a time-off request is skipped with a reason, paired to its input', async () => {
 		world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(0) });
-		const items = await readHibob('getApproved');
+		const items = await readHiBob('getApproved');
 		const run = await syncRemote([{ json: { hello: 'world' } }, ...items]);
 		expect(run.output.map((o) => [o.pairedItem, o.json.outcome, o.json.reason])).toEqual([
 			[{ item: 0 }, 'skipped', 'invalid_request'],
@@ -443,7 +443,7 @@ describe('HiBob time-off reads against the fake', () => {
 		world.hibob.cancelTimeoffRequest(gone.requestId);
 		world.hibob.addTimeoffRequest({ employeeId: 'E2', startDate: day(3), status: 'pending' });
 		world.hibob.resetCounters();
-		const items = await readHibob('getChanges', { changesOptions: { includePending: true } });
+		const items = await readHiBob('getChanges', { changesOptions: { includePending: true } });
 		expect(items.map((i) => i.json.status).sort()).toEqual(['approved', 'approved', 'cancelled', 'pending']);
 		expect(world.hibob.count('GET /v1/timeoff/requests/changes')).toBe(1);
 		expect(world.hibob.count('GET /v1/timeoff/employees/:id/requests/:requestId')).toBe(2);
@@ -453,14 +453,14 @@ describe('HiBob time-off reads against the fake', () => {
 	it('Get Time Off Changes without details makes one call', async () => {
 		world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(0) });
 		world.hibob.resetCounters();
-		const items = await readHibob('getChanges', { changesOptions: { fetchDetails: false } });
+		const items = await readHiBob('getChanges', { changesOptions: { fetchDetails: false } });
 		expect(items).toHaveLength(1);
 		expect(Object.values(world.hibob.counters).reduce((a, b) => a + b, 0)).toBe(1);
 	});
 
 	it('Get Time Off Changes moves a "since" older than 6 months to 6 months ago and says so', async () => {
 		world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(0) });
-		const items = await readHibob('getChanges', { since: DateTime.utc().minus({ months: 9 }).toISO() as string });
+		const items = await readHiBob('getChanges', { since: DateTime.utc().minus({ months: 9 }).toISO() as string });
 		expect(items).toHaveLength(1);
 		expect(String(items[0].json.notice)).toMatch(/6 months/);
 	});
@@ -469,16 +469,16 @@ describe('HiBob time-off reads against the fake', () => {
 		world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: yesterday, endDate: day(0) });
 		world.hibob.addTimeoffRequest({ employeeId: 'E3', startDate: day(0) });
 		world.hibob.resetCounters();
-		const items = await readHibob('getApproved');
+		const items = await readHiBob('getApproved');
 		expect(items.map((i) => i.json.employeeId)).toEqual(['E3']);
 		expect(world.hibob.count('GET /v1/timeoff/whosout')).toBe(1);
-		const sinceJanuary = await readHibob('getApproved', { approvedOptions: { includeSinceJanuary: true } });
+		const sinceJanuary = await readHiBob('getApproved', { approvedOptions: { includeSinceJanuary: true } });
 		expect(sinceJanuary).toHaveLength(DateTime.utc().minus({ days: 1 }).year === DateTime.utc().year ? 2 : 1);
 	});
 
 	it('Get Time Off Request keeps one output item per input item, paired', async () => {
 		const a = world.hibob.addTimeoffRequest({ employeeId: 'E1', startDate: day(0) });
-		const items = await readHibob('getRequest', { employeeId: 'E1', requestId: String(a.requestId) }, [{ json: {} }, { json: {} }]);
+		const items = await readHiBob('getRequest', { employeeId: 'E1', requestId: String(a.requestId) }, [{ json: {} }, { json: {} }]);
 		expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 	});
 });

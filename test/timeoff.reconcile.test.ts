@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import type { INodeParameters } from 'n8n-workflow';
 import { RemoteTimeOff } from '../nodes/RemoteTimeOff/RemoteTimeOff.node';
 import { approvedInScope, reconcileScope, remoteOnly } from '../nodes/shared/core/timeoffReconcile';
-import { HibobFake } from './fakes/hibob';
+import { HiBobFake } from './fakes/hibob';
 import { RemoteFake } from './fakes/remote';
 import { runExecute } from './harness/n8n';
 
@@ -27,7 +27,7 @@ const setClock = (t: DateTime) => {
 const day = (offset: number) => START.plus({ days: offset }).toISODate() as string;
 
 interface World {
-	hibob: HibobFake;
+	hibob: HiBobFake;
 	remote: RemoteFake;
 	employment: Record<string, string>;
 }
@@ -47,7 +47,7 @@ beforeEach(async () => {
 	setClock(START);
 	const now = () => clock.toJSDate();
 	const people = ['E1', 'E2', 'E3', 'C1', 'N1', 'X1'].map((id) => ({ id, email: `${id.toLowerCase()}@example.com`, firstName: id, surname: 'Tester' }));
-	const hibob = await HibobFake.start({ serviceUserId: HIBOB_USER, token: HIBOB_TOKEN, people }, { now });
+	const hibob = await HiBobFake.start({ serviceUserId: HIBOB_USER, token: HIBOB_TOKEN, people }, { now });
 	const remote = await RemoteFake.start(
 		{
 			token: REMOTE_TOKEN,
@@ -70,18 +70,18 @@ afterEach(async () => {
 	await world.remote.close();
 });
 
-function credentials(withHibob = true) {
+function credentials(withHiBob = true) {
 	return {
 		remoteApi: { apiToken: REMOTE_TOKEN, environment: 'custom', customUrl: world.remote.url },
-		...(withHibob ? { hiBobApi: { serviceUserId: HIBOB_USER, token: HIBOB_TOKEN, environment: 'custom', customUrl: world.hibob.url } } : {}),
+		...(withHiBob ? { hiBobApi: { serviceUserId: HIBOB_USER, token: HIBOB_TOKEN, environment: 'custom', customUrl: world.hibob.url } } : {}),
 	};
 }
 
-async function reconcile(options: INodeParameters = {}, more: { withHibob?: boolean; mapping?: INodeParameters } = {}) {
+async function reconcile(options: INodeParameters = {}, more: { withHiBob?: boolean; mapping?: INodeParameters } = {}) {
 	return runExecute(new RemoteTimeOff(), {
 		parameters: { mode: 'reconcile', approverId: APPROVER, policyTypeMapping: more.mapping ?? {}, options: { summary: true, ...options } },
 		input: [{ json: { trigger: 'Manual sync' } }],
-		credentials: credentials(more.withHibob !== false),
+		credentials: credentials(more.withHiBob !== false),
 	});
 }
 
@@ -97,7 +97,7 @@ const approvedInRemote = (from = day(0)) =>
 		.sort();
 const timeoffOf = (requestId: number) => world.remote.timeoffs.filter((t) => String(t.notes ?? '').includes(`HiBob request ${requestId} `));
 /** What HiBob has approved and in scope (from today on) for the active employee and GP employments. */
-const approvedInHibob = (today: string) =>
+const approvedInHiBob = (today: string) =>
 	world.hibob.state.timeoffRequests
 		.filter((r) => r.status === 'approved' && r.startDate >= today && ['E1', 'E2', 'E3'].includes(r.employeeId))
 		.map((r) => String(r.requestId))
@@ -123,7 +123,7 @@ describe('T8: Remote Time Off reconciles with HiBob on the schedule and manual r
 		const first = await reconcile();
 		expect(world.remote.count('POST /v1/timeoff')).toBe(3);
 		expect(approvedInRemote()).toEqual([old, gp, hourly].map((r) => String(r.requestId)).sort());
-		expect(approvedInRemote()).toEqual(approvedInHibob(day(0)));
+		expect(approvedInRemote()).toEqual(approvedInHiBob(day(0)));
 		expect(timeoffOf(hourly.requestId)[0].timeoff_days).toEqual([{ day: day(2), hours: 3, minutes: 0 }]);
 		expect(timeoffOf(gp.requestId)[0].timeoff_type).toBe('sick_leave');
 		for (const r of [old, gp, hourly]) expect(rowFor(first, r.requestId)).toMatchObject([{ outcome: 'created', reason: 'created_in_remote' }]);
@@ -145,7 +145,7 @@ describe('T8: Remote Time Off reconciles with HiBob on the schedule and manual r
 		expect(world.hibob.count('GET /v1/timeoff/whosout')).toBe(1);
 		expect(world.hibob.count('GET /v1/timeoff/employees/:id/requests/:requestId')).toBe(0);
 		for (const r of [old, gp, hourly]) expect(rowFor(second, r.requestId)).toMatchObject([{ outcome: 'unchanged', reason: 'already_synced' }]);
-		expect(approvedInRemote()).toEqual(approvedInHibob(day(0)));
+		expect(approvedInRemote()).toEqual(approvedInHiBob(day(0)));
 	});
 
 	it('T8/T4: n8n off for 30 days, then one run → Remote matches HiBob (creates, and cancels each confirmed with one read)', async () => {
@@ -156,7 +156,7 @@ describe('T8: Remote Time Off reconciles with HiBob on the schedule and manual r
 		const toChange = world.hibob.addTimeoffRequest({ employeeId: 'E3', startDate: day(70), endDate: day(72) });
 		const lapses = world.hibob.addTimeoffRequest({ employeeId: 'E2', startDate: day(10) });
 		await reconcile();
-		expect(approvedInRemote()).toEqual(approvedInHibob(day(0)));
+		expect(approvedInRemote()).toEqual(approvedInHiBob(day(0)));
 		expect(world.remote.timeoffs).toHaveLength(6);
 		// Entered in Remote by hand (no HiBob id): never touched.
 		const manual = world.remote.addTimeoff({ employment_id: world.employment.E1, start_date: day(55), notes: 'Dentist' });
@@ -177,7 +177,7 @@ describe('T8: Remote Time Off reconciles with HiBob on the schedule and manual r
 
 		const run = await reconcile();
 		// Remote matches HiBob: every approved request in scope, and nothing else with a HiBob id.
-		expect(approvedInRemote(day(30))).toEqual(approvedInHibob(day(30)));
+		expect(approvedInRemote(day(30))).toEqual(approvedInHiBob(day(30)));
 		expect(approvedInRemote(day(30))).toEqual([keep, changed, approvedEarly, approvedLate].map((r) => String(r.requestId)).sort());
 		for (const r of [toCancel, toDecline, toDelete, toChange]) {
 			expect(timeoffOf(r.requestId).map((t) => t.status)).toEqual(['cancelled']);
@@ -271,7 +271,7 @@ describe('T8: Remote Time Off reconciles with HiBob on the schedule and manual r
 	});
 
 	it('R2: reconcile without a HiBob credential stops the node and says what to do', async () => {
-		await expect(reconcile({}, { withHibob: false })).rejects.toThrow(/No HiBob credential/);
+		await expect(reconcile({}, { withHiBob: false })).rejects.toThrow(/No HiBob credential/);
 		expect(world.remote.writeCount()).toBe(0);
 	});
 });

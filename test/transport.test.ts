@@ -18,9 +18,9 @@ import { HiBob } from '../nodes/HiBob/HiBob.node';
 import type { RetryPolicy } from '../nodes/shared/transport/ApiClient';
 import { ApiClient } from '../nodes/shared/transport/ApiClient';
 import { HIBOB_HOSTS, REMOTE_HOSTS } from '../nodes/shared/transport/baseUrl';
-import { HibobClient, hibobProfile } from '../nodes/shared/transport/hibob';
+import { HiBobClient, hibobProfile } from '../nodes/shared/transport/hibob';
 import { RemoteClient, remoteProfile } from '../nodes/shared/transport/remote';
-import type { HibobFixture, RemoteFixture, RunningFakes, StartFakesOptions } from './fakes';
+import type { HiBobFixture, RemoteFixture, RunningFakes, StartFakesOptions } from './fakes';
 import { startFakes, TEST_CREDENTIALS } from './fakes';
 import { makeContext } from './harness/n8n';
 
@@ -58,7 +58,7 @@ afterEach(async () => {
 	fakes = undefined;
 });
 
-function hibobFixture(extra: Partial<HibobFixture> = {}): HibobFixture {
+function hibobFixture(extra: Partial<HiBobFixture> = {}): HiBobFixture {
 	return { serviceUserId: TEST_CREDENTIALS.hibobServiceUserId, token: HIBOB_TOKEN, people: [], ...extra };
 }
 
@@ -89,7 +89,7 @@ function credentialsFor(f: RunningFakes, overrides: Partial<Credentials> = {}): 
 /** Both clients on one stand-in n8n context (any node type will do). */
 function connect(credentials: Credentials, policy: RetryPolicy = FAST) {
 	const { ctx, http } = makeContext(new HiBob(), { parameters: {}, credentials });
-	return { ctx, http, hibob: new HibobClient(ctx, policy), remote: new RemoteClient(ctx, policy) };
+	return { ctx, http, hibob: new HiBobClient(ctx, policy), remote: new RemoteClient(ctx, policy) };
 }
 
 async function failure(promise: Promise<unknown>): Promise<any> {

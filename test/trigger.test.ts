@@ -7,8 +7,8 @@ import { createHmac } from 'crypto';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { HiBobPollTrigger } from '../nodes/HiBobPollTrigger/HiBobPollTrigger.node';
 import { HiBobTrigger } from '../nodes/HiBobTrigger/HiBobTrigger.node';
-import type { HibobFixture, NewHibobPerson, SyncFieldInfo } from './fakes';
-import { HibobFake, timeoffChangeFor, withSyncToRemoteField } from './fakes';
+import type { HiBobFixture, NewHiBobPerson, SyncFieldInfo } from './fakes';
+import { HiBobFake, timeoffChangeFor, withSyncToRemoteField } from './fakes';
 import { runPoll, runWebhook } from './harness/n8n';
 
 const SECRET = 'test-only-bob-webhook-secret';
@@ -421,7 +421,7 @@ const pollTrigger = new HiBobPollTrigger();
 const HIBOB_TOKEN = 'poll-test-hibob-token';
 const DAY = 24 * 60 * 60 * 1000;
 
-function person(n: number, extra: Partial<NewHibobPerson> = {}): NewHibobPerson {
+function person(n: number, extra: Partial<NewHiBobPerson> = {}): NewHiBobPerson {
 	return {
 		id: `33328838840177139${String(n).padStart(2, '0')}`,
 		email: `person${n}@example.com`,
@@ -434,18 +434,18 @@ function person(n: number, extra: Partial<NewHibobPerson> = {}): NewHibobPerson 
 }
 
 describe('HiBob Poll Trigger', () => {
-	let fake: HibobFake;
+	let fake: HiBobFake;
 	let sync: SyncFieldInfo;
 
 	beforeEach(async () => {
-		const fixture: HibobFixture = {
+		const fixture: HiBobFixture = {
 			serviceUserId: 'SERVICE-USER-POLL',
 			token: HIBOB_TOKEN,
 			people: [person(1), person(2), person(3)],
 		};
 		// A field number unlike the usual example: the node must find the field by its name.
 		sync = withSyncToRemoteField(fixture, { fieldNumber: 1700000000123 });
-		fake = await HibobFake.start(fixture);
+		fake = await HiBobFake.start(fixture);
 	});
 
 	afterEach(async () => {

@@ -8,7 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { fingerprintKey } from '../shared/core/fingerprint';
-import { HibobClient, oldestChangesSince } from '../shared/transport/hibob';
+import { HiBobClient, oldestChangesSince } from '../shared/transport/hibob';
 import type { PersonChangeItem } from './pollHelpers';
 import {
 	diffPeople,
@@ -50,7 +50,7 @@ async function pollEmployees(this: IPollFunctions): Promise<INodeExecutionData[]
 	const nodeName = this.getNode().name;
 	const manual = this.getMode() === 'manual';
 	const staticData = this.getWorkflowStaticData('node');
-	const client = new HibobClient(this);
+	const client = new HiBobClient(this);
 
 	const fields = [...WATCHED_FIELDS];
 	const syncField = findSyncFieldPath(await client.getFields());
@@ -108,7 +108,7 @@ async function pollTimeOff(this: IPollFunctions): Promise<INodeExecutionData[][]
 	const nodeName = this.getNode().name;
 	const manual = this.getMode() === 'manual';
 	const staticData = this.getWorkflowStaticData('node');
-	const client = new HibobClient(this);
+	const client = new HiBobClient(this);
 	const includePending = this.getNodeParameter('includePending', false) as boolean;
 	const lookbackDays = Number(this.getNodeParameter('lookbackDays', 1));
 

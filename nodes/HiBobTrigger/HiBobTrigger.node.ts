@@ -7,7 +7,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import type { HibobEvent, SignatureCheck } from './webhookPayload';
+import type { HiBobEvent, SignatureCheck } from './webhookPayload';
 import {
 	checkBobSignature,
 	deliveryAge,
@@ -30,7 +30,7 @@ const REJECTION_REASONS: Record<Exclude<SignatureCheck, 'valid'>, string> = {
 	noSecret: 'the Webhook Secret field of the node is empty',
 };
 
-function toItem(event: HibobEvent): IDataObject {
+function toItem(event: HiBobEvent): IDataObject {
 	const item: IDataObject = {
 		event: event.event,
 		category: event.category,

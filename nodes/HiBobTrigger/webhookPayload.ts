@@ -68,7 +68,7 @@ export function isPing(rawBody: Buffer): boolean {
 
 export type EventCategory = 'employee' | 'timeoff';
 
-export interface HibobEvent {
+export interface HiBobEvent {
 	event: string;
 	category: EventCategory | 'other';
 	employeeId?: string;
@@ -133,7 +133,7 @@ function fieldList(value: unknown): string[] | undefined {
  * or a v1 payload (`employee.id`, `data.fieldUpdates`, full objects). Returns `undefined` when the
  * body carries no event type.
  */
-export function readEvent(body: unknown, deliveryId: string): HibobEvent | undefined {
+export function readEvent(body: unknown, deliveryId: string): HiBobEvent | undefined {
 	const root = asRecord(body);
 	if (!root) return undefined;
 	const rawType = root.type ?? root.event ?? root.eventType ?? root.topic;
@@ -141,13 +141,13 @@ export function readEvent(body: unknown, deliveryId: string): HibobEvent | undef
 	const event = normaliseEventName(rawType);
 	const data = asRecord(root.data) ?? {};
 	const employee = asRecord(root.employee) ?? asRecord(data.employee);
-	const category: HibobEvent['category'] = event.startsWith('employee.')
+	const category: HiBobEvent['category'] = event.startsWith('employee.')
 		? 'employee'
 		: event.startsWith('timeoff.')
 			? 'timeoff'
 			: 'other';
 
-	const result: HibobEvent = {
+	const result: HiBobEvent = {
 		event,
 		category,
 		version: typeof root.version === 'string' && root.version ? root.version : 'v1',

@@ -22,7 +22,7 @@ import { dateWindow, hasMarker, markerIds, pickEmployment, planTimeOff, TIMEOFF_
 import { todayIn } from '../shared/core/today';
 import type { ReconcileScope } from '../shared/core/timeoffReconcile';
 import { approvedInScope, reconcileScope, remoteOnly } from '../shared/core/timeoffReconcile';
-import { HibobClient } from '../shared/transport/hibob';
+import { HiBobClient } from '../shared/transport/hibob';
 import { keepOutput } from '../shared/nodeOptions';
 import { asNodeError } from '../shared/nodeErrors';
 import { RemoteClient } from '../shared/transport/remote';
@@ -138,13 +138,13 @@ function resultJson(
 
 /** One run of the node: settings, today, the reconcile scope, the clients and what the run knows of Remote. */
 interface TimeOffRun {
-	host: IExecuteFunctions;
+	ctx: IExecuteFunctions;
 	node: INode;
 	settings: TimeOffSyncSettings;
 	today: string;
 	reconcile?: ReconcileScope;
 	client: RemoteClient;
-	hibob?: HibobClient;
+	hibob?: HiBobClient;
 	reconcileStats: { hibobApproved: number; withoutRemoteEmployment: number; remoteOnly: number; confirmReads: number };
 	employmentsByExternalId: Map<string, RemoteEmploymentLite[]>;
 	employmentsById: Map<string, RemoteEmploymentLite>;
@@ -155,12 +155,12 @@ interface TimeOffRun {
 
 /** The sync, phase by phase: read the requests, read Remote, match, plan and apply each, report. */
 export async function runTimeOffSync(
-	host: IExecuteFunctions,
+	ctx: IExecuteFunctions,
 	items: INodeExecutionData[],
 	settings: TimeOffSyncSettings,
 ): Promise<INodeExecutionData[]> {
-	const run = await startTimeOffRun(host, settings);
-	let prepared = run.hibob && run.reconcile ? await readHibobApproved(run.node, run.hibob, run.reconcile) : readInputRequests(items);
+	const run = await startTimeOffRun(ctx, settings);
+	let prepared = run.hibob && run.reconcile ? await readHiBobApproved(run.node, run.hibob, run.reconcile) : readInputRequests(items);
 	// Reads, once for the run. Failures here concern every item: they stop the node.
 	if (prepared.some((p) => p.request) || run.reconcile) {
 		await readEmployments(run);
@@ -182,36 +182,36 @@ export async function runTimeOffSync(
 }
 
 /** The settings, today, the reconcile scope and the clients; a missing credential stops the node. */
-async function startTimeOffRun(host: IExecuteFunctions, settings: TimeOffSyncSettings): Promise<TimeOffRun> {
-	const node = host.getNode();
+async function startTimeOffRun(ctx: IExecuteFunctions, settings: TimeOffSyncSettings): Promise<TimeOffRun> {
+	const node = ctx.getNode();
 	// Already checked by the node (resolveTimezone): the option, or UTC.
 	const today = todayIn(settings.timezone);
 	const reconcile = settings.reconcile ? reconcileScope(today, settings.includeSinceJanuary, settings.reconcile.horizonDays) : undefined;
 	try {
-		await host.getCredentials('remoteApi');
+		await ctx.getCredentials('remoteApi');
 	} catch (error) {
 		throw new NodeOperationError(node, 'No Remote credential is set', {
 			description: `Open this node and pick (or create) a Remote API credential with a company API token. (${errorText(error)})`,
 		});
 	}
-	let hibob: HibobClient | undefined;
+	let hibob: HiBobClient | undefined;
 	if (reconcile) {
 		try {
-			await host.getCredentials('hiBobApi');
+			await ctx.getCredentials('hiBobApi');
 		} catch (error) {
 			throw new NodeOperationError(node, 'No HiBob credential is set', {
 				description: `"Reconcile With HiBob" reads HiBob's approved time off itself: open this node and pick the HiBob API credential. (${errorText(error)})`,
 			});
 		}
-		hibob = new HibobClient(host);
+		hibob = new HiBobClient(ctx);
 	}
 	return {
-		host,
+		ctx,
 		node,
 		settings,
 		today,
 		reconcile,
-		client: new RemoteClient(host),
+		client: new RemoteClient(ctx),
 		hibob,
 		reconcileStats: { hibobApproved: 0, withoutRemoteEmployment: 0, remoteOnly: 0, confirmReads: 0 },
 		employmentsByExternalId: new Map(),
@@ -339,7 +339,7 @@ async function confirmRemoteOnly(run: TimeOffRun, prepared: Prepared[], listed: 
 	}));
 	for (const entry of found.toConfirm) {
 		run.reconcileStats.confirmReads++;
-		first.push(await confirmWithHibob(run.hibob!, entry.employeeId, entry.requestId, entry.employment.id, entry.timeoff.id));
+		first.push(await confirmWithHiBob(run.hibob!, entry.employeeId, entry.requestId, entry.employment.id, entry.timeoff.id));
 	}
 	return first;
 }
@@ -402,7 +402,7 @@ async function planAndApply(run: TimeOffRun, p: Prepared, request: TimeOffReques
 		message = errorText(error) + (done.length ? ` (Before this, the node ${done.join(' and ')}; running it again finishes the rest.)` : '');
 		if (!(error instanceof NodeApiError)) {
 			// Not an answer from Remote: still only this item fails, but leave a trace for support.
-			run.host.logger.error('Remote Time Off: unexpected error', { requestId: request.requestId, message: errorText(error) });
+			run.ctx.logger.error('Remote Time Off: unexpected error', { requestId: request.requestId, message: errorText(error) });
 		}
 	}
 	const { createdTimeoffId, cancelledTimeoffIds } = written;
@@ -470,7 +470,7 @@ function reportTimeOff(
  * whole range (HiBob has no per-employee list of requests; the changes feed covers only 6 months of
  * changes, not requests approved before it). Hourly requests included. Unusable rows are reported.
  */
-async function readHibobApproved(node: INode, hibob: HibobClient, scope: ReconcileScope): Promise<Prepared[]> {
+async function readHiBobApproved(node: INode, hibob: HiBobClient, scope: ReconcileScope): Promise<Prepared[]> {
 	let rows: IDataObject[];
 	try {
 		rows = await hibob.whosOut(scope.from, scope.to, true);
@@ -498,8 +498,8 @@ async function readHibobApproved(node: INode, hibob: HibobClient, scope: Reconci
  * (404) → the request with that status, which the plan cancels; still approved → left alone. A
  * failed read fails this item only, and nothing is cancelled.
  */
-async function confirmWithHibob(
-	hibob: HibobClient,
+async function confirmWithHiBob(
+	hibob: HiBobClient,
 	employeeId: string,
 	requestId: string,
 	employmentId: string,

@@ -70,8 +70,8 @@ function storedCallbacks(staticData: IDataObject): StoredCallback[] {
 	);
 }
 
-function selectedEvents(context: IHookFunctions | IWebhookFunctions): string[] {
-	const events = context.getNodeParameter('events', []) as string[];
+function selectedEvents(ctx: IHookFunctions | IWebhookFunctions): string[] {
+	const events = ctx.getNodeParameter('events', []) as string[];
 	return [...new Set(events.map((event) => String(event).trim().toLowerCase()).filter(Boolean))].sort();
 }
 
@@ -295,7 +295,7 @@ export class RemoteTrigger implements INodeType {
 		answer(this, 200, { received: true });
 		this.logger.debug(`Remote Trigger "${nodeName}" starts a run for ${event.event} (delivery ${deliveryId.slice(0, 12)})`);
 
-		const fields = await lookUpHibobId(this, event);
+		const fields = await lookUpHiBobId(this, event);
 		return {
 			noWebhookResponse: true,
 			workflowData: [this.helpers.returnJsonArray([toItem(event, fields, deliveryId)])],
@@ -303,15 +303,15 @@ export class RemoteTrigger implements INodeType {
 	}
 }
 
-function client(context: IHookFunctions | IWebhookFunctions): RemoteClient {
-	return new RemoteClient(context);
+function client(ctx: IHookFunctions | IWebhookFunctions): RemoteClient {
+	return new RemoteClient(ctx);
 }
 
 /**
  * Reads the employment once for its external ID (the HiBob employee ID the sync wrote there). A
  * delivery that cannot be tied to a HiBob person still becomes one item, with the reason.
  */
-async function lookUpHibobId(context: IWebhookFunctions, event: RemoteEvent): Promise<IDataObject> {
+async function lookUpHiBobId(ctx: IWebhookFunctions, event: RemoteEvent): Promise<IDataObject> {
 	const id = event.employmentId;
 	if (!id) {
 		return { hibobId: null, reason: 'no_employment_id', message: 'The delivery names no employment.' };
@@ -320,7 +320,7 @@ async function lookUpHibobId(context: IWebhookFunctions, event: RemoteEvent): Pr
 		return { hibobId: null, reason: 'invalid_employment_id', message: 'The employment ID in the delivery is not a Remote ID.' };
 	}
 	try {
-		const record = await client(context).findEmployment(id);
+		const record = await client(ctx).findEmployment(id);
 		if (!record) {
 			return { hibobId: null, reason: 'employment_not_found', message: 'Remote does not know this employment (deleted?).' };
 		}
@@ -337,8 +337,8 @@ async function lookUpHibobId(context: IWebhookFunctions, event: RemoteEvent): Pr
 		}
 		return { hibobId: externalId, remoteStatus: status };
 	} catch (error) {
-		context.logger.warn(
-			`Remote Trigger "${context.getNode().name}" could not read employment ${id}: ${(error as Error).message}`,
+		ctx.logger.warn(
+			`Remote Trigger "${ctx.getNode().name}" could not read employment ${id}: ${(error as Error).message}`,
 		);
 		return {
 			hibobId: null,

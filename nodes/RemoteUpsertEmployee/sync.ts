@@ -18,7 +18,7 @@ import type { Person } from '../shared/core/person';
 import { invalidPersonSchema, personSchema } from '../shared/core/person';
 import { todayIn } from '../shared/core/today';
 import { keepOutput, resolveTimezone } from '../shared/nodeOptions';
-import { HibobClient } from '../shared/transport/hibob';
+import { HiBobClient } from '../shared/transport/hibob';
 import { RemoteClient } from '../shared/transport/remote';
 
 interface Entry {
@@ -518,7 +518,7 @@ async function readSensitive(
 	} catch {
 		return undefined;
 	}
-	const hibob = new HibobClient(ctx);
+	const hibob = new HiBobClient(ctx);
 	// The field ids (resolved through HiBob's metadata, S4) are kept for a day: one call less per run.
 	const cached = staticData.sensitiveFieldIds as { at?: number; ids?: Record<string, string> } | undefined;
 	let ids = cached?.ids;

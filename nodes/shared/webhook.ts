@@ -16,9 +16,9 @@ export function headerValue(headers: unknown, name: string): unknown {
 }
 
 /** Answers the request directly and starts no execution. */
-export function answer(context: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+export function answer(ctx: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
 	// Express's json() sends the body and ends the response.
-	context.getResponseObject().status(status).json(body);
+	ctx.getResponseObject().status(status).json(body);
 	return { noWebhookResponse: true };
 }
 

@@ -7,9 +7,9 @@
  */
 import type {
 	GeneratedCompany,
-	HibobPerson,
-	HibobTimeoffRequest,
-	NewHibobPerson,
+	HiBobPerson,
+	HiBobTimeoffRequest,
+	NewHiBobPerson,
 	NewRemoteEmployment,
 	EmploymentStatus,
 } from '../../test/fakes';
@@ -79,7 +79,7 @@ export function makeShowcaseCompany(nowInput: Date = new Date()): ShowcaseCompan
 	const { hibob, remote, syncField } = company;
 	const now = company.now;
 	const syncKey = syncField.fieldId.split('.').pop()!;
-	const people = hibob.people as HibobPerson[];
+	const people = hibob.people as HiBobPerson[];
 	const manager = people[0];
 	const managerUserId = remote.companyManagers!.find((m) => m.user_email === manager.email)?.user_id ?? null;
 	const expectations: Record<string, PersonExpectation> = { ...EXPECT_DEMO };
@@ -99,10 +99,10 @@ export function makeShowcaseCompany(nowInput: Date = new Date()): ShowcaseCompan
 			noCountry?: boolean;
 		},
 		expect: PersonExpectation,
-	): HibobPerson => {
+	): HiBobPerson => {
 		n++;
 		const base = people.find((p) => company.people.find((g) => g.hibobId === p.id)?.country === spec.country) ?? manager;
-		const person = JSON.parse(JSON.stringify(base)) as NewHibobPerson & HibobPerson;
+		const person = JSON.parse(JSON.stringify(base)) as NewHiBobPerson & HiBobPerson;
 		const local = `${spec.first}.${spec.last}`.toLowerCase();
 		const start = addDays(now, spec.startInDays);
 		person.id = hibobEmployeeId(950 + n);
@@ -160,7 +160,7 @@ export function makeShowcaseCompany(nowInput: Date = new Date()): ShowcaseCompan
 
 	/** A Remote employment for the person, as a previous sync (external_id) or a manual entry (email) left it. */
 	const link = (
-		person: HibobPerson,
+		person: HiBobPerson,
 		status: EmploymentStatus,
 		kind: Kind,
 		country: Country,
@@ -266,7 +266,7 @@ export function makeShowcaseCompany(nowInput: Date = new Date()): ShowcaseCompan
 	let day = addDays(now, 10);
 	while (day.getUTCDay() === 0 || day.getUTCDay() === 6) day = addDays(day, 1);
 	const approvedAt = addDays(now, -1);
-	const contractorLeave: HibobTimeoffRequest = {
+	const contractorLeave: HiBobTimeoffRequest = {
 		requestId: 30007,
 		employeeId: movedContractor.id,
 		policyTypeDisplayName: 'Holiday',
@@ -290,7 +290,7 @@ export function makeShowcaseCompany(nowInput: Date = new Date()): ShowcaseCompan
 	let later = addDays(day, 7);
 	while (later.getUTCDay() === 0 || later.getUTCDay() === 6) later = addDays(later, 1);
 	const approvedLongAgo = addDays(now, -30);
-	const longAgo: HibobTimeoffRequest = {
+	const longAgo: HiBobTimeoffRequest = {
 		...contractorLeave,
 		requestId: 30008,
 		employeeId: firstRequester.employeeId,

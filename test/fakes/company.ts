@@ -5,7 +5,7 @@
  * payroll employees, time-off requests). Used by tests, the demo and benchmarks (10 000 people), so
  * it is a straight loop with no I/O.
  */
-import type { HibobFixture, HibobPerson, HibobTimeoffChange, HibobTimeoffRequest, NewHibobPerson, SyncFieldInfo } from './hibob';
+import type { HiBobFixture, HiBobPerson, HiBobTimeoffChange, HiBobTimeoffRequest, NewHiBobPerson, SyncFieldInfo } from './hibob';
 import { timeoffChangeFor, withSyncToRemoteField } from './hibob';
 import type { EmploymentStatus, NewRemoteEmployment, RemoteFixture } from './remote';
 import { addDays, fakeUuid, isoDate, mulberry32, pick, pickWeighted, randInt } from './prng';
@@ -14,8 +14,8 @@ import type { SyncKind } from '../fixtures/hibob-metadata';
 import {
 	DEFAULT_DEPARTMENTS,
 	DEFAULT_TITLES,
-	defaultHibobFields,
-	defaultHibobNamedLists,
+	defaultHiBobFields,
+	defaultHiBobNamedLists,
 } from '../fixtures/hibob-metadata';
 
 /** Test credentials: deliberately not token-shaped. */
@@ -71,7 +71,7 @@ export interface GeneratedPerson {
 }
 
 export interface GeneratedCompany {
-	hibob: HibobFixture;
+	hibob: HiBobFixture;
 	remote: RemoteFixture;
 	syncField: SyncFieldInfo;
 	credentials: typeof TEST_CREDENTIALS;
@@ -209,7 +209,7 @@ function label(list: string[], id: string | null, base: number): string | null {
 /** Maps a HiBob person onto the Remote blobs the fixtures' schemas accept (best effort, as a sync would). */
 /** A Remote employment for a HiBob person, as a previous sync (external_id) or a manual entry (email) left it. */
 export function linkedEmployment(
-	person: HibobPerson,
+	person: HiBobPerson,
 	id: string,
 	status: EmploymentStatus,
 	kind: SyncKind,
@@ -230,7 +230,7 @@ export function linkedEmployment(
 	};
 }
 
-export function remoteBlobsFor(person: HibobPerson, country: SchemaFixtureCountry, kind: SyncKind) {
+export function remoteBlobsFor(person: HiBobPerson, country: SchemaFixtureCountry, kind: SyncKind) {
 	const name = `${person.firstName} ${person.surname}`;
 	const jobTitle = label(DEFAULT_TITLES, person.work.title, 101) ?? 'Employee';
 	const privateEmail = person.home?.privateEmail ?? person.email;
@@ -277,13 +277,13 @@ export function makeCompany(options: MakeCompanyOptions): GeneratedCompany {
 	const inactiveRate = options.inactiveRate ?? 0.03;
 	const pastStartRate = options.pastStartRate ?? 0.05;
 
-	const hibob: HibobFixture = {
+	const hibob: HiBobFixture = {
 		serviceUserId: TEST_CREDENTIALS.hibobServiceUserId,
 		token: TEST_CREDENTIALS.hibobToken,
 		companyId: HIBOB_COMPANY_ID,
 		people: [],
-		fields: defaultHibobFields(),
-		namedLists: defaultHibobNamedLists(),
+		fields: defaultHiBobFields(),
+		namedLists: defaultHiBobNamedLists(),
 		timeoffRequests: [],
 		timeoffChanges: [],
 	};
@@ -315,7 +315,7 @@ export function makeCompany(options: MakeCompanyOptions): GeneratedCompany {
 	};
 
 	const managerCount = Math.max(1, Math.min(50, Math.ceil(options.people / 20)));
-	const people: HibobPerson[] = [];
+	const people: HiBobPerson[] = [];
 	const generated: GeneratedPerson[] = [];
 	const managerUserIds = new Map<string, string>();
 
@@ -348,7 +348,7 @@ export function makeCompany(options: MakeCompanyOptions): GeneratedCompany {
 		}
 		const yearly = Math.round(randInt(rand, cd.salary[0], cd.salary[1]) / 1000) * 1000;
 		const annual = rand() < 0.85;
-		const person: NewHibobPerson = {
+		const person: NewHiBobPerson = {
 			id,
 			email: `${local}@example.com`,
 			firstName,
@@ -409,7 +409,7 @@ export function makeCompany(options: MakeCompanyOptions): GeneratedCompany {
 			personal: { birthDate: isoDate(addDays(new Date('1970-01-01T00:00:00Z'), randInt(rand, 0, 12000))) },
 		};
 		hibob.people.push(person);
-		people.push(person as HibobPerson);
+		people.push(person as HiBobPerson);
 
 		if (isManager) {
 			const userId = fakeUuid(0xa2000000, i + 1);
@@ -433,7 +433,7 @@ export function makeCompany(options: MakeCompanyOptions): GeneratedCompany {
 			startDate: isoDate(start),
 		};
 		if (kind && presence !== 'missing') {
-			const blobs = remoteBlobsFor(person as HibobPerson, country, kind);
+			const blobs = remoteBlobsFor(person as HiBobPerson, country, kind);
 			const linkedBy: 'external_id' | 'email' = rand() < matchByEmailRate ? 'email' : 'external_id';
 			const employmentId = fakeUuid(0xe1000000, i + 1);
 			const drift: string[] = [];
@@ -491,7 +491,7 @@ export function makeCompany(options: MakeCompanyOptions): GeneratedCompany {
 		const policy = pickWeighted(rand, Object.fromEntries(POLICIES.map((p) => [p.name, p.weight])));
 		const start = weekday(addDays(now, randInt(rand, -5, 60)));
 		const shape = rand();
-		let request: HibobTimeoffRequest;
+		let request: HiBobTimeoffRequest;
 		const createdOn = addDays(now, -randInt(rand, 0, 20));
 		const base = {
 			requestId: requestId++,
@@ -542,7 +542,7 @@ export function makeCompany(options: MakeCompanyOptions): GeneratedCompany {
 			};
 		}
 		const fate = rand();
-		const rows: HibobTimeoffChange[] = [];
+		const rows: HiBobTimeoffChange[] = [];
 		if (fate < 0.05) {
 			request.status = 'pending';
 			request.approved = false;
@@ -599,15 +599,15 @@ export function makeDemoCompany(nowInput: Date = new Date()): GeneratedCompany &
 			title?: number;
 			annual?: boolean;
 		},
-	): HibobPerson => {
+	): HiBobPerson => {
 		n++;
 		const id = hibobEmployeeId(900 + n);
 		const cd = COUNTRY_DATA[spec.country];
 		const place = cd.cities[0];
 		const local = `${spec.first}.${spec.last}`.toLowerCase();
 		const start = addDays(now, spec.startInDays);
-		const manager = hibob.people[0] as HibobPerson | undefined;
-		const person: NewHibobPerson = {
+		const manager = hibob.people[0] as HiBobPerson | undefined;
+		const person: NewHiBobPerson = {
 			id,
 			email: `${local}@example.com`,
 			firstName: spec.first,
@@ -678,10 +678,10 @@ export function makeDemoCompany(nowInput: Date = new Date()): GeneratedCompany &
 			hasMobile: spec.mobile !== false,
 			startDate: isoDate(start),
 		});
-		return person as HibobPerson;
+		return person as HiBobPerson;
 	};
 	const link = (
-		person: HibobPerson,
+		person: HiBobPerson,
 		status: EmploymentStatus,
 		kind: SyncKind,
 		country: SchemaFixtureCountry,
@@ -783,8 +783,8 @@ export function makeDemoCompany(nowInput: Date = new Date()): GeneratedCompany &
 	const requests = hibob.timeoffRequests!;
 	const changes = hibob.timeoffChanges!;
 	const created = addDays(now, -2);
-	const req = (r: Omit<HibobTimeoffRequest, 'approved' | 'approvedBy' | 'approvedAt' | 'durationUnit'> & Partial<HibobTimeoffRequest>, person: HibobPerson, at = created) => {
-		const full: HibobTimeoffRequest = {
+	const req = (r: Omit<HiBobTimeoffRequest, 'approved' | 'approvedBy' | 'approvedAt' | 'durationUnit'> & Partial<HiBobTimeoffRequest>, person: HiBobPerson, at = created) => {
+		const full: HiBobTimeoffRequest = {
 			approved: r.status === 'approved',
 			approvedBy: r.status === 'approved' ? 'Hera Admin' : undefined,
 			approvedAt: r.status === 'approved' ? at.toISOString() : undefined,

@@ -15,10 +15,10 @@ import {
 	isValidDate,
 	parseIsoDateTime,
 } from './prng';
-import type { HibobField, HibobListItem, HibobNamedList, SyncKind } from '../fixtures/hibob-metadata';
+import type { HiBobField, HiBobListItem, HiBobNamedList, SyncKind } from '../fixtures/hibob-metadata';
 import {
-	defaultHibobFields,
-	defaultHibobNamedLists,
+	defaultHiBobFields,
+	defaultHiBobNamedLists,
 	hibobCategoryDisplayNames,
 	hibobField,
 	listItem,
@@ -26,11 +26,11 @@ import {
 	SYNC_TO_REMOTE_LABELS,
 } from '../fixtures/hibob-metadata';
 
-export type { HibobField, HibobListItem, HibobNamedList, SyncKind } from '../fixtures/hibob-metadata';
+export type { HiBobField, HiBobListItem, HiBobNamedList, SyncKind } from '../fixtures/hibob-metadata';
 
 // ---- types -----------------------------------------------------------------------------------------
 
-export interface HibobEmployeeReference {
+export interface HiBobEmployeeReference {
 	id: string;
 	firstName: string;
 	surname: string;
@@ -39,7 +39,7 @@ export interface HibobEmployeeReference {
 }
 
 /** The known parts of a HiBob person record. */
-export interface HibobPersonCore {
+export interface HiBobPersonCore {
 	id: string;
 	email: string;
 	firstName: string;
@@ -56,7 +56,7 @@ export interface HibobPersonCore {
 		department: string | null;
 		site: string | null;
 		siteId?: string | null;
-		reportsTo: HibobEmployeeReference | null;
+		reportsTo: HiBobEmployeeReference | null;
 		custom?: Record<string, unknown>;
 		[key: string]: unknown;
 	};
@@ -99,26 +99,26 @@ export interface HibobPersonCore {
 }
 
 /** The full nested HiBob record a fixture holds (list fields hold list item ids); other keys allowed. */
-export interface HibobPerson extends HibobPersonCore {
+export interface HiBobPerson extends HiBobPersonCore {
 	[key: string]: unknown;
 }
 
 /** A person for `addPerson`: the nested parts may be partial. */
-export type NewHibobPerson = Partial<Omit<HibobPersonCore, 'work' | 'internal'>> & {
+export type NewHiBobPerson = Partial<Omit<HiBobPersonCore, 'work' | 'internal'>> & {
 	id: string;
 	email: string;
 	firstName: string;
 	surname: string;
-	work?: Partial<HibobPersonCore['work']>;
-	internal?: Partial<HibobPersonCore['internal']>;
+	work?: Partial<HiBobPersonCore['work']>;
+	internal?: Partial<HiBobPersonCore['internal']>;
 	[key: string]: unknown;
 };
 
 export type TimeoffRequestType = 'days' | 'hours' | 'portionOnRange' | 'hoursOnRange';
 export type DayPortion = 'all_day' | 'morning' | 'afternoon';
-export type HibobTimeoffStatus = 'approved' | 'pending' | 'canceled' | 'disapproved';
+export type HiBobTimeoffStatus = 'approved' | 'pending' | 'canceled' | 'disapproved';
 
-export interface HibobTimeoffRequest {
+export interface HiBobTimeoffRequest {
 	requestId: number;
 	employeeId: string;
 	policyTypeDisplayName: string;
@@ -134,7 +134,7 @@ export interface HibobTimeoffRequest {
 	dailyHours?: number;
 	durationUnit: 'days' | 'hours';
 	totalDuration: number;
-	status: HibobTimeoffStatus;
+	status: HiBobTimeoffStatus;
 	approved: boolean;
 	approvedBy?: string;
 	approvedAt?: string;
@@ -146,11 +146,11 @@ export interface HibobTimeoffRequest {
 }
 
 /** Input of `addTimeoffRequest`: everything but employeeId and startDate has a default. */
-export type NewHibobTimeoffRequest = Partial<HibobTimeoffRequest> & { employeeId: string; startDate: string };
+export type NewHiBobTimeoffRequest = Partial<HiBobTimeoffRequest> & { employeeId: string; startDate: string };
 
 export type TimeoffChangeType = 'Created' | 'Canceled' | 'Deleted' | 'Pending';
 
-export interface HibobTimeoffChange {
+export interface HiBobTimeoffChange {
 	changeType: TimeoffChangeType;
 	employeeId: string;
 	employeeDisplayName: string;
@@ -175,16 +175,16 @@ export interface HibobTimeoffChange {
 	createdOn: string;
 }
 
-export interface HibobFixture {
+export interface HiBobFixture {
 	serviceUserId: string;
 	token: string;
-	people: NewHibobPerson[];
-	/** Field metadata; default `defaultHibobFields()`. */
-	fields?: HibobField[];
-	/** Named lists; default `defaultHibobNamedLists()`. */
-	namedLists?: HibobNamedList[];
-	timeoffRequests?: HibobTimeoffRequest[];
-	timeoffChanges?: HibobTimeoffChange[];
+	people: NewHiBobPerson[];
+	/** Field metadata; default `defaultHiBobFields()`. */
+	fields?: HiBobField[];
+	/** Named lists; default `defaultHiBobNamedLists()`. */
+	namedLists?: HiBobNamedList[];
+	timeoffRequests?: HiBobTimeoffRequest[];
+	timeoffChanges?: HiBobTimeoffChange[];
 	/** Field ids the service user may not see (dropped silently from people responses). */
 	deniedFields?: string[];
 	/** Categories the service user may not see, e.g. `identification`, `payroll`, `home`, `emergency`, `address`. */
@@ -194,14 +194,14 @@ export interface HibobFixture {
 	/** Company id put on people (root.companyId). */
 	companyId?: number;
 	/** Named modes serving the documented alternatives the package also reads (default: the documented reading). */
-	modes?: HibobModes;
+	modes?: HiBobModes;
 }
 
 /**
  * Where HiBob's documents leave two readings open (api/hibob-api.md, UNCONFIRMED), the fake serves
  * the documented one by default and the other in a named mode.
  */
-export interface HibobModes {
+export interface HiBobModes {
 	/** `GET /company/named-lists/{name}` answered as `{list: {name, items}}` (3P) instead of `{name, items}`. */
 	namedListWrapped?: boolean;
 	/** People answers leave out the `humanReadable` node even when asked for it. */
@@ -216,7 +216,7 @@ export interface HibobModes {
 	cancelledSpelling?: 'canceled' | 'cancelled';
 }
 
-export type HibobFakeOptions = FakeServerOptions;
+export type HiBobFakeOptions = FakeServerOptions;
 
 export interface SyncFieldInfo {
 	fieldId: string;
@@ -284,7 +284,7 @@ function daysBetween(start: string, end: string): number {
 }
 
 /** Person with every nested part present (as HiBob returns nulls for empty fields). */
-export function normalizeHibobPerson(input: NewHibobPerson, companyId?: number): HibobPerson {
+export function normalizeHiBobPerson(input: NewHiBobPerson, companyId?: number): HiBobPerson {
 	const p = clone(input) as any;
 	p.displayName = p.displayName ?? `${p.firstName} ${p.surname}`;
 	p.fullName = p.fullName ?? `${p.firstName} ${p.surname}`;
@@ -300,38 +300,38 @@ export function normalizeHibobPerson(input: NewHibobPerson, companyId?: number):
 	};
 	p.work.custom = p.work.custom ?? {};
 	p.internal = { status: 'Active', lifecycleStatus: 'employed', ...(p.internal ?? {}) };
-	return p as HibobPerson;
+	return p as HiBobPerson;
 }
 
-export class HibobFake extends FakeHttpServer {
+export class HiBobFake extends FakeHttpServer {
 	readonly serviceUserId: string;
 	readonly token: string;
 	readonly state: {
-		people: HibobPerson[];
-		fields: HibobField[];
-		namedLists: HibobNamedList[];
-		timeoffRequests: HibobTimeoffRequest[];
-		timeoffChanges: HibobTimeoffChange[];
+		people: HiBobPerson[];
+		fields: HiBobField[];
+		namedLists: HiBobNamedList[];
+		timeoffRequests: HiBobTimeoffRequest[];
+		timeoffChanges: HiBobTimeoffChange[];
 	};
 	deniedFields: Set<string>;
 	deniedCategories: Set<string>;
 	fieldsWrapped: boolean;
-	modes: HibobModes;
+	modes: HiBobModes;
 	private readonly companyId?: number;
 	private readonly expectedAuth: string;
 	private nextRequestId: number;
 	private labelCache = new Map<string, Map<string, string>>();
 
-	constructor(fixture: HibobFixture, options: HibobFakeOptions = {}) {
+	constructor(fixture: HiBobFixture, options: HiBobFakeOptions = {}) {
 		super(options);
 		this.serviceUserId = fixture.serviceUserId;
 		this.token = fixture.token;
 		this.expectedAuth = `Basic ${Buffer.from(`${fixture.serviceUserId}:${fixture.token}`).toString('base64')}`;
 		this.companyId = fixture.companyId;
 		this.state = {
-			people: fixture.people.map((p) => normalizeHibobPerson(p, fixture.companyId)),
-			fields: clone(fixture.fields ?? defaultHibobFields()),
-			namedLists: clone(fixture.namedLists ?? defaultHibobNamedLists()),
+			people: fixture.people.map((p) => normalizeHiBobPerson(p, fixture.companyId)),
+			fields: clone(fixture.fields ?? defaultHiBobFields()),
+			namedLists: clone(fixture.namedLists ?? defaultHiBobNamedLists()),
 			timeoffRequests: clone(fixture.timeoffRequests ?? []),
 			timeoffChanges: clone(fixture.timeoffChanges ?? []),
 		};
@@ -344,8 +344,8 @@ export class HibobFake extends FakeHttpServer {
 	}
 
 	/** Creates and starts a fake HiBob on 127.0.0.1. */
-	static async start(fixture: HibobFixture, options: HibobFakeOptions = {}): Promise<HibobFake> {
-		return new HibobFake(fixture, options).start();
+	static async start(fixture: HiBobFixture, options: HiBobFakeOptions = {}): Promise<HiBobFake> {
+		return new HiBobFake(fixture, options).start();
 	}
 
 	/** The Authorization header value a client must send. */
@@ -406,24 +406,24 @@ export class HibobFake extends FakeHttpServer {
 
 	// ---- accessors and mutators for tests ---------------------------------------------------------------
 
-	get people(): HibobPerson[] {
+	get people(): HiBobPerson[] {
 		return this.state.people;
 	}
 
-	getPerson(idOrEmail: string): HibobPerson | undefined {
+	getPerson(idOrEmail: string): HiBobPerson | undefined {
 		const lower = idOrEmail.toLowerCase();
 		return this.state.people.find((p) => p.id === idOrEmail || p.email.toLowerCase() === lower);
 	}
 
-	addPerson(person: NewHibobPerson): HibobPerson {
+	addPerson(person: NewHiBobPerson): HiBobPerson {
 		if (this.state.people.some((p) => p.id === person.id)) throw new Error(`person ${person.id} already exists`);
-		const normalized = normalizeHibobPerson(person, this.companyId);
+		const normalized = normalizeHiBobPerson(person, this.companyId);
 		this.state.people.push(normalized);
 		return normalized;
 	}
 
 	/** Deep-merges a patch into a person (arrays and scalars replace; null sets null). */
-	updatePerson(id: string, patch: Record<string, any>): HibobPerson {
+	updatePerson(id: string, patch: Record<string, any>): HiBobPerson {
 		const person = this.state.people.find((p) => p.id === id);
 		if (!person) throw new Error(`unknown person ${id}`);
 		deepMerge(person, patch);
@@ -436,11 +436,11 @@ export class HibobFake extends FakeHttpServer {
 		this.state.people.splice(i, 1);
 	}
 
-	getField(id: string): HibobField | undefined {
+	getField(id: string): HiBobField | undefined {
 		return this.state.fields.find((f) => f.id === id);
 	}
 
-	getList(name: string): HibobNamedList | undefined {
+	getList(name: string): HiBobNamedList | undefined {
 		return this.state.namedLists.find((l) => l.name === name);
 	}
 
@@ -482,7 +482,7 @@ export class HibobFake extends FakeHttpServer {
 		person.work.custom[key] = itemId;
 	}
 
-	getTimeoffRequest(requestId: number): HibobTimeoffRequest | undefined {
+	getTimeoffRequest(requestId: number): HiBobTimeoffRequest | undefined {
 		return this.state.timeoffRequests.find((r) => r.requestId === requestId);
 	}
 
@@ -490,7 +490,7 @@ export class HibobFake extends FakeHttpServer {
 	 * Adds a time-off request (defaults: days type, all-day portions, approved now) and appends its
 	 * change: `Created`, or `Pending` for a pending request.
 	 */
-	addTimeoffRequest(input: NewHibobTimeoffRequest): HibobTimeoffRequest {
+	addTimeoffRequest(input: NewHiBobTimeoffRequest): HiBobTimeoffRequest {
 		const request = this.completeRequest(input);
 		if (this.state.timeoffRequests.some((r) => r.requestId === request.requestId))
 			throw new Error(`request ${request.requestId} already exists`);
@@ -500,7 +500,7 @@ export class HibobFake extends FakeHttpServer {
 	}
 
 	/** A pending request becomes approved (and a `Created` change is appended). */
-	approveTimeoffRequest(requestId: number, approvedBy = 'fake-approver'): HibobTimeoffRequest {
+	approveTimeoffRequest(requestId: number, approvedBy = 'fake-approver'): HiBobTimeoffRequest {
 		const request = this.mustRequest(requestId);
 		request.status = 'approved';
 		request.approved = true;
@@ -511,7 +511,7 @@ export class HibobFake extends FakeHttpServer {
 	}
 
 	/** Status `canceled` plus a `Canceled` change. */
-	cancelTimeoffRequest(requestId: number, changeReason?: string): HibobTimeoffRequest {
+	cancelTimeoffRequest(requestId: number, changeReason?: string): HiBobTimeoffRequest {
 		const request = this.mustRequest(requestId);
 		request.status = 'canceled';
 		request.approved = false;
@@ -523,7 +523,7 @@ export class HibobFake extends FakeHttpServer {
 	 * Status `disapproved` (how HiBob reads back a declined request). The changes feed has no
 	 * "declined" type; the fake appends a `Canceled` change with changeReason "Declined" (a choice).
 	 */
-	declineTimeoffRequest(requestId: number, declinedBy = 'fake-approver'): HibobTimeoffRequest {
+	declineTimeoffRequest(requestId: number, declinedBy = 'fake-approver'): HiBobTimeoffRequest {
 		const request = this.mustRequest(requestId);
 		request.status = 'disapproved';
 		request.approved = false;
@@ -546,14 +546,14 @@ export class HibobFake extends FakeHttpServer {
 	 */
 	replaceTimeoffRequest(
 		oldRequestId: number,
-		changes: Partial<Omit<HibobTimeoffRequest, 'requestId' | 'employeeId'>> & { requestId?: number },
-	): HibobTimeoffRequest {
+		changes: Partial<Omit<HiBobTimeoffRequest, 'requestId' | 'employeeId'>> & { requestId?: number },
+	): HiBobTimeoffRequest {
 		const old = this.mustRequest(oldRequestId);
 		old.status = 'canceled';
 		old.approved = false;
 		this.appendChange(old, 'Canceled', 'Request changed');
 		const { requestId, ...rest } = changes;
-		const base = { ...clone(old) } as Partial<HibobTimeoffRequest>;
+		const base = { ...clone(old) } as Partial<HiBobTimeoffRequest>;
 		delete base.requestId;
 		delete base.totalDuration;
 		delete base.status;
@@ -574,16 +574,16 @@ export class HibobFake extends FakeHttpServer {
 
 	// ---- internals -------------------------------------------------------------------------------------
 
-	private mustRequest(requestId: number): HibobTimeoffRequest {
+	private mustRequest(requestId: number): HiBobTimeoffRequest {
 		const request = this.getTimeoffRequest(requestId);
 		if (!request) throw new Error(`unknown time-off request ${requestId}`);
 		return request;
 	}
 
-	private completeRequest(input: NewHibobTimeoffRequest): HibobTimeoffRequest {
+	private completeRequest(input: NewHiBobTimeoffRequest): HiBobTimeoffRequest {
 		const type: TimeoffRequestType = input.type ?? 'days';
 		const endDate = input.endDate ?? input.startDate;
-		const status: HibobTimeoffStatus = input.status ?? 'approved';
+		const status: HiBobTimeoffStatus = input.status ?? 'approved';
 		const startDatePortion: DayPortion = input.startDatePortion ?? 'all_day';
 		const endDatePortion: DayPortion = input.endDatePortion ?? 'all_day';
 		const days = daysBetween(input.startDate, endDate);
@@ -603,7 +603,7 @@ export class HibobFake extends FakeHttpServer {
 			if (endDatePortion !== 'all_day' && (endDate !== input.startDate || startDatePortion === 'all_day'))
 				totalDuration -= 0.5;
 		}
-		const request: HibobTimeoffRequest = {
+		const request: HiBobTimeoffRequest = {
 			requestId: input.requestId ?? this.nextRequestId++,
 			employeeId: input.employeeId,
 			policyTypeDisplayName: input.policyTypeDisplayName ?? 'Holiday',
@@ -632,7 +632,7 @@ export class HibobFake extends FakeHttpServer {
 		return request;
 	}
 
-	private appendChange(request: HibobTimeoffRequest, changeType: TimeoffChangeType, changeReason?: string): void {
+	private appendChange(request: HiBobTimeoffRequest, changeType: TimeoffChangeType, changeReason?: string): void {
 		this.state.timeoffChanges.push(
 			timeoffChangeFor(request, changeType, this.getPerson(request.employeeId), this.now(), changeReason),
 		);
@@ -640,7 +640,7 @@ export class HibobFake extends FakeHttpServer {
 
 	private newListItemId(): string {
 		let max = 0;
-		const walk = (items: HibobListItem[]) => {
+		const walk = (items: HiBobListItem[]) => {
 			for (const item of items) {
 				const n = Number(item.id);
 				if (Number.isInteger(n) && n > max) max = n;
@@ -651,7 +651,7 @@ export class HibobFake extends FakeHttpServer {
 		return String(max + 1);
 	}
 
-	private findItem(items: HibobListItem[], id: string): HibobListItem | undefined {
+	private findItem(items: HiBobListItem[], id: string): HiBobListItem | undefined {
 		for (const item of items) {
 			if (String(item.id) === String(id)) return item;
 			const child = this.findItem(item.children, id);
@@ -665,7 +665,7 @@ export class HibobFake extends FakeHttpServer {
 		if (!map) {
 			map = new Map();
 			const list = this.getList(listName);
-			const walk = (items: HibobListItem[]) => {
+			const walk = (items: HiBobListItem[]) => {
 				for (const item of items) {
 					map!.set(String(item.id), item.name);
 					walk(item.children);
@@ -677,11 +677,11 @@ export class HibobFake extends FakeHttpServer {
 		return map;
 	}
 
-	private isDenied(field: HibobField): boolean {
+	private isDenied(field: HiBobField): boolean {
 		return this.deniedFields.has(field.id) || this.deniedCategories.has(field.category);
 	}
 
-	private readable(field: HibobField, value: unknown): unknown {
+	private readable(field: HiBobField, value: unknown): unknown {
 		if (field.type === 'list' || field.type === 'hierarchy-list') {
 			return field.typeData.listId ? (this.labels(field.typeData.listId).get(String(value)) ?? value) : value;
 		}
@@ -697,12 +697,12 @@ export class HibobFake extends FakeHttpServer {
 	}
 
 	/** The fields a people read returns, after dropping unknown and not-permitted ones. */
-	private resolveFields(requested: string[] | undefined): HibobField[] {
+	private resolveFields(requested: string[] | undefined): HiBobField[] {
 		const byId = new Map(this.state.fields.map((f) => [f.id, f]));
-		let fields: HibobField[];
+		let fields: HiBobField[];
 		if (requested === undefined) {
 			fields = [
-				...ROOT_BASIC_FIELDS.map((id) => byId.get(id)).filter((f): f is HibobField => f !== undefined),
+				...ROOT_BASIC_FIELDS.map((id) => byId.get(id)).filter((f): f is HiBobField => f !== undefined),
 				...this.state.fields.filter(
 					(f) => DEFAULT_CATEGORIES.has(f.category) && !f.id.includes('.custom.') && !f.id.includes('.customColumns.'),
 				),
@@ -723,8 +723,8 @@ export class HibobFake extends FakeHttpServer {
 
 	/** One employee object of a people response. */
 	private projectPerson(
-		person: HibobPerson,
-		fields: Array<{ field: HibobField; parts: string[] }>,
+		person: HiBobPerson,
+		fields: Array<{ field: HiBobField; parts: string[] }>,
 		humanReadable?: 'APPEND' | 'REPLACE',
 	): any {
 		const out: any = { id: person.id };
@@ -757,7 +757,7 @@ export class HibobFake extends FakeHttpServer {
 		return out;
 	}
 
-	private withParts(fields: HibobField[]): Array<{ field: HibobField; parts: string[] }> {
+	private withParts(fields: HiBobField[]): Array<{ field: HiBobField; parts: string[] }> {
 		return fields.map((field) => ({ field, parts: field.jsonPath.split('.') }));
 	}
 
@@ -883,7 +883,7 @@ export class HibobFake extends FakeHttpServer {
 			if (!isPlainObject(body) || typeof body.name !== 'string' || body.name.trim() === '')
 				throw bad('name is required');
 			const wanted = body.name.trim().toLowerCase();
-			const exists = (items: HibobListItem[]): boolean =>
+			const exists = (items: HiBobListItem[]): boolean =>
 				items.some((i) => i.name.trim().toLowerCase() === wanted || exists(i.children));
 			if (exists(list.items))
 				throw new HttpError(409, { key: 'conflict', error: `An item named "${body.name}" already exists` });
@@ -972,7 +972,7 @@ export class HibobFake extends FakeHttpServer {
 	}
 
 	/** A changes-feed row in the modes' spelling. */
-	private changeRow(change: HibobTimeoffChange): Record<string, unknown> {
+	private changeRow(change: HiBobTimeoffChange): Record<string, unknown> {
 		const row: Record<string, unknown> = this.portionKeys({ ...change });
 		if (this.modes.changesRequestIdKey === 'id') {
 			row.id = row.requestId;
@@ -991,8 +991,8 @@ export class HibobFake extends FakeHttpServer {
 		return out;
 	}
 
-	private listView(list: HibobNamedList, includeArchived: boolean): HibobNamedList {
-		const filter = (items: HibobListItem[]): HibobListItem[] =>
+	private listView(list: HiBobNamedList, includeArchived: boolean): HiBobNamedList {
+		const filter = (items: HiBobListItem[]): HiBobListItem[] =>
 			items
 				.filter((i) => includeArchived || !i.archived)
 				.map((i) => ({ ...clone(i), children: filter(i.children) }));
@@ -1002,13 +1002,13 @@ export class HibobFake extends FakeHttpServer {
 
 /** A change row for a request, as the changes feed shows it. */
 export function timeoffChangeFor(
-	request: HibobTimeoffRequest,
+	request: HiBobTimeoffRequest,
 	changeType: TimeoffChangeType,
-	person: Pick<HibobPerson, 'displayName' | 'email'> | undefined,
+	person: Pick<HiBobPerson, 'displayName' | 'email'> | undefined,
 	at: Date,
 	changeReason?: string,
-): HibobTimeoffChange {
-	const change: HibobTimeoffChange = {
+): HiBobTimeoffChange {
+	const change: HiBobTimeoffChange = {
 		changeType,
 		employeeId: request.employeeId,
 		employeeDisplayName: person?.displayName ?? '',
@@ -1039,8 +1039,8 @@ export function timeoffChangeFor(
  * lists (a fixture's or a running fake's). Returns the field id, list id and item ids.
  */
 export function addSyncToRemoteFieldToData(
-	fields: HibobField[],
-	namedLists: HibobNamedList[],
+	fields: HiBobField[],
+	namedLists: HiBobNamedList[],
 	options: { fieldNumber?: number; extraItems?: string[]; firstItemId?: number } = {},
 ): SyncFieldInfo {
 	const n = options.fieldNumber ?? 1651169416679;
@@ -1049,7 +1049,7 @@ export function addSyncToRemoteFieldToData(
 	const listId = `field_${n}`;
 	let next = options.firstItemId ?? 4811;
 	const itemIds = {} as Record<SyncKind, string>;
-	const items: HibobListItem[] = [];
+	const items: HiBobListItem[] = [];
 	for (const [kind, label] of Object.entries(SYNC_TO_REMOTE_LABELS) as Array<[SyncKind, string]>) {
 		const id = String(next++);
 		itemIds[kind] = id;
@@ -1073,11 +1073,11 @@ export function addSyncToRemoteFieldToData(
 
 /** Adds the "Sync to Remote" field to a fixture (filling default fields/lists first). */
 export function withSyncToRemoteField(
-	fixture: HibobFixture,
+	fixture: HiBobFixture,
 	options: { fieldNumber?: number; extraItems?: string[] } = {},
 ): SyncFieldInfo {
-	fixture.fields = fixture.fields ?? defaultHibobFields();
-	fixture.namedLists = fixture.namedLists ?? defaultHibobNamedLists();
+	fixture.fields = fixture.fields ?? defaultHiBobFields();
+	fixture.namedLists = fixture.namedLists ?? defaultHiBobNamedLists();
 	return addSyncToRemoteFieldToData(fixture.fields, fixture.namedLists, options);
 }
 

@@ -5,8 +5,8 @@
  *   // ... point the credentials at fakes.hibobUrl / fakes.remoteUrl ...
  *   await fakes.close();
  */
-import type { HibobFakeOptions, HibobFixture } from './hibob';
-import { HibobFake } from './hibob';
+import type { HiBobFakeOptions, HiBobFixture } from './hibob';
+import { HiBobFake } from './hibob';
 import type { RemoteFakeOptions, RemoteFixture } from './remote';
 import { RemoteFake } from './remote';
 import type { NowFn } from './server';
@@ -19,19 +19,19 @@ export * from './company';
 export { mulberry32, fakeUuid, isoDate, addDays, addMonths } from './prng';
 
 export interface StartFakesOptions {
-	hibob: HibobFixture;
+	hibob: HiBobFixture;
 	remote: RemoteFixture;
 	/** Business clock shared by both fakes (start dates, 6-month windows, timestamps). */
 	now?: NowFn;
 	/** Options for one fake (rate limit, faults, port, inspection); `now` above is the default clock. */
-	hibobOptions?: HibobFakeOptions;
+	hibobOptions?: HiBobFakeOptions;
 	remoteOptions?: RemoteFakeOptions;
 	/** Serve the `/__fake/*` inspection endpoints on both fakes. */
 	inspection?: boolean;
 }
 
 export interface RunningFakes {
-	hibob: HibobFake;
+	hibob: HiBobFake;
 	remote: RemoteFake;
 	hibobUrl: string;
 	remoteUrl: string;
@@ -41,7 +41,7 @@ export interface RunningFakes {
 /** Starts both fakes on 127.0.0.1 (free ports unless options give one). */
 export async function startFakes(options: StartFakesOptions): Promise<RunningFakes> {
 	const common = { now: options.now, inspection: options.inspection };
-	const hibob = await HibobFake.start(options.hibob, { ...common, ...(options.hibobOptions ?? {}) });
+	const hibob = await HiBobFake.start(options.hibob, { ...common, ...(options.hibobOptions ?? {}) });
 	let remote: RemoteFake;
 	try {
 		remote = await RemoteFake.start(options.remote, { ...common, ...(options.remoteOptions ?? {}) });

@@ -18,7 +18,7 @@ const log: ContractLog = { checked: 0, problems: [] };
 
 function apiOf(fake: FakeHttpServer): Api | undefined {
 	const name = fake.constructor.name;
-	return name === 'RemoteFake' ? 'remote' : name === 'HibobFake' ? 'hibob' : undefined;
+	return name === 'RemoteFake' ? 'remote' : name === 'HiBobFake' ? 'hibob' : undefined;
 }
 
 const observer = (fake: FakeHttpServer, entry: RequestLogEntry) => {

@@ -5,10 +5,10 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { HiBob } from '../../nodes/HiBob/HiBob.node';
 import { RemoteUpsertEmployee } from '../../nodes/RemoteUpsertEmployee/RemoteUpsertEmployee.node';
-import type { HibobFixture, NewHibobPerson, NewRemoteEmployment, RemoteFixture, RunningFakes, SyncFieldInfo, SyncKind } from '../fakes';
+import type { HiBobFixture, NewHiBobPerson, NewRemoteEmployment, RemoteFixture, RunningFakes, SyncFieldInfo, SyncKind } from '../fakes';
 import { startFakes, TEST_CREDENTIALS, withSyncToRemoteField } from '../fakes';
 import { DEFAULT_LEGAL_ENTITY_ID } from '../fakes/remote';
-import { defaultHibobFields, defaultHibobNamedLists } from '../fixtures/hibob-metadata';
+import { defaultHiBobFields, defaultHiBobNamedLists } from '../fixtures/hibob-metadata';
 import { runExecute } from '../harness/n8n';
 
 export const MANAGER_ID = 'user-manager-1';
@@ -26,9 +26,9 @@ export const weekdayIn = (days: number): string => {
 };
 
 export interface WorldOptions {
-	people?: NewHibobPerson[];
+	people?: NewHiBobPerson[];
 	employments?: NewRemoteEmployment[];
-	hibob?: Partial<HibobFixture>;
+	hibob?: Partial<HiBobFixture>;
 	remote?: Partial<RemoteFixture>;
 	noSyncField?: boolean;
 }
@@ -40,7 +40,7 @@ export interface World {
 	staticData: IDataObject;
 	logs: string[];
 	/** A HiBob person with sensible defaults (USA, active, flagged with `kind`). */
-	person(id: string, kind: SyncKind | null, overrides?: Record<string, any>): NewHibobPerson;
+	person(id: string, kind: SyncKind | null, overrides?: Record<string, any>): NewHiBobPerson;
 	getEmployees(options?: IDataObject, person?: string): Promise<INodeExecutionData[]>;
 	upsert(items: INodeExecutionData[], options?: IDataObject): Promise<INodeExecutionData[]>;
 	/** HiBob Get Employees → Remote Upsert Employee; returns the Upsert output keyed by HiBob id. */
@@ -57,21 +57,21 @@ function deepMerge(target: any, patch: any): any {
 	return target;
 }
 
-export async function makeWorld(options: WorldOptions = {}, build?: (w: Pick<World, 'person' | 'sync'>) => { people?: NewHibobPerson[]; employments?: NewRemoteEmployment[] }): Promise<World> {
-	const hibob: HibobFixture = {
+export async function makeWorld(options: WorldOptions = {}, build?: (w: Pick<World, 'person' | 'sync'>) => { people?: NewHiBobPerson[]; employments?: NewRemoteEmployment[] }): Promise<World> {
+	const hibob: HiBobFixture = {
 		serviceUserId: TEST_CREDENTIALS.hibobServiceUserId,
 		token: TEST_CREDENTIALS.hibobToken,
 		people: [],
-		fields: defaultHibobFields(),
-		namedLists: defaultHibobNamedLists(),
+		fields: defaultHiBobFields(),
+		namedLists: defaultHiBobNamedLists(),
 		...options.hibob,
 	};
 	const sync = options.noSyncField
 		? ({ fieldId: 'work.custom.field_none', listId: 'none', itemIds: {}, extraItemIds: {} } as unknown as SyncFieldInfo)
 		: withSyncToRemoteField(hibob, { extraItems: ['As intern'] });
 	const syncKey = sync.fieldId.split('.').pop()!;
-	const person = (id: string, kind: SyncKind | null, overrides: Record<string, any> = {}): NewHibobPerson => {
-		const base: NewHibobPerson = {
+	const person = (id: string, kind: SyncKind | null, overrides: Record<string, any> = {}): NewHiBobPerson => {
+		const base: NewHiBobPerson = {
 			id,
 			email: `p${id}@example.com`,
 			firstName: `First${id}`,

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import type { Answer, CompatibilityResult, FailedRead, FormRead, HibobReads, Read, RemoteReads } from '../../shared/core/compatibility';
+import type { Answer, CompatibilityResult, FailedRead, FormRead, HiBobReads, Read, RemoteReads } from '../../shared/core/compatibility';
 import {
 	checkCompatibility,
 	companyIdOf,
@@ -12,7 +12,7 @@ import {
 	syncListIdOf,
 } from '../../shared/core/compatibility';
 import { findSyncField, LOGICAL_FIELDS, metadataList, resolveFields } from '../../shared/core/hibobFields';
-import { HibobClient } from '../../shared/transport/hibob';
+import { HiBobClient } from '../../shared/transport/hibob';
 import { RemoteClient } from '../../shared/transport/remote';
 
 export const compatibilityFields: INodeProperties[] = [
@@ -51,10 +51,10 @@ class Reader {
 
 const bodyOf = (read: Read): unknown => (read && !(read as FailedRead).failed ? (read as Answer).body : undefined);
 
-async function readHibob(this: IExecuteFunctions, now: DateTime): Promise<HibobReads> {
-	const client = new HibobClient(this);
+async function readHiBob(this: IExecuteFunctions, now: DateTime): Promise<HiBobReads> {
+	const client = new HiBobClient(this);
 	const reader = new Reader(this.getNode());
-	const reads: HibobReads = {};
+	const reads: HiBobReads = {};
 	reads.fields = await reader.read(() => client.asSent.fields());
 	const fieldsBody = bodyOf(reads.fields);
 	const listId = syncListIdOf(fieldsBody);
@@ -148,7 +148,7 @@ export async function executeCheckCompatibility(this: IExecuteFunctions): Promis
 		}
 	}
 	const now = DateTime.utc();
-	const hibob = await readHibob.call(this, now);
+	const hibob = await readHiBob.call(this, now);
 	const remote = checkRemote ? await readRemote.call(this) : undefined;
 	const result = checkCompatibility({ hibob, remote, checkedAt: now.toISO()! });
 	return outputItems(result, checkRemote);

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { metadataList, resolveFields } from '../../shared/core/hibobFields';
 import type { PersonResult } from '../../shared/core/person';
 import { markDuplicateEmails, normalisePerson } from '../../shared/core/person';
-import { HibobClient } from '../../shared/transport/hibob';
+import { HiBobClient } from '../../shared/transport/hibob';
 
 export const employeeFields: INodeProperties[] = [
 	{
@@ -53,7 +53,7 @@ export const employeeFields: INodeProperties[] = [
 /** Reads people (everyone in one search, or the people named by the input items). */
 export async function executeGetEmployees(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
-	const client = new HibobClient(this);
+	const client = new HiBobClient(this);
 	const fields = metadataList(await client.getFields());
 	const resolved = resolveFields(fields);
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;

@@ -11,7 +11,7 @@ import {
 	SYNC_FIELD_ITEMS,
 	SYNC_FIELD_NAME,
 } from '../../shared/core/hibobFields';
-import { HibobClient } from '../../shared/transport/hibob';
+import { HiBobClient } from '../../shared/transport/hibob';
 
 function listItems(list: IDataObject | undefined): IDataObject[] {
 	const out: IDataObject[] = [];
@@ -31,7 +31,7 @@ function listItems(list: IDataObject | undefined): IDataObject[] {
  * field by name first, adds only the items that are missing: running it again changes nothing.
  */
 export async function executeCreateSyncField(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const client = new HibobClient(this);
+	const client = new HiBobClient(this);
 	let fields = metadataList(await client.getFields());
 	let field = findSyncField(fields);
 	let fieldCreated = false;
@@ -95,7 +95,7 @@ export async function executeCreateSyncField(this: IExecuteFunctions): Promise<I
  * see, with 200 OK), and which HiBob permission (section) grants each.
  */
 export async function executeCheckPermissions(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const client = new HibobClient(this);
+	const client = new HiBobClient(this);
 	const fields = metadataList(await client.getFields());
 	const wanted = [...LOGICAL_FIELDS, ...SENSITIVE_LOGICAL_FIELDS];
 	const resolved = resolveFields(fields, wanted);

@@ -18,7 +18,7 @@ import { idProblem } from '../../shared/core/ids';
 import { resolveTimezone, timezoneOption } from '../../shared/nodeOptions';
 import { todayIn } from '../../shared/core/today';
 import { asNodeError } from '../../shared/nodeErrors';
-import { HibobClient, oldestChangesSince } from '../../shared/transport/hibob';
+import { HiBobClient, oldestChangesSince } from '../../shared/transport/hibob';
 
 export const timeOffOperations: INodePropertyOptions[] = [
 	{
@@ -167,8 +167,8 @@ function invalidIdOutput(problem: string, ids: { employeeId: string; requestId: 
 }
 
 /** The zone of dates entered without an offset: the workflow's, as n8n's date fields are. */
-function workflowZone(fn: IExecuteFunctions): string {
-	const zone = fn.getTimezone();
+function workflowZone(ctx: IExecuteFunctions): string {
+	const zone = ctx.getTimezone();
 	return DateTime.local().setZone(zone).isValid ? zone : 'UTC';
 }
 
@@ -181,7 +181,7 @@ function parseTime(value: unknown, zone: string): DateTime | undefined {
 }
 
 /** `getChanges`: the changes feed, one item per request (its latest state in the feed). */
-async function getChanges(this: IExecuteFunctions, client: HibobClient): Promise<INodeExecutionData[]> {
+async function getChanges(this: IExecuteFunctions, client: HiBobClient): Promise<INodeExecutionData[]> {
 	const zone = workflowZone(this);
 	const options = this.getNodeParameter('changesOptions', 0, {}) as IDataObject;
 	const now = DateTime.utc();
@@ -267,7 +267,7 @@ async function getChanges(this: IExecuteFunctions, client: HibobClient): Promise
 }
 
 /** `getRequest`: one request per input item (a missing request reads as deleted). */
-async function getRequest(this: IExecuteFunctions, client: HibobClient): Promise<INodeExecutionData[]> {
+async function getRequest(this: IExecuteFunctions, client: HiBobClient): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const output: INodeExecutionData[] = [];
 	for (let i = 0; i < items.length; i++) {
@@ -307,7 +307,7 @@ async function getRequest(this: IExecuteFunctions, client: HibobClient): Promise
 }
 
 /** `getApproved`: who's out from today (or 1 January) for a window; approved requests starting in it. */
-async function getApproved(this: IExecuteFunctions, client: HibobClient): Promise<INodeExecutionData[]> {
+async function getApproved(this: IExecuteFunctions, client: HiBobClient): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('approvedOptions', 0, {}) as IDataObject;
 	const zone = resolveTimezone(this.getNode(), options.timezone);
 	const today = DateTime.fromISO(todayIn(zone), { zone });
@@ -329,7 +329,7 @@ async function getApproved(this: IExecuteFunctions, client: HibobClient): Promis
 
 /** Runs a time-off operation of the HiBob node. */
 export async function executeTimeOff(this: IExecuteFunctions, operation: string): Promise<INodeExecutionData[]> {
-	const client = new HibobClient(this);
+	const client = new HiBobClient(this);
 	if (operation === 'getChanges') return getChanges.call(this, client);
 	if (operation === 'getRequest') return getRequest.call(this, client);
 	if (operation === 'getApproved') return getApproved.call(this, client);

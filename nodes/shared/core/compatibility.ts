@@ -36,7 +36,7 @@ export interface FailedRead {
 
 export type Read = Answer | FailedRead | undefined;
 
-export interface HibobReads {
+export interface HiBobReads {
 	fields?: Read;
 	namedList?: Read;
 	/** The people search that finds one flagged person (ids and the sync field only). */
@@ -66,7 +66,7 @@ export interface RemoteReads {
 }
 
 export interface CompatibilityInput {
-	hibob?: HibobReads;
+	hibob?: HiBobReads;
 	remote?: RemoteReads;
 	/** When the check ran (ISO date-time), for the report. */
 	checkedAt: string;

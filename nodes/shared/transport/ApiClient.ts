@@ -187,7 +187,7 @@ export class ApiClient {
 	readonly sensitiveKeys = new Set<string>();
 
 	constructor(
-		private readonly host: Host,
+		private readonly ctx: Host,
 		readonly profile: ApiProfile,
 		private readonly policy: RetryPolicy = ApiClient.defaultPolicy,
 		private readonly random: () => number = Math.random,
@@ -195,7 +195,7 @@ export class ApiClient {
 
 	private async loadCredentials(): Promise<ICredentialDataDecryptedObject> {
 		if (!this.credentials) {
-			this.credentials = await this.host.getCredentials(this.profile.credentialType);
+			this.credentials = await this.ctx.getCredentials(this.profile.credentialType);
 		}
 		return this.credentials;
 	}
@@ -206,7 +206,7 @@ export class ApiClient {
 		const problem = baseUrlProblem(url);
 		if (problem) {
 			throw new NodeOperationError(
-				this.host.getNode(),
+				this.ctx.getNode(),
 				`The ${this.profile.label} credential has no valid base URL: ${problem} ("${safeUrlForMessage(url)}")`,
 				{
 					description:
@@ -224,7 +224,7 @@ export class ApiClient {
 	pathId(kind: IdKind, value: unknown): string {
 		const problem = idProblem(kind, value);
 		if (problem) {
-			throw new NodeOperationError(this.host.getNode(), `${this.profile.label}: ${problem}; nothing was requested`, {
+			throw new NodeOperationError(this.ctx.getNode(), `${this.profile.label}: ${problem}; nothing was requested`, {
 				description: 'The id came from the input or from the API; check where it was mapped from.',
 			});
 		}
@@ -288,7 +288,7 @@ export class ApiClient {
 		);
 		const safeBody = maskBody(JSON.parse(this.scrub(JSON.stringify(body ?? null))), sent, this.sensitiveKeys);
 		return new NodeApiError(
-			this.host.getNode(),
+			this.ctx.getNode(),
 			{ status, body: safeBody as JsonObject } as unknown as JsonObject,
 			{ message, description: this.profile.hint(status), httpCode: String(status) },
 		);
@@ -323,8 +323,8 @@ export class ApiClient {
 			this.stats.calls++;
 			let response: FullResponse;
 			try {
-				const raw = await this.host.helpers.httpRequestWithAuthentication.call(
-					this.host,
+				const raw = await this.ctx.helpers.httpRequestWithAuthentication.call(
+					this.ctx,
 					this.profile.credentialType,
 					options,
 				);
@@ -334,7 +334,7 @@ export class ApiClient {
 					statusCode: Number(raw?.statusCode ?? 200),
 				};
 			} catch (error) {
-				if (error instanceof NodeOperationError) throw new NodeOperationError(this.host.getNode(), error);
+				if (error instanceof NodeOperationError) throw new NodeOperationError(this.ctx.getNode(), error);
 				if (isNetworkError(error) && attempt < this.policy.maxRetries && (idempotent || request.recover)) {
 					ambiguous = true;
 					await sleep(this.backoff(attempt++));
@@ -343,7 +343,7 @@ export class ApiClient {
 				}
 				const reason = this.scrub(String((error as Error)?.message ?? error));
 				throw new NodeApiError(
-					this.host.getNode(),
+					this.ctx.getNode(),
 					{ message: reason } as JsonObject,
 					{
 						message: `${this.profile.label} could not be reached for ${request.method} ${request.path}: ${reason}`,

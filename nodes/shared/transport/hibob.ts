@@ -46,9 +46,9 @@ export const hibobProfile: ApiProfile = {
 };
 
 /** Typed calls to the HiBob endpoints this package uses. */
-export class HibobClient extends ApiClient {
-	constructor(host: IAllExecuteFunctions, policy?: RetryPolicy) {
-		super(host, hibobProfile, policy);
+export class HiBobClient extends ApiClient {
+	constructor(ctx: IAllExecuteFunctions, policy?: RetryPolicy) {
+		super(ctx, hibobProfile, policy);
 	}
 
 	/** One `POST /v1/people/search` for everyone (no pagination in this endpoint). */

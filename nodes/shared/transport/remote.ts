@@ -33,8 +33,8 @@ export const remoteProfile: ApiProfile = {
 
 /** Typed calls to the Remote endpoints this package uses. */
 export class RemoteClient extends ApiClient {
-	constructor(host: IAllExecuteFunctions, policy?: RetryPolicy) {
-		super(host, remoteProfile, policy);
+	constructor(ctx: IAllExecuteFunctions, policy?: RetryPolicy) {
+		super(ctx, remoteProfile, policy);
 	}
 
 	listEmployments(filters: IDataObject = {}): Promise<IDataObject[]> {
