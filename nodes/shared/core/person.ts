@@ -199,6 +199,25 @@ function nameGuess(record: unknown): string | null {
 	return clean ? clean.slice(0, 80) : null;
 }
 
+/** A record that cannot be synced: thrown by the readers below, turned into an InvalidPerson once. */
+class Refusal extends Error {
+	constructor(
+		readonly hibobId: string | null,
+		readonly reason: string,
+		readonly sentence: string,
+		readonly fields?: string[],
+	) {
+		super(reason);
+	}
+}
+
+type Ids = ResolvedFields['ids'];
+
+/**
+ * One record, read field group by field group in a fixed order (the first problem is the one
+ * reported): the sync kind (E1/E2), the id, name, emails, start date, work details, supervisor,
+ * address and country (N4), emergency contact, status.
+ */
 function normaliseRecord(record: unknown, ctx: NormaliseContext): PersonResult {
 	if (!record || typeof record !== 'object' || Array.isArray(record)) {
 		return invalid(null, 'invalid_record', 'HiBob returned a record that is not an object.');
@@ -207,208 +226,45 @@ function normaliseRecord(record: unknown, ctx: NormaliseContext): PersonResult {
 	const ids = ctx.fields.ids;
 	const rawId = r.id ?? readField(r, ids.id ?? 'root.id');
 	const hibobId = typeof rawId === 'number' ? String(rawId) : typeof rawId === 'string' ? rawId.trim() : '';
-	// E1/E2: the "Sync to Remote" value.
-	let kind: SyncKind | null = null;
-	let syncValue: string | null = null;
-	const syncField = ctx.fields.syncField;
-	if (syncField) {
-		const value = readField(r, syncField.id);
-		if (value !== null && value !== undefined && value !== '') {
-			const syncLabel = label(r, syncField.id, value, ctx.syncListItems ?? ctx.listItems?.[syncField.id]);
-			if (syncLabel === undefined) {
-				return invalid(
-					hibobId || null,
-					'unknown_sync_kind',
-					`"Sync to Remote" holds the list item id ${JSON.stringify(String(value))}, which has no label in HiBob's list.`,
-					[syncField.id],
-				);
-			}
-			syncValue = syncLabel;
-			const resolved = syncLabel ? kindFromLabel(syncLabel) : undefined;
-			if (!resolved) {
-				return invalid(
-					hibobId || null,
-					'unknown_sync_kind',
-					`"Sync to Remote" is set to ${JSON.stringify(syncLabel)}, which is not one of: ${SYNC_FIELD_ITEMS.map((i) => i.label).join(', ')}.`,
-					[syncField.id],
-				);
-			}
-			kind = resolved;
-		}
+	let sync: { kind: SyncKind | null; syncValue: string | null };
+	try {
+		sync = readSyncKind(r, ctx, hibobId);
+	} catch (error) {
+		if (error instanceof Refusal) return invalid(error.hibobId, error.reason, error.sentence, error.fields);
+		throw error;
 	}
-
+	const kind = sync.kind;
 	if (!hibobId) return invalid(null, 'missing_hibob_id', 'The HiBob record has no employee id.', ['root.id'], kind);
 	if (!/^[A-Za-z0-9_-]{1,64}$/.test(hibobId)) {
 		return invalid(null, 'invalid_hibob_id', 'The HiBob employee id has unexpected characters.', ['root.id'], kind);
 	}
-
-	const missingFields: string[] = [];
-	const warnings: Array<{ field: string; reason: string }> = [];
-	for (const [key, id] of Object.entries(ids)) {
-		if (key === 'id') continue;
-		if (!hasField(r, id)) missingFields.push(id);
-	}
-
+	const missingFields = Object.entries(ids)
+		.filter(([key, id]) => key !== 'id' && !hasField(r, id))
+		.map(([, id]) => id);
 	try {
-		const firstName = cleanText(readField(r, ids.firstName), ids.firstName) ?? '';
-		const lastName = cleanText(readField(r, ids.surname), ids.surname) ?? '';
-		const displayName = cleanText(readField(r, ids.displayName), ids.displayName);
-		const fullName = [firstName, lastName].filter(Boolean).join(' ') || displayName || '';
-		if (!fullName) {
-			const hidden = missingFields.includes(ids.firstName) && missingFields.includes(ids.surname);
-			return invalid(
-				hibobId,
-				hidden ? 'field_not_visible' : 'missing_name',
-				hidden
-					? 'HiBob did not return the first and last name: grant the service user the "Basic info" section.'
-					: 'The person has no first name, last name or display name in HiBob.',
-				[ids.firstName, ids.surname],
-				kind,
-			);
-		}
-
-		const rawWork = readField(r, ids.email);
-		const rawPersonal = readField(r, ids.privateEmail);
-		const workEmail = normaliseEmail(rawWork);
-		const personalEmail = normaliseEmail(rawPersonal);
-		for (const [field, value, raw] of [
-			[ids.email, workEmail, rawWork],
-			[ids.privateEmail, personalEmail, rawPersonal],
-		] as const) {
-			if (raw !== undefined && raw !== null && typeof raw !== 'string') {
-				return invalid(hibobId, 'invalid_email', `The email in ${field} is not text.`, [field], kind);
-			}
-			if (value && (!EMAIL.test(value) || value.length > 254 || hasControlCharacters(value))) {
-				return invalid(hibobId, 'invalid_email', `${JSON.stringify(value)} in ${field} is not a valid email address.`, [field], kind);
-			}
-		}
-		if (!workEmail && !personalEmail) {
-			return invalid(
-				hibobId,
-				missingFields.includes(ids.email) ? 'field_not_visible' : 'missing_email',
-				missingFields.includes(ids.email)
-					? 'HiBob did not return the work email: grant the service user the "Basic info" section.'
-					: 'The person has neither a work email nor a personal email in HiBob; Remote needs one.',
-				[ids.email, ids.privateEmail],
-				kind,
-			);
-		}
-
-		const rawStart = readField(r, ids.startDate);
-		let startDate: string | null = null;
-		if (rawStart !== undefined && rawStart !== null && rawStart !== '') {
-			const candidate = typeof rawStart === 'string' ? rawStart.trim().slice(0, 10) : '';
-			if (typeof rawStart !== 'string' || !validDate(candidate) || rawStart.trim().length > 30) {
-				return invalid(
-					hibobId,
-					'invalid_start_date',
-					`The start date ${JSON.stringify(rawStart)} is not a real date (expected YYYY-MM-DD).`,
-					[ids.startDate],
-					kind,
-				);
-			}
-			startDate = candidate;
-		}
-
-		const titleValue = readField(r, ids.title);
-		const jobTitle = cleanText(label(r, ids.title, titleValue, ctx.listItems?.[ids.title]), ids.title);
-		if (titleValue !== null && titleValue !== undefined && titleValue !== '' && label(r, ids.title, titleValue, ctx.listItems?.[ids.title]) === undefined) {
-			return invalid(
-				hibobId,
-				'unresolved_list_value',
-				`The job title is the HiBob list item ${JSON.stringify(String(titleValue))}, which has no label.`,
-				[ids.title],
-				kind,
-			);
-		}
-		const departmentValue = readField(r, ids.department);
-		const departmentLabel = label(r, ids.department, departmentValue, ctx.listItems?.[ids.department]);
-		if (departmentLabel === undefined) {
-			warnings.push({ field: ids.department, reason: 'unresolved_list_value' });
-		}
-		const department = cleanText(departmentLabel ?? null, ids.department);
-		const site = cleanText(label(r, ids.site, readField(r, ids.site), ctx.listItems?.[ids.site]) ?? null, ids.site);
-
-		const reportsTo = readField(r, ids.reportsTo);
-		let supervisorEmail: string | null = null;
-		let supervisorName: string | null = null;
-		if (reportsTo && typeof reportsTo === 'object') {
-			const ref = reportsTo as Record<string, unknown>;
-			supervisorEmail = normaliseEmail(ref.email);
-			if (supervisorEmail && !EMAIL.test(supervisorEmail)) {
-				warnings.push({ field: `${ids.reportsTo}.email`, reason: 'invalid_email' });
-				supervisorEmail = null;
-			}
-			supervisorName =
-				cleanText(ref.displayName, ids.reportsTo) ??
-				([cleanText(ref.firstName, ids.reportsTo), cleanText(ref.surname, ids.reportsTo)].filter(Boolean).join(' ') || null);
-		}
-
-		const countryRaw = cleanText(label(r, ids.country, readField(r, ids.country), ctx.listItems?.[ids.country]) ?? readField(r, ids.country), ids.country);
-		const address = {
-			line1: cleanText(readField(r, ids.addressLine1), ids.addressLine1),
-			line2: cleanText(readField(r, ids.addressLine2), ids.addressLine2),
-			city: cleanText(readField(r, ids.city), ids.city),
-			postalCode: cleanText(readField(r, ids.postCode) ?? readField(r, 'address.zipCode'), ids.postCode),
-			state: cleanText(label(r, ids.usaState, readField(r, ids.usaState), ctx.listItems?.[ids.usaState]) ?? null, ids.usaState),
-			country: countryRaw,
-		};
-		const hasAddress = Object.values(address).some((v) => v !== null);
-		let countryCode: string | null = null;
-		if (countryRaw) {
-			countryCode = toAlpha3(countryRaw) ?? null;
-			if (!countryCode) {
-				return invalid(
-					hibobId,
-					'unknown_country',
-					`The address country ${JSON.stringify(countryRaw)} is not a country Remote knows (ISO 3166).`,
-					[ids.country],
-					kind,
-				);
-			}
-		} else {
-			countryCode = siteCountry(site);
-		}
-
-		const eFirst = cleanText(readField(r, ids.emergencyFirstName), ids.emergencyFirstName);
-		const eLast = cleanText(readField(r, ids.emergencySurname), ids.emergencySurname);
-		const eName = [eFirst, eLast].filter(Boolean).join(' ');
-		const ePhone =
-			cleanText(readField(r, ids.emergencyPhone), ids.emergencyPhone) ??
-			cleanText(readField(r, ids.emergencyMobile), ids.emergencyMobile);
-		const eEmail = normaliseEmail(readField(r, ids.emergencyEmail));
-		const emergencyContact = eName
-			? {
-					name: eName,
-					relationship: cleanText(label(r, ids.emergencyRelation, readField(r, ids.emergencyRelation), ctx.listItems?.[ids.emergencyRelation]) ?? null, ids.emergencyRelation),
-					phone: ePhone,
-					email: eEmail && EMAIL.test(eEmail) ? eEmail : null,
-				}
-			: null;
-
+		const warnings: Array<{ field: string; reason: string }> = [];
+		const name = readName(r, ids, hibobId, missingFields);
+		const emails = readEmails(r, ids, hibobId, missingFields);
+		const startDate = readStartDate(r, ids, hibobId);
+		const work = readWork(r, ids, ctx, hibobId, warnings);
+		const supervisor = readSupervisor(r, ids, warnings);
+		const place = readAddress(r, ids, ctx, hibobId, work.site);
+		const emergencyContact = readEmergencyContact(r, ids, ctx);
 		const status = String(readField(r, ids.status) ?? 'Active').toLowerCase();
 		const lifecycleStatus = cleanText(readField(r, ids.lifecycleStatus), ids.lifecycleStatus);
 		const terminated = /terminat|left|inactive/.test((lifecycleStatus ?? '').toLowerCase()) || status === 'inactive';
-
 		const person: Person = {
 			valid: true,
 			hibobId,
 			kind,
-			syncValue,
-			firstName,
-			lastName,
-			fullName,
-			workEmail,
-			personalEmail,
+			syncValue: sync.syncValue,
+			...name,
+			...emails,
 			startDate,
-			jobTitle,
-			department,
-			site,
-			supervisorEmail,
-			supervisorName,
+			...work,
+			...supervisor,
 			mobile: cleanText(readField(r, ids.mobilePhone), ids.mobilePhone),
-			address: hasAddress ? address : null,
-			countryCode,
+			...place,
 			emergencyContact,
 			active: status !== 'inactive',
 			terminated,
@@ -419,6 +275,7 @@ function normaliseRecord(record: unknown, ctx: NormaliseContext): PersonResult {
 		if (ctx.includeRaw) person.raw = r;
 		return person;
 	} catch (error) {
+		if (error instanceof Refusal) return invalid(error.hibobId, error.reason, error.sentence, error.fields, kind);
 		if (error instanceof TextProblem) {
 			const sentence =
 				error.reason === 'invalid_characters'
@@ -430,6 +287,180 @@ function normaliseRecord(record: unknown, ctx: NormaliseContext): PersonResult {
 		}
 		return invalid(hibobId, 'invalid_record', `The HiBob record could not be read: ${(error as Error).message}`, undefined, kind);
 	}
+}
+
+/** E1/E2: the "Sync to Remote" value, as a label and a kind (none: not flagged). */
+function readSyncKind(r: Record<string, unknown>, ctx: NormaliseContext, hibobId: string): { kind: SyncKind | null; syncValue: string | null } {
+	const syncField = ctx.fields.syncField;
+	if (!syncField) return { kind: null, syncValue: null };
+	const value = readField(r, syncField.id);
+	if (value === null || value === undefined || value === '') return { kind: null, syncValue: null };
+	const syncLabel = label(r, syncField.id, value, ctx.syncListItems ?? ctx.listItems?.[syncField.id]);
+	if (syncLabel === undefined) {
+		throw new Refusal(
+			hibobId || null,
+			'unknown_sync_kind',
+			`"Sync to Remote" holds the list item id ${JSON.stringify(String(value))}, which has no label in HiBob's list.`,
+			[syncField.id],
+		);
+	}
+	const resolved = syncLabel ? kindFromLabel(syncLabel) : undefined;
+	if (!resolved) {
+		throw new Refusal(
+			hibobId || null,
+			'unknown_sync_kind',
+			`"Sync to Remote" is set to ${JSON.stringify(syncLabel)}, which is not one of: ${SYNC_FIELD_ITEMS.map((i) => i.label).join(', ')}.`,
+			[syncField.id],
+		);
+	}
+	return { kind: resolved, syncValue: syncLabel };
+}
+
+function readName(r: Record<string, unknown>, ids: Ids, hibobId: string, missingFields: string[]) {
+	const firstName = cleanText(readField(r, ids.firstName), ids.firstName) ?? '';
+	const lastName = cleanText(readField(r, ids.surname), ids.surname) ?? '';
+	const displayName = cleanText(readField(r, ids.displayName), ids.displayName);
+	const fullName = [firstName, lastName].filter(Boolean).join(' ') || displayName || '';
+	if (!fullName) {
+		const hidden = missingFields.includes(ids.firstName) && missingFields.includes(ids.surname);
+		throw new Refusal(
+			hibobId,
+			hidden ? 'field_not_visible' : 'missing_name',
+			hidden
+				? 'HiBob did not return the first and last name: grant the service user the "Basic info" section.'
+				: 'The person has no first name, last name or display name in HiBob.',
+			[ids.firstName, ids.surname],
+		);
+	}
+	return { firstName, lastName, fullName };
+}
+
+function readEmails(r: Record<string, unknown>, ids: Ids, hibobId: string, missingFields: string[]) {
+	const rawWork = readField(r, ids.email);
+	const rawPersonal = readField(r, ids.privateEmail);
+	const workEmail = normaliseEmail(rawWork);
+	const personalEmail = normaliseEmail(rawPersonal);
+	for (const [field, value, raw] of [
+		[ids.email, workEmail, rawWork],
+		[ids.privateEmail, personalEmail, rawPersonal],
+	] as const) {
+		if (raw !== undefined && raw !== null && typeof raw !== 'string') {
+			throw new Refusal(hibobId, 'invalid_email', `The email in ${field} is not text.`, [field]);
+		}
+		if (value && (!EMAIL.test(value) || value.length > 254 || hasControlCharacters(value))) {
+			throw new Refusal(hibobId, 'invalid_email', `${JSON.stringify(value)} in ${field} is not a valid email address.`, [field]);
+		}
+	}
+	if (!workEmail && !personalEmail) {
+		const hidden = missingFields.includes(ids.email);
+		throw new Refusal(
+			hibobId,
+			hidden ? 'field_not_visible' : 'missing_email',
+			hidden
+				? 'HiBob did not return the work email: grant the service user the "Basic info" section.'
+				: 'The person has neither a work email nor a personal email in HiBob; Remote needs one.',
+			[ids.email, ids.privateEmail],
+		);
+	}
+	return { workEmail, personalEmail };
+}
+
+function readStartDate(r: Record<string, unknown>, ids: Ids, hibobId: string): string | null {
+	const rawStart = readField(r, ids.startDate);
+	if (rawStart === undefined || rawStart === null || rawStart === '') return null;
+	const candidate = typeof rawStart === 'string' ? rawStart.trim().slice(0, 10) : '';
+	if (typeof rawStart !== 'string' || !validDate(candidate) || rawStart.trim().length > 30) {
+		throw new Refusal(
+			hibobId,
+			'invalid_start_date',
+			`The start date ${JSON.stringify(rawStart)} is not a real date (expected YYYY-MM-DD).`,
+			[ids.startDate],
+		);
+	}
+	return candidate;
+}
+
+/** Job title (a list item must have a label), department (a warning when it has none), work site. */
+function readWork(r: Record<string, unknown>, ids: Ids, ctx: NormaliseContext, hibobId: string, warnings: Person['warnings']) {
+	const titleValue = readField(r, ids.title);
+	const jobTitle = cleanText(label(r, ids.title, titleValue, ctx.listItems?.[ids.title]), ids.title);
+	if (titleValue !== null && titleValue !== undefined && titleValue !== '' && label(r, ids.title, titleValue, ctx.listItems?.[ids.title]) === undefined) {
+		throw new Refusal(
+			hibobId,
+			'unresolved_list_value',
+			`The job title is the HiBob list item ${JSON.stringify(String(titleValue))}, which has no label.`,
+			[ids.title],
+		);
+	}
+	const departmentLabel = label(r, ids.department, readField(r, ids.department), ctx.listItems?.[ids.department]);
+	if (departmentLabel === undefined) warnings.push({ field: ids.department, reason: 'unresolved_list_value' });
+	const department = cleanText(departmentLabel ?? null, ids.department);
+	const site = cleanText(label(r, ids.site, readField(r, ids.site), ctx.listItems?.[ids.site]) ?? null, ids.site);
+	return { jobTitle, department, site };
+}
+
+function readSupervisor(r: Record<string, unknown>, ids: Ids, warnings: Person['warnings']) {
+	const reportsTo = readField(r, ids.reportsTo);
+	let supervisorEmail: string | null = null;
+	let supervisorName: string | null = null;
+	if (reportsTo && typeof reportsTo === 'object') {
+		const ref = reportsTo as Record<string, unknown>;
+		supervisorEmail = normaliseEmail(ref.email);
+		if (supervisorEmail && !EMAIL.test(supervisorEmail)) {
+			warnings.push({ field: `${ids.reportsTo}.email`, reason: 'invalid_email' });
+			supervisorEmail = null;
+		}
+		supervisorName =
+			cleanText(ref.displayName, ids.reportsTo) ??
+			([cleanText(ref.firstName, ids.reportsTo), cleanText(ref.surname, ids.reportsTo)].filter(Boolean).join(' ') || null);
+	}
+	return { supervisorEmail, supervisorName };
+}
+
+/** N4: the address, and the country from the address, else from the work site. */
+function readAddress(r: Record<string, unknown>, ids: Ids, ctx: NormaliseContext, hibobId: string, site: string | null) {
+	const countryRaw = cleanText(label(r, ids.country, readField(r, ids.country), ctx.listItems?.[ids.country]) ?? readField(r, ids.country), ids.country);
+	const address = {
+		line1: cleanText(readField(r, ids.addressLine1), ids.addressLine1),
+		line2: cleanText(readField(r, ids.addressLine2), ids.addressLine2),
+		city: cleanText(readField(r, ids.city), ids.city),
+		postalCode: cleanText(readField(r, ids.postCode) ?? readField(r, 'address.zipCode'), ids.postCode),
+		state: cleanText(label(r, ids.usaState, readField(r, ids.usaState), ctx.listItems?.[ids.usaState]) ?? null, ids.usaState),
+		country: countryRaw,
+	};
+	const hasAddress = Object.values(address).some((v) => v !== null);
+	let countryCode: string | null;
+	if (countryRaw) {
+		countryCode = toAlpha3(countryRaw) ?? null;
+		if (!countryCode) {
+			throw new Refusal(
+				hibobId,
+				'unknown_country',
+				`The address country ${JSON.stringify(countryRaw)} is not a country Remote knows (ISO 3166).`,
+				[ids.country],
+			);
+		}
+	} else {
+		countryCode = siteCountry(site);
+	}
+	return { address: hasAddress ? address : null, countryCode };
+}
+
+function readEmergencyContact(r: Record<string, unknown>, ids: Ids, ctx: NormaliseContext): Person['emergencyContact'] {
+	const eFirst = cleanText(readField(r, ids.emergencyFirstName), ids.emergencyFirstName);
+	const eLast = cleanText(readField(r, ids.emergencySurname), ids.emergencySurname);
+	const eName = [eFirst, eLast].filter(Boolean).join(' ');
+	const ePhone =
+		cleanText(readField(r, ids.emergencyPhone), ids.emergencyPhone) ??
+		cleanText(readField(r, ids.emergencyMobile), ids.emergencyMobile);
+	const eEmail = normaliseEmail(readField(r, ids.emergencyEmail));
+	if (!eName) return null;
+	return {
+		name: eName,
+		relationship: cleanText(label(r, ids.emergencyRelation, readField(r, ids.emergencyRelation), ctx.listItems?.[ids.emergencyRelation]) ?? null, ids.emergencyRelation),
+		phone: ePhone,
+		email: eEmail && EMAIL.test(eEmail) ? eEmail : null,
+	};
 }
 
 /**
