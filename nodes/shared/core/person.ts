@@ -226,13 +226,8 @@ function normaliseRecord(record: unknown, ctx: NormaliseContext): PersonResult {
 	const ids = ctx.fields.ids;
 	const rawId = r.id ?? readField(r, ids.id ?? 'root.id');
 	const hibobId = typeof rawId === 'number' ? String(rawId) : typeof rawId === 'string' ? rawId.trim() : '';
-	let sync: { kind: SyncKind | null; syncValue: string | null };
-	try {
-		sync = readSyncKind(r, ctx, hibobId);
-	} catch (error) {
-		if (error instanceof Refusal) return invalid(error.hibobId, error.reason, error.sentence, error.fields);
-		throw error;
-	}
+	const sync = readSyncKind(r, ctx, hibobId);
+	if (sync instanceof Refusal) return invalid(sync.hibobId, sync.reason, sync.sentence, sync.fields);
 	const kind = sync.kind;
 	if (!hibobId) return invalid(null, 'missing_hibob_id', 'The HiBob record has no employee id.', ['root.id'], kind);
 	if (!/^[A-Za-z0-9_-]{1,64}$/.test(hibobId)) {
@@ -290,14 +285,14 @@ function normaliseRecord(record: unknown, ctx: NormaliseContext): PersonResult {
 }
 
 /** E1/E2: the "Sync to Remote" value, as a label and a kind (none: not flagged). */
-function readSyncKind(r: Record<string, unknown>, ctx: NormaliseContext, hibobId: string): { kind: SyncKind | null; syncValue: string | null } {
+function readSyncKind(r: Record<string, unknown>, ctx: NormaliseContext, hibobId: string): { kind: SyncKind | null; syncValue: string | null } | Refusal {
 	const syncField = ctx.fields.syncField;
 	if (!syncField) return { kind: null, syncValue: null };
 	const value = readField(r, syncField.id);
 	if (value === null || value === undefined || value === '') return { kind: null, syncValue: null };
 	const syncLabel = label(r, syncField.id, value, ctx.syncListItems ?? ctx.listItems?.[syncField.id]);
 	if (syncLabel === undefined) {
-		throw new Refusal(
+		return new Refusal(
 			hibobId || null,
 			'unknown_sync_kind',
 			`"Sync to Remote" holds the list item id ${JSON.stringify(String(value))}, which has no label in HiBob's list.`,
@@ -306,7 +301,7 @@ function readSyncKind(r: Record<string, unknown>, ctx: NormaliseContext, hibobId
 	}
 	const resolved = syncLabel ? kindFromLabel(syncLabel) : undefined;
 	if (!resolved) {
-		throw new Refusal(
+		return new Refusal(
 			hibobId || null,
 			'unknown_sync_kind',
 			`"Sync to Remote" is set to ${JSON.stringify(syncLabel)}, which is not one of: ${SYNC_FIELD_ITEMS.map((i) => i.label).join(', ')}.`,
