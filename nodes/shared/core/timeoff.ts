@@ -338,7 +338,25 @@ function cancelRequest(t: RemoteTimeoffLite, request: TimeOffRequest, employment
 const CANCELLABLE = new Set(['approved']);
 const ALREADY_GONE = new Set(['cancelled', 'canceled', 'declined']);
 
-/** Plans one HiBob request (T1–T7). */
+/** One request being planned: the request, the plan so far, its label, and how a plan ends. */
+interface Planning {
+	request: TimeOffRequest;
+	ctx: TimeOffContext;
+	plan: TimeOffPlan;
+	label: string;
+	done: (outcome: Outcome, reason: string, message: string) => TimeOffPlan;
+}
+
+/** The Remote time off of an older request this one replaces (T4), cancelled once this one is synced. */
+interface Replacing {
+	replacing: Array<{ action: TimeOffAction; planned: PlannedRequest; t: RemoteTimeoffLite }>;
+	/** Adds the cancels to the plan. */
+	commit: () => void;
+	/** The sentence for a request that is not synced itself: the older one is left as it is. */
+	leftAlone: string;
+}
+
+/** Plans one HiBob request (T1–T7): the employment, then a cancel (T4) or an approved request (T2–T7). */
 export function planTimeOff(request: TimeOffRequest, ctx: TimeOffContext): TimeOffPlan {
 	const plan: TimeOffPlan = {
 		outcome: 'skipped',
@@ -357,86 +375,101 @@ export function planTimeOff(request: TimeOffRequest, ctx: TimeOffContext): TimeO
 		plan.message = message;
 		return plan;
 	};
-	const label = describe(request);
+	const p: Planning = { request, ctx, plan, label: describe(request), done };
+	const linked = linkedEmployment(p);
+	if ('plan' in linked) return linked.plan;
+	const { employment } = linked;
+	const mine = ctx.existing.filter((t) => (!t.employment_id || t.employment_id === employment.id) && hasMarker(t, request.requestId));
+	plan.existingTimeoffIds = mine.map((t) => t.id);
+	// T4: cancelled, deleted or declined in HiBob after it was synced → cancel in Remote.
+	if (request.status === 'cancelled' || request.status === 'deleted' || request.status === 'declined') return planCancel(p, employment, mine);
+	// T2: approved only.
+	if (request.status !== 'approved') {
+		return done('skipped', 'not_approved', `${p.label} is ${request.status} in HiBob; only approved requests are synced.`);
+	}
+	const r = replacements(p, employment);
+	return alreadyInRemote(p, mine, r) ?? planCreateTimeOff(p, employment, r);
+}
 
-	// T1: a linked, active employee or GP employment.
+/** T1: a linked, active employee or GP employment (or the plan that says why not). */
+function linkedEmployment(p: Planning): { employment: RemoteEmploymentLite } | { plan: TimeOffPlan } {
+	const { request, ctx, label, done } = p;
 	const picked = pickEmployment(ctx.employments);
 	if (picked.kind === 'none') {
-		return done(
+		return { plan: done(
 			'skipped',
 			'employment_not_linked',
 			`${label}: no Remote employment has external_id ${request.employeeId}. Sync the person first (Remote Upsert Employee links them).`,
-		);
+		) };
 	}
 	if (picked.kind === 'ambiguous') {
-		plan.skipped.push({ field: 'employment', reason: 'ambiguous_match', to: picked.ids });
-		return done(
+		p.plan.skipped.push({ field: 'employment', reason: 'ambiguous_match', to: picked.ids });
+		return { plan: done(
 			'skipped',
 			'ambiguous_match',
 			`${label}: ${picked.ids.length} Remote employments have external_id ${request.employeeId} (${picked.ids.join(', ')}). Nothing was written; clear the external_id of the wrong one in Remote.`,
-		);
+		) };
 	}
 	const employment = picked.employment;
-	plan.employmentId = employment.id;
-	plan.kind = employment.type;
+	p.plan.employmentId = employment.id;
+	p.plan.kind = employment.type;
 	if (employment.type === 'contractor') {
-		return done('skipped', 'contractor_no_timeoff', `${label}: the person is a contractor in Remote; contractors' time off is never synced.`);
+		return { plan: done('skipped', 'contractor_no_timeoff', `${label}: the person is a contractor in Remote; contractors' time off is never synced.`) };
 	}
 	if (!employment.type || !TIMEOFF_KINDS.includes(employment.type)) {
-		return done(
+		return { plan: done(
 			'skipped',
 			'employment_type_not_supported',
 			`${label}: the Remote employment is of type "${employment.type ?? 'unknown'}"; only employees and global payroll employees get time off synced.`,
-		);
+		) };
 	}
 	if (employment.status !== 'active') {
-		return done(
+		return { plan: done(
 			'skipped',
 			'employment_not_active',
 			`${label}: the Remote employment is "${employment.status ?? 'unknown'}", not active; time off is synced only for active employments.`,
+		) };
+	}
+	return { employment };
+}
+
+/** T4: the request is gone in HiBob: its Remote time off is cancelled where the API allows it. */
+function planCancel(p: Planning, employment: RemoteEmploymentLite, mine: RemoteTimeoffLite[]): TimeOffPlan {
+	const { request, plan, label, done } = p;
+	if (!mine.length) {
+		return done('skipped', 'not_approved', `${label} is ${request.status} in HiBob and was never synced to Remote: nothing to cancel.`);
+	}
+	const live = mine.filter((t) => CANCELLABLE.has(String(t.status)));
+	const stuck = mine.filter((t) => !CANCELLABLE.has(String(t.status)) && !ALREADY_GONE.has(String(t.status)));
+	for (const t of live) {
+		const { action, planned } = cancelRequest(t, request, employment.id, `HiBob request ${request.requestId} was ${request.status} in HiBob`);
+		plan.actions.push(action);
+		plan.requests.push(planned);
+		plan.changes.push({ field: `timeoff ${t.id}.status`, from: t.status, to: 'cancelled' });
+	}
+	for (const t of stuck) plan.skipped.push({ field: `timeoff ${t.id}`, reason: 'remote_status_not_cancellable', from: t.status });
+	if (live.length) {
+		const extra = stuck.length ? ` Remote time off ${stuck.map((t) => `${t.id} (${t.status})`).join(', ')} cannot be cancelled through the API.` : '';
+		return done('updated', 'cancelled_in_remote', `${label} is ${request.status} in HiBob: Remote time off ${live.map((t) => t.id).join(', ')} cancelled.${extra}`);
+	}
+	if (stuck.length) {
+		return done(
+			'skipped',
+			'remote_status_not_cancellable',
+			`${label} is ${request.status} in HiBob, but Remote time off ${stuck.map((t) => `${t.id} is "${t.status}"`).join(', ')}; only approved time off can be cancelled through the API. Cancel it in Remote by hand.`,
 		);
 	}
+	return done('unchanged', 'already_cancelled', `${label} is ${request.status} in HiBob and already cancelled in Remote.`);
+}
 
-	const mine = ctx.existing.filter((t) => (!t.employment_id || t.employment_id === employment.id) && hasMarker(t, request.requestId));
-	plan.existingTimeoffIds = mine.map((t) => t.id);
-
-	// T4: cancelled, deleted or declined in HiBob after it was synced → cancel in Remote.
-	if (request.status === 'cancelled' || request.status === 'deleted' || request.status === 'declined') {
-		if (!mine.length) {
-			return done('skipped', 'not_approved', `${label} is ${request.status} in HiBob and was never synced to Remote: nothing to cancel.`);
-		}
-		const live = mine.filter((t) => CANCELLABLE.has(String(t.status)));
-		const stuck = mine.filter((t) => !CANCELLABLE.has(String(t.status)) && !ALREADY_GONE.has(String(t.status)));
-		for (const t of live) {
-			const { action, planned } = cancelRequest(t, request, employment.id, `HiBob request ${request.requestId} was ${request.status} in HiBob`);
-			plan.actions.push(action);
-			plan.requests.push(planned);
-			plan.changes.push({ field: `timeoff ${t.id}.status`, from: t.status, to: 'cancelled' });
-		}
-		for (const t of stuck) plan.skipped.push({ field: `timeoff ${t.id}`, reason: 'remote_status_not_cancellable', from: t.status });
-		if (live.length) {
-			const extra = stuck.length ? ` Remote time off ${stuck.map((t) => `${t.id} (${t.status})`).join(', ')} cannot be cancelled through the API.` : '';
-			return done('updated', 'cancelled_in_remote', `${label} is ${request.status} in HiBob: Remote time off ${live.map((t) => t.id).join(', ')} cancelled.${extra}`);
-		}
-		if (stuck.length) {
-			return done(
-				'skipped',
-				'remote_status_not_cancellable',
-				`${label} is ${request.status} in HiBob, but Remote time off ${stuck.map((t) => `${t.id} is "${t.status}"`).join(', ')}; only approved time off can be cancelled through the API. Cancel it in Remote by hand.`,
-			);
-		}
-		return done('unchanged', 'already_cancelled', `${label} is ${request.status} in HiBob and already cancelled in Remote.`);
-	}
-
-	// T2: approved only.
-	if (request.status !== 'approved') {
-		return done('skipped', 'not_approved', `${label} is ${request.status} in HiBob; only approved requests are synced.`);
-	}
-
-	// T4: a changed request replaces an older one. Its Remote time off is cancelled first (Remote
-	// should never see both), but only when this request is created or already in Remote: a
-	// request that is not synced itself leaves the older one as it is.
-	const replacing: Array<{ action: TimeOffAction; planned: PlannedRequest; t: RemoteTimeoffLite }> = [];
+/**
+ * T4: a changed request replaces an older one. Its Remote time off is cancelled first (Remote
+ * should never see both), but only when this request is created or already in Remote: a request
+ * that is not synced itself leaves the older one as it is.
+ */
+function replacements(p: Planning, employment: RemoteEmploymentLite): Replacing {
+	const { request, ctx, plan } = p;
+	const replacing: Replacing['replacing'] = [];
 	if (request.previousRequestId) {
 		const previous = ctx.existing.filter(
 			(t) => (!t.employment_id || t.employment_id === employment.id) && hasMarker(t, request.previousRequestId as string),
@@ -447,7 +480,7 @@ export function planTimeOff(request: TimeOffRequest, ctx: TimeOffContext): TimeO
 			replacing.push({ ...cancelRequest(t, request, employment.id, why), t });
 		}
 	}
-	const commitReplacing = () => {
+	const commit = () => {
 		for (const { action, planned, t } of replacing) {
 			plan.actions.push(action);
 			plan.requests.push(planned);
@@ -457,12 +490,16 @@ export function planTimeOff(request: TimeOffRequest, ctx: TimeOffContext): TimeO
 	const leftAlone = replacing.length
 		? ` The Remote time off of the request it replaces (${request.previousRequestId}: ${replacing.map((r) => r.t.id).join(', ')}) is left as it is.`
 		: '';
+	return { replacing, commit, leftAlone };
+}
 
-	// T3: already in Remote? (looked up before anything is created)
+/** T3: already in Remote? (looked up before anything is created); undefined when it is not. */
+function alreadyInRemote(p: Planning, mine: RemoteTimeoffLite[], r: Replacing): TimeOffPlan | undefined {
+	const { request, label, done } = p;
 	const liveMine = mine.filter((t) => !ALREADY_GONE.has(String(t.status)));
 	if (liveMine.length) {
-		if (replacing.length) {
-			commitReplacing();
+		if (r.replacing.length) {
+			r.commit();
 			return done(
 				'updated',
 				'replaced_in_remote',
@@ -476,48 +513,44 @@ export function planTimeOff(request: TimeOffRequest, ctx: TimeOffContext): TimeO
 		return done(
 			'skipped',
 			'remote_timeoff_cancelled',
-			`${label} was synced before, but its Remote time off (${mine.map((t) => t.id).join(', ')}) was cancelled in Remote; it is not created again. If that was a mistake, create it in Remote by hand.${leftAlone}`,
+			`${label} was synced before, but its Remote time off (${mine.map((t) => t.id).join(', ')}) was cancelled in Remote; it is not created again. If that was a mistake, create it in Remote by hand.${r.leftAlone}`,
 		);
 	}
+	return undefined;
+}
 
-	// T2: starting today or later (or since 1 January).
+/** T2 (from today), T5 (the type), T6 (the days), T7 (approval): the approved time off to create. */
+function planCreateTimeOff(p: Planning, employment: RemoteEmploymentLite, r: Replacing): TimeOffPlan {
+	const { request, ctx, plan, label, done } = p;
 	const earliest = earliestStart(ctx.today, ctx.options.includeSinceJanuary);
 	if (request.startDate < earliest) {
 		return done(
 			'skipped',
 			'in_the_past',
-			`${label} starts before ${earliest}; only requests starting ${ctx.options.includeSinceJanuary ? 'on or after 1 January' : 'today or later'} are synced.${leftAlone}`,
+			`${label} starts before ${earliest}; only requests starting ${ctx.options.includeSinceJanuary ? 'on or after 1 January' : 'today or later'} are synced.${r.leftAlone}`,
 		);
 	}
-
-	// T5: the Remote time-off type.
 	const mapped = mapPolicyType(request.policyType, ctx.options.mapping);
 	plan.mappingSource = mapped.source;
 	if (mapped.source === 'excluded') {
-		return done(
-			'skipped',
-			'timeoff_type_excluded',
-			`${label}: the HiBob type "${request.policyType}" is set to "Do Not Sync" in the node's mapping.${leftAlone}`,
-		);
+		return done('skipped', 'timeoff_type_excluded', `${label}: the HiBob type "${request.policyType}" is set to "Do Not Sync" in the node's mapping.${r.leftAlone}`);
 	}
 	if (!mapped.remoteType) {
 		return done(
 			'skipped',
 			'unmapped_timeoff_type',
-			`${label}: the HiBob type "${request.policyType}" has no Remote time-off type. Add it to Policy Type Mapping in the node.${leftAlone}`,
+			`${label}: the HiBob type "${request.policyType}" has no Remote time-off type. Add it to Policy Type Mapping in the node.${r.leftAlone}`,
 		);
 	}
 	plan.remoteTimeoffType = mapped.remoteType;
-
 	// T6: the days, checked before any request.
 	const days = buildTimeoffDays(request);
 	if (!days.ok) {
 		if (days.day) plan.skipped.push({ field: `timeoff_days.${days.day}`, reason: days.reason });
-		return done('skipped', days.reason, `${label}: ${days.message}${leftAlone}`);
+		return done('skipped', days.reason, `${label}: ${days.message}${r.leftAlone}`);
 	}
 	plan.timeoffDays = days.days;
-	commitReplacing();
-
+	r.commit();
 	// T7: approver, approval time, timezone.
 	const body: Record<string, unknown> = {
 		employment_id: employment.id,
@@ -536,11 +569,11 @@ export function planTimeOff(request: TimeOffRequest, ctx: TimeOffContext): TimeO
 	plan.changes.push({ field: 'timeoff', from: null, to: `${mapped.remoteType} ${request.startDate}..${request.endDate}` });
 	const hours = days.days.reduce((sum, d) => sum + d.hours, 0);
 	const summary = `approved ${mapped.remoteType}, ${days.days.length} working day(s), ${hours} hours`;
-	if (replacing.length) {
+	if (r.replacing.length) {
 		return done(
 			'updated',
 			'replaced_in_remote',
-			`${label} replaces request ${request.previousRequestId}: its Remote time off (${replacing.map((r) => r.t.id).join(', ')}) is cancelled and the new one created (${summary}).`,
+			`${label} replaces request ${request.previousRequestId}: its Remote time off (${r.replacing.map((x) => x.t.id).join(', ')}) is cancelled and the new one created (${summary}).`,
 		);
 	}
 	return done('created', 'created_in_remote', `${label}: created in Remote (${summary}).`);
