@@ -239,14 +239,18 @@ function readInputRequests(items: INodeExecutionData[]): Prepared[] {
 	});
 }
 
-/** Read: every Remote employment, by id and by external id (the HiBob id). */
-async function readEmployments(run: TimeOffRun): Promise<void> {
-	let employments: IDataObject[];
+/** A read whose failure concerns every item: it stops the node. */
+async function readForEveryone<T>(run: TimeOffRun, read: () => Promise<T>): Promise<T> {
 	try {
-		employments = await run.client.listEmployments();
+		return await read();
 	} catch (error) {
 		throw asNodeError(run.node, error);
 	}
+}
+
+/** Read: every Remote employment, by id and by external id (the HiBob id). */
+async function readEmployments(run: TimeOffRun): Promise<void> {
+	const employments = await readForEveryone(run, () => run.client.listEmployments());
 	for (const raw of employments) {
 		const e = raw as unknown as RemoteEmploymentLite;
 		e.id = String(e.id);
@@ -278,12 +282,7 @@ function matchRequests(run: TimeOffRun, prepared: Prepared[]): Prepared[] {
 
 /** The approver must be a Remote company manager: a configuration mistake stops the node. */
 async function checkApprover(run: TimeOffRun): Promise<void> {
-	let managers: IDataObject[];
-	try {
-		managers = await run.client.listCompanyManagers();
-	} catch (error) {
-		throw asNodeError(run.node, error);
-	}
+	const managers = await readForEveryone(run, () => run.client.listCompanyManagers());
 	if (!managers.some((m) => String(m.user_id ?? '') === run.settings.approverId)) {
 		throw new NodeOperationError(run.node, `The approver "${run.settings.approverId}" is not a company manager in Remote`, {
 			description:
