@@ -12,13 +12,26 @@ import { jsonTextParser, templatePlugin } from './scripts/lib/template-lint.mjs'
 const shipped = ['nodes/**/*.ts', 'credentials/**/*.ts'];
 
 export default tseslint.config(
-	{ ignores: ['dist/**', '.build/**', 'node_modules/**', '.e2e/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+	{
+		ignores: [
+			'dist/**',
+			'.build/**',
+			'node_modules/**',
+			'.e2e/**',
+			'coverage/**',
+			'**/*.js',
+			'**/*.mjs',
+		],
+	},
 	{
 		files: ['**/*.ts'],
 		extends: [js.configs.recommended, ...tseslint.configs.recommended],
 		rules: {
 			'@typescript-eslint/no-explicit-any': 'off',
-			'@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+			'@typescript-eslint/no-unused-vars': [
+				'error',
+				{ ignoreRestSiblings: true, argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+			],
 		},
 	},
 	{
@@ -32,7 +45,10 @@ export default tseslint.config(
 			parser: tseslint.parser,
 			parserOptions: { extraFileExtensions: ['.json'] },
 		},
-		plugins: { 'n8n-nodes-base': n8nNodesBase, ...n8nCommunityNodesPlugin.configs.recommended.plugins },
+		plugins: {
+			'n8n-nodes-base': n8nNodesBase,
+			...n8nCommunityNodesPlugin.configs.recommended.plugins,
+		},
 		rules: {
 			...n8nCommunityNodesPlugin.configs.recommended.rules,
 			...n8nNodesBase.configs.community.rules,

@@ -5,7 +5,11 @@ import type {
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
-import { customUrlProperty, HIBOB_HOSTS, testRequestBaseUrl } from '../nodes/shared/transport/baseUrl';
+import {
+	customUrlProperty,
+	HIBOB_HOSTS,
+	testRequestBaseUrl,
+} from '../nodes/shared/transport/baseUrl';
 
 /**
  * HiBob service user: HTTP Basic with the service user's ID and token.

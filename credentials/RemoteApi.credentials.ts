@@ -5,7 +5,11 @@ import type {
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
-import { customUrlProperty, REMOTE_HOSTS, testRequestBaseUrl } from '../nodes/shared/transport/baseUrl';
+import {
+	customUrlProperty,
+	REMOTE_HOSTS,
+	testRequestBaseUrl,
+} from '../nodes/shared/transport/baseUrl';
 
 /**
  * Remote API token (Company Settings → Integrations & APIs → Remote API → Generate API Token).
@@ -28,7 +32,8 @@ export class RemoteApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'A company API token. ra_live_ tokens work in production, ra_test_ tokens in the sandbox.',
+			description:
+				'A company API token. ra_live_ tokens work in production, ra_test_ tokens in the sandbox.',
 		},
 		{
 			displayName: 'Environment',

@@ -16,18 +16,34 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { HiBob } from '../nodes/HiBob/HiBob.node';
 import { RemoteUpsertEmployee } from '../nodes/RemoteUpsertEmployee/RemoteUpsertEmployee.node';
-import type { FullEmployment, Lookups, PlanInput, PlanOptions, SensitiveValues } from '../nodes/shared/core/employee/plan';
+import type {
+	FullEmployment,
+	Lookups,
+	PlanInput,
+	PlanOptions,
+	SensitiveValues,
+} from '../nodes/shared/core/employee/plan';
 import { planEmployee, statusFamily } from '../nodes/shared/core/employee/plan';
 import { fingerprint as keyedFingerprint, fingerprintKey } from '../nodes/shared/core/fingerprint';
 
 /** The benchmark's own change detection (any fixed key will do). */
 const fingerprint = (value: unknown) => keyedFingerprint(fingerprintKey('bench'), value);
 import { metadataList, resolveFields } from '../nodes/shared/core/hibobFields';
-import type { EmploymentIndex, MatchResult, RemoteEmployment as ListedEmployment } from '../nodes/shared/core/match';
+import type {
+	EmploymentIndex,
+	MatchResult,
+	RemoteEmployment as ListedEmployment,
+} from '../nodes/shared/core/match';
 import { indexEmployments, matchPerson } from '../nodes/shared/core/match';
 import type { Person, PersonResult } from '../nodes/shared/core/person';
 import { markDuplicateEmails, normalisePerson, personSchema } from '../nodes/shared/core/person';
-import type { GeneratedCompany, GeneratedPerson, HiBobPerson, MakeCompanyOptions, RunningFakes } from '../test/fakes';
+import type {
+	GeneratedCompany,
+	GeneratedPerson,
+	HiBobPerson,
+	MakeCompanyOptions,
+	RunningFakes,
+} from '../test/fakes';
 import { makeCompany, MINIMAL_EMPLOYMENT_KEYS, startFakes } from '../test/fakes';
 import { runExecute } from '../test/harness/n8n';
 
@@ -116,7 +132,13 @@ export interface CoreFigures {
 	plannedWithDetail: number;
 	outcomes: Record<string, number>;
 	/** CPU ms (user + system) of each timed pass. */
-	passes: Array<{ normaliseMs: number; matchMs: number; planMs: number; totalMs: number; bookkeepingMs: number }>;
+	passes: Array<{
+		normaliseMs: number;
+		matchMs: number;
+		planMs: number;
+		totalMs: number;
+		bookkeepingMs: number;
+	}>;
 	/** The verdict figure: the slowest timed pass. */
 	coreCpuMs: number;
 	goalMs: number;
@@ -181,7 +203,11 @@ export interface BenchEmployeesResult {
 
 const PAGE = 100;
 const MB = 1024 * 1024;
-const PLAN_OPTIONS = (): PlanOptions => ({ today: new Date().toISOString().slice(0, 10), syncSsn: true, syncSalary: true });
+const PLAN_OPTIONS = (): PlanOptions => ({
+	today: new Date().toISOString().slice(0, 10),
+	syncSsn: true,
+	syncSalary: true,
+});
 
 const bump = (record: Record<string, number>, key: string, by = 1) => {
 	record[key] = (record[key] ?? 0) + by;
@@ -339,14 +365,17 @@ function prepare(
 		seen.add(json.hibobId);
 		persons.push(json);
 	}
-	const list = fakes.remote.employments.filter((e) => e.status !== 'deleted').map((e) => minimalOf(e as never));
+	const list = fakes.remote.employments
+		.filter((e) => e.status !== 'deleted')
+		.map((e) => minimalOf(e as never));
 	const index = indexEmployments(list);
 	const matches = new Map<string, MatchResult>();
 	const claims = new Map<string, string[]>();
 	for (const person of persons) {
 		const match = matchPerson(person, index);
 		matches.set(person.hibobId, match);
-		if (match.kind === 'match') claims.set(match.employment.id, [...(claims.get(match.employment.id) ?? []), person.hibobId]);
+		if (match.kind === 'match')
+			claims.set(match.employment.id, [...(claims.get(match.employment.id) ?? []), person.hibobId]);
 	}
 	const lookups: Lookups = { managers: new Map(), departments: new Map() };
 	const needsDetail = new Map<string, string>();
@@ -355,15 +384,37 @@ function prepare(
 	for (const person of persons) {
 		const match = matches.get(person.hibobId)!;
 		if (match.kind === 'match' && claims.get(match.employment.id)!.length > 1) continue; // M2: never written
-		const family = match.kind === 'match' ? statusFamily(match.employment.status) : match.kind === 'none' ? 'new' : 'none';
-		if (person.countryCode === 'USA' && options.syncSsn && (family === 'new' || family === 'not_started')) wantsSensitive = true;
-		if (person.kind === 'global_payroll_employee' && options.syncSalary && ['new', 'not_started', 'active'].includes(family))
+		const family =
+			match.kind === 'match'
+				? statusFamily(match.employment.status)
+				: match.kind === 'none'
+					? 'new'
+					: 'none';
+		if (
+			person.countryCode === 'USA' &&
+			options.syncSsn &&
+			(family === 'new' || family === 'not_started')
+		)
+			wantsSensitive = true;
+		if (
+			person.kind === 'global_payroll_employee' &&
+			options.syncSalary &&
+			['new', 'not_started', 'active'].includes(family)
+		)
 			wantsSensitive = true;
 		if (match.kind !== 'match' && match.kind !== 'none') continue;
-		const step = planEmployee({ person, match, options, lookups, sensitive: sensitiveOf(hibobById.get(person.hibobId)) });
+		const step = planEmployee({
+			person,
+			match,
+			options,
+			lookups,
+			sensitive: sensitiveOf(hibobById.get(person.hibobId)),
+		});
 		if (step.done) continue;
-		if (step.needs === 'detail' && step.part !== 'contractAmendments') needsDetail.set(step.employmentId, person.hibobId);
-		if (step.needs === 'schemas') for (const form of step.forms) schemasNeeded.add(`${step.country}/${form}`);
+		if (step.needs === 'detail' && step.part !== 'contractAmendments')
+			needsDetail.set(step.employmentId, person.hibobId);
+		if (step.needs === 'schemas')
+			for (const form of step.forms) schemasNeeded.add(`${step.country}/${form}`);
 	}
 	return {
 		persons,
@@ -379,7 +430,10 @@ function prepare(
 
 /** The managers and departments as Remote lists them (a held-back manager or department depends on them). */
 function lookupsKey(fakes: RunningFakes): string {
-	return fingerprint({ managers: fakes.remote.companyManagers, departments: fakes.remote.departments });
+	return fingerprint({
+		managers: fakes.remote.companyManagers,
+		departments: fakes.remote.departments,
+	});
 }
 
 /** `26 (country, form) pairs: DEU 6, GBR 6, …` */
@@ -395,7 +449,10 @@ function schemaSummary(keys: Set<string>): string {
 /** ` (fields: a, b)`: the fields a plan changed or held back. */
 function fieldsOf(json: IDataObject | undefined): string {
 	if (!json) return '';
-	const fields = [...((json.changes as IDataObject[]) ?? []), ...((json.heldBack as IDataObject[]) ?? [])].map((c) => String(c.field));
+	const fields = [
+		...((json.changes as IDataObject[]) ?? []),
+		...((json.heldBack as IDataObject[]) ?? []),
+	].map((c) => String(c.field));
 	return fields.length ? ` (${[...new Set(fields)].join(', ')})` : '';
 }
 
@@ -423,7 +480,10 @@ interface RunContext {
 	previousLookups?: string;
 }
 
-async function reconcile(label: string, ctx: RunContext): Promise<{ figures: RunFigures; output: INodeExecutionData[] }> {
+async function reconcile(
+	label: string,
+	ctx: RunContext,
+): Promise<{ figures: RunFigures; output: INodeExecutionData[] }> {
 	const { fakes } = ctx;
 	const options = PLAN_OPTIONS();
 	fakes.hibob.resetCounters();
@@ -441,7 +501,9 @@ async function reconcile(label: string, ctx: RunContext): Promise<{ figures: Run
 	const items = read.output;
 	const hibobById = new Map(fakes.hibob.people.map((p) => [p.id, p]));
 	const prepared = prepare(items, fakes, options, hibobById);
-	const currentValues = new Map(prepared.persons.map((p) => [p.hibobId, valuesKey(p, sensitiveOf(hibobById.get(p.hibobId)))]));
+	const currentValues = new Map(
+		prepared.persons.map((p) => [p.hibobId, valuesKey(p, sensitiveOf(hibobById.get(p.hibobId)))]),
+	);
 
 	const upsertStarted = Date.now();
 	const sync = await runExecute(new RemoteUpsertEmployee(), {
@@ -465,7 +527,10 @@ async function reconcile(label: string, ctx: RunContext): Promise<{ figures: Run
 		bump(outcomes, String(json.outcome));
 		bump(reasons, `${json.outcome}/${json.reason}`);
 		if (json.hibobId) byId.set(String(json.hibobId), json);
-		if (json.outcome === 'created' && ((json.changes as IDataObject[]) ?? []).some((c) => c.field === 'department'))
+		if (
+			json.outcome === 'created' &&
+			((json.changes as IDataObject[]) ?? []).some((c) => c.field === 'department')
+		)
 			departmentPatchesAfterCreate++;
 	}
 	const created = outcomes.created ?? 0;
@@ -476,7 +541,8 @@ async function reconcile(label: string, ctx: RunContext): Promise<{ figures: Run
 	const schemaPaths: Record<string, number> = {};
 	for (const request of fakes.remote.requests) {
 		if (request.status === 429) continue;
-		if (request.endpoint === 'GET /v1/employments/:id') bump(readIds, decodeURIComponent(request.path.split('/').pop()!));
+		if (request.endpoint === 'GET /v1/employments/:id')
+			bump(readIds, decodeURIComponent(request.path.split('/').pop()!));
 		if (request.endpoint === 'GET /v1/countries/:code/:form') bump(schemaPaths, request.path);
 	}
 	const required = new Set<string>();
@@ -506,9 +572,15 @@ async function reconcile(label: string, ctx: RunContext): Promise<{ figures: Run
 		if (!hibobId) why = 'employment no plan needs in full';
 		else if (before?.heldBack)
 			why = `unchanged person whose last run held back ${before.heldFields}: the node remembers only people it left fully in sync`;
-		else if (before && (before.outcome === 'unchanged' || before.outcome === 'updated' || before.outcome === 'created'))
+		else if (
+			before &&
+			(before.outcome === 'unchanged' ||
+				before.outcome === 'updated' ||
+				before.outcome === 'created')
+		)
 			why = `unchanged person left in sync last run (${before.outcome}), re-read: its list record differs${fieldsOf(byId.get(hibobId!))}`;
-		else why = `unchanged person, ${before ? `${before.outcome}/${before.reason}` : 'not seen'} last run`;
+		else
+			why = `unchanged person, ${before ? `${before.outcome}/${before.reason}` : 'not seen'} last run`;
 		bump(extraDetailReads, why);
 	}
 	// Writes: one per difference, unless the person was settled in sync by the previous run and has
@@ -521,11 +593,17 @@ async function reconcile(label: string, ctx: RunContext): Promise<{ figures: Run
 		const settledInSync =
 			before !== undefined &&
 			!before.heldBack &&
-			(before.outcome === 'unchanged' || before.outcome === 'updated' || before.outcome === 'created') &&
+			(before.outcome === 'unchanged' ||
+				before.outcome === 'updated' ||
+				before.outcome === 'created') &&
 			before.values === currentValues.get(hibobId) &&
 			before.employmentId === (json.remoteEmploymentId ? String(json.remoteEmploymentId) : null);
 		if (!settledInSync) requiredWrites++;
-		else bump(extraWrites, `person reported ${before!.outcome} and in sync last run, unchanged since, written again${fieldsOf(json)}`);
+		else
+			bump(
+				extraWrites,
+				`person reported ${before!.outcome} and in sync last run, unchanged since, written again${fieldsOf(json)}`,
+			);
 	}
 	let missingDetailReads = 0;
 	for (const employmentId of required) if (!readIds[employmentId]) missingDetailReads++;
@@ -540,9 +618,31 @@ async function reconcile(label: string, ctx: RunContext): Promise<{ figures: Run
 	const hn = { ...hibobNodeCounters };
 	const uh = { ...upsertHiBobCounters };
 	const rc = { ...remoteCounters };
-	lines.push({ caller: 'HiBob node', endpoint: 'GET /v1/company/people/fields', what: 'fields metadata', calls: take(hn, 'GET /v1/company/people/fields'), minimum: 1, notes: [] });
-	lines.push({ caller: 'HiBob node', endpoint: 'POST /v1/people/search', what: 'people search (everyone)', calls: take(hn, 'POST /v1/people/search'), minimum: 1, notes: [] });
-	for (const [key, n] of Object.entries(hn)) lines.push({ caller: 'HiBob node', endpoint: key, what: 'other', calls: n, minimum: 0, notes: ['not needed for this company'] });
+	lines.push({
+		caller: 'HiBob node',
+		endpoint: 'GET /v1/company/people/fields',
+		what: 'fields metadata',
+		calls: take(hn, 'GET /v1/company/people/fields'),
+		minimum: 1,
+		notes: [],
+	});
+	lines.push({
+		caller: 'HiBob node',
+		endpoint: 'POST /v1/people/search',
+		what: 'people search (everyone)',
+		calls: take(hn, 'POST /v1/people/search'),
+		minimum: 1,
+		notes: [],
+	});
+	for (const [key, n] of Object.entries(hn))
+		lines.push({
+			caller: 'HiBob node',
+			endpoint: key,
+			what: 'other',
+			calls: n,
+			minimum: 0,
+			notes: ['not needed for this company'],
+		});
 	const sensitive = prepared.wantsSensitive ? 1 : 0;
 	lines.push({
 		caller: 'Upsert node → HiBob',
@@ -565,7 +665,15 @@ async function reconcile(label: string, ctx: RunContext): Promise<{ figures: Run
 				]
 			: [],
 	});
-	for (const [key, n] of Object.entries(uh)) lines.push({ caller: 'Upsert node → HiBob', endpoint: key, what: 'other', calls: n, minimum: 0, notes: [] });
+	for (const [key, n] of Object.entries(uh))
+		lines.push({
+			caller: 'Upsert node → HiBob',
+			endpoint: key,
+			what: 'other',
+			calls: n,
+			minimum: 0,
+			notes: [],
+		});
 	const listCalls = take(rc, 'GET /v1/employments');
 	lines.push({
 		caller: 'Upsert node → Remote',
@@ -573,7 +681,10 @@ async function reconcile(label: string, ctx: RunContext): Promise<{ figures: Run
 		what: `employment list pages (${prepared.listed} employments, 100 a page)`,
 		calls: listCalls,
 		minimum: pages(prepared.listed),
-		notes: listCalls > pages(prepared.listed) ? ['extra list calls (R6 look-ups after a lost create answer?)'] : [],
+		notes:
+			listCalls > pages(prepared.listed)
+				? ['extra list calls (R6 look-ups after a lost create answer?)']
+				: [],
 	});
 	const managers = fakes.remote.companyManagers.length;
 	const departments = fakes.remote.departments.length;
@@ -601,7 +712,9 @@ async function reconcile(label: string, ctx: RunContext): Promise<{ figures: Run
 		calls: schemaCalls,
 		minimum: prepared.schemasNeeded.size,
 		notes: [
-			...(schemaCalls > Object.keys(schemaPaths).length ? ['a schema was read more than once'] : []),
+			...(schemaCalls > Object.keys(schemaPaths).length
+				? ['a schema was read more than once']
+				: []),
 			...(prepared.schemasNeeded.size
 				? [`the new hires not in Remote yet need ${schemaSummary(prepared.schemasNeeded)}`]
 				: []),
@@ -615,12 +728,23 @@ async function reconcile(label: string, ctx: RunContext): Promise<{ figures: Run
 		what: 'full employment reads',
 		calls: detailCalls,
 		minimum: minimumDetailReads,
-		notes: Object.entries(extraDetailReads).map(([why, n]) => `${n.toLocaleString('en-US')}× ${why}`),
+		notes: Object.entries(extraDetailReads).map(
+			([why, n]) => `${n.toLocaleString('en-US')}× ${why}`,
+		),
 	});
 	const posts = take(rc, 'POST /v1/employments');
-	lines.push({ caller: 'Upsert node → Remote', endpoint: 'POST /v1/employments', what: `creates (${created} created)`, calls: posts, minimum: created, notes: [] });
+	lines.push({
+		caller: 'Upsert node → Remote',
+		endpoint: 'POST /v1/employments',
+		what: `creates (${created} created)`,
+		calls: posts,
+		minimum: created,
+		notes: [],
+	});
 	const patches = take(rc, 'PATCH /v1/employments/:id');
-	const patchNotes = Object.entries(extraWrites).map(([why, n]) => `${n.toLocaleString('en-US')}× ${why}`);
+	const patchNotes = Object.entries(extraWrites).map(
+		([why, n]) => `${n.toLocaleString('en-US')}× ${why}`,
+	);
 	if (departmentPatchesAfterCreate)
 		patchNotes.push(
 			`${departmentPatchesAfterCreate.toLocaleString('en-US')}× a second PATCH right after a create to set the department: Remote's create takes no department_id and only some country forms have a department field`,
@@ -633,11 +757,21 @@ async function reconcile(label: string, ctx: RunContext): Promise<{ figures: Run
 		minimum: requiredWrites - created,
 		notes: patchNotes,
 	});
-	for (const [key, n] of Object.entries(rc)) lines.push({ caller: 'Upsert node → Remote', endpoint: key, what: 'other', calls: n, minimum: 0, notes: [] });
+	for (const [key, n] of Object.entries(rc))
+		lines.push({
+			caller: 'Upsert node → Remote',
+			endpoint: key,
+			what: 'other',
+			calls: n,
+			minimum: 0,
+			notes: [],
+		});
 
 	const totalCalls = lines.reduce((s, l) => s + l.calls, 0);
 	const minimumCalls = lines.reduce((s, l) => s + l.minimum, 0);
-	const hibobCalls = lines.filter((l) => l.caller !== 'Upsert node → Remote').reduce((s, l) => s + l.calls, 0);
+	const hibobCalls = lines
+		.filter((l) => l.caller !== 'Upsert node → Remote')
+		.reduce((s, l) => s + l.calls, 0);
 	const remoteCalls = totalCalls - hibobCalls;
 	const remoteWrites = fakes.remote.writeCount();
 
@@ -655,7 +789,15 @@ async function reconcile(label: string, ctx: RunContext): Promise<{ figures: Run
 			outcome: String(json.outcome),
 			reason: String(json.reason),
 			heldBack: ((json.heldBack as unknown[]) ?? []).length > 0,
-			heldFields: [...new Set(((json.heldBack as IDataObject[]) ?? []).map((h) => `${String(h.field)} (${String(h.reason)})`))].sort().join(', '),
+			heldFields: [
+				...new Set(
+					((json.heldBack as IDataObject[]) ?? []).map(
+						(h) => `${String(h.field)} (${String(h.reason)})`,
+					),
+				),
+			]
+				.sort()
+				.join(', '),
 			employmentId,
 		});
 	}
@@ -689,7 +831,12 @@ async function reconcile(label: string, ctx: RunContext): Promise<{ figures: Run
 		extraDetailReads,
 		missingDetailReads,
 		needsDetailWithoutMemory: prepared.needsDetail.size,
-		work: { creates: posts, writes: remoteWrites, fullReads: detailCalls, schemaReads: schemaCalls },
+		work: {
+			creates: posts,
+			writes: remoteWrites,
+			fullReads: detailCalls,
+			schemaReads: schemaCalls,
+		},
 	};
 	return { figures, output: sync.output };
 }
@@ -702,7 +849,11 @@ async function reconcile(label: string, ctx: RunContext): Promise<{ figures: Run
  * to another department that exists in Remote, in turn. Supervisors are left alone (their email is
  * a Remote manager's).
  */
-function changePeople(fakes: RunningFakes, output: INodeExecutionData[], count: number): { changed: Record<string, number>; ids: string[] } {
+function changePeople(
+	fakes: RunningFakes,
+	output: INodeExecutionData[],
+	count: number,
+): { changed: Record<string, number>; ids: string[] } {
 	const supervisors = new Set(
 		fakes.hibob.people.map((p) => (p.work.reportsTo ? p.work.reportsTo.id : '')).filter(Boolean),
 	);
@@ -717,7 +868,8 @@ function changePeople(fakes: RunningFakes, output: INodeExecutionData[], count: 
 			const family = statusFamily(employment?.status);
 			return family === 'active' || family === 'not_started';
 		});
-	if (candidates.length < count) throw new Error(`only ${candidates.length} people can take a change (${count} wanted)`);
+	if (candidates.length < count)
+		throw new Error(`only ${candidates.length} people can take a change (${count} wanted)`);
 	// Spread the changes over the whole company, deterministically.
 	const step = candidates.length / count;
 	const changed: Record<string, number> = {};
@@ -730,7 +882,9 @@ function changePeople(fakes: RunningFakes, output: INodeExecutionData[], count: 
 			fakes.hibob.updatePerson(id, { address: { city: `${person.address?.city ?? 'City'} Nord` } });
 			bump(changed, 'address city');
 		} else if (k % 3 === 1) {
-			fakes.hibob.updatePerson(id, { email: person.email.replace('@example.com', '.moved@example.com') });
+			fakes.hibob.updatePerson(id, {
+				email: person.email.replace('@example.com', '.moved@example.com'),
+			});
 			bump(changed, 'work email');
 		} else {
 			// The first six HiBob departments (201–206) exist in Remote.
@@ -747,16 +901,25 @@ function changePeople(fakes: RunningFakes, output: INodeExecutionData[], count: 
  * employments linked to a HiBob person that `avoid` does not hold. Returns the employment ids.
  */
 function editInRemote(fakes: RunningFakes, count: number, avoid: Set<string>): string[] {
-	const flagged = new Set(fakes.hibob.people.filter((p) => p.internal?.status !== 'Inactive').map((p) => p.id));
-	const candidates = fakes.remote.employments.filter(
-		(e) => e.status === 'active' && e.external_id && flagged.has(String(e.external_id)) && !avoid.has(String(e.external_id)) && e.address_details,
+	const flagged = new Set(
+		fakes.hibob.people.filter((p) => p.internal?.status !== 'Inactive').map((p) => p.id),
 	);
-	if (candidates.length < count) throw new Error(`only ${candidates.length} employments can take a hand edit (${count} wanted)`);
+	const candidates = fakes.remote.employments.filter(
+		(e) =>
+			e.status === 'active' &&
+			e.external_id &&
+			flagged.has(String(e.external_id)) &&
+			!avoid.has(String(e.external_id)) &&
+			e.address_details,
+	);
+	if (candidates.length < count)
+		throw new Error(`only ${candidates.length} employments can take a hand edit (${count} wanted)`);
 	const step = candidates.length / count;
 	const ids: string[] = [];
 	for (let k = 0; k < count; k++) {
 		const employment = fakes.remote.getEmployment(candidates[Math.floor(k * step)].id)!;
-		(employment.address_details as Record<string, unknown>).address = `${k + 1} Edited By Hand Street`;
+		(employment.address_details as Record<string, unknown>).address =
+			`${k + 1} Edited By Hand Street`;
 		ids.push(employment.id);
 	}
 	return ids;
@@ -777,10 +940,23 @@ interface KnownData {
 }
 
 /** An employment the API may update (active, not started), unless the person left in HiBob and it is active (U9: reported, not read). */
-const needsFullRead = (p: Pick<GeneratedPerson, 'active'>, status: string) => (status === 'active' && p.active) || NOT_STARTED.has(status);
+const needsFullRead = (p: Pick<GeneratedPerson, 'active'>, status: string) =>
+	(status === 'active' && p.active) || NOT_STARTED.has(status);
 
-const NOT_STARTED = new Set(['created', 'pre_hire', 'created_awaiting_reserve', 'created_reserve_paid']);
-const ONBOARDING = new Set(['initiated', 'invited', 'pending', 'review', 'job_title_review', 'pending_post_self_enrollment_actions']);
+const NOT_STARTED = new Set([
+	'created',
+	'pre_hire',
+	'created_awaiting_reserve',
+	'created_reserve_paid',
+]);
+const ONBOARDING = new Set([
+	'initiated',
+	'invited',
+	'pending',
+	'review',
+	'job_title_review',
+	'pending_post_self_enrollment_actions',
+]);
 
 /**
  * THE derivation of the work a run must do (creates, write requests, full employment reads, schema
@@ -791,17 +967,30 @@ const ONBOARDING = new Set(['initiated', 'invited', 'pending', 'review', 'job_ti
  * adjust when the create flow changes).
  */
 export function expectedWork(
-	run: { kind: 'first' } | { kind: 'changed'; people: string[] } | { kind: 'none' } | { kind: 'daily'; handEdits: string[]; linked: number },
+	run:
+		| { kind: 'first' }
+		| { kind: 'changed'; people: string[] }
+		| { kind: 'none' }
+		| { kind: 'daily'; handEdits: string[]; linked: number },
 	data: KnownData,
 ): ExpectedWork {
-	if (run.kind === 'none') return { creates: 0, writes: 0, fullReads: 0, schemaReads: 0, basis: ['nothing changed on either side: no write, no full read, no schema'] };
+	if (run.kind === 'none')
+		return {
+			creates: 0,
+			writes: 0,
+			fullReads: 0,
+			schemaReads: 0,
+			basis: ['nothing changed on either side: no write, no full read, no schema'],
+		};
 	if (run.kind === 'changed')
 		return {
 			creates: 0,
 			writes: run.people.length,
 			fullReads: run.people.length,
 			schemaReads: 0,
-			basis: [`${run.people.length} people changed in HiBob by the bench: one full read and one PATCH each`],
+			basis: [
+				`${run.people.length} people changed in HiBob by the bench: one full read and one PATCH each`,
+			],
 		};
 	if (run.kind === 'daily')
 		return {
@@ -825,10 +1014,21 @@ export function expectedWork(
 			!(p.country === 'DEU' && !p.hasMobile), // DEU's basic-information forms require a mobile number (N5)
 	);
 	const linked = gen.filter((p) => p.remoteEmploymentId && p.active);
-	const updatable = gen.filter((p) => p.remoteEmploymentId && needsFullRead(p, data.employmentStatus.get(p.remoteEmploymentId) ?? ''));
-	const linkWrites = linked.filter((p) => p.linkedBy === 'email' && !ONBOARDING.has(data.employmentStatus.get(p.remoteEmploymentId!) ?? '') && data.employmentStatus.get(p.remoteEmploymentId!) !== 'archived');
+	const updatable = gen.filter(
+		(p) =>
+			p.remoteEmploymentId &&
+			needsFullRead(p, data.employmentStatus.get(p.remoteEmploymentId) ?? ''),
+	);
+	const linkWrites = linked.filter(
+		(p) =>
+			p.linkedBy === 'email' &&
+			!ONBOARDING.has(data.employmentStatus.get(p.remoteEmploymentId!) ?? '') &&
+			data.employmentStatus.get(p.remoteEmploymentId!) !== 'archived',
+	);
 	const drift = updatable.filter((p) => p.drift?.length && p.linkedBy !== 'email');
-	const schemaPairs = new Set(newHires.flatMap((p) => data.formsOf(p.country).map((form) => `${p.country}/${form}`)));
+	const schemaPairs = new Set(
+		newHires.flatMap((p) => data.formsOf(p.country).map((form) => `${p.country}/${form}`)),
+	);
 	const createWrites = newHires.reduce((sum, p) => sum + writesPerNewHire(p.country), 0);
 	return {
 		creates: newHires.length,
@@ -847,13 +1047,28 @@ export function expectedWork(
 
 // ---- 2. the core, outside HTTP -------------------------------------------------------------------------
 
-async function benchCore(fakes: RunningFakes, secrets: GeneratedCompany['credentials'], heap: HeapSampler): Promise<CoreFigures> {
+async function benchCore(
+	fakes: RunningFakes,
+	secrets: GeneratedCompany['credentials'],
+	heap: HeapSampler,
+): Promise<CoreFigures> {
 	// Prepared data, read once (not timed): the people-search records as the HiBob node asks for
 	// them, the employment list, every full employment, the lookups, the sensitive values, schemas.
-	const auth = { authorization: fakes.hibob.authHeader(), 'content-type': 'application/json', accept: 'application/json' };
-	const fieldsResponse = await (await fetch(`${fakes.hibobUrl}/v1/company/people/fields`, { headers: auth })).json();
+	const auth = {
+		authorization: fakes.hibob.authHeader(),
+		'content-type': 'application/json',
+		accept: 'application/json',
+	};
+	const fieldsResponse = await (
+		await fetch(`${fakes.hibobUrl}/v1/company/people/fields`, { headers: auth })
+	).json();
 	const resolved = resolveFields(metadataList(fieldsResponse));
-	const fieldIds = [...new Set([...Object.values(resolved.ids), ...(resolved.syncField ? [resolved.syncField.id] : [])])];
+	const fieldIds = [
+		...new Set([
+			...Object.values(resolved.ids),
+			...(resolved.syncField ? [resolved.syncField.id] : []),
+		]),
+	];
 	const searchResponse = (await (
 		await fetch(`${fakes.hibobUrl}/v1/people/search`, {
 			method: 'POST',
@@ -862,11 +1077,17 @@ async function benchCore(fakes: RunningFakes, secrets: GeneratedCompany['credent
 		})
 	).json()) as { employees: unknown[] };
 	const records = searchResponse.employees;
-	const list = fakes.remote.employments.filter((e) => e.status !== 'deleted').map((e) => minimalOf(e as never));
-	const details = new Map(fakes.remote.employments.map((e) => [e.id, structuredClone(e) as unknown as FullEmployment]));
+	const list = fakes.remote.employments
+		.filter((e) => e.status !== 'deleted')
+		.map((e) => minimalOf(e as never));
+	const details = new Map(
+		fakes.remote.employments.map((e) => [e.id, structuredClone(e) as unknown as FullEmployment]),
+	);
 	const lookups: Lookups = { managers: new Map(), departments: new Map() };
-	for (const m of fakes.remote.companyManagers) lookups.managers.set(m.user_email.toLowerCase(), m.user_id);
-	for (const d of fakes.remote.departments) lookups.departments.set(d.name.trim().toLowerCase(), { id: d.id, name: d.name });
+	for (const m of fakes.remote.companyManagers)
+		lookups.managers.set(m.user_email.toLowerCase(), m.user_id);
+	for (const d of fakes.remote.departments)
+		lookups.departments.set(d.name.trim().toLowerCase(), { id: d.id, name: d.name });
 	const sensitive = new Map(fakes.hibob.people.map((p) => [p.id, sensitiveOf(p)]));
 	const schemas = new Map<string, unknown>();
 	const remoteAuth = { authorization: `Bearer ${secrets.remoteToken}`, accept: 'application/json' };
@@ -876,7 +1097,9 @@ async function benchCore(fakes: RunningFakes, secrets: GeneratedCompany['credent
 	const pass = (missingSchemas?: Set<string>) => {
 		const outcomes: Record<string, number> = {};
 		let t = process.cpuUsage();
-		const results: PersonResult[] = markDuplicateEmails(records.map((r) => normalisePerson(r, { fields: resolved })));
+		const results: PersonResult[] = markDuplicateEmails(
+			records.map((r) => normalisePerson(r, { fields: resolved })),
+		);
 		const normaliseMs = cpuMs(t);
 		t = process.cpuUsage();
 		const index = indexEmployments(list);
@@ -887,7 +1110,13 @@ async function benchCore(fakes: RunningFakes, secrets: GeneratedCompany['credent
 		let withDetail = 0;
 		for (let i = 0; i < persons.length; i++) {
 			const person = persons[i];
-			const input: PlanInput = { person, match: matches[i], options, lookups, sensitive: sensitive.get(person.hibobId) };
+			const input: PlanInput = {
+				person,
+				match: matches[i],
+				options,
+				lookups,
+				sensitive: sensitive.get(person.hibobId),
+			};
 			for (let guard = 0; guard < 8; guard++) {
 				const step = planEmployee(input);
 				if (step.done) {
@@ -919,11 +1148,22 @@ async function benchCore(fakes: RunningFakes, secrets: GeneratedCompany['credent
 		for (const person of persons) personSchema.safeParse(person);
 		for (let i = 0; i < persons.length; i++) {
 			const m = matches[i];
-			if (m.kind === 'match') fingerprint({ values: persons[i], employmentId: m.employment.id, status: m.employment.status });
+			if (m.kind === 'match')
+				fingerprint({
+					values: persons[i],
+					employmentId: m.employment.id,
+					status: m.employment.status,
+				});
 		}
 		const bookkeepingMs = cpuMs(t);
 		return {
-			timing: { normaliseMs, matchMs, planMs, totalMs: normaliseMs + matchMs + planMs, bookkeepingMs },
+			timing: {
+				normaliseMs,
+				matchMs,
+				planMs,
+				totalMs: normaliseMs + matchMs + planMs,
+				bookkeepingMs,
+			},
 			outcomes,
 			valid: persons.length,
 			matched: matches.filter((m) => m.kind === 'match').length,
@@ -936,7 +1176,11 @@ async function benchCore(fakes: RunningFakes, secrets: GeneratedCompany['credent
 	pass(missing);
 	for (const key of missing) {
 		const [country, form] = key.split('/');
-		const body = (await (await fetch(`${fakes.remoteUrl}/v1/countries/${country}/${form}?json_schema_version=latest`, { headers: remoteAuth })).json()) as {
+		const body = (await (
+			await fetch(`${fakes.remoteUrl}/v1/countries/${country}/${form}?json_schema_version=latest`, {
+				headers: remoteAuth,
+			})
+		).json()) as {
 			data?: { schema?: unknown };
 		};
 		schemas.set(key, body?.data?.schema ?? body);
@@ -964,7 +1208,11 @@ async function benchCore(fakes: RunningFakes, secrets: GeneratedCompany['credent
 
 // ---- 3. rate-limited run ---------------------------------------------------------------------------------
 
-async function benchRateLimit(quick: boolean, seed: number, log: (line: string) => void): Promise<RateLimitFigures> {
+async function benchRateLimit(
+	quick: boolean,
+	seed: number,
+	log: (line: string) => void,
+): Promise<RateLimitFigures> {
 	const mode = quick ? 'quick' : 'full';
 	const limit = quick ? 25 : 250;
 	const windowMs = quick ? 6_000 : 60_000;
@@ -989,10 +1237,18 @@ async function benchRateLimit(quick: boolean, seed: number, log: (line: string) 
 		});
 		try {
 			const credentials = credentialsFor(fakes, company.credentials);
-			const read = await runExecute(new HiBob(), { parameters: { resource: 'employee', operation: 'getEmployees' }, credentials });
+			const read = await runExecute(new HiBob(), {
+				parameters: { resource: 'employee', operation: 'getEmployees' },
+				credentials,
+			});
 			fakes.remote.resetCounters();
 			const started = Date.now();
-			const sync = await runExecute(new RemoteUpsertEmployee(), { parameters: { options: {} }, input: read.output, credentials, staticData: {} });
+			const sync = await runExecute(new RemoteUpsertEmployee(), {
+				parameters: { options: {} },
+				input: read.output,
+				credentials,
+				staticData: {},
+			});
 			const ms = Date.now() - started;
 			const requests = fakes.remote.requests.length;
 			const answered429 = fakes.remote.requests.filter((r) => r.status === 429).length;
@@ -1009,7 +1265,9 @@ async function benchRateLimit(quick: boolean, seed: number, log: (line: string) 
 		}
 	};
 	const free = await once(false);
-	log(`  unthrottled: ${free.calls} Remote calls in ${free.ms} ms; now the limited run (${limit} calls per ${windowMs / 1000} s) …`);
+	log(
+		`  unthrottled: ${free.calls} Remote calls in ${free.ms} ms; now the limited run (${limit} calls per ${windowMs / 1000} s) …`,
+	);
 	const limited = await once(true);
 	const windows = Math.ceil(limited.calls / limit);
 	const callsInLastWindow = limited.calls - (windows - 1) * limit;
@@ -1041,7 +1299,9 @@ async function benchRateLimit(quick: boolean, seed: number, log: (line: string) 
 
 // ---- the whole employee bench --------------------------------------------------------------------------
 
-export async function benchEmployees(opts: BenchEmployeesOptions = {}): Promise<BenchEmployeesResult> {
+export async function benchEmployees(
+	opts: BenchEmployeesOptions = {},
+): Promise<BenchEmployeesResult> {
 	const log = opts.log ?? ((line: string) => console.log(line));
 	const people = opts.people ?? 10_000;
 	const seed = opts.seed ?? 20240601;
@@ -1055,7 +1315,16 @@ export async function benchEmployees(opts: BenchEmployeesOptions = {}): Promise<
 	const generator: MakeCompanyOptions = {
 		people,
 		seed,
-		statuses: { missing: 0.065, active: 0.63, created: 0.1, invited: 0.05, initiated: 0.02, review: 0.02, archived: 0.03, offboarding: 0.03 },
+		statuses: {
+			missing: 0.065,
+			active: 0.63,
+			created: 0.1,
+			invited: 0.05,
+			initiated: 0.02,
+			review: 0.02,
+			archived: 0.03,
+			offboarding: 0.03,
+		},
 		driftRate: 0.07,
 		matchByEmailRate: 0.02,
 	};
@@ -1077,10 +1346,18 @@ export async function benchEmployees(opts: BenchEmployeesOptions = {}): Promise<
 		today: new Date().toISOString().slice(0, 10),
 		generated,
 		formsOf: (country) => Object.keys(fakes.remote.schemas[country] ?? {}),
-		basicTakesDepartment: (country) => JSON.stringify(fakes.remote.schemas[country]?.basic_information ?? {}).includes('"department"'),
+		basicTakesDepartment: (country) =>
+			JSON.stringify(fakes.remote.schemas[country]?.basic_information ?? {}).includes(
+				'"department"',
+			),
 		employmentStatus: new Map(fakes.remote.employments.map((e) => [e.id, String(e.status)])),
 	});
-	const ctx: RunContext = { fakes, staticData: {}, credentials: credentialsFor(fakes, secrets), previous: new Map() };
+	const ctx: RunContext = {
+		fakes,
+		staticData: {},
+		credentials: credentialsFor(fakes, secrets),
+		previous: new Map(),
+	};
 	const runs: RunFigures[] = [];
 	let changedForRun2: Record<string, number> = {};
 	let core: CoreFigures;
@@ -1090,9 +1367,14 @@ export async function benchEmployees(opts: BenchEmployeesOptions = {}): Promise<
 		core = await benchCore(fakes, secrets, heap);
 
 		heap.enter('reconcile run 1');
-		log(`reconcile run 1 (first run, nothing remembered): ${people} people, ${employments} employments …`);
+		log(
+			`reconcile run 1 (first run, nothing remembered): ${people} people, ${employments} employments …`,
+		);
 		let expected = expectedWork({ kind: 'first' }, known());
-		let first: Awaited<ReturnType<typeof reconcile>> | undefined = await reconcile('run 1: first run (nothing remembered)', ctx);
+		let first: Awaited<ReturnType<typeof reconcile>> | undefined = await reconcile(
+			'run 1: first run (nothing remembered)',
+			ctx,
+		);
 		runs.push({ ...first.figures, expected });
 		const changes = changesMade;
 		const change = changePeople(fakes, first.output, changes);
@@ -1100,9 +1382,16 @@ export async function benchEmployees(opts: BenchEmployeesOptions = {}): Promise<
 		first = undefined;
 
 		heap.enter('reconcile run 2');
-		log(`reconcile run 2: ${changes} people changed in HiBob (${Object.entries(changedForRun2).map(([k, n]) => `${n} ${k}`).join(', ')}) …`);
+		log(
+			`reconcile run 2: ${changes} people changed in HiBob (${Object.entries(changedForRun2)
+				.map(([k, n]) => `${n} ${k}`)
+				.join(', ')}) …`,
+		);
 		expected = expectedWork({ kind: 'changed', people: change.ids }, known());
-		runs.push({ ...(await reconcile(`run 2: ${changes} differences (the full reconcile)`, ctx)).figures, expected });
+		runs.push({
+			...(await reconcile(`run 2: ${changes} differences (the full reconcile)`, ctx)).figures,
+			expected,
+		});
 
 		heap.enter('reconcile run 3');
 		log('reconcile run 3: no change …');
@@ -1111,18 +1400,38 @@ export async function benchEmployees(opts: BenchEmployeesOptions = {}): Promise<
 
 		// Run 4: a day later (the last full re-check moved back 25 hours), with addresses edited by hand in Remote.
 		heap.enter('reconcile run 4');
-		const handEdits = editInRemote(fakes, Math.max(1, Math.round(changesMade / 10)), new Set(change.ids));
-		log(`reconcile run 4: a day later, ${handEdits.length} addresses edited by hand in Remote (the daily full re-check) …`);
+		const handEdits = editInRemote(
+			fakes,
+			Math.max(1, Math.round(changesMade / 10)),
+			new Set(change.ids),
+		);
+		log(
+			`reconcile run 4: a day later, ${handEdits.length} addresses edited by hand in Remote (the daily full re-check) …`,
+		);
 		ctx.staticData.lastFullRecheckAt = new Date(Date.now() - 25 * 3600_000).toISOString();
 		const data = known();
-		const linked = generated.filter((p) => p.kind && p.remoteEmploymentId && needsFullRead(p, data.employmentStatus.get(p.remoteEmploymentId) ?? '')).length;
-		const createdIds = new Set(generated.filter((p) => p.kind && p.active && p.remote === 'missing').map((p) => p.hibobId));
-		const createdUpdatable = fakes.remote.employments.filter((e) => createdIds.has(String(e.external_id)) && NOT_STARTED.has(String(e.status))).length;
-		expected = expectedWork(
-			{ kind: 'daily', handEdits, linked: linked + createdUpdatable },
-			data,
+		const linked = generated.filter(
+			(p) =>
+				p.kind &&
+				p.remoteEmploymentId &&
+				needsFullRead(p, data.employmentStatus.get(p.remoteEmploymentId) ?? ''),
+		).length;
+		const createdIds = new Set(
+			generated.filter((p) => p.kind && p.active && p.remote === 'missing').map((p) => p.hibobId),
 		);
-		runs.push({ ...(await reconcile(`run 4: a day later, ${handEdits.length} addresses edited in Remote (full re-check)`, ctx)).figures, expected });
+		const createdUpdatable = fakes.remote.employments.filter(
+			(e) => createdIds.has(String(e.external_id)) && NOT_STARTED.has(String(e.status)),
+		).length;
+		expected = expectedWork({ kind: 'daily', handEdits, linked: linked + createdUpdatable }, data);
+		runs.push({
+			...(
+				await reconcile(
+					`run 4: a day later, ${handEdits.length} addresses edited in Remote (full re-check)`,
+					ctx,
+				)
+			).figures,
+			expected,
+		});
 	} finally {
 		await fakes.close();
 	}
@@ -1130,7 +1439,9 @@ export async function benchEmployees(opts: BenchEmployeesOptions = {}): Promise<
 	let rateLimit: RateLimitFigures | undefined;
 	if (!opts.skipRateLimit) {
 		heap.enter('rate-limited run');
-		log(`rate-limited run (${opts.quick ? 'quick: 25 calls per 6 s, 100 writes' : 'full: 250 calls per 60 s, 1,000 writes; about 4–5 minutes'}) …`);
+		log(
+			`rate-limited run (${opts.quick ? 'quick: 25 calls per 6 s, 100 writes' : 'full: 250 calls per 60 s, 1,000 writes; about 4–5 minutes'}) …`,
+		);
 		rateLimit = await benchRateLimit(opts.quick === true, seed, log);
 	}
 	heap.stop();

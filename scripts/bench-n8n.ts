@@ -42,7 +42,14 @@ import {
 } from './lib/n8n';
 import { countByOutcome, employeeResult, formatCounts, timeOffResult } from './lib/report';
 import { postgresBinDir, queueEnv, startPostgres, startRedis, type Postgres } from './lib/services';
-import { applyUserSetup, dryRunAssignment, loadTemplate, TRIGGERS, typeOf, type WorkflowJson } from './lib/template';
+import {
+	applyUserSetup,
+	dryRunAssignment,
+	loadTemplate,
+	TRIGGERS,
+	typeOf,
+	type WorkflowJson,
+} from './lib/template';
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 10_000);
 const MODES = (process.env.BENCH_MODES ?? 'regular,queue').split(',').map((m) => m.trim());
@@ -88,7 +95,12 @@ function watchGroup(pgid: number): Peak {
 			let cmd = byPid.get(pid)?.[1];
 			if (!cmd) {
 				try {
-					cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(1, 3).map((a) => path.basename(a)).join(' ');
+					cmd = fs
+						.readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+						.split('\0')
+						.slice(1, 3)
+						.map((a) => path.basename(a))
+						.join(' ');
 				} catch {
 					cmd = '?';
 				}
@@ -119,14 +131,22 @@ function mark(f: RunningFakes) {
 }
 
 function callsSince(f: RunningFakes, m: { hibob: number; remote: number }) {
-	const reqs = [...f.hibob.requests.slice(m.hibob).map((r) => ({ ...r, api: 'HiBob' })), ...f.remote.requests.slice(m.remote).map((r) => ({ ...r, api: 'Remote' }))];
-	const isWrite = (r: { method: string; endpoint: string }) => r.method !== 'GET' && r.endpoint !== 'POST /v1/people/search';
+	const reqs = [
+		...f.hibob.requests.slice(m.hibob).map((r) => ({ ...r, api: 'HiBob' })),
+		...f.remote.requests.slice(m.remote).map((r) => ({ ...r, api: 'Remote' })),
+	];
+	const isWrite = (r: { method: string; endpoint: string }) =>
+		r.method !== 'GET' && r.endpoint !== 'POST /v1/people/search';
 	const by = new Map<string, number>();
-	for (const r of reqs) by.set(`${r.api} ${r.endpoint}`, (by.get(`${r.api} ${r.endpoint}`) ?? 0) + 1);
+	for (const r of reqs)
+		by.set(`${r.api} ${r.endpoint}`, (by.get(`${r.api} ${r.endpoint}`) ?? 0) + 1);
 	return {
 		total: reqs.length,
 		writes: reqs.filter(isWrite).length,
-		byEndpoint: [...by].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', '),
+		byEndpoint: [...by]
+			.sort((a, b) => b[1] - a[1])
+			.map(([k, n]) => `${k} ${n}`)
+			.join(', '),
 	};
 }
 
@@ -146,7 +166,10 @@ interface Row {
 
 const rows: Row[] = [];
 
-function prepareWorkflow(company: ReturnType<typeof companyPreset>, creds: { hibob: string; remote: string }): WorkflowJson {
+function prepareWorkflow(
+	company: ReturnType<typeof companyPreset>,
+	creds: { hibob: string; remote: string },
+): WorkflowJson {
 	const { workflow } = applyUserSetup(loadTemplate(projectRoot()), {
 		hibobCredential: { id: creds.hibob, name: 'HiBob account' },
 		remoteCredential: { id: creds.remote, name: 'Remote account' },
@@ -155,19 +178,43 @@ function prepareWorkflow(company: ReturnType<typeof companyPreset>, creds: { hib
 	});
 	dryRunAssignment(workflow).value = false;
 	if (OUTPUT) {
-		for (const n of workflow.nodes.filter((x) => x.type === typeOf('remoteUpsertEmployee') || x.type === typeOf('remoteTimeOff'))) {
+		for (const n of workflow.nodes.filter(
+			(x) => x.type === typeOf('remoteUpsertEmployee') || x.type === typeOf('remoteTimeOff'),
+		)) {
 			n.parameters.options = { ...n.parameters.options, output: OUTPUT };
 		}
 	}
 	return workflow;
 }
 
-async function credsAndWorkflow(folder: string, f: RunningFakes, company: ReturnType<typeof companyPreset>, env?: Record<string, string>) {
+async function credsAndWorkflow(
+	folder: string,
+	f: RunningFakes,
+	company: ReturnType<typeof companyPreset>,
+	env?: Record<string, string>,
+) {
 	const [hibob, remote] = await importCredentials(
 		folder,
 		[
-			{ name: 'HiBob account', type: 'hiBobApi', data: { serviceUserId: company.credentials.hibobServiceUserId, token: company.credentials.hibobToken, environment: 'custom', customUrl: f.hibobUrl } },
-			{ name: 'Remote account', type: 'remoteApi', data: { apiToken: company.credentials.remoteToken, environment: 'custom', customUrl: f.remoteUrl } },
+			{
+				name: 'HiBob account',
+				type: 'hiBobApi',
+				data: {
+					serviceUserId: company.credentials.hibobServiceUserId,
+					token: company.credentials.hibobToken,
+					environment: 'custom',
+					customUrl: f.hibobUrl,
+				},
+			},
+			{
+				name: 'Remote account',
+				type: 'remoteApi',
+				data: {
+					apiToken: company.credentials.remoteToken,
+					environment: 'custom',
+					customUrl: f.remoteUrl,
+				},
+			},
 		],
 		env,
 	);
@@ -188,7 +235,11 @@ db.get('SELECT e.status AS status, length(CAST(d.data AS BLOB)) AS n FROM execut
   process.stdout.write(JSON.stringify(row ?? { status: 'none', n: 0 }));
   db.close();
 });`;
-	const r = await run(paths.node, ['-e', script, paths.n8nModules, path.join(folder, '.n8n', 'database.sqlite')], { timeoutMs: 60_000 });
+	const r = await run(
+		paths.node,
+		['-e', script, paths.n8nModules, path.join(folder, '.n8n', 'database.sqlite')],
+		{ timeoutMs: 60_000 },
+	);
 	if (r.code !== 0) throw new Error(`reading the execution failed: ${r.stderr}`);
 	const row = JSON.parse(r.stdout) as { status: string; n: number };
 	return { status: row.status, bytes: row.n };
@@ -196,17 +247,34 @@ db.get('SELECT e.status AS status, length(CAST(d.data AS BLOB)) AS n FROM execut
 
 async function pgDataBytes(pg: Postgres, executionId: string): Promise<number> {
 	const psql = path.join(postgresBinDir()!, 'psql');
-	const r = await run(psql, ['-h', pg.host, '-p', String(pg.port), '-U', pg.user, '-d', pg.database, '-Atc', `SELECT octet_length(data) FROM execution_data WHERE "executionId" = ${Number(executionId)}`], {
-		timeoutMs: 60_000,
-		env: { ...process.env, PGPASSWORD: pg.password },
-	});
+	const r = await run(
+		psql,
+		[
+			'-h',
+			pg.host,
+			'-p',
+			String(pg.port),
+			'-U',
+			pg.user,
+			'-d',
+			pg.database,
+			'-Atc',
+			`SELECT octet_length(data) FROM execution_data WHERE "executionId" = ${Number(executionId)}`,
+		],
+		{
+			timeoutMs: 60_000,
+			env: { ...process.env, PGPASSWORD: pg.password },
+		},
+	);
 	if (r.code !== 0) throw new Error(`psql failed: ${r.stderr}`);
 	return Number(r.stdout.trim());
 }
 
 function record(row: Row): void {
 	rows.push(row);
-	console.log(`   ${row.mode} ${row.run}: ${secs(row.ms)}, ${row.calls} calls (${row.writes} writes), execution data ${row.dataMb.toFixed(1)} MB, peak RSS ${row.peak}; people ${row.people}`);
+	console.log(
+		`   ${row.mode} ${row.run}: ${secs(row.ms)}, ${row.calls} calls (${row.writes} writes), execution data ${row.dataMb.toFixed(1)} MB, peak RSS ${row.peak}; people ${row.people}`,
+	);
 }
 
 async function regular(workDir: string): Promise<void> {
@@ -223,17 +291,25 @@ async function regular(workDir: string): Promise<void> {
 			const m = mark(f);
 			const env = n8nEnv(paths, folder, await freePort(), await freePort());
 			const t0 = Date.now();
-			const child = spawnGroup(paths.node, [paths.n8nBin, 'execute', `--id=${id}`, '--rawOutput'], { cwd: folder, env });
+			const child = spawnGroup(paths.node, [paths.n8nBin, 'execute', `--id=${id}`, '--rawOutput'], {
+				cwd: folder,
+				env,
+			});
 			const peak = watchGroup(child.pid!);
 			// the run's JSON on stdout is as large as the execution data: not kept, the DB is read instead
 			let tailOut = '';
-			child.stdout!.setEncoding('utf8').on('data', (d: string) => (tailOut = (tailOut + d).slice(-4_000)));
+			child
+				.stdout!.setEncoding('utf8')
+				.on('data', (d: string) => (tailOut = (tailOut + d).slice(-4_000)));
 			child.stderr!.resume();
-			const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+			const code = await new Promise<number | null>((resolve) =>
+				child.once('close', (c) => resolve(c)),
+			);
 			const ms = Date.now() - t0;
 			peak.stop();
 			const stored = await sqliteExecution(folder);
-			if (code !== 0 || stored.status !== 'success') throw new Error(`n8n execute failed (exit ${code}, status ${stored.status}): ${tailOut}`);
+			if (code !== 0 || stored.status !== 'success')
+				throw new Error(`n8n execute failed (exit ${code}, status ${stored.status}): ${tailOut}`);
 			const calls = callsSince(f, m);
 			const bytes = stored.bytes;
 			record({
@@ -316,13 +392,20 @@ async function main(): Promise<number> {
 	const started = Date.now();
 	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-hibob-remote-bench-'));
 	if (!KEEP) addCleanup(() => fs.rmSync(workDir, { recursive: true, force: true }));
-	console.log(`bench-n8n: ${PEOPLE} people, modes ${MODES.join(', ')}, output ${OUTPUT ?? 'as shipped'}`);
+	console.log(
+		`bench-n8n: ${PEOPLE} people, modes ${MODES.join(', ')}, output ${OUTPUT ?? 'as shipped'}`,
+	);
 	await ensureN8n();
 	if (MODES.includes('regular')) await regular(workDir);
 	if (MODES.includes('queue')) await queue(workDir);
-	console.log('\n| mode | run | wall time | API calls (writes) | execution data | peak RSS (n8n process / worker) |');
+	console.log(
+		'\n| mode | run | wall time | API calls (writes) | execution data | peak RSS (n8n process / worker) |',
+	);
 	console.log('|---|---|---|---|---|---|');
-	for (const r of rows) console.log(`| ${r.mode} | ${r.run} | ${secs(r.ms)} | ${r.calls} (${r.writes}) | ${r.dataMb.toFixed(1)} MB | ${mb(r.peakMainKb)} |`);
+	for (const r of rows)
+		console.log(
+			`| ${r.mode} | ${r.run} | ${secs(r.ms)} | ${r.calls} (${r.writes}) | ${r.dataMb.toFixed(1)} MB | ${mb(r.peakMainKb)} |`,
+		);
 	console.log(`\nbench-n8n done in ${secs(Date.now() - started)}`);
 	if (!KEEP) fs.rmSync(workDir, { recursive: true, force: true });
 	return 0;

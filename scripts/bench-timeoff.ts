@@ -38,7 +38,10 @@ function weekday(d: Date): Date {
 	return out;
 }
 
-function sumCounters(counters: Record<string, number>, filter: (key: string) => boolean = () => true): number {
+function sumCounters(
+	counters: Record<string, number>,
+	filter: (key: string) => boolean = () => true,
+): number {
 	return Object.entries(counters)
 		.filter(([key]) => filter(key))
 		.reduce((sum, [, n]) => sum + n, 0);
@@ -125,13 +128,25 @@ export async function benchTimeOff(): Promise<Record<string, number | string>> {
 		hibob: { serviceUserId: SERVICE_USER, token: HIBOB_TOKEN, people, timeoffRequests: requests },
 		remote: {
 			token: REMOTE_TOKEN,
-			companyManagers: [{ user_id: APPROVER, user_email: 'approver@example.com', user_name: 'Bench Approver', role: 'admin' }],
+			companyManagers: [
+				{
+					user_id: APPROVER,
+					user_email: 'approver@example.com',
+					user_name: 'Bench Approver',
+					role: 'admin',
+				},
+			],
 			employments,
 		},
 		now: () => new Date(clock()),
 	});
 	const credentials = {
-		hiBobApi: { serviceUserId: SERVICE_USER, token: HIBOB_TOKEN, environment: 'custom', customUrl: fakes.hibobUrl },
+		hiBobApi: {
+			serviceUserId: SERVICE_USER,
+			token: HIBOB_TOKEN,
+			environment: 'custom',
+			customUrl: fakes.hibobUrl,
+		},
 		remoteApi: { apiToken: REMOTE_TOKEN, environment: 'custom', customUrl: fakes.remoteUrl },
 	};
 	const eligible = new Set(employments.map((e) => String(e.external_id)));
@@ -143,7 +158,13 @@ export async function benchTimeOff(): Promise<Record<string, number | string>> {
 		const to = day.plus({ days: HORIZON_DAYS }).toISODate() as string;
 		const approved = new Set(
 			fakes.hibob.state.timeoffRequests
-				.filter((r) => r.status === 'approved' && r.startDate >= from && r.startDate <= to && eligible.has(r.employeeId))
+				.filter(
+					(r) =>
+						r.status === 'approved' &&
+						r.startDate >= from &&
+						r.startDate <= to &&
+						eligible.has(r.employeeId),
+				)
 				.map((r) => String(r.requestId)),
 		);
 		const idOf = (notes: string | null) => /HiBob request (\d+)/.exec(notes ?? '')?.[1];
@@ -152,7 +173,13 @@ export async function benchTimeOff(): Promise<Record<string, number | string>> {
 		const everSynced = new Set(fakes.remote.timeoffs.map((t) => idOf(t.notes)));
 		const creates = [...approved].filter((id) => !everSynced.has(id)).length;
 		// Remote time off in scope with a HiBob id HiBob no longer approves: one confirming read, one cancel.
-		const remoteOnly = inScope.filter((t) => t.status === 'approved' && t.start_date >= from && idOf(t.notes) && !approved.has(idOf(t.notes)!)).length;
+		const remoteOnly = inScope.filter(
+			(t) =>
+				t.status === 'approved' &&
+				t.start_date >= from &&
+				idOf(t.notes) &&
+				!approved.has(idOf(t.notes)!),
+		).length;
 		return {
 			creates,
 			cancels: remoteOnly,
@@ -160,7 +187,10 @@ export async function benchTimeOff(): Promise<Record<string, number | string>> {
 			hibobReads: 1 + remoteOnly,
 			// Employments 100 a page, the time offs of the scope 100 a page (one page when there are none),
 			// the company managers once (the approver is checked before anything is created).
-			remoteReads: Math.ceil(employments.length / PAGE) + Math.max(1, Math.ceil(inScope.length / PAGE)) + (approved.size ? 1 : 0),
+			remoteReads:
+				Math.ceil(employments.length / PAGE) +
+				Math.max(1, Math.ceil(inScope.length / PAGE)) +
+				(approved.size ? 1 : 0),
 			liveBefore: live.size,
 		};
 	};
@@ -177,7 +207,9 @@ export async function benchTimeOff(): Promise<Record<string, number | string>> {
 		});
 		const ms = Date.now() - started;
 		const outcomes: Record<string, number> = {};
-		for (const item of sync.output) if (item.json.summary !== true) outcomes[String(item.json.outcome)] = (outcomes[String(item.json.outcome)] ?? 0) + 1;
+		for (const item of sync.output)
+			if (item.json.summary !== true)
+				outcomes[String(item.json.outcome)] = (outcomes[String(item.json.outcome)] ?? 0) + 1;
 		const hibobCalls = sumCounters(fakes.hibob.counters);
 		const hibobWrites = fakes.hibob.writeCount();
 		const remoteCalls = sumCounters(fakes.remote.counters);
@@ -211,19 +243,37 @@ export async function benchTimeOff(): Promise<Record<string, number | string>> {
 		// n8n is off for 30 days; HiBob changes meanwhile (approved requests before the new "today" stay).
 		pinned += DOWNTIME_DAYS * 86_400_000;
 		const later = DateTime.fromMillis(clock(), { zone: 'utc' }).toISODate() as string;
-		const live = () => fakes.hibob.state.timeoffRequests.filter((r) => r.status === 'approved' && r.startDate > later);
-		const pick = (n: number) => live().slice(0, n).map((r) => r.requestId);
+		const live = () =>
+			fakes.hibob.state.timeoffRequests.filter(
+				(r) => r.status === 'approved' && r.startDate > later,
+			);
+		const pick = (n: number) =>
+			live()
+				.slice(0, n)
+				.map((r) => r.requestId);
 		for (const id of pick(100)) fakes.hibob.cancelTimeoffRequest(id);
 		for (const id of pick(50)) fakes.hibob.declineTimeoffRequest(id);
 		for (const id of pick(50)) fakes.hibob.deleteTimeoffRequest(id);
 		for (const id of pick(50)) {
 			const old = fakes.hibob.getTimeoffRequest(id)!;
 			const start = isoDate(weekday(addDays(new Date(`${old.endDate}T00:00:00Z`), 7)));
-			fakes.hibob.replaceTimeoffRequest(id, { startDate: start, endDate: start, type: 'days', startDatePortion: 'all_day', endDatePortion: 'all_day' });
+			fakes.hibob.replaceTimeoffRequest(id, {
+				startDate: start,
+				endDate: start,
+				type: 'days',
+				startDatePortion: 'all_day',
+				endDatePortion: 'all_day',
+			});
 		}
 		for (let k = 0; k < 100; k++) {
-			const start = isoDate(weekday(addDays(new Date(`${later}T00:00:00Z`), 1 + Math.floor(rand() * 150))));
-			fakes.hibob.addTimeoffRequest({ employeeId: people[Math.floor(rand() * PEOPLE)].id, startDate: start, policyTypeDisplayName: 'Holiday' });
+			const start = isoDate(
+				weekday(addDays(new Date(`${later}T00:00:00Z`), 1 + Math.floor(rand() * 150))),
+			);
+			fakes.hibob.addTimeoffRequest({
+				employeeId: people[Math.floor(rand() * PEOPLE)].id,
+				startDate: start,
+				policyTypeDisplayName: 'Holiday',
+			});
 		}
 		const third = await runOnce();
 		const result: Record<string, number | string> = {
@@ -232,9 +282,13 @@ export async function benchTimeOff(): Promise<Record<string, number | string>> {
 			today: TODAY,
 			downtimeDays: DOWNTIME_DAYS,
 			minimumFormula:
-				'HiBob: 1 who\'s out + 1 read per Remote-only request; Remote: ceil(employments/100) + ceil(time offs in scope/100) + 1 manager list; writes: 1 POST per approved request never synced + 1 cancel per Remote-only request',
+				"HiBob: 1 who's out + 1 read per Remote-only request; Remote: ceil(employments/100) + ceil(time offs in scope/100) + 1 manager list; writes: 1 POST per approved request never synced + 1 cancel per Remote-only request",
 		};
-		for (const [run, figures] of [['run1', first], ['run2', second], ['run3', third]] as const) {
+		for (const [run, figures] of [
+			['run1', first],
+			['run2', second],
+			['run3', third],
+		] as const) {
 			for (const [key, value] of Object.entries(figures)) result[`${run}_${key}`] = value;
 		}
 		result.remoteTimeoffsAfter = fakes.remote.timeoffs.length;
@@ -246,7 +300,9 @@ export async function benchTimeOff(): Promise<Record<string, number | string>> {
 }
 
 /** The goals: writes == required work; reads <= the minimum; no failure. */
-export function timeOffVerdicts(t: Record<string, number | string>): Array<{ figure: string; value: string; goal: string; ok: boolean }> {
+export function timeOffVerdicts(
+	t: Record<string, number | string>,
+): Array<{ figure: string; value: string; goal: string; ok: boolean }> {
 	const get = (k: string) => Number(t[k] ?? 0);
 	const out: Array<{ figure: string; value: string; goal: string; ok: boolean }> = [];
 	for (const [run, label] of [
@@ -270,7 +326,9 @@ export function timeOffVerdicts(t: Record<string, number | string>): Array<{ fig
 			figure: `Time off ${label}: HiBob reads`,
 			value: String(get(`${run}_hibobReads`)),
 			goal: `<= ${get(`${run}_minHiBobReads`)}`,
-			ok: get(`${run}_hibobReads`) <= get(`${run}_minHiBobReads`) && get(`${run}_hibobCalls`) === get(`${run}_hibobReads`),
+			ok:
+				get(`${run}_hibobReads`) <= get(`${run}_minHiBobReads`) &&
+				get(`${run}_hibobCalls`) === get(`${run}_hibobReads`),
 		});
 		out.push({
 			figure: `Time off ${label}: Remote reads`,
@@ -278,9 +336,19 @@ export function timeOffVerdicts(t: Record<string, number | string>): Array<{ fig
 			goal: `<= ${get(`${run}_minRemoteReads`)}`,
 			ok: get(`${run}_remoteReads`) <= get(`${run}_minRemoteReads`),
 		});
-		out.push({ figure: `Time off ${label}: failed items`, value: String(get(`${run}_failed`)), goal: '0', ok: get(`${run}_failed`) === 0 });
+		out.push({
+			figure: `Time off ${label}: failed items`,
+			value: String(get(`${run}_failed`)),
+			goal: '0',
+			ok: get(`${run}_failed`) === 0,
+		});
 	}
-	out.push({ figure: 'Time off no change: writes', value: String(get('run2_remoteWrites')), goal: '0', ok: get('run2_remoteWrites') === 0 });
+	out.push({
+		figure: 'Time off no change: writes',
+		value: String(get('run2_remoteWrites')),
+		goal: '0',
+		ok: get('run2_remoteWrites') === 0,
+	});
 	return out;
 }
 
@@ -289,7 +357,8 @@ if (require.main === module) {
 		.then((result) => {
 			console.log(JSON.stringify(result, null, 2));
 			const verdicts = timeOffVerdicts(result);
-			for (const v of verdicts) console.log(`${v.ok ? '✔' : '✘'} ${v.figure}: ${v.value} (goal ${v.goal})`);
+			for (const v of verdicts)
+				console.log(`${v.ok ? '✔' : '✘'} ${v.figure}: ${v.value} (goal ${v.goal})`);
 			if (verdicts.some((v) => !v.ok)) process.exitCode = 1;
 		})
 		.catch((error) => {

@@ -27,9 +27,11 @@ function parseArgs(argv: string[]) {
 		return v;
 	};
 	const known = new Set(['--quick', '--skip-rate-limit', '--people', '--out']);
-	for (const arg of argv) if (arg.startsWith('--') && !known.has(arg)) throw new Error(`unknown option ${arg}`);
+	for (const arg of argv)
+		if (arg.startsWith('--') && !known.has(arg)) throw new Error(`unknown option ${arg}`);
 	const people = value('--people');
-	if (people !== undefined && !(Number.isInteger(Number(people)) && Number(people) > 0)) throw new Error(`bad --people "${people}"`);
+	if (people !== undefined && !(Number.isInteger(Number(people)) && Number(people) > 0))
+		throw new Error(`bad --people "${people}"`);
 	return {
 		quick: argv.includes('--quick'),
 		skipRateLimit: argv.includes('--skip-rate-limit'),
@@ -39,21 +41,28 @@ function parseArgs(argv: string[]) {
 }
 
 const n = (value: number) => value.toLocaleString('en-US');
-const ms = (value: number) => (value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${n(Math.round(value))} ms`);
+const ms = (value: number) =>
+	value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${n(Math.round(value))} ms`;
 const mb = (value: number) => `${value.toFixed(1)} MB`;
 const pct = (value: number) => `${(value * 100).toFixed(2)} %`;
 
 /** A plain-text table: columns padded to their widest cell; numeric-looking cells right-aligned. */
 function table(header: string[], rows: string[][], indent = '  '): string {
 	const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-	const numeric = header.map((_, i) => rows.every((r) => /^[-+]?[\d,.]+( [a-zA-Z%×]+)?$|^$|^[\d,]+ \/ [\d,]+$/.test(r[i] ?? '')));
+	const numeric = header.map((_, i) =>
+		rows.every((r) => /^[-+]?[\d,.]+( [a-zA-Z%×]+)?$|^$|^[\d,]+ \/ [\d,]+$/.test(r[i] ?? '')),
+	);
 	const line = (cells: string[]) =>
 		indent +
 		cells
 			.map((c, i) => (numeric[i] ? (c ?? '').padStart(widths[i]) : (c ?? '').padEnd(widths[i])))
 			.join('  ')
 			.trimEnd();
-	return [line(header), indent + widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+	return [
+		line(header),
+		indent + widths.map((w) => '─'.repeat(w)).join('  '),
+		...rows.map(line),
+	].join('\n');
 }
 
 function wrap(text: string, width: number, indent: string): string {
@@ -111,25 +120,47 @@ function callsTable(runs: RunFigures[]): string {
 function printEmployees(e: BenchEmployeesResult, quick: boolean): Verdict[] {
 	const [run1, run2, run3] = e.runs;
 	const out: string[] = [];
-	out.push('', '═══ Employee sync: HiBob → Get Employees → Remote Upsert Employee (in-process, fakes over HTTP) ═══', '');
+	out.push(
+		'',
+		'═══ Employee sync: HiBob → Get Employees → Remote Upsert Employee (in-process, fakes over HTTP) ═══',
+		'',
+	);
 	out.push(
 		`  Company: ${n(e.company.people)} HiBob people (${n(e.company.flagged)} flagged "Sync to Remote"), ${n(e.company.employments)} Remote employments, seed ${e.company.seed}.`,
 	);
-	out.push(`  Before run 2, ${Object.entries(e.changedForRun2).map(([k, v]) => `${n(v)} × ${k}`).join(', ')} changed in HiBob.`);
+	out.push(
+		`  Before run 2, ${Object.entries(e.changedForRun2)
+			.map(([k, v]) => `${n(v)} × ${k}`)
+			.join(', ')} changed in HiBob.`,
+	);
 	out.push('', '  1. Full reconcile: API calls per endpoint, next to the minimum', '');
-	for (const line of e.explanation) out.push(wrap(line, 108, '  · ').replace(/^ {2}· /gm, (m, offset) => (offset === 0 ? m : '    ')), '');
+	for (const line of e.explanation)
+		out.push(
+			wrap(line, 108, '  · ').replace(/^ {2}· /gm, (m, offset) => (offset === 0 ? m : '    ')),
+			'',
+		);
 	out.push(callsTable(e.runs), '');
 	for (const run of e.runs) {
 		out.push(
 			`  ${run.label}: ${n(run.totalCalls)} calls (${n(run.hibobCalls)} HiBob, ${n(run.remoteReads)} Remote reads, ${n(run.remoteWrites)} Remote writes), minimum ${n(run.minimumCalls)}, ${run.overMinimum > 0 ? `${n(run.overMinimum)} over` : 'at the minimum'}; ${ms(run.wallMs)} (HiBob node ${ms(run.hibobNodeMs)}, Upsert node ${ms(run.upsertMs)}).`,
 		);
-		out.push(`      outcomes: ${Object.entries(run.outcomes).map(([k, v]) => `${k} ${n(v)}`).join(', ')}; differences written (created + updated): ${n(run.differences)}.`);
+		out.push(
+			`      outcomes: ${Object.entries(run.outcomes)
+				.map(([k, v]) => `${k} ${n(v)}`)
+				.join(', ')}; differences written (created + updated): ${n(run.differences)}.`,
+		);
 		for (const l of run.lines.filter((x) => x.calls !== x.minimum || x.notes.length)) {
 			const delta = l.calls - l.minimum;
-			out.push(`      ${l.caller}: ${l.endpoint} ${delta >= 0 ? '+' : ''}${n(delta)}${l.notes.length ? ':' : ''}`);
-			for (const reason of l.notes) out.push(wrap(reason, 100, '          - ').replace(/\n {10}- /g, '\n            '));
+			out.push(
+				`      ${l.caller}: ${l.endpoint} ${delta >= 0 ? '+' : ''}${n(delta)}${l.notes.length ? ':' : ''}`,
+			);
+			for (const reason of l.notes)
+				out.push(wrap(reason, 100, '          - ').replace(/\n {10}- /g, '\n            '));
 		}
-		if (run.missingDetailReads) out.push(`      ${NOT_OK} ${n(run.missingDetailReads)} full reads the minimum needs were not made (the node trusted its memory).`);
+		if (run.missingDetailReads)
+			out.push(
+				`      ${NOT_OK} ${n(run.missingDetailReads)} full reads the minimum needs were not made (the node trusted its memory).`,
+			);
 	}
 	if (run1.expected) {
 		const x = run1.expected;
@@ -139,19 +170,39 @@ function printEmployees(e: BenchEmployeesResult, quick: boolean): Verdict[] {
 		);
 		for (const line of x.basis) out.push(wrap(line, 100, '      - '));
 	}
-	for (const run of e.runs.slice(1)) if (run.expected) for (const line of run.expected.basis) out.push(wrap(`${run.label}: ${line}`, 100, '      - '));
+	for (const run of e.runs.slice(1))
+		if (run.expected)
+			for (const line of run.expected.basis)
+				out.push(wrap(`${run.label}: ${line}`, 100, '      - '));
 	out.push('');
 	console.log(out.join('\n'));
 
 	const rl = e.rateLimit;
 	// Required work, derived by the bench from its own data (expectedWork in bench-employees.ts): each must be met exactly.
-	const exact = (label: string, run: RunFigures | undefined, key: 'creates' | 'writes' | 'fullReads', what: string): Verdict[] =>
+	const exact = (
+		label: string,
+		run: RunFigures | undefined,
+		key: 'creates' | 'writes' | 'fullReads',
+		what: string,
+	): Verdict[] =>
 		run?.expected
-			? [{ figure: `${label}: ${what}`, value: n(run.work[key]), goal: `= ${n(run.expected[key])}`, ok: run.work[key] === run.expected[key] }]
+			? [
+					{
+						figure: `${label}: ${what}`,
+						value: n(run.work[key]),
+						goal: `= ${n(run.expected[key])}`,
+						ok: run.work[key] === run.expected[key],
+					},
+				]
 			: [];
 	const run4 = e.runs[3];
 	const verdicts: Verdict[] = [
-		...exact(`Run 2 (${n(Object.values(e.changedForRun2).reduce((a, b) => a + b, 0))} people changed in HiBob)`, run2, 'writes', 'write requests'),
+		...exact(
+			`Run 2 (${n(Object.values(e.changedForRun2).reduce((a, b) => a + b, 0))} people changed in HiBob)`,
+			run2,
+			'writes',
+			'write requests',
+		),
 		...exact('Run 2', run2, 'fullReads', 'full employment reads'),
 		...exact('Run 2', run2, 'creates', 'creates'),
 		...exact('Run 3 (no change)', run3, 'writes', 'write requests'),
@@ -205,8 +256,22 @@ function printEmployees(e: BenchEmployeesResult, quick: boolean): Verdict[] {
 	more.push('  2. CPU and memory', '');
 	more.push(
 		table(
-			['Pass', 'normalise', 'index + match', 'plan', 'core total', 'node bookkeeping (zod items, fingerprints)'],
-			core.passes.map((p, i) => [String(i + 1), ms(p.normaliseMs), ms(p.matchMs), ms(p.planMs), ms(p.totalMs), ms(p.bookkeepingMs)]),
+			[
+				'Pass',
+				'normalise',
+				'index + match',
+				'plan',
+				'core total',
+				'node bookkeeping (zod items, fingerprints)',
+			],
+			core.passes.map((p, i) => [
+				String(i + 1),
+				ms(p.normaliseMs),
+				ms(p.matchMs),
+				ms(p.planMs),
+				ms(p.totalMs),
+				ms(p.bookkeepingMs),
+			]),
 		),
 	);
 	more.push(
@@ -232,7 +297,10 @@ function printEmployees(e: BenchEmployeesResult, quick: boolean): Verdict[] {
 		'',
 	);
 	if (rl) {
-		more.push(`  3. Rate-limited run — mode: ${rl.mode.toUpperCase()}${quick ? ' (--quick: 6 s windows of 25 calls, writes scaled to 1/10)' : ' (60 s windows of 250 calls)'}`, '');
+		more.push(
+			`  3. Rate-limited run — mode: ${rl.mode.toUpperCase()}${quick ? ' (--quick: 6 s windows of 25 calls, writes scaled to 1/10)' : ' (60 s windows of 250 calls)'}`,
+			'',
+		);
 		more.push(
 			wrap(
 				`${n(rl.newHires)} new EOR hires in Portugal (its basic-information form takes the department, so one POST each): ${n(rl.writes)} writes, ${n(rl.calls)} Remote calls in all. Bound = (ceil(${n(rl.calls)} / ${rl.limit}) − 1) × ${rl.windowMs / 1000} s + the in-window time of the last window's ${n(rl.callsInLastWindow)} calls (${ms(rl.inWindowMs)}, at the pace of the same run unthrottled: ${n(rl.unthrottledCalls)} calls in ${ms(rl.unthrottledMs)}) = ${ms(rl.boundMs)}. Wall time is the Upsert node's (HiBob is not limited).`,
@@ -257,9 +325,23 @@ function printTimeOff(t: Record<string, number | string>): Verdict[] {
 		),
 		'',
 	);
-	const rows = ['hibobReads', 'minHiBobReads', 'remoteReads', 'minRemoteReads', 'creates', 'requiredCreates', 'cancels', 'requiredCancels', 'totalCalls', 'created', 'updated', 'unchanged', 'skipped', 'failed', 'ms'].map(
-		(k) => [k, n(get(`run1_${k}`)), n(get(`run2_${k}`)), n(get(`run3_${k}`))],
-	);
+	const rows = [
+		'hibobReads',
+		'minHiBobReads',
+		'remoteReads',
+		'minRemoteReads',
+		'creates',
+		'requiredCreates',
+		'cancels',
+		'requiredCancels',
+		'totalCalls',
+		'created',
+		'updated',
+		'unchanged',
+		'skipped',
+		'failed',
+		'ms',
+	].map((k) => [k, n(get(`run1_${k}`)), n(get(`run2_${k}`)), n(get(`run3_${k}`))]);
 	out.push(table(['Figure', 'Run 1', 'Run 2', 'Run 3'], rows), '');
 	console.log(out.join('\n'));
 	return timeOffVerdicts(t);
@@ -267,9 +349,18 @@ function printTimeOff(t: Record<string, number | string>): Verdict[] {
 
 async function main(): Promise<void> {
 	const args = parseArgs(process.argv.slice(2));
-	const mode = args.skipRateLimit ? 'no rate-limited run' : args.quick ? 'QUICK (rate-limited run: 25 calls per 6 s, 100 writes)' : 'FULL (rate-limited run: 250 calls per 60 s, 1,000 writes; about 4–5 minutes)';
-	console.log(`Benchmarks — mode: ${mode}${args.people ? `, ${n(args.people)} people` : ''}; node ${process.version}`);
-	if (typeof (globalThis as { gc?: unknown }).gc !== 'function') console.log(`  ${NOT_OK} global.gc is not exposed: run with node --expose-gc (npm run bench does) for the heap figures.`);
+	const mode = args.skipRateLimit
+		? 'no rate-limited run'
+		: args.quick
+			? 'QUICK (rate-limited run: 25 calls per 6 s, 100 writes)'
+			: 'FULL (rate-limited run: 250 calls per 60 s, 1,000 writes; about 4–5 minutes)';
+	console.log(
+		`Benchmarks — mode: ${mode}${args.people ? `, ${n(args.people)} people` : ''}; node ${process.version}`,
+	);
+	if (typeof (globalThis as { gc?: unknown }).gc !== 'function')
+		console.log(
+			`  ${NOT_OK} global.gc is not exposed: run with node --expose-gc (npm run bench does) for the heap figures.`,
+		);
 	const started = Date.now();
 	const employees = await benchEmployees({
 		quick: args.quick,
@@ -284,8 +375,11 @@ async function main(): Promise<void> {
 	console.log('═══ Figures and goals ═══\n');
 	console.log(`${verdictTable(verdicts)}\n`);
 	const failed = verdicts.filter((v) => !v.ok).length;
-	console.log(`  ${verdicts.length - failed} of ${verdicts.length} goals met. Benchmarks took ${ms(Date.now() - started)}.`);
-	for (const v of verdicts.filter((x) => !x.ok)) console.log(`  ${NOT_OK} goal missed: ${v.figure}: ${v.value}, goal ${v.goal}`);
+	console.log(
+		`  ${verdicts.length - failed} of ${verdicts.length} goals met. Benchmarks took ${ms(Date.now() - started)}.`,
+	);
+	for (const v of verdicts.filter((x) => !x.ok))
+		console.log(`  ${NOT_OK} goal missed: ${v.figure}: ${v.value}, goal ${v.goal}`);
 	if (failed) process.exitCode = 1;
 
 	const results = {

@@ -40,7 +40,14 @@ import {
 	type N8nServer,
 	type OwnerAccount,
 } from './lib/n8n';
-import { countByOutcome, employeeResult, formatCounts, peopleTable, timeOffResult, timeOffTable } from './lib/report';
+import {
+	countByOutcome,
+	employeeResult,
+	formatCounts,
+	peopleTable,
+	timeOffResult,
+	timeOffTable,
+} from './lib/report';
 import { applyUserSetup, loadTemplate, setDryRun, TRIGGERS } from './lib/template';
 
 /** The login printed for the demo's own throw-away n8n (listening on 127.0.0.1 only). */
@@ -60,7 +67,11 @@ function say(line = ''): void {
 }
 
 /** One line when a stage starts and one when it ends, both with the time since the demo started. */
-async function stage<T>(title: string, fn: () => Promise<T>, done?: (value: T) => string): Promise<T> {
+async function stage<T>(
+	title: string,
+	fn: () => Promise<T>,
+	done?: (value: T) => string,
+): Promise<T> {
 	stageNo++;
 	const start = Date.now();
 	say(`[demo ${stageNo}/${STAGES}] ${title} … (at ${secs(start - demoStart)})`);
@@ -88,7 +99,9 @@ async function main(): Promise<void> {
 		if (fakes) await fakes.close().catch(() => undefined);
 		if (userFolder) fs.rmSync(userFolder, { recursive: true, force: true });
 	};
-	say(`HiBob → Remote sync demo: n8n ${N8N_VERSION} with fake HiBob and Remote servers (no accounts needed)\n`);
+	say(
+		`HiBob → Remote sync demo: n8n ${N8N_VERSION} with fake HiBob and Remote servers (no accounts needed)\n`,
+	);
 
 	try {
 		await stage(
@@ -133,7 +146,11 @@ async function main(): Promise<void> {
 					{
 						name: 'Remote (demo)',
 						type: 'remoteApi',
-						data: { apiToken: company.credentials.remoteToken, environment: 'custom', customUrl: running.remoteUrl },
+						data: {
+							apiToken: company.credentials.remoteToken,
+							environment: 'custom',
+							customUrl: running.remoteUrl,
+						},
 					},
 				]);
 				const { workflow } = applyUserSetup(template, {
@@ -157,25 +174,34 @@ async function main(): Promise<void> {
 		);
 		server = srv;
 
-		const runs = await stage('syncing: "Manual sync" as shipped (dry run), then for real (dryRun off)', async () => {
-			const session = await ownerSession(srv.url, DEMO_OWNER);
-			const apiKey = await createApiKey(session, 'demo');
-			const dryId = await runFromTrigger(session, workflowId, TRIGGERS.manualSync);
-			const dry = await waitForExecution(srv.url, apiKey, dryId);
-			const writesBefore = running.remote.requests.filter((r) => r.method !== 'GET').length;
-			await setDryRun(session, workflowId, false);
-			const realId = await runFromTrigger(session, workflowId, TRIGGERS.manualSync);
-			const real = await waitForExecution(srv.url, apiKey, realId);
-			const writes = running.remote.requests.filter((r) => r.method !== 'GET').length - writesBefore;
-			return { dry, dryId, real, realId, writes };
-		});
+		const runs = await stage(
+			'syncing: "Manual sync" as shipped (dry run), then for real (dryRun off)',
+			async () => {
+				const session = await ownerSession(srv.url, DEMO_OWNER);
+				const apiKey = await createApiKey(session, 'demo');
+				const dryId = await runFromTrigger(session, workflowId, TRIGGERS.manualSync);
+				const dry = await waitForExecution(srv.url, apiKey, dryId);
+				const writesBefore = running.remote.requests.filter((r) => r.method !== 'GET').length;
+				await setDryRun(session, workflowId, false);
+				const realId = await runFromTrigger(session, workflowId, TRIGGERS.manualSync);
+				const real = await waitForExecution(srv.url, apiKey, realId);
+				const writes =
+					running.remote.requests.filter((r) => r.method !== 'GET').length - writesBefore;
+				return { dry, dryId, real, realId, writes };
+			},
+		);
 
 		const dryPeople = employeeResult(runs.dry, template);
 		const people = employeeResult(runs.real, template);
 		const timeOff = timeOffResult(runs.real, template);
-		const error = runs.real.data.resultData.error?.message ?? runs.dry.data.resultData.error?.message;
+		const error =
+			runs.real.data.resultData.error?.message ?? runs.dry.data.resultData.error?.message;
 		const failure =
-			error ?? (runs.real.status !== 'success' || runs.dry.status !== 'success' ? `status ${runs.real.status}` : undefined) ?? (people.rows.length === 0 ? 'no person was synced' : undefined);
+			error ??
+			(runs.real.status !== 'success' || runs.dry.status !== 'success'
+				? `status ${runs.real.status}`
+				: undefined) ??
+			(people.rows.length === 0 ? 'no person was synced' : undefined);
 		say('');
 		if (failure) say(`The sync run went wrong: ${failure}\n`);
 		say(`Dry run (as shipped, nothing written): ${formatCounts(countByOutcome(dryPeople.rows))}.`);
@@ -183,11 +209,17 @@ async function main(): Promise<void> {
 		say(`People (${people.rows.length}): ${formatCounts(countByOutcome(people.rows))}`);
 		say(peopleTable(people.rows));
 		say('');
-		say(`Time off (${timeOff.rows.length} requests): ${formatCounts(countByOutcome(timeOff.rows))}`);
+		say(
+			`Time off (${timeOff.rows.length} requests): ${formatCounts(countByOutcome(timeOff.rows))}`,
+		);
 		say(timeOffTable(timeOff.rows));
-		const needs = people.rows.filter((r) => r.outcome === 'skipped' || r.outcome === 'failed').length;
+		const needs = people.rows.filter(
+			(r) => r.outcome === 'skipped' || r.outcome === 'failed',
+		).length;
 		say('');
-		say(`${needs} people need a human; "Employees: run summary" in the editor lists them with the reason.`);
+		say(
+			`${needs} people need a human; "Employees: run summary" in the editor lists them with the reason.`,
+		);
 		say('');
 		say(`n8n editor:  ${srv.url}/workflow/${workflowId}`);
 		say(`this run:    ${srv.url}/workflow/${workflowId}/executions/${runs.realId}`);

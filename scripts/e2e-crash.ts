@@ -42,7 +42,13 @@ import * as path from 'node:path';
 
 import { markerIds } from '../nodes/shared/core/timeoff';
 import type { RequestLogEntry, RunningFakes } from '../test/fakes';
-import { DEFAULT_LEGAL_ENTITY_ID, makeCompany, mulberry32, startFakes, type GeneratedCompany } from '../test/fakes';
+import {
+	DEFAULT_LEGAL_ENTITY_ID,
+	makeCompany,
+	mulberry32,
+	startFakes,
+	type GeneratedCompany,
+} from '../test/fakes';
 import {
 	addCleanup,
 	createApiKey,
@@ -64,7 +70,13 @@ import {
 	type Session,
 } from './lib/n8n';
 import { countByOutcome, employeeResult, formatCounts, timeOffResult } from './lib/report';
-import { applyUserSetup, loadTemplate, setDryRun, TRIGGERS, type WorkflowJson } from './lib/template';
+import {
+	applyUserSetup,
+	loadTemplate,
+	setDryRun,
+	TRIGGERS,
+	type WorkflowJson,
+} from './lib/template';
 
 // ---------------------------------------------------------------------------------------------------------
 // Settings
@@ -84,7 +96,8 @@ const IN_FLIGHT = (process.env.CRASH_IN_FLIGHT ?? 'employments:2,timeoff:3')
 	.filter((x) => x.trim() !== '')
 	.map((x) => {
 		const [what, seed] = x.trim().split(':');
-		if (!IN_FLIGHT_ENDPOINTS[what] || !Number.isInteger(Number(seed))) throw new Error(`CRASH_IN_FLIGHT: bad entry "${x}" (use employments|patch|timeoff:<seed>)`);
+		if (!IN_FLIGHT_ENDPOINTS[what] || !Number.isInteger(Number(seed)))
+			throw new Error(`CRASH_IN_FLIGHT: bad entry "${x}" (use employments|patch|timeoff:<seed>)`);
 		return { seed: Number(seed), inFlight: IN_FLIGHT_ENDPOINTS[what] };
 	});
 /** How long the fake holds the caught write before applying it (n8n is dead by then). */
@@ -198,10 +211,13 @@ function snapshot(f: RunningFakes): Snapshot {
 	const employments = keyed(state.employments, employmentKey);
 	const timeoffs = keyed(
 		state.timeoffs,
-		(t) => `${names.get(t.employment_id) ?? t.employment_id} ${t.start_date}..${t.end_date} ${t.timeoff_type} ${t.status} [${markerIds(t.notes).join(',')}]`,
+		(t) =>
+			`${names.get(t.employment_id) ?? t.employment_id} ${t.start_date}..${t.end_date} ${t.timeoff_type} ${t.status} [${markerIds(t.notes).join(',')}]`,
 	);
 	const departments = state.departments.map((d) => d.name).sort();
-	const amendments = state.contractAmendments.map((a) => JSON.stringify(normalise(a, names))).sort();
+	const amendments = state.contractAmendments
+		.map((a) => JSON.stringify(normalise(a, names)))
+		.sort();
 
 	const groups = (keys: string[]) => {
 		const count = new Map<string, number>();
@@ -221,8 +237,12 @@ function snapshot(f: RunningFakes): Snapshot {
 			amendments: state.contractAmendments.length,
 		},
 		duplicates: {
-			byExternalId: groups(state.employments.filter((e) => e.external_id).map((e) => String(e.external_id))),
-			byLoginEmail: groups(live.filter((e) => e.login_email).map((e) => String(e.login_email).toLowerCase())),
+			byExternalId: groups(
+				state.employments.filter((e) => e.external_id).map((e) => String(e.external_id)),
+			),
+			byLoginEmail: groups(
+				live.filter((e) => e.login_email).map((e) => String(e.login_email).toLowerCase()),
+			),
 			timeoffsByMarker: groups(state.timeoffs.flatMap((t) => markerIds(t.notes))),
 		},
 	};
@@ -246,10 +266,14 @@ function differences(ref: Snapshot, got: Snapshot): string[] {
 	maps('employment', ref.employments, got.employments);
 	maps('time off', ref.timeoffs, got.timeoffs);
 	if (JSON.stringify(ref.departments) !== JSON.stringify(got.departments)) {
-		out.push(`departments: ${ref.departments.length} in the reference, ${got.departments.length} here (${got.departments.filter((d, i, all) => all.indexOf(d) !== i).join(', ') || 'different names'})`);
+		out.push(
+			`departments: ${ref.departments.length} in the reference, ${got.departments.length} here (${got.departments.filter((d, i, all) => all.indexOf(d) !== i).join(', ') || 'different names'})`,
+		);
 	}
 	if (JSON.stringify(ref.amendments) !== JSON.stringify(got.amendments)) {
-		out.push(`contract amendments: ${ref.amendments.length} in the reference, ${got.amendments.length} here`);
+		out.push(
+			`contract amendments: ${ref.amendments.length} in the reference, ${got.amendments.length} here`,
+		);
 	}
 	return out;
 }
@@ -260,8 +284,16 @@ function fieldDiff(a: string, b: string): string {
 	const walk = (x: unknown, y: unknown, p: string) => {
 		if (paths.length >= 4) return;
 		if (JSON.stringify(x) === JSON.stringify(y)) return;
-		if (x && y && typeof x === 'object' && typeof y === 'object' && !Array.isArray(x) && !Array.isArray(y)) {
-			for (const k of new Set([...Object.keys(x), ...Object.keys(y)])) walk((x as any)[k], (y as any)[k], p ? `${p}.${k}` : k);
+		if (
+			x &&
+			y &&
+			typeof x === 'object' &&
+			typeof y === 'object' &&
+			!Array.isArray(x) &&
+			!Array.isArray(y)
+		) {
+			for (const k of new Set([...Object.keys(x), ...Object.keys(y)]))
+				walk((x as any)[k], (y as any)[k], p ? `${p}.${k}` : k);
 			return;
 		}
 		paths.push(`${p}: ${JSON.stringify(x)?.slice(0, 60)} → ${JSON.stringify(y)?.slice(0, 60)}`);
@@ -306,7 +338,9 @@ function copyBase(base: Base, label: string): string {
 	return folder;
 }
 
-async function serverSession(folder: string): Promise<{ srv: N8nServer; session: Session; apiKey: string }> {
+async function serverSession(
+	folder: string,
+): Promise<{ srv: N8nServer; session: Session; apiKey: string }> {
 	const srv = await startServer(folder);
 	const session = await ownerSession(srv.url);
 	const apiKey = await createApiKey(session);
@@ -318,7 +352,13 @@ async function fullRun(
 	f: RunningFakes,
 	s: { srv: N8nServer; session: Session; apiKey: string },
 	base: Base,
-): Promise<{ ex: ExecutionRecord; ms: number; writes: RequestLogEntry[]; start: number; summary: string }> {
+): Promise<{
+	ex: ExecutionRecord;
+	ms: number;
+	writes: RequestLogEntry[];
+	start: number;
+	summary: string;
+}> {
 	const m = mark(f);
 	const start = Date.now();
 	const id = await runFromTrigger(s.session, base.workflowId, TRIGGERS.manualSync);
@@ -330,7 +370,13 @@ async function fullRun(
 	const reasons = Object.entries((employees.summaryItem?.byReason ?? {}) as Record<string, number>)
 		.map(([k, n]) => `${k} ${n}`)
 		.join(', ');
-	return { ex, ms, writes: writes(f, m), start, summary: `people ${formatCounts(emp)} (${reasons}); time off ${formatCounts(to)}` };
+	return {
+		ex,
+		ms,
+		writes: writes(f, m),
+		start,
+		summary: `people ${formatCounts(emp)} (${reasons}); time off ${formatCounts(to)}`,
+	};
 }
 
 /**
@@ -358,7 +404,8 @@ function liveGroupMembers(pgid: number): string[] {
 		// pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses
 		const close = stat.lastIndexOf(')');
 		const [state, , pgrp] = stat.slice(close + 2).split(' ');
-		if (Number(pgrp) === pgid && state !== 'Z') out.push(`${entry} ${stat.slice(stat.indexOf('(') + 1, close)} ${state}`);
+		if (Number(pgrp) === pgid && state !== 'Z')
+			out.push(`${entry} ${stat.slice(stat.indexOf('(') + 1, close)} ${state}`);
 	}
 	return out;
 }
@@ -436,14 +483,18 @@ async function setUpBase(): Promise<Base> {
 		{
 			name: 'Remote account',
 			type: 'remoteApi',
-			data: { apiToken: c.credentials.remoteToken, environment: 'custom', customUrl: `http://127.0.0.1:${ports.remote}` },
+			data: {
+				apiToken: c.credentials.remoteToken,
+				environment: 'custom',
+				customUrl: `http://127.0.0.1:${ports.remote}`,
+			},
 		},
 	]);
 	const setup = applyUserSetup(loadTemplate(root), {
 		hibobCredential: { id: hibobId, name: 'HiBob account' },
 		remoteCredential: { id: remoteId, name: 'Remote account' },
 		approverId: c.approverId,
-					gpLegalEntityId: DEFAULT_LEGAL_ENTITY_ID,
+		gpLegalEntityId: DEFAULT_LEGAL_ENTITY_ID,
 		webhookSecret: `crash-secret-${Date.now()}`,
 	});
 	const workflowId = await importWorkflow(folder, setup.workflow);
@@ -452,7 +503,9 @@ async function setUpBase(): Promise<Base> {
 	try {
 		const session = await ownerSession(srv.url);
 		await setDryRun(session, workflowId, false);
-		note(`owner created, Sync Settings.dryRun saved as false (server ready in ${secs(srv.readyMs)})`);
+		note(
+			`owner created, Sync Settings.dryRun saved as false (server ready in ${secs(srv.readyMs)})`,
+		);
 	} finally {
 		await srv.stop();
 	}
@@ -465,24 +518,43 @@ async function runReference(base: Base): Promise<Reference> {
 	const folder = copyBase(base, 'ref');
 	const f = await fakesFor(base, 1);
 	const c = company(base);
-	note(`company: ${c.hibob.people.length} HiBob people, ${c.remote.employments!.length} Remote employments, ${c.hibob.timeoffRequests!.length} time-off requests; latency ${LATENCY.join('–')} ms per call`);
+	note(
+		`company: ${c.hibob.people.length} HiBob people, ${c.remote.employments!.length} Remote employments, ${c.hibob.timeoffRequests!.length} time-off requests; latency ${LATENCY.join('–')} ms per call`,
+	);
 	let s: Awaited<ReturnType<typeof serverSession>> | undefined;
 	try {
 		s = await serverSession(folder);
 		const run = await fullRun(f, s, base);
-		check('reference run succeeded', run.ex.status === 'success', `${run.ex.status} in ${secs(run.ms)}: ${run.summary}`);
+		check(
+			'reference run succeeded',
+			run.ex.status === 'success',
+			`${run.ex.status} in ${secs(run.ms)}: ${run.summary}`,
+		);
 		const w = run.writes.filter((r) => r.applied);
 		const at = (r: RequestLogEntry) => Date.parse(r.timestamp) - run.start;
 		const writeTimes = w.map(at).sort((a, b) => a - b);
 		const lane = (name: string) => w.filter((r) => laneOf(r) === name).map(at);
 		for (const name of ['employees', 'departments', 'time off']) {
 			const t = lane(name);
-			if (t.length) note(`${name} lane: ${t.length} writes from ${secs(Math.min(...t))} to ${secs(Math.max(...t))}`);
+			if (t.length)
+				note(
+					`${name} lane: ${t.length} writes from ${secs(Math.min(...t))} to ${secs(Math.max(...t))}`,
+				);
 		}
 		const byEndpoint = countBy(w.map((r) => r.endpoint));
-		note(`writes: ${run.writes.length} requests, ${w.length} applied (${Object.entries(byEndpoint).map(([k, n]) => `${k} ${n}`).join(', ')})`);
-		note(`writes from ${secs(writeTimes[0])} to ${secs(writeTimes[writeTimes.length - 1])} of ${secs(run.ms)}`);
-		check('reference run wrote something (a large run)', w.length > 50, `${w.length} applied writes`);
+		note(
+			`writes: ${run.writes.length} requests, ${w.length} applied (${Object.entries(byEndpoint)
+				.map(([k, n]) => `${k} ${n}`)
+				.join(', ')})`,
+		);
+		note(
+			`writes from ${secs(writeTimes[0])} to ${secs(writeTimes[writeTimes.length - 1])} of ${secs(run.ms)}`,
+		);
+		check(
+			'reference run wrote something (a large run)',
+			w.length > 50,
+			`${w.length} applied writes`,
+		);
 		const snap = snapshot(f);
 		note(`Remote after the run: ${JSON.stringify(snap.counts)}`);
 		const dups = snap.duplicates;
@@ -498,15 +570,29 @@ async function runReference(base: Base): Promise<Reference> {
 			`${second.ex.status}, ${second.writes.length} writes in ${secs(second.ms)}`,
 		);
 		note(`second run: ${second.summary}`);
-		check('reference: the second run leaves the state as it was', compare(snap, snapshot(f)).length === 0);
-		return { snap, ms: run.ms, writeTimes, byEndpoint, writes: run.writes.length, applied: w.length };
+		check(
+			'reference: the second run leaves the state as it was',
+			compare(snap, snapshot(f)).length === 0,
+		);
+		return {
+			snap,
+			ms: run.ms,
+			writeTimes,
+			byEndpoint,
+			writes: run.writes.length,
+			applied: w.length,
+		};
 	} finally {
 		if (s) await s.srv.stop().catch(() => undefined);
 		await f.close();
 	}
 }
 
-async function waitUntil(what: string, cond: () => boolean, timeoutMs = RUN_TIMEOUT_MS): Promise<void> {
+async function waitUntil(
+	what: string,
+	cond: () => boolean,
+	timeoutMs = RUN_TIMEOUT_MS,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!cond()) {
 		if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
@@ -528,7 +614,9 @@ async function runSeed(base: Base, ref: Reference, sc: Scenario): Promise<Row> {
 	console.log(`\n== seed ${seed}: SIGKILL at ${plan}`);
 	const row: Row = {
 		seed,
-		kill: sc.inFlight ? `${sc.inFlight.replace(/^POST /, 'create ').replace(/^PATCH .*/, 'update')} in flight` : `write ${k + 1}/${t.length}`,
+		kill: sc.inFlight
+			? `${sc.inFlight.replace(/^POST /, 'create ').replace(/^PATCH .*/, 'update')} in flight`
+			: `write ${k + 1}/${t.length}`,
 		killAtMs: 0,
 		killPct: 0,
 		lane: '-',
@@ -574,7 +662,9 @@ async function runSeed(base: Base, ref: Reference, sc: Scenario): Promise<Row> {
 		check(
 			`seed ${seed}: n8n's whole process group (server and task runner) is gone after SIGKILL`,
 			live.length === 0,
-			live.length ? `still alive: ${live.join(', ')}` : `leader exited ${killMs} ms after the signal`,
+			live.length
+				? `still alive: ${live.join(', ')}`
+				: `leader exited ${killMs} ms after the signal`,
 		);
 		// requests already on the wire reach the fake (and may be applied) after the kill
 		await sleep(sc.inFlight ? HOLD_MS + 300 : 300);
@@ -607,7 +697,11 @@ async function runSeed(base: Base, ref: Reference, sc: Scenario): Promise<Row> {
 		);
 		const afterKill = totalRequests(f);
 		const gap = differences(ref.snap, snapshot(f)).length;
-		check(`seed ${seed}: right after the kill the fake Remote differs from the reference (what the re-runs must fix)`, gap > 0, `${gap} records differ`);
+		check(
+			`seed ${seed}: right after the kill the fake Remote differs from the reference (what the re-runs must fix)`,
+			gap > 0,
+			`${gap} records differ`,
+		);
 
 		// start again on the same folder
 		const restarted = await serverSession(folder);
@@ -615,7 +709,9 @@ async function runSeed(base: Base, ref: Reference, sc: Scenario): Promise<Row> {
 		note(`n8n started again in ${secs(restarted.srv.readyMs)}`);
 		const killed = await getExecution(restarted.srv.url, restarted.apiKey, execId);
 		row.killedStatus = killed?.status ?? 'not stored';
-		note(`the killed execution ${execId} after the restart: status ${row.killedStatus}, finished ${killed?.finished}, stoppedAt ${killed?.stoppedAt ?? '-'}, last node ${killed?.data?.resultData?.lastNodeExecuted ?? '-'}`);
+		note(
+			`the killed execution ${execId} after the restart: status ${row.killedStatus}, finished ${killed?.finished}, stoppedAt ${killed?.stoppedAt ?? '-'}, last node ${killed?.data?.resultData?.lastNodeExecuted ?? '-'}`,
+		);
 		check(
 			`seed ${seed}: the killed execution is not left "running" after the restart`,
 			!!killed && !['new', 'running', 'waiting'].includes(killed.status),
@@ -625,15 +721,31 @@ async function runSeed(base: Base, ref: Reference, sc: Scenario): Promise<Row> {
 			.readFileSync(restarted.srv.logFile, 'utf8')
 			.split('\n')
 			.filter((l) => /crash|recover|unfinished/i.test(l));
-		if (recoveryLines.length) note(`server log on restart: ${recoveryLines.slice(0, 4).map((l) => l.trim().slice(0, 160)).join(' | ')}`);
-		check(`seed ${seed}: the restarted n8n does not resume anything by itself`, totalRequests(f) === afterKill, `${totalRequests(f) - afterKill} requests to the fakes`);
+		if (recoveryLines.length)
+			note(
+				`server log on restart: ${recoveryLines
+					.slice(0, 4)
+					.map((l) => l.trim().slice(0, 160))
+					.join(' | ')}`,
+			);
+		check(
+			`seed ${seed}: the restarted n8n does not resume anything by itself`,
+			totalRequests(f) === afterKill,
+			`${totalRequests(f) - afterKill} requests to the fakes`,
+		);
 
 		for (let i = 0; i < MAX_RUNS_AFTER_RESTART; i++) {
 			const run = await fullRun(f, restarted, base);
 			row.runs.push(run.writes.length);
-			note(`run ${i + 1} after the restart: ${run.ex.status} in ${secs(run.ms)}, ${run.writes.length} writes; ${run.summary}`);
+			note(
+				`run ${i + 1} after the restart: ${run.ex.status} in ${secs(run.ms)}, ${run.writes.length} writes; ${run.summary}`,
+			);
 			if (run.ex.status !== 'success') {
-				check(`seed ${seed}: run ${i + 1} after the restart succeeded`, false, run.ex.data?.resultData?.error?.message);
+				check(
+					`seed ${seed}: run ${i + 1} after the restart succeeded`,
+					false,
+					run.ex.data?.resultData?.error?.message,
+				);
 				break;
 			}
 			if (run.writes.length === 0) break;
@@ -648,9 +760,21 @@ async function runSeed(base: Base, ref: Reference, sc: Scenario): Promise<Row> {
 		const d = snap.duplicates;
 		row.dupEmployments = d.byExternalId.length + d.byLoginEmail.length;
 		row.dupTimeoffs = d.timeoffsByMarker.length;
-		check(`seed ${seed}: no duplicate employment by external_id`, d.byExternalId.length === 0, d.byExternalId.slice(0, 5).join(', ') || undefined);
-		check(`seed ${seed}: no duplicate employment by login email`, d.byLoginEmail.length === 0, d.byLoginEmail.slice(0, 5).join(', ') || undefined);
-		check(`seed ${seed}: no duplicate time off by HiBob request marker`, d.timeoffsByMarker.length === 0, d.timeoffsByMarker.slice(0, 5).join(', ') || undefined);
+		check(
+			`seed ${seed}: no duplicate employment by external_id`,
+			d.byExternalId.length === 0,
+			d.byExternalId.slice(0, 5).join(', ') || undefined,
+		);
+		check(
+			`seed ${seed}: no duplicate employment by login email`,
+			d.byLoginEmail.length === 0,
+			d.byLoginEmail.slice(0, 5).join(', ') || undefined,
+		);
+		check(
+			`seed ${seed}: no duplicate time off by HiBob request marker`,
+			d.timeoffsByMarker.length === 0,
+			d.timeoffsByMarker.slice(0, 5).join(', ') || undefined,
+		);
 		const diff = compare(ref.snap, snap);
 		row.equal = diff.length === 0;
 		check(
@@ -677,7 +801,19 @@ function countBy(keys: string[]): Record<string, number> {
 }
 
 function table(rows: Row[], ref: Reference): string {
-	const head = ['seed', 'kill', 'at', 'lane', 'writes before kill', 'killed exec', 'runs after restart', 'dup empl', 'dup time off', 'equal to ref', ''];
+	const head = [
+		'seed',
+		'kill',
+		'at',
+		'lane',
+		'writes before kill',
+		'killed exec',
+		'runs after restart',
+		'dup empl',
+		'dup time off',
+		'equal to ref',
+		'',
+	];
 	const body = rows.map((r) => [
 		String(r.seed),
 		r.kill,
@@ -692,7 +828,11 @@ function table(rows: Row[], ref: Reference): string {
 		r.ok ? 'ok' : 'FAIL',
 	]);
 	const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-	const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+	const line = (cells: string[]) =>
+		cells
+			.map((c, i) => c.padEnd(widths[i]))
+			.join('  ')
+			.trimEnd();
 	return [
 		`clean run: ${secs(ref.ms)}, ${ref.applied} applied writes between ${secs(ref.writeTimes[0])} and ${secs(ref.writeTimes[ref.writeTimes.length - 1])}`,
 		line(head),
@@ -712,7 +852,11 @@ async function main(): Promise<number> {
 	let ref: Reference | undefined;
 	try {
 		const paths = await ensureN8n();
-		check('n8n installed', fs.existsSync(paths.n8nBin), `${paths.n8nDir} (${paths.cold ? 'cold' : 'warm'})`);
+		check(
+			'n8n installed',
+			fs.existsSync(paths.n8nBin),
+			`${paths.n8nDir} (${paths.cold ? 'cold' : 'warm'})`,
+		);
 		check('dist/ exists (npm run build)', fs.existsSync(path.join(projectRoot(), 'dist')));
 		const base = await setUpBase();
 		ref = await runReference(base);
@@ -724,7 +868,13 @@ async function main(): Promise<number> {
 	console.log(`\ntotal ${secs(Date.now() - started)}`);
 	const passed = results.filter((r) => r.ok).length;
 	const failed = results.length - passed;
-	if (failed) console.log(`\nfailed:\n${results.filter((r) => !r.ok).map((r) => `  - ${r.name}`).join('\n')}`);
+	if (failed)
+		console.log(
+			`\nfailed:\n${results
+				.filter((r) => !r.ok)
+				.map((r) => `  - ${r.name}`)
+				.join('\n')}`,
+		);
 	console.log(`\ne2e-crash: ${passed} passed, ${failed} failed`);
 	return failed === 0 ? 0 : 1;
 }

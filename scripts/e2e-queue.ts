@@ -61,8 +61,22 @@ import {
 	type N8nServer,
 } from './lib/n8n';
 import { countByOutcome, employeeResult, formatCounts, timeOffResult } from './lib/report';
-import { missingServices, queueEnv, startPostgres, startRedis, type Postgres, type Redis } from './lib/services';
-import { applyUserSetup, loadTemplate, onlyNode, setDryRun, TRIGGERS, typeOf } from './lib/template';
+import {
+	missingServices,
+	queueEnv,
+	startPostgres,
+	startRedis,
+	type Postgres,
+	type Redis,
+} from './lib/services';
+import {
+	applyUserSetup,
+	loadTemplate,
+	onlyNode,
+	setDryRun,
+	TRIGGERS,
+	typeOf,
+} from './lib/template';
 
 const PEOPLE = Number(process.env.QUEUE_PEOPLE ?? 300);
 const TIMEOFF = Number(process.env.QUEUE_TIMEOFF ?? 150);
@@ -107,7 +121,8 @@ async function phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
 // ---------------------------------------------------------------------------------------------------------
 // The fakes
 
-const isWrite = (r: RequestLogEntry) => r.method !== 'GET' && r.endpoint !== 'POST /v1/people/search';
+const isWrite = (r: RequestLogEntry) =>
+	r.method !== 'GET' && r.endpoint !== 'POST /v1/people/search';
 
 function mark(f: RunningFakes): { hibob: number; remote: number } {
 	const last = (list: Array<{ seq: number }>) => (list.length ? list[list.length - 1].seq : 0);
@@ -115,7 +130,10 @@ function mark(f: RunningFakes): { hibob: number; remote: number } {
 }
 
 function writesSince(f: RunningFakes, m: { hibob: number; remote: number }): RequestLogEntry[] {
-	return [...f.remote.requests.filter((r) => r.seq > m.remote && isWrite(r)), ...f.hibob.requests.filter((r) => r.seq > m.hibob && isWrite(r))];
+	return [
+		...f.remote.requests.filter((r) => r.seq > m.remote && isWrite(r)),
+		...f.hibob.requests.filter((r) => r.seq > m.hibob && isWrite(r)),
+	];
 }
 
 /** Duplicates in the fake Remote: employments by external_id and login email, time off by HiBob request id. */
@@ -128,9 +146,18 @@ function duplicates(f: RunningFakes): string[] {
 	const state = f.remote.state;
 	const live = state.employments.filter((e) => e.status !== 'deleted');
 	return [
-		...groups('external_id', state.employments.filter((e) => e.external_id).map((e) => String(e.external_id))),
-		...groups('login_email', live.filter((e) => e.login_email).map((e) => String(e.login_email).toLowerCase())),
-		...groups('time off for request', state.timeoffs.filter((t) => t.status !== 'cancelled').flatMap((t) => markerIds(t.notes))),
+		...groups(
+			'external_id',
+			state.employments.filter((e) => e.external_id).map((e) => String(e.external_id)),
+		),
+		...groups(
+			'login_email',
+			live.filter((e) => e.login_email).map((e) => String(e.login_email).toLowerCase()),
+		),
+		...groups(
+			'time off for request',
+			state.timeoffs.filter((t) => t.status !== 'cancelled').flatMap((t) => markerIds(t.notes)),
+		),
 	];
 }
 
@@ -141,7 +168,9 @@ function countBy(keys: string[]): string {
 }
 
 function bobSignature(secret: string, raw: string): string {
-	return createHmac('sha512', Buffer.from(secret, 'utf8')).update(Buffer.from(raw, 'utf8')).digest('base64');
+	return createHmac('sha512', Buffer.from(secret, 'utf8'))
+		.update(Buffer.from(raw, 'utf8'))
+		.digest('base64');
 }
 
 function nextWeekday(from: Date, daysAhead: number): string {
@@ -170,12 +199,18 @@ function workerOf(workers: Proc[], executionId: string): string | undefined {
 	return undefined;
 }
 
-async function waitFor<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs: number, everyMs = 100): Promise<T> {
+async function waitFor<T>(
+	what: string,
+	fn: () => T | undefined | Promise<T | undefined>,
+	timeoutMs: number,
+	everyMs = 100,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const v = await fn();
 		if (v !== undefined) return v;
-		if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${secs(timeoutMs)}`);
+		if (Date.now() > deadline)
+			throw new Error(`gave up waiting for ${what} after ${secs(timeoutMs)}`);
 		await sleep(everyMs);
 	}
 }
@@ -186,9 +221,15 @@ async function main(): Promise<number> {
 	const started = Date.now();
 	const missing = missingServices();
 	if (missing.length) {
-		console.log(`e2e-queue: SKIPPED — queue mode needs PostgreSQL and Redis; missing: ${missing.join('; ')}.`);
-		console.log('  Install them (Debian: apt-get install -y postgresql redis-server) or point the test at existing servers');
-		console.log('  with E2E_PG_HOST/E2E_PG_PORT/E2E_PG_USER/E2E_PG_PASSWORD/E2E_PG_DATABASE and E2E_REDIS_HOST/E2E_REDIS_PORT.');
+		console.log(
+			`e2e-queue: SKIPPED — queue mode needs PostgreSQL and Redis; missing: ${missing.join('; ')}.`,
+		);
+		console.log(
+			'  Install them (Debian: apt-get install -y postgresql redis-server) or point the test at existing servers',
+		);
+		console.log(
+			'  with E2E_PG_HOST/E2E_PG_PORT/E2E_PG_USER/E2E_PG_PASSWORD/E2E_PG_DATABASE and E2E_REDIS_HOST/E2E_REDIS_PORT.',
+		);
 		return 0;
 	}
 	const root = projectRoot();
@@ -208,17 +249,33 @@ async function main(): Promise<number> {
 			const [p, r] = await Promise.all([startPostgres(workDir), startRedis(workDir)]);
 			pg = p;
 			redis = r;
-			check('PostgreSQL and Redis up', true, `postgres ${p.host}:${p.port}/${p.database} (${p.owned ? 'started here' : 'existing'}), redis ${r.host}:${r.port} (${r.owned ? 'started here' : 'existing'})`);
+			check(
+				'PostgreSQL and Redis up',
+				true,
+				`postgres ${p.host}:${p.port}/${p.database} (${p.owned ? 'started here' : 'existing'}), redis ${r.host}:${r.port} (${r.owned ? 'started here' : 'existing'})`,
+			);
 			return queueEnv(p, r, `e2e-${newId().slice(0, 8)}`);
 		});
 		// Short Bull locks, so a killed worker's job is seen as stalled within seconds (n8n's defaults: 60 s
 		// lock, 30 s stalled check). n8n 2.40.7 sets Bull's maxStalledCount to 0: a stalled job is failed, not
 		// handed to another worker, and main's queue recovery (every N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL
 		// minutes, default 180) marks its execution crashed.
-		const env = { ...services, QUEUE_WORKER_LOCK_DURATION: '10000', QUEUE_WORKER_LOCK_RENEW_TIME: '3000', QUEUE_WORKER_STALLED_INTERVAL: '5000' };
+		const env = {
+			...services,
+			QUEUE_WORKER_LOCK_DURATION: '10000',
+			QUEUE_WORKER_LOCK_RENEW_TIME: '3000',
+			QUEUE_WORKER_STALLED_INTERVAL: '5000',
+		};
 
-		const now = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()));
-		const company: GeneratedCompany = makeCompany({ people: PEOPLE, seed: 16, now, withTimeoff: TIMEOFF });
+		const now = new Date(
+			Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()),
+		);
+		const company: GeneratedCompany = makeCompany({
+			people: PEOPLE,
+			seed: 16,
+			now,
+			withTimeoff: TIMEOFF,
+		});
 		const f = await phase('fakes', async () => {
 			const faults = { seed: 16, latencyMs: LATENCY };
 			const running = await startFakes({
@@ -228,39 +285,57 @@ async function main(): Promise<number> {
 				hibobOptions: { faults },
 				remoteOptions: { faults: { ...faults, seed: 1016 } },
 			});
-			note(`${company.hibob.people.length} HiBob people, ${company.remote.employments!.length} Remote employments, ${company.hibob.timeoffRequests!.length} time-off requests; ${LATENCY.join('–')} ms per call`);
+			note(
+				`${company.hibob.people.length} HiBob people, ${company.remote.employments!.length} Remote employments, ${company.hibob.timeoffRequests!.length} time-off requests; ${LATENCY.join('–')} ms per call`,
+			);
 			return running;
 		});
 		fakes = f;
 
 		const webhookSecret = `queue-secret-${newId()}`;
-		const setup = await phase('user folders, credentials, the shipped template (into PostgreSQL)', async () => {
-			const base = path.join(workDir, 'base');
-			fs.mkdirSync(base);
-			const pkg = await installPackage(base);
-			note(`package ${pkg.tarball} installed (${secs(pkg.ms)})`);
-			const [hibobId, remoteId] = await importCredentials(
-				base,
-				[
-					{
-						name: 'HiBob account',
-						type: 'hiBobApi',
-						data: { serviceUserId: company.credentials.hibobServiceUserId, token: company.credentials.hibobToken, environment: 'custom', customUrl: f.hibobUrl },
-					},
-					{ name: 'Remote account', type: 'remoteApi', data: { apiToken: company.credentials.remoteToken, environment: 'custom', customUrl: f.remoteUrl } },
-				],
-				env,
-			);
-			const { workflow } = applyUserSetup(loadTemplate(root), {
-				hibobCredential: { id: hibobId, name: 'HiBob account' },
-				remoteCredential: { id: remoteId, name: 'Remote account' },
-				approverId: company.approverId,
-				webhookSecret,
-			});
-			const workflowId = await importWorkflow(base, workflow, env);
-			check('credentials and template imported into PostgreSQL', true, `workflow ${workflowId}`);
-			return { base, workflowId, workflow };
-		});
+		const setup = await phase(
+			'user folders, credentials, the shipped template (into PostgreSQL)',
+			async () => {
+				const base = path.join(workDir, 'base');
+				fs.mkdirSync(base);
+				const pkg = await installPackage(base);
+				note(`package ${pkg.tarball} installed (${secs(pkg.ms)})`);
+				const [hibobId, remoteId] = await importCredentials(
+					base,
+					[
+						{
+							name: 'HiBob account',
+							type: 'hiBobApi',
+							data: {
+								serviceUserId: company.credentials.hibobServiceUserId,
+								token: company.credentials.hibobToken,
+								environment: 'custom',
+								customUrl: f.hibobUrl,
+							},
+						},
+						{
+							name: 'Remote account',
+							type: 'remoteApi',
+							data: {
+								apiToken: company.credentials.remoteToken,
+								environment: 'custom',
+								customUrl: f.remoteUrl,
+							},
+						},
+					],
+					env,
+				);
+				const { workflow } = applyUserSetup(loadTemplate(root), {
+					hibobCredential: { id: hibobId, name: 'HiBob account' },
+					remoteCredential: { id: remoteId, name: 'Remote account' },
+					approverId: company.approverId,
+					webhookSecret,
+				});
+				const workflowId = await importWorkflow(base, workflow, env);
+				check('credentials and template imported into PostgreSQL', true, `workflow ${workflowId}`);
+				return { base, workflowId, workflow };
+			},
+		);
 
 		// One user folder per process (n8n keeps its event log and crash journal there).
 		const folder = (name: string) => {
@@ -270,20 +345,37 @@ async function main(): Promise<number> {
 		};
 		const main = { name: 'main', folder: folder('main') } as Proc;
 		main.start = () =>
-			startServer(main.folder, { env: { ...env, N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true', N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '1' }, logName: 'main.log' });
+			startServer(main.folder, {
+				env: {
+					...env,
+					N8N_DISABLE_PRODUCTION_MAIN_PROCESS: 'true',
+					N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '1',
+				},
+				logName: 'main.log',
+			});
 		const workers = ['worker-1', 'worker-2'].map((name) => {
 			const p = { name, folder: folder(name) } as Proc;
-			p.start = () => startServer(p.folder, { command: 'worker', args: ['--concurrency=5'], env, logName: `${name}.log` });
+			p.start = () =>
+				startServer(p.folder, {
+					command: 'worker',
+					args: ['--concurrency=5'],
+					env,
+					logName: `${name}.log`,
+				});
 			return p;
 		});
 		const hook = { name: 'webhook', folder: folder('webhook') } as Proc;
-		hook.start = () => startServer(hook.folder, { command: 'webhook', env, logName: 'webhook.log' });
+		hook.start = () =>
+			startServer(hook.folder, { command: 'webhook', env, logName: 'webhook.log' });
 		procs.push(main, ...workers, hook);
 
 		const s = await phase('n8n main, 2 workers, 1 webhook processor', async () => {
 			main.srv = await main.start(); // runs the migrations first
 			await Promise.all([...workers, hook].map(async (p) => (p.srv = await p.start())));
-			for (const p of procs) note(`${p.name.padEnd(9)} ${p.srv!.url} ready after ${secs(p.srv!.readyMs)} (pid ${p.srv!.pid})`);
+			for (const p of procs)
+				note(
+					`${p.name.padEnd(9)} ${p.srv!.url} ready after ${secs(p.srv!.readyMs)} (pid ${p.srv!.pid})`,
+				);
 			const session = await ownerSession(main.srv.url);
 			const apiKey = await createApiKey(session);
 			await setDryRun(session, setup.workflowId, false);
@@ -291,7 +383,9 @@ async function main(): Promise<number> {
 			return { session, apiKey, url: main.srv.url };
 		});
 
-		const runSync = async (label: string): Promise<{ ex: ExecutionRecord; worker?: string; ms: number; writes: RequestLogEntry[] }> => {
+		const runSync = async (
+			label: string,
+		): Promise<{ ex: ExecutionRecord; worker?: string; ms: number; writes: RequestLogEntry[] }> => {
 			const m = mark(f);
 			const t0 = Date.now();
 			const id = await runFromTrigger(s.session, setup.workflowId, TRIGGERS.manualSync);
@@ -299,21 +393,39 @@ async function main(): Promise<number> {
 			const ms = Date.now() - t0;
 			const worker = workerOf(workers, id);
 			const emp = employeeResult(ex, setup.workflow);
-			note(`${label}: execution ${id} ${ex.status} on ${worker ?? 'no worker (main?)'} in ${secs(ms)}; people ${formatCounts(countByOutcome(emp.rows))}; time off ${formatCounts(countByOutcome(timeOffResult(ex, setup.workflow).rows))}`);
+			note(
+				`${label}: execution ${id} ${ex.status} on ${worker ?? 'no worker (main?)'} in ${secs(ms)}; people ${formatCounts(countByOutcome(emp.rows))}; time off ${formatCounts(countByOutcome(timeOffResult(ex, setup.workflow).rows))}`,
+			);
 			return { ex, worker, ms, writes: writesSince(f, m) };
 		};
 
-		const first = await phase('employee and time-off lanes ("Manual sync"), run by a worker', async () => {
-			const r = await runSync('first run');
-			timing.firstRun = r.ms;
-			check('first run succeeded', r.ex.status === 'success', r.ex.data.resultData.error?.message);
-			check('a worker executed it, not main', !!r.worker, r.worker);
-			const byEndpoint = countBy(r.writes.map((w) => w.endpoint));
-			check('it wrote to Remote (both lanes)', r.writes.some((w) => w.path.startsWith('/v1/employments')) && r.writes.some((w) => w.path.startsWith('/v1/timeoff')), byEndpoint);
-			const dups = duplicates(f);
-			check('no duplicate in Remote', dups.length === 0, dups.slice(0, 5).join(', ') || undefined);
-			return r;
-		});
+		const first = await phase(
+			'employee and time-off lanes ("Manual sync"), run by a worker',
+			async () => {
+				const r = await runSync('first run');
+				timing.firstRun = r.ms;
+				check(
+					'first run succeeded',
+					r.ex.status === 'success',
+					r.ex.data.resultData.error?.message,
+				);
+				check('a worker executed it, not main', !!r.worker, r.worker);
+				const byEndpoint = countBy(r.writes.map((w) => w.endpoint));
+				check(
+					'it wrote to Remote (both lanes)',
+					r.writes.some((w) => w.path.startsWith('/v1/employments')) &&
+						r.writes.some((w) => w.path.startsWith('/v1/timeoff')),
+					byEndpoint,
+				);
+				const dups = duplicates(f);
+				check(
+					'no duplicate in Remote',
+					dups.length === 0,
+					dups.slice(0, 5).join(', ') || undefined,
+				);
+				return r;
+			},
+		);
 
 		await phase('second run on the other worker: 0 writes', async () => {
 			const ran = workers.find((w) => w.name === first.worker);
@@ -323,8 +435,19 @@ async function main(): Promise<number> {
 			}
 			const r = await runSync('second run');
 			timing.secondRun = r.ms;
-			check('second run succeeded on the other worker', r.ex.status === 'success' && !!r.worker && r.worker !== first.worker, `${first.worker} then ${r.worker}`);
-			check('second run: 0 writes', r.writes.length === 0, r.writes.slice(0, 5).map((w) => `${w.method} ${w.path}`).join(', ') || undefined);
+			check(
+				'second run succeeded on the other worker',
+				r.ex.status === 'success' && !!r.worker && r.worker !== first.worker,
+				`${first.worker} then ${r.worker}`,
+			);
+			check(
+				'second run: 0 writes',
+				r.writes.length === 0,
+				r.writes
+					.slice(0, 5)
+					.map((w) => `${w.method} ${w.path}`)
+					.join(', ') || undefined,
+			);
 			if (ran) {
 				ran.srv = await ran.start();
 				note(`${ran.name} started again (${secs(ran.srv.readyMs)})`);
@@ -333,14 +456,34 @@ async function main(): Promise<number> {
 
 		await phase('published: signed HiBob webhooks to the webhook processor', async () => {
 			const trigger = onlyNode(setup.workflow, typeOf('hiBobTrigger'));
-			const url = webhookUrl(hook.srv!.url, { workflowId: setup.workflowId, node: { name: trigger.name, webhookId: trigger.webhookId }, path: 'hibob' });
+			const url = webhookUrl(hook.srv!.url, {
+				workflowId: setup.workflowId,
+				node: { name: trigger.name, webhookId: trigger.webhookId },
+				path: 'hibob',
+			});
 			await activateWorkflow(s.url, s.apiKey, setup.workflowId);
-			const ping = await callWebhook(url, { body: 'Ping test', headers: { 'content-type': 'text/plain' }, timeoutMs: 60_000 });
-			check('the webhook processor serves the published workflow (Bob ping 200)', ping.status === 200, `${url} → ${ping.status} ${JSON.stringify(ping.body)}`);
+			const ping = await callWebhook(url, {
+				body: 'Ping test',
+				headers: { 'content-type': 'text/plain' },
+				timeoutMs: 60_000,
+			});
+			check(
+				'the webhook processor serves the published workflow (Bob ping 200)',
+				ping.status === 200,
+				`${url} → ${ping.status} ${JSON.stringify(ping.body)}`,
+			);
 			const before = (await listExecutions(s.url, s.apiKey, setup.workflowId)).length;
 			// An EOR employee: Remote's API does not update contractors (U7), so a contractor's move writes nothing.
-			const person = company.people.find((p) => p.remote === 'active' && p.kind === 'employee' && p.active && p.linkedBy === 'external_id')!;
-			const employment = f.remote.state.employments.find((e) => e.id === person.remoteEmploymentId)!;
+			const person = company.people.find(
+				(p) =>
+					p.remote === 'active' &&
+					p.kind === 'employee' &&
+					p.active &&
+					p.linkedBy === 'external_id',
+			)!;
+			const employment = f.remote.state.employments.find(
+				(e) => e.id === person.remoteEmploymentId,
+			)!;
 			const newLine = `16 Queue Street ${newId().slice(0, 4)}`;
 			f.hibob.updatePerson(person.hibobId, { address: { line1: newLine } });
 			const event = {
@@ -352,14 +495,25 @@ async function main(): Promise<number> {
 				data: { employeeId: person.hibobId, fieldUpdates: ['address.line1'] },
 			};
 			const raw = JSON.stringify(event);
-			const headers = { 'Bob-Signature': bobSignature(webhookSecret, raw), 'content-type': 'application/json' };
-			const known = new Set((await listExecutions(s.url, s.apiKey, setup.workflowId)).map((e) => e.id));
+			const headers = {
+				'Bob-Signature': bobSignature(webhookSecret, raw),
+				'content-type': 'application/json',
+			};
+			const known = new Set(
+				(await listExecutions(s.url, s.apiKey, setup.workflowId)).map((e) => e.id),
+			);
 			const m1 = mark(f);
 			const t0 = Date.now();
 			const posted = await callWebhook(url, { body: raw, headers });
 			const patch = await waitFor(
 				'the PATCH at the fake Remote',
-				() => f.remote.requests.find((r) => r.seq > m1.remote && r.method === 'PATCH' && r.path === `/v1/employments/${employment.id}`),
+				() =>
+					f.remote.requests.find(
+						(r) =>
+							r.seq > m1.remote &&
+							r.method === 'PATCH' &&
+							r.path === `/v1/employments/${employment.id}`,
+					),
 				30_000,
 				5,
 			);
@@ -376,7 +530,9 @@ async function main(): Promise<number> {
 				waitFor(
 					what,
 					async () => {
-						const fresh = (await listExecutions(s.url, s.apiKey, setup.workflowId)).filter((e) => !known.has(e.id));
+						const fresh = (await listExecutions(s.url, s.apiKey, setup.workflowId)).filter(
+							(e) => !known.has(e.id),
+						);
 						const doneRun = fresh.find((e) => !['new', 'running', 'waiting'].includes(e.status));
 						if (doneRun) known.add(doneRun.id);
 						return doneRun;
@@ -387,22 +543,40 @@ async function main(): Promise<number> {
 			const done = await nextRun('the webhook run to finish');
 			const seenIn = async () => {
 				const wf = await rest(s.session, 'GET', `/rest/workflows/${setup.workflowId}`);
-				const data = (typeof wf.staticData === 'string' ? JSON.parse(wf.staticData) : wf.staticData) ?? {};
+				const data =
+					(typeof wf.staticData === 'string' ? JSON.parse(wf.staticData) : wf.staticData) ?? {};
 				const nodeData = data[`node:${trigger.name}`] ?? {};
 				return Array.isArray(nodeData.seen) ? nodeData.seen.length : 0;
 			};
-			note(`after the run: the trigger's remembered deliveries in the workflow's static data (PostgreSQL): ${await seenIn()}`);
+			note(
+				`after the run: the trigger's remembered deliveries in the workflow's static data (PostgreSQL): ${await seenIn()}`,
+			);
 			const hookWorker = workerOf(workers, done.id);
-			check('the webhook run succeeded on a worker', done.status === 'success' && done.mode === 'webhook' && !!hookWorker, `execution ${done.id} ${done.mode} ${done.status} on ${hookWorker}`);
-			check('Remote has the new address', employment.address_details?.address === newLine, employment.address_details?.address);
+			check(
+				'the webhook run succeeded on a worker',
+				done.status === 'success' && done.mode === 'webhook' && !!hookWorker,
+				`execution ${done.id} ${done.mode} ${done.status} on ${hookWorker}`,
+			);
+			check(
+				'Remote has the new address',
+				employment.address_details?.address === newLine,
+				employment.address_details?.address,
+			);
 
 			// the same delivery again: the webhook processor reads the remembered delivery from PostgreSQL
 			const m2 = mark(f);
 			const again = await callWebhook(url, { body: raw, headers });
-			const repeatRun = again.body?.duplicate === true ? undefined : await nextRun('the run of the repeated delivery').catch(() => undefined);
+			const repeatRun =
+				again.body?.duplicate === true
+					? undefined
+					: await nextRun('the run of the repeated delivery').catch(() => undefined);
 			await sleep(1_000);
 			const after = await listExecutions(s.url, s.apiKey, setup.workflowId);
-			check('the same delivery again: no write reaches Remote', again.status === 200 && writesSince(f, m2).length === 0, `${writesSince(f, m2).length} writes`);
+			check(
+				'the same delivery again: no write reaches Remote',
+				again.status === 200 && writesSince(f, m2).length === 0,
+				`${writesSince(f, m2).length} writes`,
+			);
 			// n8n 2.40.7 keeps static data as one JSON value per workflow, written whole by whoever saves last:
 			// the webhook processor saves the remembered delivery while the execution it starts is created, and
 			// the worker saves the copy it was given at the end of the run. With PostgreSQL the second write
@@ -422,14 +596,23 @@ async function main(): Promise<number> {
 			const event2 = { ...event, triggeredAt: new Date(Date.now() + 1_000).toISOString() };
 			const raw2 = JSON.stringify(event2);
 			const m3 = mark(f);
-			const posted2 = await callWebhook(url, { body: raw2, headers: { ...headers, 'Bob-Signature': bobSignature(webhookSecret, raw2) } });
+			const posted2 = await callWebhook(url, {
+				body: raw2,
+				headers: { ...headers, 'Bob-Signature': bobSignature(webhookSecret, raw2) },
+			});
 			const done2 = await nextRun('the second webhook run');
 			const w2 = workerOf(workers, done2.id);
-			const fullReads = f.remote.requests.filter((r) => r.seq > m3.remote && r.method === 'GET' && r.path === `/v1/employments/${employment.id}`);
+			const fullReads = f.remote.requests.filter(
+				(r) =>
+					r.seq > m3.remote && r.method === 'GET' && r.path === `/v1/employments/${employment.id}`,
+			);
 			const rows = employeeResult(done2, setup.workflow).rows;
 			check(
 				'a new delivery for the unchanged person, run by the other worker: nothing written',
-				posted2.status === 200 && done2.status === 'success' && w2 === other.name && writesSince(f, m3).length === 0,
+				posted2.status === 200 &&
+					done2.status === 'success' &&
+					w2 === other.name &&
+					writesSince(f, m3).length === 0,
 				`${hookWorker} then ${w2}; ${rows.map((r) => `${r.person} ${r.outcome}/${r.reason}`).join('; ')}`,
 			);
 			// the same whole-value static data: memory written by one worker can be overwritten by an older copy
@@ -441,67 +624,125 @@ async function main(): Promise<number> {
 			busy.srv = await busy.start();
 		});
 
-		await phase(`a worker SIGKILLed during a run (at ${Math.round(KILL_AT * 100)}% of its writes)`, async () => {
-			// pending work: address changes (PATCH) and new approved time off (POST: a duplicate would show)
-			const active = company.people.filter((p) => p.remote === 'active' && p.kind === 'employee' && p.active && p.remoteEmploymentId);
-			const moved = active.slice(1, 81);
-			for (const [i, p] of moved.entries()) f.hibob.updatePerson(p.hibobId, { address: { line1: `${i + 1} Killed Worker Road` } });
-			const leave = active.slice(1, 61).map((p, i) => {
-				const day = nextWeekday(now, 20 + (i % 20));
-				return f.hibob.addTimeoffRequest({ employeeId: p.hibobId, startDate: day, endDate: day, policyTypeDisplayName: 'Holiday', requestId: 61_000 + i });
-			});
-			const expected = moved.length + leave.length;
-			const m = mark(f);
-			const execBefore = (await listExecutions(s.url, s.apiKey, setup.workflowId)).length;
-			const id = await runFromTrigger(s.session, setup.workflowId, TRIGGERS.manualSync);
-			const killAt = Math.max(1, Math.round(expected * KILL_AT));
-			await waitFor('writes before the kill', () => (writesSince(f, m).length >= killAt ? true : undefined), RUN_TIMEOUT_MS, 2);
-			const victim = await waitFor('the worker of the run', () => workers.find((w) => w.name === workerOf(workers, id)), 10_000, 20);
-			await victim.srv!.kill('SIGKILL');
-			const atKill = writesSince(f, m).length;
-			check('worker SIGKILLed mid-run', atKill < expected, `${victim.name} killed after ${atKill} of ${expected} writes`);
+		await phase(
+			`a worker SIGKILLed during a run (at ${Math.round(KILL_AT * 100)}% of its writes)`,
+			async () => {
+				// pending work: address changes (PATCH) and new approved time off (POST: a duplicate would show)
+				const active = company.people.filter(
+					(p) => p.remote === 'active' && p.kind === 'employee' && p.active && p.remoteEmploymentId,
+				);
+				const moved = active.slice(1, 81);
+				for (const [i, p] of moved.entries())
+					f.hibob.updatePerson(p.hibobId, { address: { line1: `${i + 1} Killed Worker Road` } });
+				const leave = active.slice(1, 61).map((p, i) => {
+					const day = nextWeekday(now, 20 + (i % 20));
+					return f.hibob.addTimeoffRequest({
+						employeeId: p.hibobId,
+						startDate: day,
+						endDate: day,
+						policyTypeDisplayName: 'Holiday',
+						requestId: 61_000 + i,
+					});
+				});
+				const expected = moved.length + leave.length;
+				const m = mark(f);
+				const execBefore = (await listExecutions(s.url, s.apiKey, setup.workflowId)).length;
+				const id = await runFromTrigger(s.session, setup.workflowId, TRIGGERS.manualSync);
+				const killAt = Math.max(1, Math.round(expected * KILL_AT));
+				await waitFor(
+					'writes before the kill',
+					() => (writesSince(f, m).length >= killAt ? true : undefined),
+					RUN_TIMEOUT_MS,
+					2,
+				);
+				const victim = await waitFor(
+					'the worker of the run',
+					() => workers.find((w) => w.name === workerOf(workers, id)),
+					10_000,
+					20,
+				);
+				await victim.srv!.kill('SIGKILL');
+				const atKill = writesSince(f, m).length;
+				check(
+					'worker SIGKILLed mid-run',
+					atKill < expected,
+					`${victim.name} killed after ${atKill} of ${expected} writes`,
+				);
 
-			// Bull sees the job stalled (lock expired) and hands it to the other worker, or n8n marks it crashed
-			const t0 = Date.now();
-			const ex = await waitFor(
-				'the killed execution to end',
-				async () => {
-					const e = await getExecution(s.url, s.apiKey, id);
-					return e && !['new', 'running', 'waiting'].includes(e.status) ? e : undefined;
-				},
-				100_000,
-				500,
-			).catch(() => undefined);
-			const retriedBy = workers.filter((w) => w !== victim).find((w) => w.name === workerOf([w], id))?.name;
-			const status = ex?.status ?? 'still running';
-			note(`execution ${id}: ${status} after ${secs(Date.now() - t0)}${retriedBy ? `, taken over by ${retriedBy}` : ''}`);
-			let reruns = 0;
-			let last = ex;
-			while (last?.status !== 'success' && reruns < 2) {
-				reruns++;
-				last = (await runSync(`re-run ${reruns}`)).ex;
-			}
-			check(
-				'the run was retried by the other worker or re-run, and succeeded',
-				last?.status === 'success',
-				`killed execution: ${status}${retriedBy ? ` (retried by ${retriedBy})` : ''}; ${reruns} re-run(s)`,
-			);
-			victim.srv = await victim.start();
+				// Bull sees the job stalled (lock expired) and hands it to the other worker, or n8n marks it crashed
+				const t0 = Date.now();
+				const ex = await waitFor(
+					'the killed execution to end',
+					async () => {
+						const e = await getExecution(s.url, s.apiKey, id);
+						return e && !['new', 'running', 'waiting'].includes(e.status) ? e : undefined;
+					},
+					100_000,
+					500,
+				).catch(() => undefined);
+				const retriedBy = workers
+					.filter((w) => w !== victim)
+					.find((w) => w.name === workerOf([w], id))?.name;
+				const status = ex?.status ?? 'still running';
+				note(
+					`execution ${id}: ${status} after ${secs(Date.now() - t0)}${retriedBy ? `, taken over by ${retriedBy}` : ''}`,
+				);
+				let reruns = 0;
+				let last = ex;
+				while (last?.status !== 'success' && reruns < 2) {
+					reruns++;
+					last = (await runSync(`re-run ${reruns}`)).ex;
+				}
+				check(
+					'the run was retried by the other worker or re-run, and succeeded',
+					last?.status === 'success',
+					`killed execution: ${status}${retriedBy ? ` (retried by ${retriedBy})` : ''}; ${reruns} re-run(s)`,
+				);
+				victim.srv = await victim.start();
 
-			const applied = writesSince(f, m).filter((w) => w.applied);
-			const wrongAddress = moved.filter((p) => f.remote.state.employments.find((e) => e.id === p.remoteEmploymentId)?.address_details?.address !== f.hibob.state.people.find((x) => x.id === p.hibobId)?.address?.line1);
-			const leaveCount = leave.map((r) => f.remote.state.timeoffs.filter((t) => t.status !== 'cancelled' && markerIds(t.notes).includes(String(r.requestId))).length);
-			check('every moved person has the new address in Remote', wrongAddress.length === 0, `${moved.length - wrongAddress.length}/${moved.length}`);
-			check('every new time off is in Remote exactly once', leaveCount.every((n) => n === 1), `${leaveCount.filter((n) => n === 1).length}/${leave.length} once, ${leaveCount.filter((n) => n > 1).length} more than once`);
-			const dups = duplicates(f);
-			check('no duplicate employment or time off in Remote', dups.length === 0, dups.slice(0, 5).join(', ') || undefined);
-			note(`writes since the kill run started: ${applied.length} applied (${countBy(applied.map((w) => w.endpoint))}); executions: ${(await listExecutions(s.url, s.apiKey, setup.workflowId)).length - execBefore}`);
-			const final = await runSync('check run');
-			check('a last run writes nothing', final.ex.status === 'success' && final.writes.length === 0, `${final.writes.length} writes`);
-		});
+				const applied = writesSince(f, m).filter((w) => w.applied);
+				const wrongAddress = moved.filter(
+					(p) =>
+						f.remote.state.employments.find((e) => e.id === p.remoteEmploymentId)?.address_details
+							?.address !== f.hibob.state.people.find((x) => x.id === p.hibobId)?.address?.line1,
+				);
+				const leaveCount = leave.map(
+					(r) =>
+						f.remote.state.timeoffs.filter(
+							(t) => t.status !== 'cancelled' && markerIds(t.notes).includes(String(r.requestId)),
+						).length,
+				);
+				check(
+					'every moved person has the new address in Remote',
+					wrongAddress.length === 0,
+					`${moved.length - wrongAddress.length}/${moved.length}`,
+				);
+				check(
+					'every new time off is in Remote exactly once',
+					leaveCount.every((n) => n === 1),
+					`${leaveCount.filter((n) => n === 1).length}/${leave.length} once, ${leaveCount.filter((n) => n > 1).length} more than once`,
+				);
+				const dups = duplicates(f);
+				check(
+					'no duplicate employment or time off in Remote',
+					dups.length === 0,
+					dups.slice(0, 5).join(', ') || undefined,
+				);
+				note(
+					`writes since the kill run started: ${applied.length} applied (${countBy(applied.map((w) => w.endpoint))}); executions: ${(await listExecutions(s.url, s.apiKey, setup.workflowId)).length - execBefore}`,
+				);
+				const final = await runSync('check run');
+				check(
+					'a last run writes nothing',
+					final.ex.status === 'success' && final.writes.length === 0,
+					`${final.writes.length} writes`,
+				);
+			},
+		);
 	} catch (e) {
 		check('e2e-queue ran to the end', false, e.stack ?? String(e));
-		for (const p of procs) if (p.srv) console.log(`--- ${p.name} log tail ---\n${p.srv.logTail(30)}`);
+		for (const p of procs)
+			if (p.srv) console.log(`--- ${p.name} log tail ---\n${p.srv.logTail(30)}`);
 	} finally {
 		await Promise.all(procs.map((p) => p.srv?.stop().catch(() => undefined)));
 		if (fakes) await fakes.close().catch(() => undefined);
@@ -514,13 +755,26 @@ async function main(): Promise<number> {
 	const total = Date.now() - started;
 	console.log('\n== timings');
 	for (const p of phases) console.log(`   ${p.name.padEnd(80)} ${secs(p.ms).padStart(8)}`);
-	console.log(`   first run ${secs(timing.firstRun ?? 0)}, second run ${secs(timing.secondRun ?? 0)}, webhook → Remote ${timing.webhookLatency ?? '-'} ms; total ${secs(total)}`);
+	console.log(
+		`   first run ${secs(timing.firstRun ?? 0)}, second run ${secs(timing.secondRun ?? 0)}, webhook → Remote ${timing.webhookLatency ?? '-'} ms; total ${secs(total)}`,
+	);
 	const passed = results.filter((r) => r.ok).length;
 	const failed = results.length - passed;
-	if (failed) console.log(`\nfailed:\n${results.filter((r) => !r.ok).map((r) => `  - ${r.name}`).join('\n')}`);
+	if (failed)
+		console.log(
+			`\nfailed:\n${results
+				.filter((r) => !r.ok)
+				.map((r) => `  - ${r.name}`)
+				.join('\n')}`,
+		);
 	const limits = observations.filter((o) => !o.ok);
-	if (limits.length) console.log(`\nn8n queue-mode limits observed (not failures):\n${limits.map((o) => `  - ${o.name}: ${o.detail ?? ''}`).join('\n')}`);
-	console.log(`\ne2e-queue: ${passed} passed, ${failed} failed, ${limits.length} n8n limit(s) observed`);
+	if (limits.length)
+		console.log(
+			`\nn8n queue-mode limits observed (not failures):\n${limits.map((o) => `  - ${o.name}: ${o.detail ?? ''}`).join('\n')}`,
+		);
+	console.log(
+		`\ne2e-queue: ${passed} passed, ${failed} failed, ${limits.length} n8n limit(s) observed`,
+	);
 	return failed === 0 ? 0 : 1;
 }
 

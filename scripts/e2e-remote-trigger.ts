@@ -47,7 +47,14 @@ import {
 	type ExecutionRecord,
 	type N8nServer,
 } from './lib/n8n';
-import { applyUserSetup, loadTemplate, onlyNode, setDryRun, TRIGGERS, typeOf } from './lib/template';
+import {
+	applyUserSetup,
+	loadTemplate,
+	onlyNode,
+	setDryRun,
+	TRIGGERS,
+	typeOf,
+} from './lib/template';
 
 const results: Array<{ name: string; ok: boolean; detail?: string }> = [];
 
@@ -63,7 +70,10 @@ function nextWeekday(daysAhead: number): string {
 	return d.toISOString().slice(0, 10);
 }
 
-async function until<T>(fn: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T | undefined> {
+async function until<T>(
+	fn: () => T | undefined | Promise<T | undefined>,
+	timeoutMs: number,
+): Promise<T | undefined> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await fn();
@@ -73,7 +83,12 @@ async function until<T>(fn: () => T | undefined | Promise<T | undefined>, timeou
 	}
 }
 
-async function finishedExecutions(url: string, apiKey: string, workflowId: string, count: number): Promise<ExecutionRecord[]> {
+async function finishedExecutions(
+	url: string,
+	apiKey: string,
+	workflowId: string,
+	count: number,
+): Promise<ExecutionRecord[]> {
 	const all = await until(async () => {
 		const list = await listExecutions(url, apiKey, workflowId);
 		const done = list.filter((e) => !['new', 'running', 'waiting'].includes(e.status));
@@ -102,20 +117,43 @@ async function main(): Promise<number> {
 		fakes = f;
 		const sofia = f.hibob.people.find((p) => p.firstName === 'Sofia' && p.surname === 'Marques')!;
 		const employment = f.remote.state.employments.find((e) => e.external_id === sofia.id)!;
-		check('Sofia Marques is being onboarded in Remote (invited)', employment?.status === 'invited', employment?.status);
+		check(
+			'Sofia Marques is being onboarded in Remote (invited)',
+			employment?.status === 'invited',
+			employment?.status,
+		);
 		// She moved while Remote onboards her, and booked leave: both wait for the end of onboarding.
 		const newAddress = '9 Rua Nova';
 		f.hibob.updatePerson(sofia.id, { address: { line1: newAddress } });
 		const leaveDay = nextWeekday(50);
-		const request = f.hibob.addTimeoffRequest({ employeeId: sofia.id, startDate: leaveDay, endDate: leaveDay, policyTypeDisplayName: 'Holiday', requestId: 48001 });
+		const request = f.hibob.addTimeoffRequest({
+			employeeId: sofia.id,
+			startDate: leaveDay,
+			endDate: leaveDay,
+			policyTypeDisplayName: 'Holiday',
+			requestId: 48001,
+		});
 
 		const [hibobId, remoteId] = await importCredentials(uf, [
 			{
 				name: 'HiBob account',
 				type: 'hiBobApi',
-				data: { serviceUserId: company.credentials.hibobServiceUserId, token: company.credentials.hibobToken, environment: 'custom', customUrl: f.hibobUrl },
+				data: {
+					serviceUserId: company.credentials.hibobServiceUserId,
+					token: company.credentials.hibobToken,
+					environment: 'custom',
+					customUrl: f.hibobUrl,
+				},
 			},
-			{ name: 'Remote account', type: 'remoteApi', data: { apiToken: company.credentials.remoteToken, environment: 'custom', customUrl: f.remoteUrl } },
+			{
+				name: 'Remote account',
+				type: 'remoteApi',
+				data: {
+					apiToken: company.credentials.remoteToken,
+					environment: 'custom',
+					customUrl: f.remoteUrl,
+				},
+			},
 		]);
 		const template = loadTemplate();
 		const setup = applyUserSetup(template, {
@@ -139,16 +177,42 @@ async function main(): Promise<number> {
 		const fullId = await runFromTrigger(session, workflowId, TRIGGERS.manualSync);
 		const full = await waitForExecution(srv.url, apiKey, fullId);
 		check('full sync succeeded', full.status === 'success', full.status);
-		const heldBack = nodeItems(full, onlyNode(template, typeOf('remoteUpsertEmployee')).name).find((o) => o.hibobId === sofia.id);
-		check('full sync: Sofia held back while onboarding (U3)', heldBack?.reason === 'onboarding_in_progress', `${heldBack?.outcome} ${heldBack?.reason}`);
-		check('full sync: her address not yet at Remote', employment.address_details?.address !== newAddress, String(employment.address_details?.address));
-		const sofiaLeave = () => f.remote.state.timeoffs.filter((t) => t.employment_id === employment.id && String(t.notes ?? '').includes(String(request.requestId)));
-		check('full sync: her time off not yet at Remote (T1: not active)', sofiaLeave().length === 0, `${sofiaLeave().length}`);
+		const heldBack = nodeItems(full, onlyNode(template, typeOf('remoteUpsertEmployee')).name).find(
+			(o) => o.hibobId === sofia.id,
+		);
+		check(
+			'full sync: Sofia held back while onboarding (U3)',
+			heldBack?.reason === 'onboarding_in_progress',
+			`${heldBack?.outcome} ${heldBack?.reason}`,
+		);
+		check(
+			'full sync: her address not yet at Remote',
+			employment.address_details?.address !== newAddress,
+			String(employment.address_details?.address),
+		);
+		const sofiaLeave = () =>
+			f.remote.state.timeoffs.filter(
+				(t) =>
+					t.employment_id === employment.id &&
+					String(t.notes ?? '').includes(String(request.requestId)),
+			);
+		check(
+			'full sync: her time off not yet at Remote (T1: not active)',
+			sofiaLeave().length === 0,
+			`${sofiaLeave().length}`,
+		);
 
 		// 2) publish: the trigger registers with Remote
-		const url = webhookUrl(srv.url, { workflowId, node: { name: trigger.name, webhookId: trigger.webhookId }, path: 'remote' });
+		const url = webhookUrl(srv.url, {
+			workflowId,
+			node: { name: trigger.name, webhookId: trigger.webhookId },
+			path: 'remote',
+		});
 		await activateWorkflow(srv.url, apiKey, workflowId);
-		const registered = await until(() => (f.remote.webhooks.callbacks.length ? f.remote.webhooks.callbacks : undefined), 10_000);
+		const registered = await until(
+			() => (f.remote.webhooks.callbacks.length ? f.remote.webhooks.callbacks : undefined),
+			10_000,
+		);
 		check(
 			'publishing registered exactly one callback at Remote, for the Production URL',
 			registered?.length === 1 && registered[0].url === url,
@@ -156,12 +220,22 @@ async function main(): Promise<number> {
 		);
 		// Wait until n8n serves the webhook (an unsigned POST is refused by the node, not 404).
 		const probe = await callWebhook(url, { body: '{}', timeoutMs: 30_000 });
-		check('an unsigned delivery is refused (401) and starts nothing', probe.status === 401, `${probe.status} ${JSON.stringify(probe.body)}`);
+		check(
+			'an unsigned delivery is refused (401) and starts nothing',
+			probe.status === 401,
+			`${probe.status} ${JSON.stringify(probe.body)}`,
+		);
 		const before = (await listExecutions(srv.url, apiKey, workflowId)).length;
 
 		// 3a) a delivery for an employment the sync never linked (no external_id): the lane stops
-		const unlinked = f.remote.state.employments.find((e) => !e.external_id && e.status !== 'deleted');
-		check('the showcase company has a Remote employment without external_id after the sync', !!unlinked, unlinked?.full_name);
+		const unlinked = f.remote.state.employments.find(
+			(e) => !e.external_id && e.status !== 'deleted',
+		);
+		check(
+			'the showcase company has a Remote employment without external_id after the sync',
+			!!unlinked,
+			unlinked?.full_name,
+		);
 		if (unlinked) {
 			const mark2 = f.remote.requests.length;
 			await f.remote.webhooks.emit('employment.onboarding.completed', unlinked.id);
@@ -180,43 +254,137 @@ async function main(): Promise<number> {
 		const mark = f.remote.requests.length;
 		f.remote.setStatus(employment.id, 'active');
 		await f.remote.webhooks.idle();
-		const delivery = f.remote.webhooks.deliveries.find((d) => d.eventType === 'employment.onboarding.completed' && d.employmentId === employment.id);
-		check('the fake Remote delivered employment.onboarding.completed, answered 2xx', !!delivery?.delivered, JSON.stringify(delivery?.attempts));
-		const patch = await until(() => f.remote.requests.slice(mark).find((r) => r.method === 'PATCH' && r.path === `/v1/employments/${employment.id}` && r.status < 300), 30_000);
-		const leave = await until(() => f.remote.requests.slice(mark).find((r) => r.method === 'POST' && r.path === '/v1/timeoff' && r.status < 300), 30_000);
+		const delivery = f.remote.webhooks.deliveries.find(
+			(d) => d.eventType === 'employment.onboarding.completed' && d.employmentId === employment.id,
+		);
+		check(
+			'the fake Remote delivered employment.onboarding.completed, answered 2xx',
+			!!delivery?.delivered,
+			JSON.stringify(delivery?.attempts),
+		);
+		const patch = await until(
+			() =>
+				f.remote.requests
+					.slice(mark)
+					.find(
+						(r) =>
+							r.method === 'PATCH' &&
+							r.path === `/v1/employments/${employment.id}` &&
+							r.status < 300,
+					),
+			30_000,
+		);
+		const leave = await until(
+			() =>
+				f.remote.requests
+					.slice(mark)
+					.find((r) => r.method === 'POST' && r.path === '/v1/timeoff' && r.status < 300),
+			30_000,
+		);
 		const t0 = delivery?.emittedAt ?? 0;
 		const patchMs = patch ? Date.parse(patch.timestamp) - t0 : undefined;
 		const leaveMs = leave ? Date.parse(leave.timestamp) - t0 : undefined;
-		check(`delivery → held-back differences at Remote: ${patchMs ?? 'never'} ms (goal < 2000 ms)`, patchMs !== undefined && patchMs < 2_000, patch ? `${patch.method} ${patch.path} → ${patch.status}` : 'no PATCH');
-		check(`delivery → time off at Remote: ${leaveMs ?? 'never'} ms (goal < 2000 ms)`, leaveMs !== undefined && leaveMs < 2_000, leave ? `${leave.method} ${leave.path} → ${leave.status}` : 'no POST /v1/timeoff');
+		check(
+			`delivery → held-back differences at Remote: ${patchMs ?? 'never'} ms (goal < 2000 ms)`,
+			patchMs !== undefined && patchMs < 2_000,
+			patch ? `${patch.method} ${patch.path} → ${patch.status}` : 'no PATCH',
+		);
+		check(
+			`delivery → time off at Remote: ${leaveMs ?? 'never'} ms (goal < 2000 ms)`,
+			leaveMs !== undefined && leaveMs < 2_000,
+			leave ? `${leave.method} ${leave.path} → ${leave.status}` : 'no POST /v1/timeoff',
+		);
 		figures.push(`delivery → PATCH ${patchMs ?? '-'} ms, delivery → time off ${leaveMs ?? '-'} ms`);
 		const runs = await finishedExecutions(srv.url, apiKey, workflowId, base + 1);
 		const run = runs[0];
-		check('one run, succeeded, started by the Remote webhook', runs.length === base + 1 && run.status === 'success' && run.mode === 'webhook', `${runs.length - base} run(s), ${run.status} ${run.mode}`);
-		const rows = nodeItems(run, onlyNode(template, typeOf('remoteUpsertEmployee')).name).filter((o) => !o.summary);
-		check('the run synced only Sofia, and updated her', rows.length === 1 && rows[0].hibobId === sofia.id && rows[0].outcome === 'updated', rows.map((r) => `${r.name ?? r.hibobId} ${r.outcome} ${r.reason}`).join('; '));
-		check('Remote has her new address', employment.address_details?.address === newAddress, String(employment.address_details?.address));
-		check('exactly one Remote time off for her request, approved (T1, T3)', sofiaLeave().length === 1 && sofiaLeave()[0].status === 'approved', sofiaLeave().map((t) => t.status).join(', '));
-		const otherWrites = f.remote.requests.slice(mark).filter((r) => r.method !== 'GET' && !r.path.includes(employment.id) && r.path !== '/v1/timeoff');
-		check('nothing else was written', otherWrites.length === 0, otherWrites.map((r) => `${r.method} ${r.path}`).join(', '));
+		check(
+			'one run, succeeded, started by the Remote webhook',
+			runs.length === base + 1 && run.status === 'success' && run.mode === 'webhook',
+			`${runs.length - base} run(s), ${run.status} ${run.mode}`,
+		);
+		const rows = nodeItems(run, onlyNode(template, typeOf('remoteUpsertEmployee')).name).filter(
+			(o) => !o.summary,
+		);
+		check(
+			'the run synced only Sofia, and updated her',
+			rows.length === 1 && rows[0].hibobId === sofia.id && rows[0].outcome === 'updated',
+			rows.map((r) => `${r.name ?? r.hibobId} ${r.outcome} ${r.reason}`).join('; '),
+		);
+		check(
+			'Remote has her new address',
+			employment.address_details?.address === newAddress,
+			String(employment.address_details?.address),
+		);
+		check(
+			'exactly one Remote time off for her request, approved (T1, T3)',
+			sofiaLeave().length === 1 && sofiaLeave()[0].status === 'approved',
+			sofiaLeave()
+				.map((t) => t.status)
+				.join(', '),
+		);
+		const otherWrites = f.remote.requests
+			.slice(mark)
+			.filter(
+				(r) => r.method !== 'GET' && !r.path.includes(employment.id) && r.path !== '/v1/timeoff',
+			);
+		check(
+			'nothing else was written',
+			otherWrites.length === 0,
+			otherWrites.map((r) => `${r.method} ${r.path}`).join(', '),
+		);
 
 		// 4) bad input and bad deliveries
 		const key = f.remote.webhooks.callbacks[0]?.signing_key ?? '';
-		const body = JSON.stringify({ event_type: 'employment.onboarding.completed', employment_id: employment.id, company_id: f.remote.companyId });
+		const body = JSON.stringify({
+			event_type: 'employment.onboarding.completed',
+			employment_id: employment.id,
+			company_id: f.remote.companyId,
+		});
 		const now = String(Date.now());
-		const wrong = await callWebhook(url, { body, headers: { 'X-Remote-Signature': signRemoteDelivery(`${key}x`, body, now), 'X-Remote-Timestamp': now } });
+		const wrong = await callWebhook(url, {
+			body,
+			headers: {
+				'X-Remote-Signature': signRemoteDelivery(`${key}x`, body, now),
+				'X-Remote-Timestamp': now,
+			},
+		});
 		const stale = String(Date.now() - 6 * 60_000);
-		const old = await callWebhook(url, { body, headers: { 'X-Remote-Signature': signRemoteDelivery(key, body, stale), 'X-Remote-Timestamp': stale } });
+		const old = await callWebhook(url, {
+			body,
+			headers: {
+				'X-Remote-Signature': signRemoteDelivery(key, body, stale),
+				'X-Remote-Timestamp': stale,
+			},
+		});
 		// The onboarding delivery again (Remote delivers at least once), signed afresh.
 		const resent = String(Date.now());
-		const again = await callWebhook(url, { body: delivery?.body ?? body, headers: { 'X-Remote-Signature': signRemoteDelivery(key, delivery?.body ?? body, resent), 'X-Remote-Timestamp': resent } });
+		const again = await callWebhook(url, {
+			body: delivery?.body ?? body,
+			headers: {
+				'X-Remote-Signature': signRemoteDelivery(key, delivery?.body ?? body, resent),
+				'X-Remote-Timestamp': resent,
+			},
+		});
 		await sleep(1_500);
 		const count = (await listExecutions(srv.url, apiKey, workflowId)).length;
 		const expected = base + 1;
-		check('wrong key → 401, stale timestamp → 401, repeated delivery → 200 duplicate; none started a run', wrong.status === 401 && old.status === 401 && again.status === 200 && again.body?.duplicate === true && count === expected, `${wrong.status}, ${old.status}, ${again.status} ${JSON.stringify(again.body)}, ${count - base} runs`);
+		check(
+			'wrong key → 401, stale timestamp → 401, repeated delivery → 200 duplicate; none started a run',
+			wrong.status === 401 &&
+				old.status === 401 &&
+				again.status === 200 &&
+				again.body?.duplicate === true &&
+				count === expected,
+			`${wrong.status}, ${old.status}, ${again.status} ${JSON.stringify(again.body)}, ${count - base} runs`,
+		);
 
 		// 4b) a published run that fails (HiBob refuses the token) starts the template's alert lane
-		const other = f.remote.state.employments.find((e) => e.id !== employment.id && e.status === 'active' && f.hibob.people.some((p) => p.id === e.external_id));
+		const other = f.remote.state.employments.find(
+			(e) =>
+				e.id !== employment.id &&
+				e.status === 'active' &&
+				f.hibob.people.some((p) => p.id === e.external_id),
+		);
 		if (other) {
 			const before3 = (await listExecutions(srv.url, apiKey, workflowId)).length;
 			f.hibob.failNext('*', { status: 401 }, 3);
@@ -227,19 +395,46 @@ async function main(): Promise<number> {
 			const alert = nodeItems(alertRun, 'Alert: what went wrong')[0];
 			check(
 				'a failing published run starts the alert lane, which names the node, the reason and what to do',
-				!!failedRun && alertRun?.status === 'success' && /HiBob: Get employees/.test(String(alert?.alert)) && /credentials/.test(String(alert?.whatToDo)) && String(alert?.failedExecution).includes(String(failedRun?.id)),
-				alert ? `${alert.alert} | ${alert.whatToDo}` : `${list.slice(0, 3).map((e) => `${e.mode} ${e.status}`).join(', ')}`,
+				!!failedRun &&
+					alertRun?.status === 'success' &&
+					/HiBob: Get employees/.test(String(alert?.alert)) &&
+					/credentials/.test(String(alert?.whatToDo)) &&
+					String(alert?.failedExecution).includes(String(failedRun?.id)),
+				alert
+					? `${alert.alert} | ${alert.whatToDo}`
+					: `${list
+							.slice(0, 3)
+							.map((e) => `${e.mode} ${e.status}`)
+							.join(', ')}`,
 			);
-			check('the alert carries no token', !JSON.stringify(alert ?? {}).includes(company.credentials.hibobToken) && !JSON.stringify(alert ?? {}).includes(company.credentials.remoteToken));
+			check(
+				'the alert carries no token',
+				!JSON.stringify(alert ?? {}).includes(company.credentials.hibobToken) &&
+					!JSON.stringify(alert ?? {}).includes(company.credentials.remoteToken),
+			);
 		} else check('the showcase company has another active linked person', false);
 
 		// 5) unpublish: the callback is deleted at Remote
 		await deactivateWorkflow(srv.url, apiKey, workflowId);
-		const gone = await until(() => (f.remote.webhooks.callbacks.length === 0 ? true : undefined), 10_000);
-		check('unpublishing deleted the callback at Remote', gone === true, `${f.remote.webhooks.callbacks.length} left`);
+		const gone = await until(
+			() => (f.remote.webhooks.callbacks.length === 0 ? true : undefined),
+			10_000,
+		);
+		check(
+			'unpublishing deleted the callback at Remote',
+			gone === true,
+			`${f.remote.webhooks.callbacks.length} left`,
+		);
 		await activateWorkflow(srv.url, apiKey, workflowId);
-		const again2 = await until(() => (f.remote.webhooks.callbacks.length ? f.remote.webhooks.callbacks : undefined), 10_000);
-		check('publishing again registers one new callback (no duplicate)', again2?.length === 1 && f.remote.count('POST /v1/webhook-callbacks') === 2, `${again2?.length ?? 0} callback(s)`);
+		const again2 = await until(
+			() => (f.remote.webhooks.callbacks.length ? f.remote.webhooks.callbacks : undefined),
+			10_000,
+		);
+		check(
+			'publishing again registers one new callback (no duplicate)',
+			again2?.length === 1 && f.remote.count('POST /v1/webhook-callbacks') === 2,
+			`${again2?.length ?? 0} callback(s)`,
+		);
 		await deactivateWorkflow(srv.url, apiKey, workflowId);
 	} catch (e) {
 		check('e2e-remote ran to the end', false, (e as Error).stack ?? String(e));

@@ -32,7 +32,8 @@ function parseArgs(argv: string[]): Record<string, string> {
 function rate(text: string | undefined): RateLimitConfig | undefined {
 	if (!text) return undefined;
 	const [limit, windowMs] = text.split(':').map(Number);
-	if (!Number.isInteger(limit) || !Number.isInteger(windowMs)) throw new Error(`bad rate limit "${text}" (use limit:windowMs)`);
+	if (!Number.isInteger(limit) || !Number.isInteger(windowMs))
+		throw new Error(`bad rate limit "${text}" (use limit:windowMs)`);
 	return { limit, windowMs };
 }
 
@@ -62,7 +63,11 @@ async function main(): Promise<void> {
 		// A shifted clock that still runs: "now" at start-up, then real time passing.
 		now: now ? shiftedClock(now) : undefined,
 		inspection: true,
-		hibobOptions: { port: port(args['hibob-port']), rateLimit: rate(args['hibob-rate']), faults: faults(args['hibob-faults']) },
+		hibobOptions: {
+			port: port(args['hibob-port']),
+			rateLimit: rate(args['hibob-rate']),
+			faults: faults(args['hibob-faults']),
+		},
 		remoteOptions: {
 			port: port(args['remote-port']),
 			rateLimit: rate(args['remote-rate']),

@@ -36,7 +36,11 @@ function activeEmployment(id: string, overrides: Record<string, any> = {}) {
 		provisional_start_date: HIRED,
 		department_id: 'dept-eng',
 		address_details: { ...usAddress },
-		emergency_contact_details: { name: `Em Contact${id}`, relationship: 'Spouse', phone_number: '+12125550199' },
+		emergency_contact_details: {
+			name: `Em Contact${id}`,
+			relationship: 'Spouse',
+			phone_number: '+12125550199',
+		},
 		administrative_details: { ssn: '123-45-6789' },
 		contract_details: { annual_gross_salary: HIBOB_SALARY },
 		...overrides,
@@ -46,21 +50,37 @@ function activeEmployment(id: string, overrides: Record<string, any> = {}) {
 type PersonFn = Parameters<NonNullable<Parameters<typeof makeWorld>[1]>>[0]['person'];
 /** A HiBob global payroll employee hired on HIRED (as the employment), with overrides. */
 const gp = (person: PersonFn, id: string, overrides: Record<string, any> = {}) =>
-	person(id, 'global_payroll_employee', { ...overrides, work: { startDate: HIRED, ...overrides.work } });
+	person(id, 'global_payroll_employee', {
+		...overrides,
+		work: { startDate: HIRED, ...overrides.work },
+	});
 
 const fields = (list: unknown) => (list as Array<{ field: string }>).map((h) => h.field).sort();
-const amendmentPosts = (world: World) => world.fakes.remote.requests.filter((r) => r.endpoint === 'POST /v1/contract-amendments');
+const amendmentPosts = (world: World) =>
+	world.fakes.remote.requests.filter((r) => r.endpoint === 'POST /v1/contract-amendments');
 
 describe('Contract amendments (U6)', () => {
 	it('U6: with the option off, differences are reported as needs_contract_amendment and nothing is sent', async () => {
 		w = await makeWorld({}, ({ person }) => ({
 			people: [gp(person, '1', { work: { title: '102', startDate: isoIn(-190) } })],
-			employments: [activeEmployment('1', { contract_details: { annual_gross_salary: REMOTE_SALARY } })],
+			employments: [
+				activeEmployment('1', { contract_details: { annual_gross_salary: REMOTE_SALARY } }),
+			],
 		}));
 		const out = await w.run();
-		expect(out.get('1')).toMatchObject({ outcome: 'skipped', reason: 'needs_contract_amendment', changes: [] });
-		expect(fields(out.get('1')!.heldBack)).toEqual(['contract_details.annual_gross_salary', 'job_title', 'provisional_start_date']);
-		expect((out.get('1')!.heldBack as any[]).every((h) => h.reason === 'needs_contract_amendment')).toBe(true);
+		expect(out.get('1')).toMatchObject({
+			outcome: 'skipped',
+			reason: 'needs_contract_amendment',
+			changes: [],
+		});
+		expect(fields(out.get('1')!.heldBack)).toEqual([
+			'contract_details.annual_gross_salary',
+			'job_title',
+			'provisional_start_date',
+		]);
+		expect(
+			(out.get('1')!.heldBack as any[]).every((h) => h.reason === 'needs_contract_amendment'),
+		).toBe(true);
 		expect(JSON.stringify(out.get('1'))).not.toContain(String(HIBOB_SALARY));
 		expect(JSON.stringify(out.get('1'))).not.toContain(String(REMOTE_SALARY));
 		expect(w.writes()).toBe(0);
@@ -87,8 +107,14 @@ describe('Contract amendments (U6)', () => {
 		// R3: a dry run plans the amendment (salary masked) and sends nothing.
 		const dry = await w.run({ ...ON, dryRun: true });
 		expect(w.writes()).toBe(0);
-		expect(dry.get('1')).toMatchObject({ outcome: 'updated', reason: 'contract_amendment_submitted', dryRun: true });
-		const planned = (dry.get('1')!.plannedRequests as any[]).find((r) => r.path === '/v1/contract-amendments');
+		expect(dry.get('1')).toMatchObject({
+			outcome: 'updated',
+			reason: 'contract_amendment_submitted',
+			dryRun: true,
+		});
+		const planned = (dry.get('1')!.plannedRequests as any[]).find(
+			(r) => r.path === '/v1/contract-amendments',
+		);
 		expect(planned.body.contract_amendment.annual_gross_salary).toBe('***00');
 		expect(JSON.stringify(dry.get('1'))).not.toContain(String(HIBOB_SALARY));
 
@@ -109,7 +135,10 @@ describe('Contract amendments (U6)', () => {
 			expect(JSON.stringify(out.get(id))).not.toContain(String(REMOTE_SALARY));
 		}
 		// Person 2: the address goes through the employment update, the title through an amendment.
-		expect(out.get('2')).toMatchObject({ outcome: 'updated', reason: 'contract_amendment_submitted' });
+		expect(out.get('2')).toMatchObject({
+			outcome: 'updated',
+			reason: 'contract_amendment_submitted',
+		});
 		expect(out.get('2')!.changes).toEqual([
 			{ field: 'address_details.city', from: 'New York', to: 'Brooklyn' },
 			{ field: 'job_title', from: 'Software Engineer', to: 'Product Manager' },
@@ -148,16 +177,28 @@ describe('Contract amendments (U6)', () => {
 	it('U6: a second run does not submit the same amendment twice (contract_amendment_pending)', async () => {
 		w = await makeWorld({}, ({ person }) => ({
 			people: [gp(person, '1', { work: { title: '102' } })],
-			employments: [activeEmployment('1', { contract_details: { annual_gross_salary: REMOTE_SALARY } })],
+			employments: [
+				activeEmployment('1', { contract_details: { annual_gross_salary: REMOTE_SALARY } }),
+			],
 		}));
 		const first = await w.run(ON);
-		expect(first.get('1')).toMatchObject({ outcome: 'updated', reason: 'contract_amendment_submitted' });
+		expect(first.get('1')).toMatchObject({
+			outcome: 'updated',
+			reason: 'contract_amendment_submitted',
+		});
 		expect(w.fakes.remote.contractAmendments).toHaveLength(1);
 
 		w.fakes.remote.resetCounters();
 		const second = await w.run(ON);
-		expect(second.get('1')).toMatchObject({ outcome: 'skipped', reason: 'contract_amendment_pending', changes: [] });
-		expect(fields(second.get('1')!.heldBack)).toEqual(['contract_details.annual_gross_salary', 'job_title']);
+		expect(second.get('1')).toMatchObject({
+			outcome: 'skipped',
+			reason: 'contract_amendment_pending',
+			changes: [],
+		});
+		expect(fields(second.get('1')!.heldBack)).toEqual([
+			'contract_details.annual_gross_salary',
+			'job_title',
+		]);
 		expect(String(second.get('1')!.message)).toContain(w.fakes.remote.contractAmendments[0].id);
 		expect(JSON.stringify(second.get('1'))).not.toContain(String(HIBOB_SALARY));
 		expect(w.writes()).toBe(0);
@@ -174,7 +215,9 @@ describe('Contract amendments (U6)', () => {
 	});
 
 	it('U6: a hire-date correction alone is submitted effective on the new hire date; a form without a start-date field keeps it held back', async () => {
-		const portugal = { address: { country: 'Portugal', city: 'Lisboa', postCode: '1000-001', usaState: null } };
+		const portugal = {
+			address: { country: 'Portugal', city: 'Lisboa', postCode: '1000-001', usaState: null },
+		};
 		w = await makeWorld({}, ({ person }) => ({
 			people: [
 				gp(person, '1', { work: { startDate: isoIn(-190) } }),
@@ -197,17 +240,31 @@ describe('Contract amendments (U6)', () => {
 		const [usa, prt] = amendmentPosts(w);
 		expect(usa.body).toMatchObject({
 			employment_id: 'emp-1',
-			contract_amendment: { effective_date: isoIn(-190), reason_for_change: 'error_correction', provisional_start_date: isoIn(-190) },
+			contract_amendment: {
+				effective_date: isoIn(-190),
+				reason_for_change: 'error_correction',
+				provisional_start_date: isoIn(-190),
+			},
 		});
 		// Portugal's form has no start-date field: the title goes, the hire date stays needs_contract_amendment.
 		expect(out.get('2')).toMatchObject({
 			outcome: 'updated',
 			reason: 'contract_amendment_submitted',
 			changes: [{ field: 'job_title', from: 'Software Engineer', to: 'Senior Software Engineer' }],
-			heldBack: [{ field: 'provisional_start_date', reason: 'needs_contract_amendment', from: HIRED, to: isoIn(-190) }],
+			heldBack: [
+				{
+					field: 'provisional_start_date',
+					reason: 'needs_contract_amendment',
+					from: HIRED,
+					to: isoIn(-190),
+				},
+			],
 		});
 		expect(String(out.get('2')!.message)).toContain('no field for the start date');
-		expect(prt.body).toMatchObject({ employment_id: 'emp-2', contract_amendment: { job_title: 'Senior Software Engineer', effective_date: isoIn(0) } });
+		expect(prt.body).toMatchObject({
+			employment_id: 'emp-2',
+			contract_amendment: { job_title: 'Senior Software Engineer', effective_date: isoIn(0) },
+		});
 		expect((prt.body as any).contract_amendment).not.toHaveProperty('provisional_start_date');
 		expect(w.fakes.remote.count('GET /v1/countries/:code/contract_amendment')).toBe(2);
 	});
@@ -221,14 +278,22 @@ describe('Contract amendments (U6)', () => {
 				}),
 			],
 			employments: [
-				activeEmployment('1', { country_code: 'DEU', address_details: { address: '1 Main Street', city: 'Berlin', postal_code: '10115' } }),
+				activeEmployment('1', {
+					country_code: 'DEU',
+					address_details: { address: '1 Main Street', city: 'Berlin', postal_code: '10115' },
+				}),
 			],
 		}));
 		const out = await w.run(ON);
 		expect(out.get('1')).toMatchObject({ outcome: 'skipped', reason: 'remote_schema_invalid' });
 		expect(String(out.get('1')!.message)).toContain('contract_amendment.weekly_working_hours');
 		expect(out.get('1')!.heldBack).toEqual([
-			{ field: 'job_title', reason: 'remote_schema_invalid', from: 'Software Engineer', to: 'Senior Software Engineer' },
+			{
+				field: 'job_title',
+				reason: 'remote_schema_invalid',
+				from: 'Software Engineer',
+				to: 'Senior Software Engineer',
+			},
 			{ field: 'contract_amendment.weekly_working_hours', reason: 'remote_schema_invalid' },
 		]);
 		expect(amendmentPosts(w)).toHaveLength(0);
@@ -241,19 +306,32 @@ describe('Contract amendments (U6)', () => {
 			people: [gp(person, '1', { work: { title: '102' }, address: { city: 'Queens' } })],
 			employments: [activeEmployment('1')],
 		}));
-		w.fakes.remote.failNext('POST /v1/contract-amendments', { status: 422, body: { errors: { 'contract_amendment.job_title': ['is invalid'] } } });
+		w.fakes.remote.failNext('POST /v1/contract-amendments', {
+			status: 422,
+			body: { errors: { 'contract_amendment.job_title': ['is invalid'] } },
+		});
 		const out = await w.run(ON);
 		expect(out.get('1')).toMatchObject({
 			outcome: 'updated',
 			reason: 'remote_refused',
 			changes: [{ field: 'address_details.city', from: 'New York', to: 'Queens' }],
-			heldBack: [{ field: 'job_title', reason: 'remote_refused', from: 'Software Engineer', to: 'Senior Software Engineer' }],
+			heldBack: [
+				{
+					field: 'job_title',
+					reason: 'remote_refused',
+					from: 'Software Engineer',
+					to: 'Senior Software Engineer',
+				},
+			],
 		});
 		expect(String(out.get('1')!.message)).toContain('contract_amendment.job_title: is invalid');
 		expect(w.fakes.remote.getEmployment('emp-1')!.address_details.city).toBe('Queens');
 		// Not remembered as in sync: the next run submits it.
 		const again = await w.run(ON);
-		expect(again.get('1')).toMatchObject({ outcome: 'updated', reason: 'contract_amendment_submitted' });
+		expect(again.get('1')).toMatchObject({
+			outcome: 'updated',
+			reason: 'contract_amendment_submitted',
+		});
 		expect(w.fakes.remote.contractAmendments).toHaveLength(1);
 	});
 
@@ -264,7 +342,10 @@ describe('Contract amendments (U6)', () => {
 		}));
 		w.fakes.remote.failNext('POST /v1/contract-amendments', { dropAfterApply: true });
 		const out = await w.run(ON);
-		expect(out.get('1')).toMatchObject({ outcome: 'updated', reason: 'contract_amendment_submitted' });
+		expect(out.get('1')).toMatchObject({
+			outcome: 'updated',
+			reason: 'contract_amendment_submitted',
+		});
 		expect(w.fakes.remote.contractAmendments).toHaveLength(1);
 		expect(amendmentPosts(w)).toHaveLength(1);
 		expect(String(out.get('1')!.message)).toContain(w.fakes.remote.contractAmendments[0].id);
@@ -279,7 +360,11 @@ describe('No amendments outside global payroll (U5)', () => {
 				person('2', 'contractor', { work: { title: '102', startDate: isoIn(-190) } }),
 			],
 			employments: [
-				activeEmployment('1', { type: 'employee', provisional_start_date: isoIn(40), contract_details: { annual_gross_salary: REMOTE_SALARY } }),
+				activeEmployment('1', {
+					type: 'employee',
+					provisional_start_date: isoIn(40),
+					contract_details: { annual_gross_salary: REMOTE_SALARY },
+				}),
 				activeEmployment('2', { type: 'contractor', contract_details: {} }),
 			],
 		}));

@@ -8,7 +8,13 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { HiBob } from '../nodes/HiBob/HiBob.node';
 import { checkCompatibility, shapeOf } from '../nodes/shared/core/compatibility';
-import type { HiBobModes, RemoteFixture, RemoteModes, RunningFakes, StartFakesOptions } from './fakes';
+import type {
+	HiBobModes,
+	RemoteFixture,
+	RemoteModes,
+	RunningFakes,
+	StartFakesOptions,
+} from './fakes';
 import { isoDate, makeDemoCompany, startFakes, TEST_CREDENTIALS } from './fakes';
 import { runExecute } from './harness/n8n';
 
@@ -36,21 +42,41 @@ async function startDemo(options: DemoOptions = {}): Promise<RunningFakes> {
 	company.hibob.fieldsWrapped = options.fieldsWrapped;
 	company.remote.modes = options.remote;
 	company.remote.departmentsPaging = options.departmentsPaging;
-	company.remote.webhookCallbacks = [{ id: 'wh-1', url: 'https://hooks.example.com/remote', subscribed_events: ['employment.onboarding.completed'] }];
-	const employment = company.remote.employments!.find((e) => e.type === 'employee' && e.status === 'active') ?? company.remote.employments![0];
+	company.remote.webhookCallbacks = [
+		{
+			id: 'wh-1',
+			url: 'https://hooks.example.com/remote',
+			subscribed_events: ['employment.onboarding.completed'],
+		},
+	];
+	const employment =
+		company.remote.employments!.find((e) => e.type === 'employee' && e.status === 'active') ??
+		company.remote.employments![0];
 	const day = isoDate(new Date(Date.now() + 20 * 86_400_000));
 	company.remote.timeoffs = [
 		{ employment_id: employment.id!, start_date: day, status: 'approved' },
-		{ employment_id: employment.id!, start_date: day, status: 'cancelled', cancel_reason: 'Cancelled in HiBob' },
+		{
+			employment_id: employment.id!,
+			start_date: day,
+			status: 'cancelled',
+			cancel_reason: 'Cancelled in HiBob',
+		},
 	];
-	const fakes = await startFakes({ hibob: company.hibob, remote: company.remote, ...(options.fakes ?? {}) });
+	const fakes = await startFakes({
+		hibob: company.hibob,
+		remote: company.remote,
+		...(options.fakes ?? {}),
+	});
 	// Time-off changes within the last day: one cancel, one approval.
 	fakes.hibob.cancelTimeoffRequest(30006);
 	fakes.hibob.approveTimeoffRequest(30005);
 	return fakes;
 }
 
-function credentialsFor(fakes: RunningFakes, overrides: { hibobToken?: string; remoteToken?: string } = {}) {
+function credentialsFor(
+	fakes: RunningFakes,
+	overrides: { hibobToken?: string; remoteToken?: string } = {},
+) {
 	return {
 		hiBobApi: {
 			serviceUserId: TEST_CREDENTIALS.hibobServiceUserId,
@@ -58,11 +84,19 @@ function credentialsFor(fakes: RunningFakes, overrides: { hibobToken?: string; r
 			environment: 'custom',
 			customUrl: fakes.hibobUrl,
 		},
-		remoteApi: { apiToken: overrides.remoteToken ?? TEST_CREDENTIALS.remoteToken, environment: 'custom', customUrl: fakes.remoteUrl },
+		remoteApi: {
+			apiToken: overrides.remoteToken ?? TEST_CREDENTIALS.remoteToken,
+			environment: 'custom',
+			customUrl: fakes.remoteUrl,
+		},
 	};
 }
 
-async function check(fakes: RunningFakes, checkRemote = true, credentials = credentialsFor(fakes)): Promise<Run> {
+async function check(
+	fakes: RunningFakes,
+	checkRemote = true,
+	credentials = credentialsFor(fakes),
+): Promise<Run> {
 	const logs: string[] = [];
 	const { output } = await runExecute(new HiBob(), {
 		parameters: { resource: 'setup', operation: 'checkCompatibility', checkRemote },
@@ -76,7 +110,8 @@ async function check(fakes: RunningFakes, checkRemote = true, credentials = cred
 
 const statusOf = (run: Run, id: string) => run.lines.find((l) => l.check === id)?.status;
 const lineOf = (run: Run, id: string) => run.lines.find((l) => l.check === id)!;
-const withStatus = (run: Run, status: string) => run.lines.filter((l) => l.status === status).map((l) => String(l.check));
+const withStatus = (run: Run, status: string) =>
+	run.lines.filter((l) => l.status === status).map((l) => String(l.check));
 
 /** Shapes only a write or a webhook delivery shows: never `ok` in a read-only check. */
 const WRITE_OR_WEBHOOK_ONLY = [
@@ -138,7 +173,12 @@ describe('Check API Compatibility: the documented readings (fakes in their defau
 		])
 			expect([id, statusOf(run, id)]).toEqual([id, 'ok']);
 		expect(run.summary.verdict).toBe('ready');
-		expect(run.summary.counts).toEqual({ ok: run.lines.length - 4, variant: 0, unknown: 0, not_checked: 4 });
+		expect(run.summary.counts).toEqual({
+			ok: run.lines.length - 4,
+			variant: 0,
+			unknown: 0,
+			not_checked: 4,
+		});
 		for (const item of run.output) expect(item.pairedItem).toEqual({ item: 0 });
 	});
 
@@ -168,7 +208,11 @@ describe('Check API Compatibility: the documented readings (fakes in their defau
 		expect(fakes.remote.requests.length).toBeGreaterThan(10);
 		expect(fakes.remote.requests.filter((r) => r.method !== 'GET')).toEqual([]);
 		// HiBob documents its people search as a POST read; nothing else but GETs was sent.
-		expect(fakes.hibob.requests.filter((r) => r.method !== 'GET' && r.endpoint !== 'POST /v1/people/search')).toEqual([]);
+		expect(
+			fakes.hibob.requests.filter(
+				(r) => r.method !== 'GET' && r.endpoint !== 'POST /v1/people/search',
+			),
+		).toEqual([]);
 		expect(fakes.remote.writeCount()).toBe(0);
 		expect(JSON.stringify(fakes.hibob.snapshot())).toBe(hibobBefore);
 		expect(JSON.stringify(fakes.remote.snapshot())).toBe(remoteBefore);
@@ -179,7 +223,9 @@ describe('Check API Compatibility: the documented readings (fakes in their defau
 		expect(searches).toHaveLength(2);
 		expect((searches[0].body as any).fields).toHaveLength(2); // root.id and the sync field
 		const full = searches[1].body as any;
-		expect(full.filters).toEqual([{ fieldPath: 'root.id', operator: 'equals', values: [expect.any(String)] }]);
+		expect(full.filters).toEqual([
+			{ fieldPath: 'root.id', operator: 'equals', values: [expect.any(String)] },
+		]);
 		expect(full.fields.some((f: string) => /identification|payroll/.test(f))).toBe(false);
 		expect(fakes.remote.count('GET /v1/employments/:id')).toBe(3);
 		expect(fakes.remote.count('GET /v1/employments')).toBe(1);
@@ -195,8 +241,21 @@ describe('Check API Compatibility: the documented readings (fakes in their defau
 		const forbidden = [
 			TEST_CREDENTIALS.hibobToken,
 			TEST_CREDENTIALS.remoteToken,
-			...fakes.hibob.people.flatMap((p) => [p.email, p.firstName, p.surname, p.id, p.work.title ?? '', (p as any).home?.privateEmail ?? '']),
-			...fakes.remote.state.employments.flatMap((e) => [e.full_name, e.login_email, e.personal_email ?? '', e.work_email ?? '', e.id]),
+			...fakes.hibob.people.flatMap((p) => [
+				p.email,
+				p.firstName,
+				p.surname,
+				p.id,
+				p.work.title ?? '',
+				(p as any).home?.privateEmail ?? '',
+			]),
+			...fakes.remote.state.employments.flatMap((e) => [
+				e.full_name,
+				e.login_email,
+				e.personal_email ?? '',
+				e.work_email ?? '',
+				e.id,
+			]),
 			...fakes.remote.state.companyManagers.flatMap((m) => [m.user_email, m.user_id]),
 			...fakes.remote.state.departments.map((d) => d.name),
 			'hooks.example.com',
@@ -209,37 +268,100 @@ describe('Check API Compatibility: the documented readings (fakes in their defau
 describe('Check API Compatibility: each documented alternative is reported as a variant', () => {
 	const cases: Array<[string, DemoOptions, string, RegExp]> = [
 		['fields metadata wrapped as {fields}', { fieldsWrapped: true }, 'hibob.fields', /\{fields/],
-		['named list wrapped as {list}', { hibob: { namedListWrapped: true } }, 'hibob.namedList', /\{list/],
-		['no humanReadable node', { hibob: { humanReadableOmitted: true } }, 'hibob.humanReadable', /named lists/],
-		['values under /category/field keys', { hibob: { peopleSlashKeys: true } }, 'hibob.personValues', /\/category\/field/],
-		['changes rows name the request id "id"', { hibob: { changesRequestIdKey: 'id' } }, 'hibob.timeoffChanges.requestIdKey', /^id$/],
-		['startDatePortion in the changes feed and who\'s out', { hibob: { timeoffPortionKeys: 'startDatePortion' } }, 'hibob.timeoffChanges.portions', /startDatePortion/],
-		['"cancelled" spelling (request details, changeType)', { hibob: { cancelledSpelling: 'cancelled' } }, 'hibob.timeoffRequest.status', /^cancelled$/],
-		['employment without the {data: {employment}} wrapper', { remote: { employmentUnwrapped: true } }, 'remote.employment.employee', /without/],
-		['country form schema directly in data', { remote: { formShape: 'data' } }, 'remote.countryForm.USA.employment_basic_information', /directly in data/],
-		['country form schema without a wrapper', { remote: { formShape: 'bare' } }, 'remote.countryForm.USA.administrative_details', /without a wrapper/],
-		['departments paging inside data', { departmentsPaging: 'data' }, 'remote.departments', /inside data/],
-		['Remote time off spelled "canceled"', { remote: { timeoffCanceledSpelling: true } }, 'remote.timeoffs.status', /^canceled$/],
+		[
+			'named list wrapped as {list}',
+			{ hibob: { namedListWrapped: true } },
+			'hibob.namedList',
+			/\{list/,
+		],
+		[
+			'no humanReadable node',
+			{ hibob: { humanReadableOmitted: true } },
+			'hibob.humanReadable',
+			/named lists/,
+		],
+		[
+			'values under /category/field keys',
+			{ hibob: { peopleSlashKeys: true } },
+			'hibob.personValues',
+			/\/category\/field/,
+		],
+		[
+			'changes rows name the request id "id"',
+			{ hibob: { changesRequestIdKey: 'id' } },
+			'hibob.timeoffChanges.requestIdKey',
+			/^id$/,
+		],
+		[
+			"startDatePortion in the changes feed and who's out",
+			{ hibob: { timeoffPortionKeys: 'startDatePortion' } },
+			'hibob.timeoffChanges.portions',
+			/startDatePortion/,
+		],
+		[
+			'"cancelled" spelling (request details, changeType)',
+			{ hibob: { cancelledSpelling: 'cancelled' } },
+			'hibob.timeoffRequest.status',
+			/^cancelled$/,
+		],
+		[
+			'employment without the {data: {employment}} wrapper',
+			{ remote: { employmentUnwrapped: true } },
+			'remote.employment.employee',
+			/without/,
+		],
+		[
+			'country form schema directly in data',
+			{ remote: { formShape: 'data' } },
+			'remote.countryForm.USA.employment_basic_information',
+			/directly in data/,
+		],
+		[
+			'country form schema without a wrapper',
+			{ remote: { formShape: 'bare' } },
+			'remote.countryForm.USA.administrative_details',
+			/without a wrapper/,
+		],
+		[
+			'departments paging inside data',
+			{ departmentsPaging: 'data' },
+			'remote.departments',
+			/inside data/,
+		],
+		[
+			'Remote time off spelled "canceled"',
+			{ remote: { timeoffCanceledSpelling: true } },
+			'remote.timeoffs.status',
+			/^canceled$/,
+		],
 	];
 
-	it.each(cases)('%s → variant, verdict "ready with variants"', async (_name, options, id, reading) => {
-		const fakes = await startDemo(options);
-		try {
-			const run = await check(fakes);
-			expect([id, statusOf(run, id)]).toEqual([id, 'variant']);
-			expect(String(lineOf(run, id).reading)).toMatch(reading);
-			expect(withStatus(run, 'unknown')).toEqual([]);
-			expect(run.summary.verdict).toBe('ready with variants');
-			expect(fakes.remote.writeCount()).toBe(0);
-		} finally {
-			await fakes.close();
-		}
-	});
+	it.each(cases)(
+		'%s → variant, verdict "ready with variants"',
+		async (_name, options, id, reading) => {
+			const fakes = await startDemo(options);
+			try {
+				const run = await check(fakes);
+				expect([id, statusOf(run, id)]).toEqual([id, 'variant']);
+				expect(String(lineOf(run, id).reading)).toMatch(reading);
+				expect(withStatus(run, 'unknown')).toEqual([]);
+				expect(run.summary.verdict).toBe('ready with variants');
+				expect(fakes.remote.writeCount()).toBe(0);
+			} finally {
+				await fakes.close();
+			}
+		},
+	);
 
 	it('the variants together: each still named, and the facts still read (forms from data, salary located)', async () => {
 		const fakes = await startDemo({
 			fieldsWrapped: true,
-			hibob: { namedListWrapped: true, timeoffPortionKeys: 'startDatePortion', changesRequestIdKey: 'id', cancelledSpelling: 'cancelled' },
+			hibob: {
+				namedListWrapped: true,
+				timeoffPortionKeys: 'startDatePortion',
+				changesRequestIdKey: 'id',
+				cancelledSpelling: 'cancelled',
+			},
 			remote: { employmentUnwrapped: true, formShape: 'data', timeoffCanceledSpelling: true },
 			departmentsPaging: 'data',
 		});
@@ -264,21 +386,53 @@ describe('Check API Compatibility: shapes the package does not handle', () => {
 	it('unknown shapes are reported with path, expectation and keys/types only; the check itself does not fail', async () => {
 		fakes = await startDemo();
 		const secretish = 'Jane.Secret@example.com';
-		fakes.hibob.failNext('GET /v1/company/people/fields', { status: 200, body: { result: { items: [{ id: 'x', label: secretish }] } } });
-		fakes.hibob.failNext('GET /v1/timeoff/requests/changes', { status: 200, body: { changes: [{ requestId: 1, employeeId: '7', changeType: 'Exploded', startPortion: 'all_day', type: 'days' }] } });
+		fakes.hibob.failNext('GET /v1/company/people/fields', {
+			status: 200,
+			body: { result: { items: [{ id: 'x', label: secretish }] } },
+		});
+		fakes.hibob.failNext('GET /v1/timeoff/requests/changes', {
+			status: 200,
+			body: {
+				changes: [
+					{
+						requestId: 1,
+						employeeId: '7',
+						changeType: 'Exploded',
+						startPortion: 'all_day',
+						type: 'days',
+					},
+				],
+			},
+		});
 		fakes.hibob.failNext('GET /v1/timeoff/whosout', { status: 200, body: [{ who: secretish }] });
-		fakes.remote.failNext('GET /v1/company-managers', { status: 200, body: { data: { managers: [{ email: secretish }] } } });
-		fakes.remote.failNext('GET /v1/timeoff', { status: 200, body: { data: { timeoffs: [{ id: 't', status: 'vanished' }] } } });
+		fakes.remote.failNext('GET /v1/company-managers', {
+			status: 200,
+			body: { data: { managers: [{ email: secretish }] } },
+		});
+		fakes.remote.failNext('GET /v1/timeoff', {
+			status: 200,
+			body: { data: { timeoffs: [{ id: 't', status: 'vanished' }] } },
+		});
 		const run = await check(fakes);
 		expect(withStatus(run, 'unknown').sort()).toEqual(
-			['hibob.fields', 'hibob.timeoffChanges.changeType', 'hibob.whosOut', 'remote.companyManagers', 'remote.timeoffs.status'].sort(),
+			[
+				'hibob.fields',
+				'hibob.timeoffChanges.changeType',
+				'hibob.whosOut',
+				'remote.companyManagers',
+				'remote.timeoffs.status',
+			].sort(),
 		);
 		const fields = lineOf(run, 'hibob.fields');
 		expect(fields.path).toBe('$');
 		expect(fields.expected).toMatch(/array of fields/);
-		expect(JSON.parse(String(fields.got))).toEqual({ result: { items: [{ id: 'string', label: 'string' }] } });
+		expect(JSON.parse(String(fields.got))).toEqual({
+			result: { items: [{ id: 'string', label: 'string' }] },
+		});
 		// Enum words the package does not know are not echoed (they could be free text).
-		expect(JSON.parse(String(lineOf(run, 'hibob.timeoffChanges.changeType').got))).toEqual(['<string>']);
+		expect(JSON.parse(String(lineOf(run, 'hibob.timeoffChanges.changeType').got))).toEqual([
+			'<string>',
+		]);
 		expect(JSON.parse(String(lineOf(run, 'hibob.whosOut').got))).toEqual([{ who: 'string' }]);
 		expect(run.summary.verdict).toBe('not ready');
 		expect(String((run.summary.whatToDo as string[]).join(' '))).toMatch(/attach the report/);
@@ -288,7 +442,7 @@ describe('Check API Compatibility: shapes the package does not handle', () => {
 		expect(statusOf(run, 'hibob.peopleSearch')).toBe('ok');
 	});
 
-	it('an SSN or salary field missing from Remote\'s forms is unknown and says what to switch off', async () => {
+	it("an SSN or salary field missing from Remote's forms is unknown and says what to switch off", async () => {
 		const company = makeDemoCompany(new Date());
 		const schemas = (await import('./fakes')).cloneRemoteFormSchemas();
 		const admin = (schemas as any).USA.administrative_details.schema;
@@ -300,16 +454,27 @@ describe('Check API Compatibility: shapes the package does not handle', () => {
 		company.remote.schemas = schemas as any;
 		fakes = await startFakes({ hibob: company.hibob, remote: company.remote });
 		const run = await check(fakes);
-		expect(lineOf(run, 'remote.ssnLocation')).toMatchObject({ status: 'unknown', expected: 'ssn', got: JSON.stringify(['tax_id']) });
+		expect(lineOf(run, 'remote.ssnLocation')).toMatchObject({
+			status: 'unknown',
+			expected: 'ssn',
+			got: JSON.stringify(['tax_id']),
+		});
 		expect(String(lineOf(run, 'remote.ssnLocation').note)).toMatch(/SSN option/);
-		expect(lineOf(run, 'remote.salaryLocation')).toMatchObject({ status: 'unknown', expected: 'annual_gross_salary' });
+		expect(lineOf(run, 'remote.salaryLocation')).toMatchObject({
+			status: 'unknown',
+			expected: 'annual_gross_salary',
+		});
 		expect((run.summary.facts as any).remote.ssnInAdministrativeDetails).toBe(false);
 		expect(run.summary.verdict).toBe('not ready');
 	});
 
 	it('R5: a refused HiBob credential (401) is sent once and never retried; nothing more goes to HiBob; Remote is still checked', async () => {
 		fakes = await startDemo();
-		const run = await check(fakes, true, credentialsFor(fakes, { hibobToken: 'wrong-token-for-compat' }));
+		const run = await check(
+			fakes,
+			true,
+			credentialsFor(fakes, { hibobToken: 'wrong-token-for-compat' }),
+		);
 		expect(fakes.hibob.requests).toHaveLength(1);
 		expect(fakes.hibob.requests[0].status).toBe(401);
 		expect(statusOf(run, 'hibob.fields')).toBe('not_checked');
@@ -354,7 +519,9 @@ describe('Check API Compatibility: shapes the package does not handle', () => {
 	});
 
 	it('R5: under a tight HiBob rate limit the check slows down instead of running into 429s', async () => {
-		fakes = await startDemo({ fakes: { hibobOptions: { rateLimit: { limit: 3, windowMs: 1000 } } } });
+		fakes = await startDemo({
+			fakes: { hibobOptions: { rateLimit: { limit: 3, windowMs: 1000 } } },
+		});
 		const run = await check(fakes, false);
 		expect(fakes.hibob.requests.filter((r) => r.status === 429)).toHaveLength(0);
 		expect(run.summary.verdict).toBe('ready');
@@ -363,7 +530,9 @@ describe('Check API Compatibility: shapes the package does not handle', () => {
 
 describe('Check API Compatibility: the pure core', () => {
 	it('shapes are keys and types only; keys that could be data are hidden', () => {
-		expect(shapeOf({ a: 'x', n: 1, list: [{ b: null }], 'jane@example.com': true, '123456': 1 })).toEqual({
+		expect(
+			shapeOf({ a: 'x', n: 1, list: [{ b: null }], 'jane@example.com': true, '123456': 1 }),
+		).toEqual({
 			a: 'string',
 			n: 'number',
 			list: [{ b: 'null' }],
@@ -372,17 +541,37 @@ describe('Check API Compatibility: the pure core', () => {
 	});
 
 	it('nothing read → every line not_checked, never an exception', () => {
-		const result = checkCompatibility({ hibob: {}, remote: {}, checkedAt: '2030-01-01T00:00:00.000Z' });
+		const result = checkCompatibility({
+			hibob: {},
+			remote: {},
+			checkedAt: '2030-01-01T00:00:00.000Z',
+		});
 		expect(result.lines.length).toBeGreaterThan(10);
 		expect(result.lines.every((l) => l.status === 'not_checked')).toBe(true);
 		expect(JSON.parse(result.report).checkedAt).toBe('2030-01-01T00:00:00.000Z');
 	});
 
 	it('bodies of any type (null, text, numbers) give unknown lines, never an exception', () => {
-		for (const body of [null, 'oops', 42, [], [1, 2], { data: null }, { data: { employments: 'x' } }]) {
+		for (const body of [
+			null,
+			'oops',
+			42,
+			[],
+			[1, 2],
+			{ data: null },
+			{ data: { employments: 'x' } },
+		]) {
 			const answer = { status: 200, body, headers: {} };
 			const result = checkCompatibility({
-				hibob: { fields: answer, namedList: answer, peopleIndex: answer, person: answer, changes: answer, request: answer, whosOut: answer },
+				hibob: {
+					fields: answer,
+					namedList: answer,
+					peopleIndex: answer,
+					person: answer,
+					changes: answer,
+					request: answer,
+					whosOut: answer,
+				},
 				remote: {
 					employments: answer,
 					employments_by_type: { employee: answer },
@@ -407,9 +596,11 @@ describe('Check API Compatibility: a variant is one the sync really handles', ()
 		const fakes = await startDemo(options);
 		try {
 			const credentials = credentialsFor(fakes);
-			const { RemoteUpsertEmployee } = await import('../nodes/RemoteUpsertEmployee/RemoteUpsertEmployee.node');
+			const { RemoteUpsertEmployee } =
+				await import('../nodes/RemoteUpsertEmployee/RemoteUpsertEmployee.node');
 			const { RemoteTimeOff } = await import('../nodes/RemoteTimeOff/RemoteTimeOff.node');
-			const hibob = (parameters: IDataObject) => runExecute(new HiBob(), { parameters: parameters as any, credentials: credentials as any });
+			const hibob = (parameters: IDataObject) =>
+				runExecute(new HiBob(), { parameters: parameters as any, credentials: credentials as any });
 			const people = (await hibob({ resource: 'employee', operation: 'getEmployees' })).output;
 			const upsert = await runExecute(new RemoteUpsertEmployee(), {
 				parameters: { options: { dryRun: true } },
@@ -417,7 +608,9 @@ describe('Check API Compatibility: a variant is one the sync really handles', ()
 				credentials: credentials as any,
 				staticData: {},
 			});
-			const out = upsert.output.filter((o) => !o.json.summary).map((o) => `employee ${o.json.hibobId}: ${o.json.outcome}/${o.json.reason}`);
+			const out = upsert.output
+				.filter((o) => !o.json.summary)
+				.map((o) => `employee ${o.json.hibobId}: ${o.json.outcome}/${o.json.reason}`);
 			for (const operation of ['getChanges', 'getApproved']) {
 				const requests = (await hibob({ resource: 'timeOff', operation })).output;
 				const synced = await runExecute(new RemoteTimeOff(), {
@@ -425,7 +618,11 @@ describe('Check API Compatibility: a variant is one the sync really handles', ()
 					input: requests,
 					credentials: credentials as any,
 				});
-				out.push(...synced.output.filter((o) => !o.json.summary).map((o) => `${operation} ${o.json.requestId}: ${o.json.outcome}/${o.json.reason}`));
+				out.push(
+					...synced.output
+						.filter((o) => !o.json.summary)
+						.map((o) => `${operation} ${o.json.requestId}: ${o.json.outcome}/${o.json.reason}`),
+				);
 			}
 			expect(fakes.remote.writeCount()).toBe(0);
 			return out.sort();
@@ -448,16 +645,22 @@ describe('Check API Compatibility: a variant is one the sync really handles', ()
 		['no humanReadable node', { hibob: { humanReadableOmitted: true } }],
 		['values under /category/field keys', { hibob: { peopleSlashKeys: true } }],
 		['changes rows name the request id "id"', { hibob: { changesRequestIdKey: 'id' } }],
-		['startDatePortion in the changes feed and who\'s out', { hibob: { timeoffPortionKeys: 'startDatePortion' } }],
+		[
+			"startDatePortion in the changes feed and who's out",
+			{ hibob: { timeoffPortionKeys: 'startDatePortion' } },
+		],
 		['"cancelled" spelling', { hibob: { cancelledSpelling: 'cancelled' } }],
 		['employment without the wrapper', { remote: { employmentUnwrapped: true } }],
 		['country form schema directly in data', { remote: { formShape: 'data' } }],
 		['country form schema without a wrapper', { remote: { formShape: 'bare' } }],
 		['departments paging inside data', { departmentsPaging: 'data' }],
 		['Remote time off spelled "canceled"', { remote: { timeoffCanceledSpelling: true } }],
-	])('%s: the sync (dry run) decides the same for every person and request', async (_name, options) => {
-		expect(await lanes(options)).toEqual(expected);
-	});
+	])(
+		'%s: the sync (dry run) decides the same for every person and request',
+		async (_name, options) => {
+			expect(await lanes(options)).toEqual(expected);
+		},
+	);
 });
 
 describe('Check API Compatibility in the template', () => {
@@ -465,11 +668,17 @@ describe('Check API Compatibility in the template', () => {
 		const fs = await import('node:fs');
 		const path = await import('node:path');
 		const { setupLaneIssues } = await import('../scripts/lib/template');
-		const wf = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'templates', 'hibob-to-remote-sync.json'), 'utf8'));
+		const wf = JSON.parse(
+			fs.readFileSync(path.join(__dirname, '..', 'templates', 'hibob-to-remote-sync.json'), 'utf8'),
+		);
 		expect(setupLaneIssues(wf).filter((i) => !i.ok)).toEqual([]);
 		// The check can fail: without the link, it says so.
 		delete wf.connections['HiBob: Check permissions'];
-		expect(setupLaneIssues(wf).filter((i) => !i.ok).map((i) => i.what)).toEqual(['setup lane: Check Permissions → Check API Compatibility']);
+		expect(
+			setupLaneIssues(wf)
+				.filter((i) => !i.ok)
+				.map((i) => i.what),
+		).toEqual(['setup lane: Check Permissions → Check API Compatibility']);
 	});
 });
 

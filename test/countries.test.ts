@@ -16,7 +16,11 @@ describe('countries table', () => {
 
 	it('uses alpha-2 codes the Unicode CLDR knows as regions', () => {
 		const regions = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
-		for (const country of countries) expect([country.alpha2, regions.of(country.alpha2)]).toEqual([country.alpha2, expect.any(String)]);
+		for (const country of countries)
+			expect([country.alpha2, regions.of(country.alpha2)]).toEqual([
+				country.alpha2,
+				expect.any(String),
+			]);
 	});
 
 	it('round-trips every alpha-2, alpha-3 and name, in any case', () => {

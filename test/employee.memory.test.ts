@@ -20,11 +20,21 @@ import type { Person } from '../nodes/shared/core/person';
 const options: PlanOptions = { today: '2030-01-15', syncSsn: true, syncSalary: true };
 
 function person(overrides: Partial<Person> = {}): Person {
-	return { hibobId: '101', kind: 'employee', countryCode: 'USA', fullName: 'Ada Lovelace', ...overrides } as Person;
+	return {
+		hibobId: '101',
+		kind: 'employee',
+		countryCode: 'USA',
+		fullName: 'Ada Lovelace',
+		...overrides,
+	} as Person;
 }
 
 function matched(status: string): MatchResult {
-	return { kind: 'match', by: 'external_id', employment: { id: 'emp-1', status } as RemoteEmployment } as MatchResult;
+	return {
+		kind: 'match',
+		by: 'external_id',
+		employment: { id: 'emp-1', status } as RemoteEmployment,
+	} as MatchResult;
 }
 
 const none = { kind: 'none' } as MatchResult;
@@ -72,15 +82,43 @@ describe('what a run remembers', () => {
 		expect(isSettled(plan({ outcome: 'updated', reason: 'updated' }))).toBe(true);
 		expect(isSettled(plan({ outcome: 'created', reason: 'created' }))).toBe(true);
 		expect(isSettled(plan({ outcome: 'failed', reason: 'remote_api_error' }))).toBe(false);
-		expect(isSettled(plan({ outcome: 'updated', reason: 'contract_amendment_submitted' }))).toBe(false);
+		expect(isSettled(plan({ outcome: 'updated', reason: 'contract_amendment_submitted' }))).toBe(
+			false,
+		);
 	});
 
 	it('R4: a person skipped only for differences that stay true is remembered; any other held-back reason is read again', () => {
 		const held = [{ field: 'job_title', reason: 'needs_contract_amendment', from: 'A', to: 'B' }];
-		expect(isSettled(plan({ outcome: 'skipped', reason: 'needs_contract_amendment', heldBack: held }))).toBe(true);
-		expect(isSettled(plan({ outcome: 'skipped', reason: 'onboarding_in_progress', heldBack: [{ field: 'x', reason: 'onboarding_in_progress' }] }))).toBe(true);
-		expect(isSettled(plan({ outcome: 'skipped', reason: 'remote_schema_invalid', heldBack: [{ field: 'x', reason: 'remote_schema_invalid' }] }))).toBe(false);
-		expect(isSettled(plan({ outcome: 'updated', reason: 'updated', heldBack: [{ field: 'x', reason: 'remote_refused' }] }))).toBe(false);
+		expect(
+			isSettled(plan({ outcome: 'skipped', reason: 'needs_contract_amendment', heldBack: held })),
+		).toBe(true);
+		expect(
+			isSettled(
+				plan({
+					outcome: 'skipped',
+					reason: 'onboarding_in_progress',
+					heldBack: [{ field: 'x', reason: 'onboarding_in_progress' }],
+				}),
+			),
+		).toBe(true);
+		expect(
+			isSettled(
+				plan({
+					outcome: 'skipped',
+					reason: 'remote_schema_invalid',
+					heldBack: [{ field: 'x', reason: 'remote_schema_invalid' }],
+				}),
+			),
+		).toBe(false);
+		expect(
+			isSettled(
+				plan({
+					outcome: 'updated',
+					reason: 'updated',
+					heldBack: [{ field: 'x', reason: 'remote_refused' }],
+				}),
+			),
+		).toBe(false);
 		expect(isSettled(plan({ outcome: 'skipped', reason: 'terminated_in_hibob' }))).toBe(false);
 	});
 
@@ -96,7 +134,9 @@ describe('what a run remembers', () => {
 
 	it('R1: only keyed fingerprints survive from static data; anything else is dropped', () => {
 		const fp = 'c'.repeat(32);
-		expect(currentEntries({ a: fp, b: { f: fp, h: [] }, c: 'plain-old-hash', d: { f: 'x' }, e: 42 })).toEqual({ a: fp, b: { f: fp, h: [] } });
+		expect(
+			currentEntries({ a: fp, b: { f: fp, h: [] }, c: 'plain-old-hash', d: { f: 'x' }, e: 42 }),
+		).toEqual({ a: fp, b: { f: fp, h: [] } });
 		expect(currentEntries(undefined)).toEqual({});
 		expect(currentEntries([fp])).toEqual({});
 	});
@@ -108,7 +148,16 @@ describe('what a run remembers', () => {
 		const first = personFingerprint(key, p, 'emp-1', 'active', undefined, lookups);
 		expect(first).toMatch(/^[0-9a-f]{32}$/);
 		expect(personFingerprint(key, p, 'emp-1', 'active', undefined, lookups)).toBe(first);
-		expect(personFingerprint(fingerprintKey('employee', 'token-b'), p, 'emp-1', 'active', undefined, lookups)).not.toBe(first);
+		expect(
+			personFingerprint(
+				fingerprintKey('employee', 'token-b'),
+				p,
+				'emp-1',
+				'active',
+				undefined,
+				lookups,
+			),
+		).not.toBe(first);
 		const moved = { managers: new Map([['boss@example.com', 'user-2']]), departments: new Map() };
 		expect(personFingerprint(key, p, 'emp-1', 'active', undefined, moved)).not.toBe(first);
 		expect(personFingerprint(key, p, 'emp-1', 'pending', undefined, lookups)).not.toBe(first);
@@ -121,7 +170,15 @@ describe('who needs a human', () => {
 		expect(needsAHuman('skipped', 'ambiguous_match')).toBe(true);
 		expect(needsAHuman('skipped', 'needs_contract_amendment')).toBe(true);
 		expect(needsAHuman('skipped', 'remote_schema_invalid')).toBe(true);
-		for (const reason of ['created', 'updated', 'in_sync', 'onboarding_in_progress', 'contract_amendment_pending', 'employment_not_active', 'not_flagged_for_sync']) {
+		for (const reason of [
+			'created',
+			'updated',
+			'in_sync',
+			'onboarding_in_progress',
+			'contract_amendment_pending',
+			'employment_not_active',
+			'not_flagged_for_sync',
+		]) {
 			expect(needsAHuman('skipped', reason)).toBe(false);
 		}
 	});

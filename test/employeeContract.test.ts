@@ -16,13 +16,35 @@ afterEach(async () => {
 	w = undefined;
 });
 
-const boss = { reportsTo: { id: '9', firstName: 'The', surname: 'Boss', email: MANAGER_EMAIL, displayName: 'The Boss' } };
-const portugal = { address: { line1: 'Rua Augusta 1', line2: null, city: 'Lisboa', postCode: '1100-048', country: 'Portugal', usaState: null } };
+const boss = {
+	reportsTo: {
+		id: '9',
+		firstName: 'The',
+		surname: 'Boss',
+		email: MANAGER_EMAIL,
+		displayName: 'The Boss',
+	},
+};
+const portugal = {
+	address: {
+		line1: 'Rua Augusta 1',
+		line2: null,
+		city: 'Lisboa',
+		postCode: '1100-048',
+		country: 'Portugal',
+		usaState: null,
+	},
+};
 
 function writesTo(world: World) {
 	return world.fakes.remote.requests
 		.filter((r) => r.method !== 'GET' && !r.path.startsWith('/__fake'))
-		.map((r) => ({ method: r.method, path: r.path.replace(/\/v(\d)\/employments\/[^/]+$/, '/v$1/employments/{id}'), status: r.status, body: r.body as any }));
+		.map((r) => ({
+			method: r.method,
+			path: r.path.replace(/\/v(\d)\/employments\/[^/]+$/, '/v$1/employments/{id}'),
+			status: r.status,
+			body: r.body as any,
+		}));
 }
 
 describe('The create flow (N3, R6)', () => {
@@ -34,7 +56,12 @@ describe('The create flow (N3, R6)', () => {
 			body: JSON.stringify({
 				country_code: 'USA',
 				type: 'employee',
-				basic_information: { name: 'A B', email: 'a@example.org', job_title: 'X', provisional_start_date: isoIn(40) },
+				basic_information: {
+					name: 'A B',
+					email: 'a@example.org',
+					job_title: 'X',
+					provisional_start_date: isoIn(40),
+				},
 				address_details: { address: '1 Main Street' },
 				emergency_contact_details: {},
 			}),
@@ -49,7 +76,9 @@ describe('The create flow (N3, R6)', () => {
 	});
 
 	it('N3: a new hire is created with basic information only, then each other form follows by PATCH (SSN, department)', async () => {
-		w = await makeWorld({}, ({ person }) => ({ people: [person('1', 'employee', { work: { department: '201' } })] }));
+		w = await makeWorld({}, ({ person }) => ({
+			people: [person('1', 'employee', { work: { department: '201' } })],
+		}));
 		const out = await w.run();
 		expect(out.get('1')).toMatchObject({ outcome: 'created', reason: 'created' });
 		const writes = writesTo(w);
@@ -60,7 +89,12 @@ describe('The create flow (N3, R6)', () => {
 			['PATCH', '/v1/employments/{id}', 200],
 			['PATCH', '/v1/employments/{id}', 200],
 		]);
-		expect(Object.keys(writes[0].body).sort()).toEqual(['basic_information', 'country_code', 'external_id', 'type']);
+		expect(Object.keys(writes[0].body).sort()).toEqual([
+			'basic_information',
+			'country_code',
+			'external_id',
+			'type',
+		]);
 		expect(writes.slice(1).map((r) => Object.keys(r.body))).toEqual([
 			['address_details'],
 			['emergency_contact_details'],
@@ -73,13 +107,22 @@ describe('The create flow (N3, R6)', () => {
 	});
 
 	it('N3: where the country form has them, manager and department go inside basic_information on the create', async () => {
-		w = await makeWorld({}, ({ person }) => ({ people: [person('1', 'employee', { ...portugal, work: { department: '201', ...boss } })] }));
+		w = await makeWorld({}, ({ person }) => ({
+			people: [person('1', 'employee', { ...portugal, work: { department: '201', ...boss } })],
+		}));
 		const out = await w.run();
 		expect(out.get('1')).toMatchObject({ outcome: 'created', heldBack: [] });
 		const create = writesTo(w)[0];
-		expect(create.body.basic_information).toMatchObject({ manager: { id: MANAGER_ID }, department: { id: 'dept-eng' } });
+		expect(create.body.basic_information).toMatchObject({
+			manager: { id: MANAGER_ID },
+			department: { id: 'dept-eng' },
+		});
 		const e = w.fakes.remote.state.employments[0];
-		expect(e).toMatchObject({ manager_id: MANAGER_ID, department_id: 'dept-eng', country: { code: 'PRT' } });
+		expect(e).toMatchObject({
+			manager_id: MANAGER_ID,
+			department_id: 'dept-eng',
+			country: { code: 'PRT' },
+		});
 		// A second run finds nothing to do.
 		w.fakes.remote.resetCounters();
 		const again = await w.run();
@@ -88,15 +131,22 @@ describe('The create flow (N3, R6)', () => {
 	});
 
 	it('N3/U7: without a manager field in the form, the supervisor waits (not_updatable_via_api) and the first run after activation sends it', async () => {
-		w = await makeWorld({}, ({ person }) => ({ people: [person('1', 'employee', { work: boss })] }));
+		w = await makeWorld({}, ({ person }) => ({
+			people: [person('1', 'employee', { work: boss })],
+		}));
 		const out = await w.run();
 		expect(out.get('1')).toMatchObject({ outcome: 'created' });
-		expect(out.get('1')!.heldBack).toEqual([{ field: 'manager', reason: 'not_updatable_via_api', to: MANAGER_EMAIL }]);
+		expect(out.get('1')!.heldBack).toEqual([
+			{ field: 'manager', reason: 'not_updatable_via_api', to: MANAGER_EMAIL },
+		]);
 		expect(writesTo(w).some((r) => 'manager_id' in r.body)).toBe(false);
 		const e = w.fakes.remote.state.employments[0];
 		w.fakes.remote.setStatus(e.id, 'active');
 		const after = await w.run();
-		expect(after.get('1')).toMatchObject({ outcome: 'updated', changes: [{ field: 'manager', from: null, to: MANAGER_EMAIL }] });
+		expect(after.get('1')).toMatchObject({
+			outcome: 'updated',
+			changes: [{ field: 'manager', from: null, to: MANAGER_EMAIL }],
+		});
 		expect(e.manager_id).toBe(MANAGER_ID);
 	});
 
@@ -105,18 +155,31 @@ describe('The create flow (N3, R6)', () => {
 			{ remote: { legalEntities: [DEFAULT_LEGAL_ENTITY_ID, 'le-usa-2'] } },
 			({ person }) => ({
 				people: [person('1', 'global_payroll_employee'), person('2', 'global_payroll_employee')],
-				employments: [{ id: 'gp-old', type: 'global_payroll_employee', status: 'active', country_code: 'USA', engaged_by_legal_entity_id: 'le-usa-2', personal_email: 'old@example.net' }],
+				employments: [
+					{
+						id: 'gp-old',
+						type: 'global_payroll_employee',
+						status: 'active',
+						country_code: 'USA',
+						engaged_by_legal_entity_id: 'le-usa-2',
+						personal_email: 'old@example.net',
+					},
+				],
 			}),
 		);
 		const people = (await w.getEmployees()).filter((p) => p.json.hibobId === '1');
 		const byOption = await w.upsert(people, { gpLegalEntityId: DEFAULT_LEGAL_ENTITY_ID });
 		expect(byOption[0].json).toMatchObject({ outcome: 'created' });
-		expect(w.fakes.remote.findByExternalId('1')[0].engaged_by_legal_entity_id).toBe(DEFAULT_LEGAL_ENTITY_ID);
+		expect(w.fakes.remote.findByExternalId('1')[0].engaged_by_legal_entity_id).toBe(
+			DEFAULT_LEGAL_ENTITY_ID,
+		);
 		const out = await w.run({ gpLegalEntityId: '' });
 		expect(out.get('2')).toMatchObject({ outcome: 'created' });
 		expect(w.fakes.remote.findByExternalId('2')[0].engaged_by_legal_entity_id).toBe('le-usa-2');
 		// GP salary (N7) follows by PATCH, last.
-		expect(w.fakes.remote.findByExternalId('2')[0].contract_details).toEqual({ annual_gross_salary: 8500000 });
+		expect(w.fakes.remote.findByExternalId('2')[0].contract_details).toEqual({
+			annual_gross_salary: 8500000,
+		});
 	});
 
 	it('N3: no legal entity anywhere → skipped, saying where to find it; the fake refuses a GP create without one', async () => {
@@ -131,7 +194,12 @@ describe('The create flow (N3, R6)', () => {
 			body: JSON.stringify({
 				country_code: 'USA',
 				type: 'global_payroll_employee',
-				basic_information: { name: 'A B', email: 'a@example.org', job_title: 'X', provisional_start_date: isoIn(-10) },
+				basic_information: {
+					name: 'A B',
+					email: 'a@example.org',
+					job_title: 'X',
+					provisional_start_date: isoIn(-10),
+				},
 			}),
 		});
 		expect(response.status).toBe(422);
@@ -139,12 +207,20 @@ describe('The create flow (N3, R6)', () => {
 	});
 
 	it('R6/M1: a creation cut short before its PATCHes is completed by the next run (found by external_id), never created twice', async () => {
-		w = await makeWorld({}, ({ person }) => ({ people: [person('1', 'employee', { work: { department: '201' } })] }));
+		w = await makeWorld({}, ({ person }) => ({
+			people: [person('1', 'employee', { work: { department: '201' } })],
+		}));
 		// Every PATCH after the create is refused once (the run is cut short after the create).
-		w.fakes.remote.failNext('PATCH /v1/employments/:id', { status: 422, body: { errors: { form: ['temporarily refused'] } } }, 4);
+		w.fakes.remote.failNext(
+			'PATCH /v1/employments/:id',
+			{ status: 422, body: { errors: { form: ['temporarily refused'] } } },
+			4,
+		);
 		const first = await w.run();
 		expect(first.get('1')).toMatchObject({ outcome: 'created', reason: 'created_incomplete' });
-		expect((first.get('1')!.heldBack as any[]).map((h) => h.reason)).toEqual(expect.arrayContaining(['remote_refused']));
+		expect((first.get('1')!.heldBack as any[]).map((h) => h.reason)).toEqual(
+			expect.arrayContaining(['remote_refused']),
+		);
 		w.fakes.remote.clearFaultQueue();
 		const second = await w.run();
 		expect(second.get('1')).toMatchObject({ outcome: 'updated', matchedBy: 'external_id' });
@@ -160,7 +236,9 @@ describe('The create flow (N3, R6)', () => {
 	});
 
 	it('R3: a dry run lists every request of the create sequence and sends none', async () => {
-		w = await makeWorld({}, ({ person }) => ({ people: [person('1', 'global_payroll_employee', { work: { department: '201' } })] }));
+		w = await makeWorld({}, ({ person }) => ({
+			people: [person('1', 'global_payroll_employee', { work: { department: '201' } })],
+		}));
 		const out = await w.run({ dryRun: true });
 		expect(w.writes()).toBe(0);
 		const planned = out.get('1')!.plannedRequests as any[];
@@ -180,7 +258,11 @@ describe('The create flow (N3, R6)', () => {
 describe('Whole forms (U2, U4)', () => {
 	it('U2: a form sent is built from HiBob: a key HiBob no longer has is cleared, keys the sync does not own are kept', async () => {
 		w = await makeWorld({}, ({ person }) => ({
-			people: [person('1', 'employee', { address: { line1: '5 New Road', city: 'Buffalo', postCode: '14201' } })],
+			people: [
+				person('1', 'employee', {
+					address: { line1: '5 New Road', city: 'Buffalo', postCode: '14201' },
+				}),
+			],
 			employments: [
 				{
 					id: 'emp-1',
@@ -189,9 +271,26 @@ describe('Whole forms (U2, U4)', () => {
 					full_name: 'First1 Last1',
 					personal_email: 'p1.home@example.org',
 					provisional_start_date: isoIn(40),
-					basic_information: { name: 'First1 Last1', email: 'p1.home@example.org', job_title: 'Software Engineer', provisional_start_date: isoIn(40), work_email: 'old@example.com', mobile_number: '+12125550100' },
-					address_details: { address: '1 Main Street', address_line_2: 'Apt 4', city: 'New York', state: 'NY', postal_code: '10001' },
-					emergency_contact_details: { name: 'Em Contact1', relationship: 'Spouse', phone_number: '+12125550199' },
+					basic_information: {
+						name: 'First1 Last1',
+						email: 'p1.home@example.org',
+						job_title: 'Software Engineer',
+						provisional_start_date: isoIn(40),
+						work_email: 'old@example.com',
+						mobile_number: '+12125550100',
+					},
+					address_details: {
+						address: '1 Main Street',
+						address_line_2: 'Apt 4',
+						city: 'New York',
+						state: 'NY',
+						postal_code: '10001',
+					},
+					emergency_contact_details: {
+						name: 'Em Contact1',
+						relationship: 'Spouse',
+						phone_number: '+12125550199',
+					},
 					administrative_details: { ssn: '123-45-6789' },
 				},
 			],
@@ -199,7 +298,12 @@ describe('Whole forms (U2, U4)', () => {
 		const out = await w.run();
 		expect(out.get('1')).toMatchObject({ outcome: 'updated' });
 		const e = w.fakes.remote.getEmployment('emp-1')!;
-		expect(e.address_details).toEqual({ address: '5 New Road', city: 'Buffalo', state: 'NY', postal_code: '14201' });
+		expect(e.address_details).toEqual({
+			address: '5 New Road',
+			city: 'Buffalo',
+			state: 'NY',
+			postal_code: '14201',
+		});
 		// One value per field: the work email travels inside basic_information only.
 		const patch = writesTo(w).find((r) => r.method === 'PATCH')!;
 		expect(patch.body).not.toHaveProperty('work_email');
@@ -208,13 +312,21 @@ describe('Whole forms (U2, U4)', () => {
 	});
 
 	it('U2: the fake refuses two values for one field (work_email and basic_information.work_email)', async () => {
-		w = await makeWorld({ employments: [{ id: 'emp-1', status: 'created', provisional_start_date: isoIn(40) }] });
+		w = await makeWorld({
+			employments: [{ id: 'emp-1', status: 'created', provisional_start_date: isoIn(40) }],
+		});
 		const response = await fetch(`${w.fakes.remoteUrl}/v1/employments/emp-1`, {
 			method: 'PATCH',
 			headers: { authorization: w.fakes.remote.authHeader(), 'content-type': 'application/json' },
 			body: JSON.stringify({
 				work_email: 'new@example.com',
-				basic_information: { name: 'A B', email: 'a@example.org', job_title: 'X', provisional_start_date: isoIn(40), work_email: 'old@example.com' },
+				basic_information: {
+					name: 'A B',
+					email: 'a@example.org',
+					job_title: 'X',
+					provisional_start_date: isoIn(40),
+					work_email: 'old@example.com',
+				},
 			}),
 		});
 		expect(response.status).toBe(422);
@@ -222,21 +334,64 @@ describe('Whole forms (U2, U4)', () => {
 
 	it('U4/U7: active: the department goes through PATCH /v2; a refused department never loses the allowed changes', async () => {
 		w = await makeWorld({}, ({ person }) => ({
-			people: [person('1', 'employee', { work: { department: '202' }, emergency: { phone: '+12125550111' } })],
+			people: [
+				person('1', 'employee', {
+					work: { department: '202' },
+					emergency: { phone: '+12125550111' },
+				}),
+			],
 			employments: [
-				{ id: 'emp-1', external_id: '1', status: 'active', full_name: 'First1 Last1', job_title: 'Software Engineer', work_email: 'p1@example.com', personal_email: 'p1.home@example.org', provisional_start_date: isoIn(40), department_id: 'dept-eng', address_details: { address: '1 Main Street', city: 'New York', state: 'NY', postal_code: '10001' }, emergency_contact_details: { name: 'Em Contact1', relationship: 'Spouse', phone_number: '+12125550199' } },
+				{
+					id: 'emp-1',
+					external_id: '1',
+					status: 'active',
+					full_name: 'First1 Last1',
+					job_title: 'Software Engineer',
+					work_email: 'p1@example.com',
+					personal_email: 'p1.home@example.org',
+					provisional_start_date: isoIn(40),
+					department_id: 'dept-eng',
+					address_details: {
+						address: '1 Main Street',
+						city: 'New York',
+						state: 'NY',
+						postal_code: '10001',
+					},
+					emergency_contact_details: {
+						name: 'Em Contact1',
+						relationship: 'Spouse',
+						phone_number: '+12125550199',
+					},
+				},
 			],
 		}));
-		w.fakes.remote.failNext('PATCH /v2/employments/:id', { status: 422, body: { message: { code: 'resource_invalid_state', message: 'department cannot change', resource_type: 'employment', resource_id: 'emp-1' } } });
+		w.fakes.remote.failNext('PATCH /v2/employments/:id', {
+			status: 422,
+			body: {
+				message: {
+					code: 'resource_invalid_state',
+					message: 'department cannot change',
+					resource_type: 'employment',
+					resource_id: 'emp-1',
+				},
+			},
+		});
 		const out = await w.run();
 		expect(out.get('1')).toMatchObject({ outcome: 'updated', reason: 'remote_refused' });
-		expect(out.get('1')!.changes).toEqual([{ field: 'emergency_contact_details.phone_number', from: '+12125550199', to: '+12125550111' }]);
-		expect(out.get('1')!.heldBack).toEqual([{ field: 'department', reason: 'remote_refused', from: 'Engineering', to: 'Product' }]);
+		expect(out.get('1')!.changes).toEqual([
+			{ field: 'emergency_contact_details.phone_number', from: '+12125550199', to: '+12125550111' },
+		]);
+		expect(out.get('1')!.heldBack).toEqual([
+			{ field: 'department', reason: 'remote_refused', from: 'Engineering', to: 'Product' },
+		]);
 		const e = w.fakes.remote.getEmployment('emp-1')!;
 		expect(e.emergency_contact_details.phone_number).toBe('+12125550111');
 		// Nothing refused is remembered: the next run sends the department again (and Remote takes it).
 		const again = await w.run();
-		expect(again.get('1')).toMatchObject({ outcome: 'updated', changes: [{ field: 'department', from: 'Engineering', to: 'Product' }] });
+		expect(again.get('1')).toMatchObject({
+			outcome: 'updated',
+			changes: [{ field: 'department', from: 'Engineering', to: 'Product' }],
+		});
 		expect(e.department_id).toBe('dept-product');
 	});
 
@@ -264,7 +419,28 @@ describe('Onboarding (U3)', () => {
 				}),
 			],
 			employments: [
-				{ id: 'emp-1', external_id: '1', status: 'invited', full_name: 'First1 Last1', job_title: 'Software Engineer', work_email: 'p1@example.com', personal_email: 'p1.home@example.org', provisional_start_date: isoIn(40), department_id: 'dept-eng', address_details: { address: '1 Main Street', city: 'New York', state: 'NY', postal_code: '10001' }, emergency_contact_details: { name: 'Em Contact1', relationship: 'Spouse', phone_number: '+12125550199' } },
+				{
+					id: 'emp-1',
+					external_id: '1',
+					status: 'invited',
+					full_name: 'First1 Last1',
+					job_title: 'Software Engineer',
+					work_email: 'p1@example.com',
+					personal_email: 'p1.home@example.org',
+					provisional_start_date: isoIn(40),
+					department_id: 'dept-eng',
+					address_details: {
+						address: '1 Main Street',
+						city: 'New York',
+						state: 'NY',
+						postal_code: '10001',
+					},
+					emergency_contact_details: {
+						name: 'Em Contact1',
+						relationship: 'Spouse',
+						phone_number: '+12125550199',
+					},
+				},
 			],
 		}));
 		const out = await w.run();
@@ -286,22 +462,37 @@ describe('Onboarding (U3)', () => {
 
 describe('Contractors (U7)', () => {
 	const contractorWorld = (mode?: 'like_employee') =>
-		makeWorld(
-			{ remote: mode ? { contractorUpdates: mode } : {} },
-			({ person }) => ({
-				people: [person('1', 'contractor', { work: { department: '202' } })],
-				employments: [
-					{ id: 'emp-1', external_id: '1', type: 'contractor', status: 'active', full_name: 'First1 Last1', job_title: 'Software Engineer', work_email: 'p1@example.com', personal_email: 'p1.home@example.org', provisional_start_date: isoIn(40), department_id: 'dept-eng' },
-				],
-			}),
-		);
+		makeWorld({ remote: mode ? { contractorUpdates: mode } : {} }, ({ person }) => ({
+			people: [person('1', 'contractor', { work: { department: '202' } })],
+			employments: [
+				{
+					id: 'emp-1',
+					external_id: '1',
+					type: 'contractor',
+					status: 'active',
+					full_name: 'First1 Last1',
+					job_title: 'Software Engineer',
+					work_email: 'p1@example.com',
+					personal_email: 'p1.home@example.org',
+					provisional_start_date: isoIn(40),
+					department_id: 'dept-eng',
+				},
+			],
+		}));
 
 	it('U7: Remote does not update contractors (documented): the differences are reported not_updatable_via_api and nothing is sent', async () => {
 		w = await contractorWorld();
 		const out = await w.run();
 		expect(out.get('1')).toMatchObject({ outcome: 'skipped', reason: 'not_updatable_via_api' });
-		expect(out.get('1')!.heldBack).toContainEqual({ field: 'department', reason: 'not_updatable_via_api', from: 'Engineering', to: 'Product' });
-		expect((out.get('1')!.heldBack as any[]).every((h) => h.reason === 'not_updatable_via_api')).toBe(true);
+		expect(out.get('1')!.heldBack).toContainEqual({
+			field: 'department',
+			reason: 'not_updatable_via_api',
+			from: 'Engineering',
+			to: 'Product',
+		});
+		expect(
+			(out.get('1')!.heldBack as any[]).every((h) => h.reason === 'not_updatable_via_api'),
+		).toBe(true);
 		expect(String(out.get('1')!.message)).toContain("Remote's API does not update contractors");
 		expect(w.writes()).toBe(0);
 	});
@@ -330,7 +521,9 @@ describe('Contractors (U7)', () => {
 		const out = await w.run();
 		expect(out.get('1')).toMatchObject({ outcome: 'created', reason: 'created' });
 		expect(writesTo(w).map((r) => `${r.method} ${r.status}`)).toEqual(['POST 201']);
-		expect(new Set((out.get('1')!.heldBack as any[]).map((h) => h.reason))).toEqual(new Set(['not_updatable_via_api']));
+		expect(new Set((out.get('1')!.heldBack as any[]).map((h) => h.reason))).toEqual(
+			new Set(['not_updatable_via_api']),
+		);
 		expect(String(out.get('1')!.message)).toContain("Remote's API does not update contractors");
 		w.fakes.remote.resetCounters();
 		const again = await w.run();
@@ -339,12 +532,16 @@ describe('Contractors (U7)', () => {
 	});
 
 	it('N3 (lenient contractorUpdates=like_employee, option on): the new contractor gets every form, a second run is unchanged', async () => {
-		w = await makeWorld({ remote: { contractorUpdates: 'like_employee' } }, ({ person }) => ({ people: [person('1', 'contractor')] }));
+		w = await makeWorld({ remote: { contractorUpdates: 'like_employee' } }, ({ person }) => ({
+			people: [person('1', 'contractor')],
+		}));
 		const out = await w.run({ contractorUpdates: true });
 		expect(out.get('1')).toMatchObject({ outcome: 'created', reason: 'created', heldBack: [] });
 		expect(w.fakes.remote.state.employments[0].address_details).toMatchObject({ city: 'New York' });
 		w.fakes.remote.resetCounters();
-		expect((await w.run({ contractorUpdates: true })).get('1')).toMatchObject({ outcome: 'unchanged' });
+		expect((await w.run({ contractorUpdates: true })).get('1')).toMatchObject({
+			outcome: 'unchanged',
+		});
 		expect(w.writes()).toBe(0);
 	});
 });

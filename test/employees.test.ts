@@ -23,7 +23,12 @@ const usAddress = { address: '1 Main Street', city: 'New York', state: 'NY', pos
 describe('Eligibility (E)', () => {
 	it('E1: only people with "Sync to Remote" set are synced, each as the kind its label names', async () => {
 		w = await makeWorld({}, ({ person }) => ({
-			people: [person('1', 'employee'), person('2', 'contractor'), person('3', 'global_payroll_employee'), person('4', null)],
+			people: [
+				person('1', 'employee'),
+				person('2', 'contractor'),
+				person('3', 'global_payroll_employee'),
+				person('4', null),
+			],
 		}));
 		const people = await w.getEmployees();
 		expect(people.map((p) => [p.json.hibobId, p.json.kind])).toEqual([
@@ -52,7 +57,11 @@ describe('Eligibility (E)', () => {
 
 	it('E2: an unknown "Sync to Remote" value is skipped as unknown_sync_kind, naming the value', async () => {
 		w = await makeWorld({}, ({ person, sync }) => ({
-			people: [person('1', 'employee', { work: { custom: { [sync.fieldId.split('.').pop()!]: sync.extraItemIds['As intern'] } } })],
+			people: [
+				person('1', 'employee', {
+					work: { custom: { [sync.fieldId.split('.').pop()!]: sync.extraItemIds['As intern'] } },
+				}),
+			],
 		}));
 		const out = await w.run();
 		expect(out.get('1')).toMatchObject({ outcome: 'skipped', reason: 'unknown_sync_kind' });
@@ -63,10 +72,21 @@ describe('Eligibility (E)', () => {
 	it('E3: a linked employment of another kind is not changed: kind_change_needs_manual_action', async () => {
 		w = await makeWorld({}, ({ person }) => ({
 			people: [person('1', 'contractor')],
-			employments: [{ external_id: '1', type: 'employee', status: 'active', personal_email: 'p1.home@example.org', full_name: 'First1 Last1' }],
+			employments: [
+				{
+					external_id: '1',
+					type: 'employee',
+					status: 'active',
+					personal_email: 'p1.home@example.org',
+					full_name: 'First1 Last1',
+				},
+			],
 		}));
 		const out = await w.run();
-		expect(out.get('1')).toMatchObject({ outcome: 'skipped', reason: 'kind_change_needs_manual_action' });
+		expect(out.get('1')).toMatchObject({
+			outcome: 'skipped',
+			reason: 'kind_change_needs_manual_action',
+		});
 		expect(w.writes()).toBe(0);
 	});
 });
@@ -76,15 +96,35 @@ describe('Matching (M)', () => {
 		w = await makeWorld({}, ({ person }) => ({
 			people: [person('1', 'employee'), person('2', 'employee'), person('3', 'employee')],
 			employments: [
-				{ id: 'emp-ext', external_id: '1', status: 'active', personal_email: 'other1@example.org', full_name: 'First1 Last1' },
-				{ id: 'emp-work', status: 'active', work_email: 'P2@EXAMPLE.COM', personal_email: 'x2@example.org', full_name: 'First2 Last2' },
-				{ id: 'emp-home', status: 'active', personal_email: 'p3.home@example.org', full_name: 'First3 Last3' },
+				{
+					id: 'emp-ext',
+					external_id: '1',
+					status: 'active',
+					personal_email: 'other1@example.org',
+					full_name: 'First1 Last1',
+				},
+				{
+					id: 'emp-work',
+					status: 'active',
+					work_email: 'P2@EXAMPLE.COM',
+					personal_email: 'x2@example.org',
+					full_name: 'First2 Last2',
+				},
+				{
+					id: 'emp-home',
+					status: 'active',
+					personal_email: 'p3.home@example.org',
+					full_name: 'First3 Last3',
+				},
 			],
 		}));
 		const out = await w.run();
 		expect(out.get('1')).toMatchObject({ remoteEmploymentId: 'emp-ext', matchedBy: 'external_id' });
 		expect(out.get('2')).toMatchObject({ remoteEmploymentId: 'emp-work', matchedBy: 'work_email' });
-		expect(out.get('3')).toMatchObject({ remoteEmploymentId: 'emp-home', matchedBy: 'personal_email' });
+		expect(out.get('3')).toMatchObject({
+			remoteEmploymentId: 'emp-home',
+			matchedBy: 'personal_email',
+		});
 		expect(w.fakes.remote.count('POST /v1/employments')).toBe(0);
 	});
 
@@ -93,16 +133,47 @@ describe('Matching (M)', () => {
 			people: [person('1', 'employee'), person('2', 'employee')],
 			employments: [
 				// Person 1: one employment has their personal email, another their work email.
-				{ id: 'emp-1-home', status: 'active', work_email: 'someone.else1@example.com', personal_email: 'p1.home@example.org', full_name: 'First1 Last1' },
-				{ id: 'emp-1-work', status: 'active', work_email: 'p1@example.com', personal_email: 'other1@example.org', full_name: 'First1 Last1' },
+				{
+					id: 'emp-1-home',
+					status: 'active',
+					work_email: 'someone.else1@example.com',
+					personal_email: 'p1.home@example.org',
+					full_name: 'First1 Last1',
+				},
+				{
+					id: 'emp-1-work',
+					status: 'active',
+					work_email: 'p1@example.com',
+					personal_email: 'other1@example.org',
+					full_name: 'First1 Last1',
+				},
 				// Person 2: one employment carries their HiBob id, another their work email.
-				{ id: 'emp-2-work', status: 'active', work_email: 'p2@example.com', personal_email: 'other2@example.org', full_name: 'First2 Last2' },
-				{ id: 'emp-2-ext', external_id: '2', status: 'active', work_email: 'x2@example.com', personal_email: 'y2@example.org', full_name: 'First2 Last2' },
+				{
+					id: 'emp-2-work',
+					status: 'active',
+					work_email: 'p2@example.com',
+					personal_email: 'other2@example.org',
+					full_name: 'First2 Last2',
+				},
+				{
+					id: 'emp-2-ext',
+					external_id: '2',
+					status: 'active',
+					work_email: 'x2@example.com',
+					personal_email: 'y2@example.org',
+					full_name: 'First2 Last2',
+				},
 			],
 		}));
 		const out = await w.run();
-		expect(out.get('1')).toMatchObject({ remoteEmploymentId: 'emp-1-work', matchedBy: 'work_email' });
-		expect(out.get('2')).toMatchObject({ remoteEmploymentId: 'emp-2-ext', matchedBy: 'external_id' });
+		expect(out.get('1')).toMatchObject({
+			remoteEmploymentId: 'emp-1-work',
+			matchedBy: 'work_email',
+		});
+		expect(out.get('2')).toMatchObject({
+			remoteEmploymentId: 'emp-2-ext',
+			matchedBy: 'external_id',
+		});
 		expect(w.fakes.remote.getEmployment('emp-1-work')!.external_id).toBe('1');
 		expect(w.fakes.remote.getEmployment('emp-1-home')!.external_id ?? null).toBeNull();
 		expect(w.fakes.remote.count('POST /v1/employments')).toBe(0);
@@ -112,8 +183,20 @@ describe('Matching (M)', () => {
 		w = await makeWorld({ remote: { uniqueLoginEmails: false } }, ({ person }) => ({
 			people: [person('1', 'employee')],
 			employments: [
-				{ id: 'emp-a', status: 'active', work_email: 'p1@example.com', personal_email: 'p1.home@example.org', full_name: 'First1 Last1' },
-				{ id: 'emp-b', status: 'active', work_email: 'b@example.com', personal_email: 'p1.home@example.org', full_name: 'First1 Last1' },
+				{
+					id: 'emp-a',
+					status: 'active',
+					work_email: 'p1@example.com',
+					personal_email: 'p1.home@example.org',
+					full_name: 'First1 Last1',
+				},
+				{
+					id: 'emp-b',
+					status: 'active',
+					work_email: 'b@example.com',
+					personal_email: 'p1.home@example.org',
+					full_name: 'First1 Last1',
+				},
 			],
 		}));
 		const out = await w.run();
@@ -126,12 +209,26 @@ describe('Matching (M)', () => {
 		w = await makeWorld({ remote: { uniqueLoginEmails: false } }, ({ person }) => ({
 			people: [person('1', 'employee')],
 			employments: [
-				{ id: 'emp-a', status: 'active', work_email: 'p1@example.com', personal_email: 'a@example.org' },
-				{ id: 'emp-b', status: 'created', work_email: 'p1@example.com', personal_email: 'b@example.org' },
+				{
+					id: 'emp-a',
+					status: 'active',
+					work_email: 'p1@example.com',
+					personal_email: 'a@example.org',
+				},
+				{
+					id: 'emp-b',
+					status: 'created',
+					work_email: 'p1@example.com',
+					personal_email: 'b@example.org',
+				},
 			],
 		}));
 		const out = await w.run();
-		expect(out.get('1')).toMatchObject({ outcome: 'skipped', reason: 'ambiguous_match', candidates: ['emp-a', 'emp-b'] });
+		expect(out.get('1')).toMatchObject({
+			outcome: 'skipped',
+			reason: 'ambiguous_match',
+			candidates: ['emp-a', 'emp-b'],
+		});
 		expect(w.writes()).toBe(0);
 	});
 
@@ -157,7 +254,11 @@ describe('Matching (M)', () => {
 					work_email: 'p1@example.com',
 					personal_email: 'p1.home@example.org',
 					address_details: usAddress,
-					emergency_contact_details: { name: 'Em Contact1', relationship: 'Spouse', phone_number: '+12125550199' },
+					emergency_contact_details: {
+						name: 'Em Contact1',
+						relationship: 'Spouse',
+						phone_number: '+12125550199',
+					},
 					department_id: 'dept-eng',
 					job_title: 'Software Engineer',
 				},
@@ -169,7 +270,9 @@ describe('Matching (M)', () => {
 		w.fakes.hibob.updatePerson('1', { email: 'new.address@example.com' });
 		const second = await w.run();
 		expect(second.get('1')).toMatchObject({ outcome: 'updated', matchedBy: 'external_id' });
-		expect(second.get('1')!.changes).toEqual([{ field: 'work_email', from: 'p1@example.com', to: 'new.address@example.com' }]);
+		expect(second.get('1')!.changes).toEqual([
+			{ field: 'work_email', from: 'p1@example.com', to: 'new.address@example.com' },
+		]);
 		expect(w.fakes.remote.state.employments[0].work_email).toBe('new.address@example.com');
 	});
 });
@@ -203,7 +306,9 @@ describe('Creating (N)', () => {
 	});
 
 	it('N3: a new hire gets name, emails, start date, job title, country, address, department, emergency contact and SSN (USA)', async () => {
-		w = await makeWorld({}, ({ person }) => ({ people: [person('1', 'employee', { work: { department: '201' } })] }));
+		w = await makeWorld({}, ({ person }) => ({
+			people: [person('1', 'employee', { work: { department: '201' } })],
+		}));
 		const out = await w.run();
 		expect(out.get('1')!.outcome).toBe('created');
 		const e = w.fakes.remote.state.employments[0];
@@ -216,7 +321,11 @@ describe('Creating (N)', () => {
 		});
 		expect(e.country.code).toBe('USA');
 		expect(e.address_details).toMatchObject(usAddress);
-		expect(e.emergency_contact_details).toMatchObject({ name: 'Em Contact1', relationship: 'Spouse', phone_number: '+12125550199' });
+		expect(e.emergency_contact_details).toMatchObject({
+			name: 'Em Contact1',
+			relationship: 'Spouse',
+			phone_number: '+12125550199',
+		});
 		expect(e.administrative_details).toEqual({ ssn: '123-45-6789' });
 		expect(e.department_id).toBe('dept-eng');
 		// R1: the SSN is masked in the output.
@@ -227,8 +336,13 @@ describe('Creating (N)', () => {
 	it('N4: the country comes from the address (converted to alpha-3), else the work site; none → missing_country', async () => {
 		w = await makeWorld({}, ({ person }) => ({
 			people: [
-				person('1', 'contractor', { address: { country: 'GB', postCode: 'SW1A 1AA', city: 'London', usaState: null } }),
-				person('2', 'contractor', { address: { country: null, usaState: null, city: 'Lisboa', postCode: '1100-148' }, work: { site: 'Lisbon, Portugal' } }),
+				person('1', 'contractor', {
+					address: { country: 'GB', postCode: 'SW1A 1AA', city: 'London', usaState: null },
+				}),
+				person('2', 'contractor', {
+					address: { country: null, usaState: null, city: 'Lisboa', postCode: '1100-148' },
+					work: { site: 'Lisbon, Portugal' },
+				}),
 				person('3', 'contractor', { address: { country: null }, work: { site: 'Remote' } }),
 			],
 		}));
@@ -242,7 +356,10 @@ describe('Creating (N)', () => {
 	it('N5: the payload is checked against the country schema (once per country and form) before any write', async () => {
 		w = await makeWorld({}, ({ person }) => ({
 			people: [
-				person('1', 'employee', { address: { country: 'Germany', city: 'Berlin', postCode: '10115', usaState: null }, home: { mobilePhone: null } }),
+				person('1', 'employee', {
+					address: { country: 'Germany', city: 'Berlin', postCode: '10115', usaState: null },
+					home: { mobilePhone: null },
+				}),
 				person('2', 'employee', { address: { usaState: null } }),
 				person('3', 'employee'),
 				person('4', 'employee'),
@@ -262,26 +379,47 @@ describe('Creating (N)', () => {
 	});
 
 	it('N6: the employment is created with the kind as type and the HiBob id as external_id', async () => {
-		w = await makeWorld({}, ({ person }) => ({ people: [person('77', 'global_payroll_employee')] }));
+		w = await makeWorld({}, ({ person }) => ({
+			people: [person('77', 'global_payroll_employee')],
+		}));
 		await w.run();
-		expect(w.fakes.remote.state.employments[0]).toMatchObject({ type: 'global_payroll_employee', external_id: '77' });
+		expect(w.fakes.remote.state.employments[0]).toMatchObject({
+			type: 'global_payroll_employee',
+			external_id: '77',
+		});
 	});
 
 	it('N7: a currency without minor units (JPY) is still sent ×100, as Remote documents', async () => {
 		w = await makeWorld({}, ({ person }) => ({
-			people: [person('1', 'global_payroll_employee', { payroll: { salary: { yearlyPayment: { value: 9_000_000, currency: 'JPY' }, payPeriod: 'Annual' } } })],
+			people: [
+				person('1', 'global_payroll_employee', {
+					payroll: {
+						salary: { yearlyPayment: { value: 9_000_000, currency: 'JPY' }, payPeriod: 'Annual' },
+					},
+				}),
+			],
 		}));
 		const out = await w.run();
 		expect(out.get('1')).toMatchObject({ outcome: 'created' });
-		expect(w.fakes.remote.state.employments[0].contract_details).toEqual({ annual_gross_salary: 900_000_000 });
+		expect(w.fakes.remote.state.employments[0].contract_details).toEqual({
+			annual_gross_salary: 900_000_000,
+		});
 		expect(JSON.stringify(out.get('1'))).not.toContain('900000000');
 	});
 
 	it('N7: GP salary goes in minor units only when HiBob pays annually; never for EOR or contractors', async () => {
 		w = await makeWorld({}, ({ person }) => ({
 			people: [
-				person('1', 'global_payroll_employee', { payroll: { salary: { yearlyPayment: { value: 79200, currency: 'USD' }, payPeriod: 'Annual' } } }),
-				person('2', 'global_payroll_employee', { payroll: { salary: { yearlyPayment: { value: 5000, currency: 'USD' }, payPeriod: 'Monthly' } } }),
+				person('1', 'global_payroll_employee', {
+					payroll: {
+						salary: { yearlyPayment: { value: 79200, currency: 'USD' }, payPeriod: 'Annual' },
+					},
+				}),
+				person('2', 'global_payroll_employee', {
+					payroll: {
+						salary: { yearlyPayment: { value: 5000, currency: 'USD' }, payPeriod: 'Monthly' },
+					},
+				}),
 				person('3', 'employee'),
 			],
 		}));
@@ -307,7 +445,11 @@ function activeEmployment(id: string, overrides: Record<string, any> = {}) {
 		provisional_start_date: isoIn(40),
 		department_id: 'dept-eng',
 		address_details: { ...usAddress },
-		emergency_contact_details: { name: `Em Contact${id}`, relationship: 'Spouse', phone_number: '+12125550199' },
+		emergency_contact_details: {
+			name: `Em Contact${id}`,
+			relationship: 'Spouse',
+			phone_number: '+12125550199',
+		},
 		administrative_details: { ssn: '123-45-6789' },
 		...overrides,
 	};
@@ -316,28 +458,51 @@ function activeEmployment(id: string, overrides: Record<string, any> = {}) {
 describe('Updating (U)', () => {
 	it('U1: no difference → unchanged and no write at all; a second run after a sync is all unchanged', async () => {
 		w = await makeWorld({}, ({ person }) => ({
-			people: [person('1', 'employee'), person('2', 'employee', { address: { city: 'Brooklyn' } }), person('3', 'global_payroll_employee')],
+			people: [
+				person('1', 'employee'),
+				person('2', 'employee', { address: { city: 'Brooklyn' } }),
+				person('3', 'global_payroll_employee'),
+			],
 			employments: [activeEmployment('1'), activeEmployment('2')],
 		}));
 		const first = await w.run();
 		expect(first.get('1')).toMatchObject({ outcome: 'unchanged', reason: 'in_sync' });
 		expect(first.get('2')).toMatchObject({ outcome: 'updated' });
-		expect(first.get('2')!.changes).toEqual([{ field: 'address_details.city', from: 'New York', to: 'Brooklyn' }]);
+		expect(first.get('2')!.changes).toEqual([
+			{ field: 'address_details.city', from: 'New York', to: 'Brooklyn' },
+		]);
 		expect(first.get('3')!.outcome).toBe('created');
 		w.fakes.remote.resetCounters();
 		const second = await w.run();
-		expect([...second.values()].map((o) => o.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+		expect([...second.values()].map((o) => o.outcome)).toEqual([
+			'unchanged',
+			'unchanged',
+			'unchanged',
+		]);
 		expect(w.writes()).toBe(0);
 	});
 
 	it('U2: not started: name, start date, job title and email sync; an EOR start date must still be in the future', async () => {
 		w = await makeWorld({}, ({ person }) => ({
 			people: [
-				person('1', 'employee', { firstName: 'Renamed', work: { title: '102', startDate: isoIn(60) }, email: 'renamed@example.com' }),
+				person('1', 'employee', {
+					firstName: 'Renamed',
+					work: { title: '102', startDate: isoIn(60) },
+					email: 'renamed@example.com',
+				}),
 				person('2', 'employee', { work: { startDate: isoIn(-1) } }),
 			],
 			employments: [
-				activeEmployment('1', { status: 'created', basic_information: { name: 'First1 Last1', email: 'p1.home@example.org', job_title: 'Software Engineer', provisional_start_date: isoIn(40), work_email: 'p1@example.com' } }),
+				activeEmployment('1', {
+					status: 'created',
+					basic_information: {
+						name: 'First1 Last1',
+						email: 'p1.home@example.org',
+						job_title: 'Software Engineer',
+						provisional_start_date: isoIn(40),
+						work_email: 'p1@example.com',
+					},
+				}),
 				activeEmployment('2', { status: 'created' }),
 			],
 		}));
@@ -345,7 +510,13 @@ describe('Updating (U)', () => {
 		expect(out.get('1')!.outcome).toBe('updated');
 		const fields = (out.get('1')!.changes as Array<{ field: string }>).map((c) => c.field).sort();
 		// The whole basic information form is built from HiBob (the mobile number HiBob has too).
-		expect(fields).toEqual(['basic_information.mobile_number', 'full_name', 'job_title', 'provisional_start_date', 'work_email']);
+		expect(fields).toEqual([
+			'basic_information.mobile_number',
+			'full_name',
+			'job_title',
+			'provisional_start_date',
+			'work_email',
+		]);
 		const e = w.fakes.remote.state.employments[0];
 		expect(e.full_name).toBe('Renamed Last1');
 		expect(e.basic_information.provisional_start_date).toBe(isoIn(60));
@@ -360,7 +531,12 @@ describe('Updating (U)', () => {
 		const out = await w.run();
 		expect(out.get('1')).toMatchObject({ outcome: 'skipped', reason: 'onboarding_in_progress' });
 		expect(out.get('1')!.heldBack).toEqual([
-			{ field: 'full_name', from: 'First1 Last1', to: 'Changed Last1', reason: 'onboarding_in_progress' },
+			{
+				field: 'full_name',
+				from: 'First1 Last1',
+				to: 'Changed Last1',
+				reason: 'onboarding_in_progress',
+			},
 		]);
 		expect(w.writes()).toBe(0);
 		// The next run after onboarding completes applies them.
@@ -375,7 +551,16 @@ describe('Updating (U)', () => {
 				person('1', 'employee', {
 					email: 'moved@example.com',
 					address: { line1: '9 Elm Street' },
-					work: { department: '202', reportsTo: { id: '9', firstName: 'The', surname: 'Boss', email: MANAGER_EMAIL, displayName: 'The Boss' } },
+					work: {
+						department: '202',
+						reportsTo: {
+							id: '9',
+							firstName: 'The',
+							surname: 'Boss',
+							email: MANAGER_EMAIL,
+							displayName: 'The Boss',
+						},
+					},
 					emergency: { phone: '+12125550111' },
 				}),
 			],
@@ -385,7 +570,11 @@ describe('Updating (U)', () => {
 		expect(out.get('1')).toMatchObject({ outcome: 'updated', reason: 'updated' });
 		expect(w.fakes.remote.count('PATCH /v2/employments/:id')).toBe(1);
 		const e = w.fakes.remote.state.employments[0];
-		expect(e).toMatchObject({ work_email: 'moved@example.com', department_id: 'dept-product', manager_id: MANAGER_ID });
+		expect(e).toMatchObject({
+			work_email: 'moved@example.com',
+			department_id: 'dept-product',
+			manager_id: MANAGER_ID,
+		});
 		expect(e.address_details.address).toBe('9 Elm Street');
 		expect(e.emergency_contact_details.phone_number).toBe('+12125550111');
 		expect(w.fakes.remote.count('PATCH /v1/employments/:id')).toBe(1);
@@ -393,7 +582,10 @@ describe('Updating (U)', () => {
 
 	it('U5: an active EOR job-title change gives needs_contract_amendment and no PATCH of the title', async () => {
 		w = await makeWorld({}, ({ person }) => ({
-			people: [person('1', 'employee', { work: { title: '103' } }), person('2', 'employee', { work: { title: '103' }, address: { city: 'Queens' } })],
+			people: [
+				person('1', 'employee', { work: { title: '103' } }),
+				person('2', 'employee', { work: { title: '103' }, address: { city: 'Queens' } }),
+			],
 			employments: [activeEmployment('1'), activeEmployment('2')],
 		}));
 		const out = await w.run();
@@ -407,13 +599,27 @@ describe('Updating (U)', () => {
 
 	it('U6: active GP: hire date, job title and salary differences are reported as needs_contract_amendment', async () => {
 		w = await makeWorld({}, ({ person }) => ({
-			people: [person('1', 'global_payroll_employee', { work: { title: '103', startDate: isoIn(-30) } })],
-			employments: [activeEmployment('1', { type: 'global_payroll_employee', provisional_start_date: isoIn(-60), contract_details: { annual_gross_salary: 100 } })],
+			people: [
+				person('1', 'global_payroll_employee', { work: { title: '103', startDate: isoIn(-30) } }),
+			],
+			employments: [
+				activeEmployment('1', {
+					type: 'global_payroll_employee',
+					provisional_start_date: isoIn(-60),
+					contract_details: { annual_gross_salary: 100 },
+				}),
+			],
 		}));
 		const out = await w.run();
 		expect(out.get('1')).toMatchObject({ outcome: 'skipped', reason: 'needs_contract_amendment' });
-		const held = (out.get('1')!.heldBack as Array<{ field: string; reason: string }>).map((h) => h.field).sort();
-		expect(held).toEqual(['contract_details.annual_gross_salary', 'job_title', 'provisional_start_date']);
+		const held = (out.get('1')!.heldBack as Array<{ field: string; reason: string }>)
+			.map((h) => h.field)
+			.sort();
+		expect(held).toEqual([
+			'contract_details.annual_gross_salary',
+			'job_title',
+			'provisional_start_date',
+		]);
 		expect(JSON.stringify(out.get('1'))).not.toContain('8500000');
 		expect(w.writes()).toBe(0);
 	});
@@ -425,7 +631,14 @@ describe('Updating (U)', () => {
 		}));
 		const out = await w.run();
 		expect(out.get('1')).toMatchObject({ outcome: 'updated' });
-		expect(out.get('1')!.heldBack).toEqual([{ field: 'full_name', reason: 'not_updatable_via_api', from: 'First1 Last1', to: 'Newname Last1' }]);
+		expect(out.get('1')!.heldBack).toEqual([
+			{
+				field: 'full_name',
+				reason: 'not_updatable_via_api',
+				from: 'First1 Last1',
+				to: 'Newname Last1',
+			},
+		]);
 		expect(w.fakes.remote.state.employments[0].address_details.city).toBe('Albany');
 		expect(w.fakes.remote.state.employments[0].full_name).toBe('First1 Last1');
 	});
@@ -433,23 +646,41 @@ describe('Updating (U)', () => {
 	it.each([
 		['offboarding', 'employment_not_active'],
 		['archived', 'matches_archived_profile'], // M3 covers archived matches
-	] as const)('U8: %s (gone), linked by external id, with HiBob differences → skipped (%s), nothing written or created', async (status, reason) => {
-		w = await makeWorld({}, ({ person }) => ({
-			people: [person('1', 'employee', { firstName: 'Renamed', email: 'new@example.com', address: { city: 'Boston' } })],
-			employments: [activeEmployment('1', { status })],
-		}));
-		const out = await w.run();
-		expect(out.get('1')).toMatchObject({ outcome: 'skipped', reason, remoteEmploymentId: 'emp-1', changes: [] });
-		expect(w.writes()).toBe(0);
-		expect(w.fakes.remote.state.employments).toHaveLength(1);
-		// Also on the next run (nothing remembered as "in sync" that could hide a change of status).
-		expect((await w.run()).get('1')).toMatchObject({ outcome: 'skipped', reason });
-		expect(w.writes()).toBe(0);
-	});
+	] as const)(
+		'U8: %s (gone), linked by external id, with HiBob differences → skipped (%s), nothing written or created',
+		async (status, reason) => {
+			w = await makeWorld({}, ({ person }) => ({
+				people: [
+					person('1', 'employee', {
+						firstName: 'Renamed',
+						email: 'new@example.com',
+						address: { city: 'Boston' },
+					}),
+				],
+				employments: [activeEmployment('1', { status })],
+			}));
+			const out = await w.run();
+			expect(out.get('1')).toMatchObject({
+				outcome: 'skipped',
+				reason,
+				remoteEmploymentId: 'emp-1',
+				changes: [],
+			});
+			expect(w.writes()).toBe(0);
+			expect(w.fakes.remote.state.employments).toHaveLength(1);
+			// Also on the next run (nothing remembered as "in sync" that could hide a change of status).
+			expect((await w.run()).get('1')).toMatchObject({ outcome: 'skipped', reason });
+			expect(w.writes()).toBe(0);
+		},
+	);
 
 	it('U9: terminated in HiBob but active in Remote → terminated_in_hibob, never offboarded', async () => {
 		w = await makeWorld({}, ({ person }) => ({
-			people: [person('1', 'employee', { internal: { status: 'Inactive', lifecycleStatus: 'terminated' } })],
+			people: [
+				person('1', 'employee', {
+					internal: { status: 'Inactive', lifecycleStatus: 'terminated' },
+				}),
+			],
 			employments: [activeEmployment('1')],
 		}));
 		const out = await w.run();
@@ -461,7 +692,10 @@ describe('Updating (U)', () => {
 describe('Every run (R)', () => {
 	it('R1: one item per person paired to its input, with ids, kind, outcome, reason, changes and what was skipped', async () => {
 		w = await makeWorld({}, ({ person }) => ({
-			people: [person('1', 'employee', { address: { city: 'Albany' }, firstName: 'X' }), person('2', 'contractor')],
+			people: [
+				person('1', 'employee', { address: { city: 'Albany' }, firstName: 'X' }),
+				person('2', 'contractor'),
+			],
 			employments: [activeEmployment('1')],
 		}));
 		const people = await w.getEmployees();
@@ -481,8 +715,13 @@ describe('Every run (R)', () => {
 	});
 
 	it('R2: one person failing never stops the others; bad credentials stop the node with a message', async () => {
-		w = await makeWorld({}, ({ person }) => ({ people: [person('1', 'contractor'), person('2', 'contractor')] }));
-		w.fakes.remote.failNext('POST /v1/employments', { status: 422, body: { errors: { 'basic_information.name': ['is invalid'] } } });
+		w = await makeWorld({}, ({ person }) => ({
+			people: [person('1', 'contractor'), person('2', 'contractor')],
+		}));
+		w.fakes.remote.failNext('POST /v1/employments', {
+			status: 422,
+			body: { errors: { 'basic_information.name': ['is invalid'] } },
+		});
 		const out = await w.run();
 		expect(out.get('1')).toMatchObject({ outcome: 'failed', reason: 'remote_refused' });
 		expect(String(out.get('1')!.message)).toContain('basic_information.name: is invalid');
@@ -493,7 +732,10 @@ describe('Every run (R)', () => {
 
 	it('R3: dry run gives the same output from the same reads, with no write request', async () => {
 		w = await makeWorld({}, ({ person }) => ({
-			people: [person('1', 'employee', { address: { city: 'Albany' } }), person('2', 'global_payroll_employee')],
+			people: [
+				person('1', 'employee', { address: { city: 'Albany' } }),
+				person('2', 'global_payroll_employee'),
+			],
 			employments: [activeEmployment('1')],
 		}));
 		const dry = await w.run({ dryRun: true });
@@ -502,7 +744,12 @@ describe('Every run (R)', () => {
 		expect(dry.get('2')).toMatchObject({ outcome: 'created', dryRun: true });
 		const real = await w.run();
 		for (const id of ['1', '2']) {
-			const { dryRun: _d, plannedRequests: _p, remoteEmploymentId: _r, ...rest } = dry.get(id)! as any;
+			const {
+				dryRun: _d,
+				plannedRequests: _p,
+				remoteEmploymentId: _r,
+				...rest
+			} = dry.get(id)! as any;
 			expect(real.get(id)).toMatchObject(rest);
 		}
 	});
@@ -512,10 +759,20 @@ describe('Every run (R)', () => {
 		const employments: any[] = [];
 		w = await makeWorld({}, ({ person }) => {
 			for (let i = 1; i <= 250; i++) {
-				const uk = { address: { country: 'United Kingdom', city: i <= 230 ? 'London' : `City${i}`, postCode: 'SW1A 1AA', usaState: null } };
+				const uk = {
+					address: {
+						country: 'United Kingdom',
+						city: i <= 230 ? 'London' : `City${i}`,
+						postCode: 'SW1A 1AA',
+						usaState: null,
+					},
+				};
 				people.push(person(String(i), 'employee', uk));
 				const address = { address: '1 Main Street', city: 'London', postal_code: 'SW1A 1AA' };
-				if (i <= 240) employments.push(activeEmployment(String(i), { country_code: 'GBR', address_details: address }));
+				if (i <= 240)
+					employments.push(
+						activeEmployment(String(i), { country_code: 'GBR', address_details: address }),
+					);
 			}
 			return { people, employments };
 		});
@@ -544,13 +801,26 @@ describe('Every run (R)', () => {
 			employments: [activeEmployment('1'), activeEmployment('2'), activeEmployment('3')],
 		}));
 		const first = await w.run();
-		expect(first.get('1')).toMatchObject({ outcome: 'skipped', reason: 'needs_contract_amendment' });
-		expect(first.get('2')).toMatchObject({ outcome: 'skipped', reason: 'department_not_in_remote' });
+		expect(first.get('1')).toMatchObject({
+			outcome: 'skipped',
+			reason: 'needs_contract_amendment',
+		});
+		expect(first.get('2')).toMatchObject({
+			outcome: 'skipped',
+			reason: 'department_not_in_remote',
+		});
 		w.fakes.remote.resetCounters();
 		const second = await w.run();
 		expect(w.fakes.remote.count('GET /v1/employments/:id')).toBe(0);
-		expect(second.get('1')).toMatchObject({ outcome: 'skipped', reason: 'needs_contract_amendment', heldBack: first.get('1')!.heldBack });
-		expect(second.get('2')).toMatchObject({ outcome: 'skipped', reason: 'department_not_in_remote' });
+		expect(second.get('1')).toMatchObject({
+			outcome: 'skipped',
+			reason: 'needs_contract_amendment',
+			heldBack: first.get('1')!.heldBack,
+		});
+		expect(second.get('2')).toMatchObject({
+			outcome: 'skipped',
+			reason: 'department_not_in_remote',
+		});
 		expect(second.get('3')).toMatchObject({ outcome: 'unchanged' });
 		// Once the department exists in Remote, the fingerprint changes and the person is read and updated.
 		w.fakes.remote.addDepartment('Customer Success');
@@ -575,7 +845,9 @@ describe('Every run (R)', () => {
 	});
 
 	it('R6: a create whose answer is lost is looked up (external_id, email) before it is sent again', async () => {
-		w = await makeWorld({}, ({ person }) => ({ people: [person('1', 'contractor'), person('2', 'contractor')] }));
+		w = await makeWorld({}, ({ person }) => ({
+			people: [person('1', 'contractor'), person('2', 'contractor')],
+		}));
 		w.fakes.remote.failNext('POST /v1/employments', { dropAfterApply: true });
 		const out = await w.run();
 		expect(out.get('1')!.outcome).toBe('created');
@@ -589,7 +861,10 @@ describe('Options of Remote Upsert Employee', () => {
 	it('N3/U4 syncSsn: false: a USA new hire is created without the SSN, and an SSN difference on an active employment is neither sent nor reported', async () => {
 		for (const syncSsn of [true, false]) {
 			w = await makeWorld({}, ({ person }) => ({
-				people: [person('1', 'employee'), person('2', 'employee', { identification: { ssn: '111-22-3333' } })],
+				people: [
+					person('1', 'employee'),
+					person('2', 'employee', { identification: { ssn: '111-22-3333' } }),
+				],
 				employments: [activeEmployment('2')],
 			}));
 			const out = await w.run({ syncSsn });
@@ -604,7 +879,9 @@ describe('Options of Remote Upsert Employee', () => {
 				expect(out.get('2')).toMatchObject({ outcome: 'unchanged' });
 				expect(JSON.stringify(w.fakes.remote.requests.map((r) => r.body))).not.toContain('ssn');
 			}
-			expect(w.fakes.remote.getEmployment('emp-2')!.administrative_details).toMatchObject({ ssn: '123-45-6789' });
+			expect(w.fakes.remote.getEmployment('emp-2')!.administrative_details).toMatchObject({
+				ssn: '123-45-6789',
+			});
 			await w.close();
 			w = undefined;
 		}
@@ -612,11 +889,18 @@ describe('Options of Remote Upsert Employee', () => {
 
 	it('N7 syncSalary: false: a global payroll new hire is created without the annual salary', async () => {
 		for (const syncSalary of [true, false]) {
-			w = await makeWorld({}, ({ person }) => ({ people: [person('1', 'global_payroll_employee')] }));
+			w = await makeWorld({}, ({ person }) => ({
+				people: [person('1', 'global_payroll_employee')],
+			}));
 			await w.run({ syncSalary });
 			const created = w.fakes.remote.state.employments[0];
-			expect(created.contract_details).toEqual(syncSalary ? { annual_gross_salary: 8_500_000 } : {});
-			if (!syncSalary) expect(JSON.stringify(w.fakes.remote.requests.map((r) => r.body))).not.toContain('annual_gross_salary');
+			expect(created.contract_details).toEqual(
+				syncSalary ? { annual_gross_salary: 8_500_000 } : {},
+			);
+			if (!syncSalary)
+				expect(JSON.stringify(w.fakes.remote.requests.map((r) => r.body))).not.toContain(
+					'annual_gross_salary',
+				);
 			await w.close();
 			w = undefined;
 		}
@@ -624,13 +908,21 @@ describe('Options of Remote Upsert Employee', () => {
 
 	// An employment in sync with HiBob whose address is then edited by hand in Remote.
 	const editedInRemote = async () => {
-		w = await makeWorld({}, ({ person }) => ({ people: [person('1', 'employee'), person('2', 'employee')], employments: [activeEmployment('1'), activeEmployment('2')] }));
+		w = await makeWorld({}, ({ person }) => ({
+			people: [person('1', 'employee'), person('2', 'employee')],
+			employments: [activeEmployment('1'), activeEmployment('2')],
+		}));
 		expect([...(await w.run()).values()].map((o) => o.outcome)).toEqual(['unchanged', 'unchanged']);
 		w.fakes.remote.getEmployment('emp-1')!.address_details.address = '9 Edited By Hand';
 		w.fakes.remote.resetCounters();
 		return w;
 	};
-	const repaired = (out: Map<string, any>) => out.get('1')?.changes?.some((c: any) => c.field === 'address_details.address' && c.to === '1 Main Street');
+	const repaired = (out: Map<string, any>) =>
+		out
+			.get('1')
+			?.changes?.some(
+				(c: any) => c.field === 'address_details.address' && c.to === '1 Main Street',
+			);
 
 	it('R4 recheckAll: true reads every matched employment and puts back an edit made in Remote at once', async () => {
 		const w = await editedInRemote();
@@ -687,12 +979,22 @@ describe('Setup (S)', () => {
 		const { runExecute } = await import('./harness/n8n');
 		w = await makeWorld({ noSyncField: true });
 		const run = () =>
-			runExecute(new HiBob(), { parameters: { resource: 'setup', operation: 'createSyncField' }, credentials: w!.credentials as any });
+			runExecute(new HiBob(), {
+				parameters: { resource: 'setup', operation: 'createSyncField' },
+				credentials: w!.credentials as any,
+			});
 		const first = await run();
-		expect(first.output[0].json).toMatchObject({ fieldCreated: true, itemsAdded: ['As employee', 'As contractor', 'As global payroll employee'] });
+		expect(first.output[0].json).toMatchObject({
+			fieldCreated: true,
+			itemsAdded: ['As employee', 'As contractor', 'As global payroll employee'],
+		});
 		const writes = w.fakes.hibob.writeCount();
 		const second = await run();
-		expect(second.output[0].json).toMatchObject({ fieldCreated: false, itemsAdded: [], changed: false });
+		expect(second.output[0].json).toMatchObject({
+			fieldCreated: false,
+			itemsAdded: [],
+			changed: false,
+		});
 		expect(w.fakes.hibob.writeCount()).toBe(writes);
 		const field = w.fakes.hibob.state.fields.find((f) => f.name === 'Sync to Remote')!;
 		expect(field.id).toMatch(/^work\.custom\.field_/);
@@ -707,22 +1009,41 @@ describe('Setup (S)', () => {
 		w = await makeWorld();
 		const hibob = { ...w.credentials.hiBobApi } as ICredentialDataDecryptedObject;
 		const remote = { ...w.credentials.remoteApi } as ICredentialDataDecryptedObject;
-		expect(await testCredential(new HiBobApi(), hibob)).toMatchObject({ status: 'OK', url: '/v1/company/people/fields' });
-		expect(await testCredential(new RemoteApi(), remote)).toMatchObject({ status: 'OK', url: '/v1/employments' });
+		expect(await testCredential(new HiBobApi(), hibob)).toMatchObject({
+			status: 'OK',
+			url: '/v1/company/people/fields',
+		});
+		expect(await testCredential(new RemoteApi(), remote)).toMatchObject({
+			status: 'OK',
+			url: '/v1/employments',
+		});
 		expect(await testCredential(new HiBobApi(), { ...hibob, token: 'wrong-token' })).toMatchObject({
 			status: 'Error',
 			httpStatus: 401,
 			message: expect.stringMatching(/refused the service user ID or token/),
 		});
-		expect(await testCredential(new RemoteApi(), { ...remote, apiToken: 'ra_live_wrong' })).toMatchObject({
+		expect(
+			await testCredential(new RemoteApi(), { ...remote, apiToken: 'ra_live_wrong' }),
+		).toMatchObject({
 			status: 'Error',
 			httpStatus: 401,
 			message: expect.stringMatching(/ra_live_ tokens work only in production/),
 		});
-		w.fakes.hibob.failNext('GET /v1/company/people/fields', { status: 403, body: { key: 'forbidden', error: 'Forbidden' } });
-		expect(await testCredential(new HiBobApi(), hibob)).toMatchObject({ status: 'Error', httpStatus: 403, message: expect.stringMatching(/permission group/) });
+		w.fakes.hibob.failNext('GET /v1/company/people/fields', {
+			status: 403,
+			body: { key: 'forbidden', error: 'Forbidden' },
+		});
+		expect(await testCredential(new HiBobApi(), hibob)).toMatchObject({
+			status: 'Error',
+			httpStatus: 403,
+			message: expect.stringMatching(/permission group/),
+		});
 		w.fakes.remote.failNext('GET /v1/employments', { status: 403, body: { message: 'Forbidden' } });
-		expect(await testCredential(new RemoteApi(), remote)).toMatchObject({ status: 'Error', httpStatus: 403, message: expect.stringMatching(/admin or owner/) });
+		expect(await testCredential(new RemoteApi(), remote)).toMatchObject({
+			status: 'Error',
+			httpStatus: 403,
+			message: expect.stringMatching(/admin or owner/),
+		});
 		// The fakes saw each test request once, with the credential's own auth scheme.
 		expect(w.fakes.hibob.requests.map((r) => `${r.status}`)).toEqual(['200', '401', '403']);
 		expect(w.fakes.remote.requests.map((r) => `${r.status}`)).toEqual(['200', '401', '403']);
@@ -731,7 +1052,10 @@ describe('Setup (S)', () => {
 	it('S3: Check Permissions names the missing fields and the HiBob permission for each', async () => {
 		const { HiBob } = await import('../nodes/HiBob/HiBob.node');
 		const { runExecute } = await import('./harness/n8n');
-		w = await makeWorld({ hibob: { deniedCategories: ['address', 'identification'] } }, ({ person }) => ({ people: [person('1', 'employee')] }));
+		w = await makeWorld(
+			{ hibob: { deniedCategories: ['address', 'identification'] } },
+			({ person }) => ({ people: [person('1', 'employee')] }),
+		);
 		const { output } = await runExecute(new HiBob(), {
 			parameters: { resource: 'setup', operation: 'checkPermissions' },
 			credentials: w.credentials as any,
@@ -739,7 +1063,9 @@ describe('Setup (S)', () => {
 		const json = output[0].json as any;
 		expect(json.ok).toBe(false);
 		const sections = new Set(json.missing.map((m: any) => m.permission));
-		expect(sections).toEqual(new Set(["People's data → Address → View", "People's data → Identification → View"]));
+		expect(sections).toEqual(
+			new Set(["People's data → Address → View", "People's data → Identification → View"]),
+		);
 	});
 
 	it('S4: renamed sections and fields still resolve through metadata', async () => {

@@ -61,18 +61,36 @@ function hibobFixture(): HiBobFixture & { syncFieldId: string; items: Record<str
 					reportsTo: null,
 				},
 				internal: { status: 'Active', lifecycleStatus: 'hired' },
-				address: { line1: '1 Main Street', city: 'New York', postCode: '10001', country: 'United States', usaState: 'NY' },
+				address: {
+					line1: '1 Main Street',
+					city: 'New York',
+					postCode: '10001',
+					country: 'United States',
+					usaState: 'NY',
+				},
 				home: { privateEmail: 'ada@mail.example.net', mobilePhone: '+1 212 555 0100' },
 				identification: { ssn: '900-12-3456' },
-				payroll: { salary: { yearlyPayment: { value: 120000, currency: 'USD' }, payPeriod: 'Annual' } },
+				payroll: {
+					salary: { yearlyPayment: { value: 120000, currency: 'USD' }, payPeriod: 'Annual' },
+				},
 			},
 			{
 				id: '3332883884017713939',
 				email: 'ben.costa@example.com',
 				firstName: 'Ben',
 				surname: 'Costa',
-				work: { title: '103', startDate: '2020-02-01', department: '202', site: 'Lisbon', reportsTo: null },
-				internal: { status: 'Inactive', lifecycleStatus: 'terminated', terminationDate: '2030-02-01' },
+				work: {
+					title: '103',
+					startDate: '2020-02-01',
+					department: '202',
+					site: 'Lisbon',
+					reportsTo: null,
+				},
+				internal: {
+					status: 'Inactive',
+					lifecycleStatus: 'terminated',
+					terminationDate: '2030-02-01',
+				},
 			},
 		],
 	};
@@ -87,8 +105,18 @@ function remoteFixture(): RemoteFixture {
 		token: 'test-remote-token',
 		companyId: 'company-1',
 		companyManagers: [
-			{ user_id: 'mgr-admin', user_email: 'admin@example.com', user_name: 'Ann Admin', role: 'admin' },
-			{ user_id: 'mgr-onb', user_email: 'onb@example.com', user_name: 'Otto Onb', role: 'onboarding_manager' },
+			{
+				user_id: 'mgr-admin',
+				user_email: 'admin@example.com',
+				user_name: 'Ann Admin',
+				role: 'admin',
+			},
+			{
+				user_id: 'mgr-onb',
+				user_email: 'onb@example.com',
+				user_name: 'Otto Onb',
+				role: 'onboarding_manager',
+			},
 		],
 		departments: [{ id: 'dep-eng', name: 'Engineering' }],
 		employments: [
@@ -101,12 +129,37 @@ function remoteFixture(): RemoteFixture {
 				personal_email: 'ada@mail.example.net',
 				work_email: 'ada.brown@example.com',
 				external_id: '3332883884017713938',
-				address_details: { address: '1 Main Street', city: 'New York', state: 'NY', postal_code: '10001' },
+				address_details: {
+					address: '1 Main Street',
+					city: 'New York',
+					state: 'NY',
+					postal_code: '10001',
+				},
 			},
-			{ id: 'emp-invited', status: 'invited', country_code: 'GBR', personal_email: 'inv@example.net' },
-			{ id: 'emp-initiated', status: 'initiated', country_code: 'DEU', personal_email: 'init@example.net' },
-			{ id: 'emp-created', status: 'created', country_code: 'PRT', personal_email: 'created@example.net' },
-			{ id: 'emp-deleted', status: 'deleted', country_code: 'PRT', personal_email: 'deleted@example.net' },
+			{
+				id: 'emp-invited',
+				status: 'invited',
+				country_code: 'GBR',
+				personal_email: 'inv@example.net',
+			},
+			{
+				id: 'emp-initiated',
+				status: 'initiated',
+				country_code: 'DEU',
+				personal_email: 'init@example.net',
+			},
+			{
+				id: 'emp-created',
+				status: 'created',
+				country_code: 'PRT',
+				personal_email: 'created@example.net',
+			},
+			{
+				id: 'emp-deleted',
+				status: 'deleted',
+				country_code: 'PRT',
+				personal_email: 'deleted@example.net',
+			},
 		],
 	};
 }
@@ -131,7 +184,13 @@ describe('fake HiBob', () => {
 		expect(bad.body).toEqual({ key: expect.any(String), error: expect.any(String) });
 		expect(bad.headers.get('x-ratelimit-reset')).toMatch(/^\d+$/);
 		expect((await call(hibob.url, 'GET', '/v1/company/people/fields')).status).toBe(401);
-		expect((await call(hibob.url, 'GET', '/v1/company/people/fields', { auth: 'Bearer test-hibob-token' })).status).toBe(401);
+		expect(
+			(
+				await call(hibob.url, 'GET', '/v1/company/people/fields', {
+					auth: 'Bearer test-hibob-token',
+				})
+			).status,
+		).toBe(401);
 		// The queued fault is still there for the first authenticated call.
 		expect((await call(hibob.url, 'GET', '/v1/company/people/fields', { auth })).status).toBe(503);
 		expect(hibob.requests.map((r) => r.authScheme)).toEqual(['Basic', null, 'Bearer', 'Basic']);
@@ -162,7 +221,10 @@ describe('fake HiBob', () => {
 			{
 				id: '3332883884017713938',
 				email: 'ada.brown@example.com',
-				work: { title: '101', custom: { [fixture.syncFieldId.split('.').pop()!]: fixture.items.contractor } },
+				work: {
+					title: '101',
+					custom: { [fixture.syncFieldId.split('.').pop()!]: fixture.items.contractor },
+				},
 				home: { privateEmail: 'ada@mail.example.net' },
 				payroll: { salary: { yearlyPayment: { value: 120000, currency: 'USD' } } },
 			},
@@ -172,7 +234,11 @@ describe('fake HiBob', () => {
 	it('without fields returns basic root fields and work, but no custom fields', async () => {
 		const res = await call(hibob.url, 'POST', '/v1/people/search', { auth, body: {} });
 		const [ada] = res.body.employees;
-		expect(ada).toMatchObject({ id: '3332883884017713938', email: 'ada.brown@example.com', firstName: 'Ada' });
+		expect(ada).toMatchObject({
+			id: '3332883884017713938',
+			email: 'ada.brown@example.com',
+			firstName: 'Ada',
+		});
 		expect(ada.work).toMatchObject({ title: '101', department: '201', startDate: '2031-01-05' });
 		expect(ada.work.custom).toBeUndefined();
 		expect(ada.address).toBeUndefined();
@@ -180,10 +246,20 @@ describe('fake HiBob', () => {
 
 	it('refuses filters HiBob refuses: other paths, other operators, empty values, [] and more than one', async () => {
 		const search = (filters: unknown) =>
-			call(hibob.url, 'POST', '/v1/people/search', { auth, body: { fields: ['root.id'], filters } });
-		expect((await search([{ fieldPath: 'work.department', operator: 'equals', values: ['201'] }])).status).toBe(400);
-		expect((await search([{ fieldPath: 'root.id', operator: 'contains', values: ['3'] }])).status).toBe(400);
-		expect((await search([{ fieldPath: 'root.id', operator: 'equals', values: [] }])).status).toBe(400);
+			call(hibob.url, 'POST', '/v1/people/search', {
+				auth,
+				body: { fields: ['root.id'], filters },
+			});
+		expect(
+			(await search([{ fieldPath: 'work.department', operator: 'equals', values: ['201'] }]))
+				.status,
+		).toBe(400);
+		expect(
+			(await search([{ fieldPath: 'root.id', operator: 'contains', values: ['3'] }])).status,
+		).toBe(400);
+		expect((await search([{ fieldPath: 'root.id', operator: 'equals', values: [] }])).status).toBe(
+			400,
+		);
 		const empty = await search([]);
 		expect(empty.status).toBe(400);
 		expect(empty.body).toEqual({ key: 'bad_request', error: expect.any(String) });
@@ -192,40 +268,70 @@ describe('fake HiBob', () => {
 			{ fieldPath: 'root.email', operator: 'equals', values: ['a@b.c'] },
 		];
 		expect((await search(two)).status).toBe(400);
-		const byEmail = await search([{ fieldPath: 'root.email', operator: 'equals', values: ['ADA.BROWN@example.com'] }]);
+		const byEmail = await search([
+			{ fieldPath: 'root.email', operator: 'equals', values: ['ADA.BROWN@example.com'] },
+		]);
 		expect(byEmail.body.employees).toEqual([{ id: '3332883884017713938' }]);
 	});
 
 	it('returns inactive people only with showInactive', async () => {
 		const ids = async (body: object) =>
-			(await call(hibob.url, 'POST', '/v1/people/search', { auth, body: { fields: ['root.id'], ...body } })).body.employees.map(
-				(e: any) => e.id,
-			);
+			(
+				await call(hibob.url, 'POST', '/v1/people/search', {
+					auth,
+					body: { fields: ['root.id'], ...body },
+				})
+			).body.employees.map((e: any) => e.id);
 		expect(await ids({})).toEqual(['3332883884017713938']);
 		expect(await ids({ showInactive: false })).toEqual(['3332883884017713938']);
-		expect(await ids({ showInactive: true })).toEqual(['3332883884017713938', '3332883884017713939']);
+		expect(await ids({ showInactive: true })).toEqual([
+			'3332883884017713938',
+			'3332883884017713939',
+		]);
 	});
 
 	it('humanReadable APPEND adds labels from the named lists; REPLACE and lower case work too', async () => {
 		const fields = ['root.firstName', 'work.title', 'work.department', fixture.syncFieldId];
 		const key = fixture.syncFieldId.split('.').pop()!;
-		const append = await call(hibob.url, 'POST', '/v1/people/search', { auth, body: { fields, humanReadable: 'APPEND' } });
+		const append = await call(hibob.url, 'POST', '/v1/people/search', {
+			auth,
+			body: { fields, humanReadable: 'APPEND' },
+		});
 		const [ada] = append.body.employees;
-		expect(ada.work).toEqual({ title: '101', department: '201', custom: { [key]: fixture.items.contractor } });
+		expect(ada.work).toEqual({
+			title: '101',
+			department: '201',
+			custom: { [key]: fixture.items.contractor },
+		});
 		expect(ada.humanReadable).toEqual({
 			id: '3332883884017713938',
 			firstName: 'Ada',
-			work: { title: 'Software Engineer', department: 'Engineering', custom: { [key]: 'As contractor' } },
+			work: {
+				title: 'Software Engineer',
+				department: 'Engineering',
+				custom: { [key]: 'As contractor' },
+			},
 		});
-		const replace = await call(hibob.url, 'POST', '/v1/people/search', { auth, body: { fields, humanReadable: 'replace' } });
+		const replace = await call(hibob.url, 'POST', '/v1/people/search', {
+			auth,
+			body: { fields, humanReadable: 'replace' },
+		});
 		expect(replace.body.employees[0].work.custom[key]).toBe('As contractor');
 		expect(replace.body.employees[0].humanReadable).toBeUndefined();
-		expect((await call(hibob.url, 'POST', '/v1/people/search', { auth, body: { humanReadable: 'YES' } })).status).toBe(400);
+		expect(
+			(await call(hibob.url, 'POST', '/v1/people/search', { auth, body: { humanReadable: 'YES' } }))
+				.status,
+		).toBe(400);
 	});
 
 	it('reads one person by id or email, inactive included, and answers 404 otherwise', async () => {
-		const one = await call(hibob.url, 'POST', '/v1/people/ben.costa@example.com', { auth, body: { fields: ['root.email'] } });
-		expect(one.body).toEqual({ employees: [{ id: '3332883884017713939', email: 'ben.costa@example.com' }] });
+		const one = await call(hibob.url, 'POST', '/v1/people/ben.costa@example.com', {
+			auth,
+			body: { fields: ['root.email'] },
+		});
+		expect(one.body).toEqual({
+			employees: [{ id: '3332883884017713939', email: 'ben.costa@example.com' }],
+		});
 		expect(hibob.count('POST /v1/people/:identifier')).toBe(1);
 		expect((await call(hibob.url, 'POST', '/v1/people/404', { auth, body: {} })).status).toBe(404);
 	});
@@ -233,36 +339,66 @@ describe('fake HiBob', () => {
 	it('serves field metadata bare or wrapped and creates custom list fields with their named list', async () => {
 		const bare = await call(hibob.url, 'GET', '/v1/company/people/fields', { auth });
 		expect(Array.isArray(bare.body)).toBe(true);
-		expect(bare.body.find((f: any) => f.id === 'work.title')).toMatchObject({ type: 'list', typeData: { listId: 'title' } });
+		expect(bare.body.find((f: any) => f.id === 'work.title')).toMatchObject({
+			type: 'list',
+			typeData: { listId: 'title' },
+		});
 		hibob.fieldsWrapped = true;
-		expect(Array.isArray((await call(hibob.url, 'GET', '/v1/company/people/fields', { auth })).body.fields)).toBe(true);
+		expect(
+			Array.isArray(
+				(await call(hibob.url, 'GET', '/v1/company/people/fields', { auth })).body.fields,
+			),
+		).toBe(true);
 
-		const create = (body: unknown) => call(hibob.url, 'POST', '/v1/company/people/fields', { auth, body });
+		const create = (body: unknown) =>
+			call(hibob.url, 'POST', '/v1/company/people/fields', { auth, body });
 		expect((await create({ name: 'X', category: 'root', type: 'text' })).status).toBe(400);
 		expect((await create({ name: 'X', category: 'nope', type: 'text' })).status).toBe(404);
 		expect((await create({ category: 'work', type: 'list' })).status).toBe(400);
-		const made = await create({ name: 'Sync to Remote', category: 'work', type: 'list', historical: false });
+		const made = await create({
+			name: 'Sync to Remote',
+			category: 'work',
+			type: 'list',
+			historical: false,
+		});
 		expect(made.status).toBe(200);
 		expect(made.body.id).toBe(`work.custom.field_${NOW.getTime()}`);
 		const field = hibob.getField(made.body.id)!;
 		const listId = field.typeData.listId!;
-		const add = (name: string) => call(hibob.url, 'POST', `/v1/company/named-lists/${listId}`, { auth, body: { name } });
+		const add = (name: string) =>
+			call(hibob.url, 'POST', `/v1/company/named-lists/${listId}`, { auth, body: { name } });
 		const item = await add('As employee');
 		expect(item.body).toEqual({ id: expect.any(String) });
 		expect((await add('as employee')).status).toBe(409);
-		expect((await call(hibob.url, 'POST', '/v1/company/named-lists/nope', { auth, body: { name: 'x' } })).status).toBe(404);
+		expect(
+			(await call(hibob.url, 'POST', '/v1/company/named-lists/nope', { auth, body: { name: 'x' } }))
+				.status,
+		).toBe(404);
 		const list = await call(hibob.url, 'GET', `/v1/company/named-lists/${listId}`, { auth });
 		expect(list.body).toEqual({
 			name: listId,
-			items: [{ id: item.body.id, name: 'As employee', value: 'As employee', archived: false, children: [] }],
+			items: [
+				{
+					id: item.body.id,
+					name: 'As employee',
+					value: 'As employee',
+					archived: false,
+					children: [],
+				},
+			],
 		});
-		expect((await call(hibob.url, 'GET', '/v1/company/named-lists/nope', { auth })).status).toBe(404);
+		expect((await call(hibob.url, 'GET', '/v1/company/named-lists/nope', { auth })).status).toBe(
+			404,
+		);
 		const all = await call(hibob.url, 'GET', '/v1/company/named-lists', { auth });
-		expect(all.body.map((l: any) => l.name)).toEqual(expect.arrayContaining(['title', 'department', listId]));
+		expect(all.body.map((l: any) => l.name)).toEqual(
+			expect.arrayContaining(['title', 'department', listId]),
+		);
 	});
 
 	it('time-off changes: since is required and at most 6 months back; filters on the change date', async () => {
-		const changes = (qs: string) => call(hibob.url, 'GET', `/v1/timeoff/requests/changes${qs}`, { auth });
+		const changes = (qs: string) =>
+			call(hibob.url, 'GET', `/v1/timeoff/requests/changes${qs}`, { auth });
 		expect((await changes('')).status).toBe(400);
 		expect((await changes('?since=yesterday')).status).toBe(400);
 		expect((await changes('?since=2029-09-01T00:00:00Z')).status).toBe(400); // > 6 months before 2030-03-10
@@ -275,7 +411,11 @@ describe('fake HiBob', () => {
 			endDate: '2030-04-03',
 			policyTypeDisplayName: 'Holiday',
 		});
-		const pending = hibob.addTimeoffRequest({ employeeId: '3332883884017713938', startDate: '2030-05-01', status: 'pending' });
+		const pending = hibob.addTimeoffRequest({
+			employeeId: '3332883884017713938',
+			startDate: '2030-05-01',
+			status: 'pending',
+		});
 		const replaced = hibob.replaceTimeoffRequest(request.requestId, { endDate: '2030-04-04' });
 		hibob.cancelTimeoffRequest(replaced.requestId);
 
@@ -296,28 +436,74 @@ describe('fake HiBob', () => {
 			durationUnit: 'days',
 			createdOn: NOW.toISOString(),
 		});
-		const withPending = (await changes('?since=2030-03-01T00:00:00Z&includePending=true')).body.changes;
+		const withPending = (await changes('?since=2030-03-01T00:00:00Z&includePending=true')).body
+			.changes;
 		expect(withPending.map((c: any) => c.changeType)).toContain('Pending');
 		expect((await changes('?since=2030-03-11T00:00:00Z')).body.changes).toEqual([]);
 
-		const detail = await call(hibob.url, 'GET', `/v1/timeoff/employees/3332883884017713938/requests/${replaced.requestId}`, { auth });
-		expect(detail.body).toMatchObject({ status: 'canceled', approved: false, previousRequestId: request.requestId, startDatePortion: 'all_day' });
+		const detail = await call(
+			hibob.url,
+			'GET',
+			`/v1/timeoff/employees/3332883884017713938/requests/${replaced.requestId}`,
+			{ auth },
+		);
+		expect(detail.body).toMatchObject({
+			status: 'canceled',
+			approved: false,
+			previousRequestId: request.requestId,
+			startDatePortion: 'all_day',
+		});
 		hibob.deleteTimeoffRequest(pending.requestId);
-		expect((await call(hibob.url, 'GET', `/v1/timeoff/employees/3332883884017713938/requests/${pending.requestId}`, { auth })).status).toBe(404);
-		expect((await call(hibob.url, 'GET', `/v1/timeoff/employees/other/requests/${request.requestId}`, { auth })).status).toBe(404);
+		expect(
+			(
+				await call(
+					hibob.url,
+					'GET',
+					`/v1/timeoff/employees/3332883884017713938/requests/${pending.requestId}`,
+					{ auth },
+				)
+			).status,
+		).toBe(404);
+		expect(
+			(
+				await call(hibob.url, 'GET', `/v1/timeoff/employees/other/requests/${request.requestId}`, {
+					auth,
+				})
+			).status,
+		).toBe(404);
 	});
 
 	it("who's out: approved requests overlapping the window, active people, hourly only on request", async () => {
-		hibob.addTimeoffRequest({ employeeId: '3332883884017713938', startDate: '2030-04-01', endDate: '2030-04-03' });
-		hibob.addTimeoffRequest({ employeeId: '3332883884017713938', startDate: '2030-04-02', type: 'hours', hoursOnDate: 3 });
-		hibob.addTimeoffRequest({ employeeId: '3332883884017713938', startDate: '2030-04-02', status: 'pending' });
+		hibob.addTimeoffRequest({
+			employeeId: '3332883884017713938',
+			startDate: '2030-04-01',
+			endDate: '2030-04-03',
+		});
+		hibob.addTimeoffRequest({
+			employeeId: '3332883884017713938',
+			startDate: '2030-04-02',
+			type: 'hours',
+			hoursOnDate: 3,
+		});
+		hibob.addTimeoffRequest({
+			employeeId: '3332883884017713938',
+			startDate: '2030-04-02',
+			status: 'pending',
+		});
 		hibob.addTimeoffRequest({ employeeId: '3332883884017713939', startDate: '2030-04-02' }); // inactive person
 		const out = (qs: string) => call(hibob.url, 'GET', `/v1/timeoff/whosout${qs}`, { auth });
 		expect((await out('?from=2030-04-02')).status).toBe(400);
 		const plain = (await out('?from=2030-04-02&to=2030-04-02')).body.outs;
 		expect(plain).toHaveLength(1);
-		expect(plain[0]).toMatchObject({ status: 'Approved', startPortion: 'all_day', employeeDisplayName: 'Ada Brown' });
-		expect((await out('?from=2030-04-02&to=2030-04-02&includeHourly=true&includePending=true')).body.outs).toHaveLength(3);
+		expect(plain[0]).toMatchObject({
+			status: 'Approved',
+			startPortion: 'all_day',
+			employeeDisplayName: 'Ada Brown',
+		});
+		expect(
+			(await out('?from=2030-04-02&to=2030-04-02&includeHourly=true&includePending=true')).body
+				.outs,
+		).toHaveLength(3);
 		expect((await out('?from=2030-04-04&to=2030-04-09')).body.outs).toHaveLength(0);
 	});
 
@@ -368,7 +554,9 @@ describe('fake Remote', () => {
 		expect(bad.status).toBe(401);
 		expect(bad.body).toEqual({ message: 'Unauthorized' });
 		expect(bad.headers.get('x-ratelimit-remaining')).toBeNull();
-		expect((await call(remote.url, 'GET', '/v1/employments', { auth: 'test-remote-token' })).status).toBe(401);
+		expect(
+			(await call(remote.url, 'GET', '/v1/employments', { auth: 'test-remote-token' })).status,
+		).toBe(401);
 		const ok = await call(remote.url, 'GET', '/v1/employments', { auth });
 		expect(ok.status).toBe(200);
 		expect(ok.headers.get('x-ratelimit-count')).toBe('1');
@@ -378,25 +566,59 @@ describe('fake Remote', () => {
 	});
 
 	it('lists employments in the paging envelope with minimal items; clamps page_size to 100', async () => {
-		for (let i = 0; i < 22; i++) remote.addEmployment({ status: i % 2 ? 'active' : 'created', personal_email: `p${i}@x.example` });
+		for (let i = 0; i < 22; i++)
+			remote.addEmployment({
+				status: i % 2 ? 'active' : 'created',
+				personal_email: `p${i}@x.example`,
+			});
 		const page = await call(remote.url, 'GET', '/v1/employments?page=3&page_size=10', { auth });
 		expect(page.body.data).toMatchObject({ current_page: 3, total_count: 26, total_pages: 3 });
 		expect(page.body.data.employments).toHaveLength(6);
 		expect(Object.keys(page.body.data.employments[0]).sort()).toEqual(
-			['country', 'department', 'department_id', 'employment_model', 'external_id', 'full_name', 'id', 'job_title',
-				'login_email', 'personal_email', 'short_id', 'status', 'type', 'work_email'].sort(),
+			[
+				'country',
+				'department',
+				'department_id',
+				'employment_model',
+				'external_id',
+				'full_name',
+				'id',
+				'job_title',
+				'login_email',
+				'personal_email',
+				'short_id',
+				'status',
+				'type',
+				'work_email',
+			].sort(),
 		);
 		const big = await call(remote.url, 'GET', '/v1/employments?page_size=500', { auth });
 		expect(big.body.data).toMatchObject({ total_pages: 1, total_count: 26 });
 		const dflt = await call(remote.url, 'GET', '/v1/employments', { auth });
 		expect(dflt.body.data.employments).toHaveLength(20);
 		expect((await call(remote.url, 'GET', '/v1/employments?page=0', { auth })).status).toBe(400);
-		const incomplete = await call(remote.url, 'GET', '/v1/employments?status=incomplete&page_size=100', { auth });
-		expect(incomplete.body.data.employments.every((e: any) => !['active', 'archived', 'deleted'].includes(e.status))).toBe(true);
+		const incomplete = await call(
+			remote.url,
+			'GET',
+			'/v1/employments?status=incomplete&page_size=100',
+			{ auth },
+		);
+		expect(
+			incomplete.body.data.employments.every(
+				(e: any) => !['active', 'archived', 'deleted'].includes(e.status),
+			),
+		).toBe(true);
 		expect(incomplete.body.data.total_count).toBe(14); // invited, initiated, created + 11 created
-		const byEmail = await call(remote.url, 'GET', '/v1/employments?email=ADA@mail.example.net', { auth });
+		const byEmail = await call(remote.url, 'GET', '/v1/employments?email=ADA@mail.example.net', {
+			auth,
+		});
 		expect(byEmail.body.data.employments.map((e: any) => e.id)).toEqual(['emp-active']);
-		const deleted = await call(remote.url, 'GET', '/v1/employments?email=deleted@example.net&status=deleted', { auth });
+		const deleted = await call(
+			remote.url,
+			'GET',
+			'/v1/employments?email=deleted@example.net&status=deleted',
+			{ auth },
+		);
 		expect(deleted.body.data.total_count).toBe(0);
 	});
 
@@ -419,8 +641,18 @@ describe('fake Remote', () => {
 		const res = await call(remote.url, 'PATCH', '/v1/employments/emp-active', {
 			auth,
 			body: {
-				address_details: { address: '2 New Street', city: 'Austin', state: 'TX', postal_code: '73301' },
-				basic_information: { name: 'Ada Brown', email: 'ada@mail.example.net', job_title: 'Staff Engineer', provisional_start_date: '2031-01-01' },
+				address_details: {
+					address: '2 New Street',
+					city: 'Austin',
+					state: 'TX',
+					postal_code: '73301',
+				},
+				basic_information: {
+					name: 'Ada Brown',
+					email: 'ada@mail.example.net',
+					job_title: 'Staff Engineer',
+					provisional_start_date: '2031-01-01',
+				},
 			},
 		});
 		expect(res.status).toBe(422);
@@ -431,20 +663,38 @@ describe('fake Remote', () => {
 			message: 'basic_information cannot be updated while the employment is active',
 		});
 		expect(JSON.stringify(remote.getEmployment('emp-active'))).toBe(before);
-		expect((await call(remote.url, 'PATCH', '/v1/employments/emp-active', { auth, body: { job_title: 'X' } })).status).toBe(422);
+		expect(
+			(
+				await call(remote.url, 'PATCH', '/v1/employments/emp-active', {
+					auth,
+					body: { job_title: 'X' },
+				})
+			).status,
+		).toBe(422);
 	});
 
 	it('PATCH on an active employment applies manager, address and external_id; the department only through PATCH /v2', async () => {
-		const v1Department = await call(remote.url, 'PATCH', '/v1/employments/emp-active', { auth, body: { department_id: 'dep-eng' } });
+		const v1Department = await call(remote.url, 'PATCH', '/v1/employments/emp-active', {
+			auth,
+			body: { department_id: 'dep-eng' },
+		});
 		expect(v1Department.status).toBe(422);
 		expect(v1Department.body.message.code).toBe('resource_invalid_state');
-		const v2 = await call(remote.url, 'PATCH', '/v2/employments/emp-active', { auth, body: { department_id: 'dep-eng' } });
+		const v2 = await call(remote.url, 'PATCH', '/v2/employments/emp-active', {
+			auth,
+			body: { department_id: 'dep-eng' },
+		});
 		expect(v2.status).toBe(200);
 		const res = await call(remote.url, 'PATCH', '/v1/employments/emp-active', {
 			auth,
 			body: {
 				manager_id: 'mgr-admin',
-				address_details: { address: '2 New Street', city: 'Austin', state: 'TX', postal_code: '73301' },
+				address_details: {
+					address: '2 New Street',
+					city: 'Austin',
+					state: 'TX',
+					postal_code: '73301',
+				},
 				external_id: 'hb-9',
 			},
 		});
@@ -456,32 +706,59 @@ describe('fake Remote', () => {
 			external_id: 'hb-9',
 			address_details: { city: 'Austin' },
 		});
-		const badManager = await call(remote.url, 'PATCH', '/v1/employments/emp-active', { auth, body: { manager_id: 'mgr-onb' } });
+		const badManager = await call(remote.url, 'PATCH', '/v1/employments/emp-active', {
+			auth,
+			body: { manager_id: 'mgr-onb' },
+		});
 		expect(badManager.status).toBe(422);
-		expect((await call(remote.url, 'PATCH', '/v2/employments/emp-active', { auth, body: { department_id: 'nope' } })).status).toBe(422);
+		expect(
+			(
+				await call(remote.url, 'PATCH', '/v2/employments/emp-active', {
+					auth,
+					body: { department_id: 'nope' },
+				})
+			).status,
+		).toBe(422);
 		const badAddress = await call(remote.url, 'PATCH', '/v1/employments/emp-active', {
 			auth,
 			body: { address_details: { address: '2 New Street', city: 'Austin', postal_code: 'ABC' } },
 		});
 		expect(badAddress.status).toBe(422);
-		expect(Object.keys(badAddress.body.errors).sort()).toEqual(['address_details.postal_code', 'address_details.state']);
+		expect(Object.keys(badAddress.body.errors).sort()).toEqual([
+			'address_details.postal_code',
+			'address_details.state',
+		]);
 	});
 
 	it('PATCH work_email on an invited employment works; basic_information while onboarding is refused', async () => {
-		const ok = await call(remote.url, 'PATCH', '/v1/employments/emp-invited', { auth, body: { work_email: 'new@example.com' } });
+		const ok = await call(remote.url, 'PATCH', '/v1/employments/emp-invited', {
+			auth,
+			body: { work_email: 'new@example.com' },
+		});
 		expect(ok.status).toBe(200);
 		expect(remote.getEmployment('emp-invited')!.work_email).toBe('new@example.com');
-		const refused = await call(remote.url, 'PATCH', '/v1/employments/emp-invited', { auth, body: { address_details: {} } });
+		const refused = await call(remote.url, 'PATCH', '/v1/employments/emp-invited', {
+			auth,
+			body: { address_details: {} },
+		});
 		expect(refused.body.message.code).toBe('resource_invalid_state');
 		const onboarding = await call(remote.url, 'PATCH', '/v1/employments/emp-initiated', {
 			auth,
 			body: { basic_information: { name: 'X' } },
 		});
 		expect(onboarding.status).toBe(422);
-		expect(onboarding.body.message.message).toBe('basic_information cannot be updated while the employment is initiated');
-		const external = await call(remote.url, 'PATCH', '/v1/employments/emp-initiated', { auth, body: { external_id: 'hb-7' } });
+		expect(onboarding.body.message.message).toBe(
+			'basic_information cannot be updated while the employment is initiated',
+		);
+		const external = await call(remote.url, 'PATCH', '/v1/employments/emp-initiated', {
+			auth,
+			body: { external_id: 'hb-7' },
+		});
 		expect(external.status).toBe(200);
-		const managerTooEarly = await call(remote.url, 'PATCH', '/v1/employments/emp-created', { auth, body: { manager_id: 'mgr-admin' } });
+		const managerTooEarly = await call(remote.url, 'PATCH', '/v1/employments/emp-created', {
+			auth,
+			body: { manager_id: 'mgr-admin' },
+		});
 		expect(managerTooEarly.status).toBe(422);
 	});
 
@@ -503,9 +780,16 @@ describe('fake Remote', () => {
 			login_email: 'rita@mail.example.net',
 			provisional_start_date: '2030-06-01',
 		});
-		const past = { basic_information: { ...body.basic_information, provisional_start_date: '2030-03-01' } };
-		const refused = await call(remote.url, 'PATCH', '/v1/employments/emp-created', { auth, body: past });
-		expect(refused.body.errors).toEqual({ 'basic_information.provisional_start_date': ['must be a date in the future'] });
+		const past = {
+			basic_information: { ...body.basic_information, provisional_start_date: '2030-03-01' },
+		};
+		const refused = await call(remote.url, 'PATCH', '/v1/employments/emp-created', {
+			auth,
+			body: past,
+		});
+		expect(refused.body.errors).toEqual({
+			'basic_information.provisional_start_date': ['must be a date in the future'],
+		});
 	});
 
 	it('POST employment validates basic_information against the country schema and names every field', async () => {
@@ -529,7 +813,9 @@ describe('fake Remote', () => {
 			'basic_information.mobile_number': ["must have required property 'mobile_number'"],
 			'basic_information.favourite_colour': ['must NOT have additional properties'],
 			'basic_information.seniority_date': ['boolean schema is false'],
-			'basic_information.tax_job_category': ['must be one of: office_worker, technical_specialist, manager, executive'],
+			'basic_information.tax_job_category': [
+				'must be one of: office_worker, technical_specialist, manager, executive',
+			],
 		});
 		expect(remote.employments).toHaveLength(5);
 	});
@@ -549,7 +835,9 @@ describe('fake Remote', () => {
 			provisional_start_date: '2030-04-15',
 			country: { code: 'USA' },
 		});
-		expect(created.body.data.employment.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
+		expect(created.body.data.employment.id).toMatch(
+			/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/,
+		);
 		const again = await call(remote.url, 'POST', '/v1/employments', { auth, body: employee() });
 		expect(again.body.errors).toEqual({ 'basic_information.email': ['has already been taken'] });
 
@@ -558,49 +846,98 @@ describe('fake Remote', () => {
 			body: employee({ email: 'late@mail.example.net', provisional_start_date: '2030-03-10' }),
 		});
 		expect(past.status).toBe(422);
-		expect(past.body.errors['basic_information.provisional_start_date']).toEqual(['must be a date in the future']);
+		expect(past.body.errors['basic_information.provisional_start_date']).toEqual([
+			'must be a date in the future',
+		]);
 		const contractor = await call(remote.url, 'POST', '/v1/employments', {
 			auth,
-			body: { ...employee({ email: 'c@mail.example.net', provisional_start_date: '2029-01-01' }), type: 'contractor' },
+			body: {
+				...employee({ email: 'c@mail.example.net', provisional_start_date: '2029-01-01' }),
+				type: 'contractor',
+			},
 		});
 		expect(contractor.status).toBe(201);
-		const unknown = await call(remote.url, 'POST', '/v1/employments', { auth, body: { ...employee(), country_code: 'FRA' } });
+		const unknown = await call(remote.url, 'POST', '/v1/employments', {
+			auth,
+			body: { ...employee(), country_code: 'FRA' },
+		});
 		expect(unknown.status).toBe(422);
 		expect(unknown.body.message.code).toBe('resource_not_supported_for_country');
-		const missing = await call(remote.url, 'POST', '/v1/employments', { auth, body: { country_code: 'USA' } });
+		const missing = await call(remote.url, 'POST', '/v1/employments', {
+			auth,
+			body: { country_code: 'USA' },
+		});
 		expect(missing.body.errors).toEqual({ basic_information: ["can't be blank"] });
 		// N3: the create takes basic information only; the other forms follow by PATCH.
 		const withForms = await call(remote.url, 'POST', '/v1/employments', {
 			auth,
-			body: { ...employee({ email: 's@mail.example.net' }), administrative_details: { ssn: '123-45-6789' } },
+			body: {
+				...employee({ email: 's@mail.example.net' }),
+				administrative_details: { ssn: '123-45-6789' },
+			},
 		});
 		expect(withForms.status).toBe(422);
-		expect(withForms.body.message).toEqual([{ code: 'parameter_unknown', message: 'Unknown parameter administrative_details', param: 'administrative_details' }]);
-		const ssn = await call(remote.url, 'PATCH', `/v1/employments/${created.body.data.employment.id}`, {
-			auth,
-			body: { administrative_details: { ssn: '12-345' } },
-		});
-		expect(ssn.body.errors['administrative_details.ssn']).toEqual([expect.stringContaining('must match pattern')]);
-		const gpBody = { ...employee({ email: 'gp@mail.example.net', provisional_start_date: '2020-01-01' }), type: 'global_payroll_employee' };
+		expect(withForms.body.message).toEqual([
+			{
+				code: 'parameter_unknown',
+				message: 'Unknown parameter administrative_details',
+				param: 'administrative_details',
+			},
+		]);
+		const ssn = await call(
+			remote.url,
+			'PATCH',
+			`/v1/employments/${created.body.data.employment.id}`,
+			{
+				auth,
+				body: { administrative_details: { ssn: '12-345' } },
+			},
+		);
+		expect(ssn.body.errors['administrative_details.ssn']).toEqual([
+			expect.stringContaining('must match pattern'),
+		]);
+		const gpBody = {
+			...employee({ email: 'gp@mail.example.net', provisional_start_date: '2020-01-01' }),
+			type: 'global_payroll_employee',
+		};
 		const noEntity = await call(remote.url, 'POST', '/v1/employments', { auth, body: gpBody });
 		expect(noEntity.body.errors).toEqual({ engaged_by_legal_entity_id: ["can't be blank"] });
-		const gp = await call(remote.url, 'POST', '/v1/employments', { auth, body: { ...gpBody, engaged_by_legal_entity_id: DEFAULT_LEGAL_ENTITY_ID } });
-		expect(gp.status).toBe(201);
-		const salary = await call(remote.url, 'PATCH', `/v1/employments/${gp.body.data.employment.id}`, {
+		const gp = await call(remote.url, 'POST', '/v1/employments', {
 			auth,
-			body: { contract_details: { annual_gross_salary: 12000000.5 } },
+			body: { ...gpBody, engaged_by_legal_entity_id: DEFAULT_LEGAL_ENTITY_ID },
 		});
-		expect(salary.body.errors).toEqual({ 'contract_details.annual_gross_salary': ['must be integer'] });
+		expect(gp.status).toBe(201);
+		const salary = await call(
+			remote.url,
+			'PATCH',
+			`/v1/employments/${gp.body.data.employment.id}`,
+			{
+				auth,
+				body: { contract_details: { annual_gross_salary: 12000000.5 } },
+			},
+		);
+		expect(salary.body.errors).toEqual({
+			'contract_details.annual_gross_salary': ['must be integer'],
+		});
 	});
 
 	it('serves country form schemas as {data:{schema, version}} and 404 for unknown ones', async () => {
-		const form = await call(remote.url, 'GET', '/v1/countries/DEU/employment_basic_information?json_schema_version=latest', { auth });
+		const form = await call(
+			remote.url,
+			'GET',
+			'/v1/countries/DEU/employment_basic_information?json_schema_version=latest',
+			{ auth },
+		);
 		expect(form.body.data.version).toBe(3);
 		expect(form.body.data.schema.required).toContain('mobile_number');
-		expect(form.body.data.schema).toEqual(remoteFormSchemas.DEU.employment_basic_information.schema);
+		expect(form.body.data.schema).toEqual(
+			remoteFormSchemas.DEU.employment_basic_information.schema,
+		);
 		const alias = await call(remote.url, 'GET', '/v1/countries/USA/emergency_contact', { auth });
 		expect(alias.body.data.schema.required).toEqual(['name', 'relationship', 'phone_number']);
-		expect((await call(remote.url, 'GET', '/v1/countries/FRA/address_details', { auth })).status).toBe(404);
+		expect(
+			(await call(remote.url, 'GET', '/v1/countries/FRA/address_details', { auth })).status,
+		).toBe(404);
 		expect((await call(remote.url, 'GET', '/v1/countries/USA/nope', { auth })).status).toBe(404);
 		expect(schemaFixtureCountries).toEqual(['USA', 'GBR', 'DEU', 'PRT']);
 	});
@@ -616,14 +953,27 @@ describe('fake Remote', () => {
 			company_id: 'company-1',
 		});
 		expect((await call(remote.url, 'GET', '/v1/company-departments', { auth })).status).toBe(400);
-		const created = await call(remote.url, 'POST', '/v1/company-departments', { auth, body: { company_id: 'company-1', name: 'Data' } });
+		const created = await call(remote.url, 'POST', '/v1/company-departments', {
+			auth,
+			body: { company_id: 'company-1', name: 'Data' },
+		});
 		expect(created.status).toBe(201);
-		expect(created.body.data.company_department).toMatchObject({ name: 'Data', company_id: 'company-1' });
-		const list = await call(remote.url, 'GET', '/v1/company-departments?company_id=company-1', { auth });
+		expect(created.body.data.company_department).toMatchObject({
+			name: 'Data',
+			company_id: 'company-1',
+		});
+		const list = await call(remote.url, 'GET', '/v1/company-departments?company_id=company-1', {
+			auth,
+		});
 		expect(list.body).toMatchObject({ current_page: 1, total_count: 2, total_pages: 1 });
-		expect(list.body.data.company_departments.map((d: any) => d.name)).toEqual(['Engineering', 'Data']);
+		expect(list.body.data.company_departments.map((d: any) => d.name)).toEqual([
+			'Engineering',
+			'Data',
+		]);
 		remote.departmentsPaging = 'data';
-		const inData = await call(remote.url, 'GET', '/v1/company-departments?company_id=company-1', { auth });
+		const inData = await call(remote.url, 'GET', '/v1/company-departments?company_id=company-1', {
+			auth,
+		});
 		expect(inData.body.data.total_pages).toBe(1);
 	});
 
@@ -652,7 +1002,9 @@ describe('fake Remote', () => {
 		expect((await post({ ...body, approver_id: 'someone' })).body.errors).toEqual({
 			approver_id: ['must be the user id of a company manager'],
 		});
-		expect((await post({ ...body, status: 'requested' })).body.errors).toEqual({ status: ['must be approved'] });
+		expect((await post({ ...body, status: 'requested' })).body.errors).toEqual({
+			status: ['must be approved'],
+		});
 		expect((await post({ ...body, timeoff_type: 'holiday' })).status).toBe(422);
 		const badDays = await post({
 			...body,
@@ -668,7 +1020,9 @@ describe('fake Remote', () => {
 			'timeoff_days.1.hours',
 			'timeoff_days.2.day',
 		]);
-		expect((await post({ ...body, employment_id: 'emp-invited' })).body.message.code).toBe('resource_invalid_state');
+		expect((await post({ ...body, employment_id: 'emp-invited' })).body.message.code).toBe(
+			'resource_invalid_state',
+		);
 		expect((await post({ ...body, employment_id: 'nope' })).status).toBe(422);
 
 		const created = await post(body);
@@ -683,34 +1037,91 @@ describe('fake Remote', () => {
 				{ day: '2030-04-02', hours: 4, minutes: 0 },
 			],
 		});
-		const listed = await call(remote.url, 'GET', '/v1/timeoff?employment_id=emp-active&start_date=2030-04-02&end_date=2030-04-30', { auth });
+		const listed = await call(
+			remote.url,
+			'GET',
+			'/v1/timeoff?employment_id=emp-active&start_date=2030-04-02&end_date=2030-04-30',
+			{ auth },
+		);
 		expect(listed.body.data).toMatchObject({ total_count: 1, total_pages: 1, current_page: 1 });
-		const outside = await call(remote.url, 'GET', '/v1/timeoff?start_date=2030-04-03&end_date=2030-04-30', { auth });
+		const outside = await call(
+			remote.url,
+			'GET',
+			'/v1/timeoff?start_date=2030-04-03&end_date=2030-04-30',
+			{ auth },
+		);
 		expect(outside.body.data.total_count).toBe(0);
 
-		const cancel = () => call(remote.url, 'POST', `/v1/timeoff/${timeoff.id}/cancel`, { auth, body: { cancel_reason: 'Cancelled in HiBob' } });
+		const cancel = () =>
+			call(remote.url, 'POST', `/v1/timeoff/${timeoff.id}/cancel`, {
+				auth,
+				body: { cancel_reason: 'Cancelled in HiBob' },
+			});
 		const first = await cancel();
 		expect(first.status).toBe(200);
-		expect(first.body.data.timeoff).toMatchObject({ status: 'cancelled', cancel_reason: 'Cancelled in HiBob', cancelled_at: NOW.toISOString() });
+		expect(first.body.data.timeoff).toMatchObject({
+			status: 'cancelled',
+			cancel_reason: 'Cancelled in HiBob',
+			cancelled_at: NOW.toISOString(),
+		});
 		const second = await cancel();
 		expect(second.status).toBe(422);
 		expect(second.body.message.code).toBe('resource_invalid_state');
-		expect((await call(remote.url, 'POST', '/v1/timeoff/nope/cancel', { auth, body: { cancel_reason: 'x' } })).status).toBe(404);
+		expect(
+			(
+				await call(remote.url, 'POST', '/v1/timeoff/nope/cancel', {
+					auth,
+					body: { cancel_reason: 'x' },
+				})
+			).status,
+		).toBe(404);
 		expect(remote.count('POST /v1/timeoff/:id/cancel')).toBe(3);
 	});
 
 	it('contract amendment form: per employment (employment_id required), {data:{schema, version}}, countries differ', async () => {
-		const form = await call(remote.url, 'GET', '/v1/countries/USA/contract_amendment?employment_id=emp-active&json_schema_version=latest', { auth });
+		const form = await call(
+			remote.url,
+			'GET',
+			'/v1/countries/USA/contract_amendment?employment_id=emp-active&json_schema_version=latest',
+			{ auth },
+		);
 		expect(form.status).toBe(200);
 		expect(form.body.data.schema).toEqual(remoteFormSchemas.USA.contract_amendment.schema);
-		expect(form.body.data.schema).toMatchObject({ additionalProperties: false, required: ['effective_date', 'reason_for_change'] });
+		expect(form.body.data.schema).toMatchObject({
+			additionalProperties: false,
+			required: ['effective_date', 'reason_for_change'],
+		});
 		expect(form.body.data.schema.properties.reason_for_change.enum).toContain('other');
-		expect(form.body.data.schema.properties.annual_gross_salary).toMatchObject({ type: 'integer', minimum: 0 });
-		expect((await call(remote.url, 'GET', '/v1/countries/USA/contract_amendment', { auth })).status).toBe(400);
-		expect((await call(remote.url, 'GET', '/v1/countries/USA/contract_amendment?employment_id=nope', { auth })).status).toBe(404);
-		expect((await call(remote.url, 'GET', '/v1/countries/GBR/contract_amendment?employment_id=emp-active', { auth })).status).toBe(422);
-		expect(remoteFormSchemas.DEU.contract_amendment.schema.required).toContain('weekly_working_hours');
-		expect(remoteFormSchemas.PRT.contract_amendment.schema.properties).not.toHaveProperty('provisional_start_date');
+		expect(form.body.data.schema.properties.annual_gross_salary).toMatchObject({
+			type: 'integer',
+			minimum: 0,
+		});
+		expect(
+			(await call(remote.url, 'GET', '/v1/countries/USA/contract_amendment', { auth })).status,
+		).toBe(400);
+		expect(
+			(
+				await call(remote.url, 'GET', '/v1/countries/USA/contract_amendment?employment_id=nope', {
+					auth,
+				})
+			).status,
+		).toBe(404);
+		expect(
+			(
+				await call(
+					remote.url,
+					'GET',
+					'/v1/countries/GBR/contract_amendment?employment_id=emp-active',
+					{ auth },
+				)
+			).status,
+		).toBe(422);
+		expect(remoteFormSchemas.DEU.contract_amendment.schema.required).toContain(
+			'weekly_working_hours',
+		);
+		expect(remoteFormSchemas.PRT.contract_amendment.schema.properties).not.toHaveProperty(
+			'provisional_start_date',
+		);
 		expect(remote.count('GET /v1/countries/:code/contract_amendment')).toBe(4);
 		expect(remote.count('GET /v1/countries/:code/:form')).toBe(0);
 	});
@@ -719,17 +1130,34 @@ describe('fake Remote', () => {
 		const employment = remote.getEmployment('emp-active')!;
 		expect(employment.active_contract_id).toEqual(expect.any(String));
 		const before = JSON.stringify(employment);
-		const post = (body: unknown) => call(remote.url, 'POST', '/v1/contract-amendments', { auth, body });
+		const post = (body: unknown) =>
+			call(remote.url, 'POST', '/v1/contract-amendments', { auth, body });
 		const good = {
 			employment_id: 'emp-active',
 			amendment_contract_id: employment.active_contract_id,
-			contract_amendment: { effective_date: '2030-04-01', reason_for_change: 'promotion', job_title: 'Staff Engineer', annual_gross_salary: 15000000 },
+			contract_amendment: {
+				effective_date: '2030-04-01',
+				reason_for_change: 'promotion',
+				job_title: 'Staff Engineer',
+				annual_gross_salary: 15000000,
+			},
 		};
 
 		const blank = await post({ contract_amendment: {} });
 		expect(blank.status).toBe(422);
-		expect(blank.body.errors).toEqual({ employment_id: ["can't be blank"], amendment_contract_id: ["can't be blank"] });
-		const invalid = await post({ ...good, contract_amendment: { job_title: 'Staff Engineer', annual_gross_salary: -1, reason_for_change: 'raise', bonus: 1 } });
+		expect(blank.body.errors).toEqual({
+			employment_id: ["can't be blank"],
+			amendment_contract_id: ["can't be blank"],
+		});
+		const invalid = await post({
+			...good,
+			contract_amendment: {
+				job_title: 'Staff Engineer',
+				annual_gross_salary: -1,
+				reason_for_change: 'raise',
+				bonus: 1,
+			},
+		});
 		expect(invalid.status).toBe(422);
 		expect(Object.keys(invalid.body.errors).sort()).toEqual([
 			'contract_amendment.annual_gross_salary',
@@ -738,11 +1166,26 @@ describe('fake Remote', () => {
 			'contract_amendment.reason_for_change',
 		]);
 		const wrongContract = await post({ ...good, amendment_contract_id: 'old-contract' });
-		expect(wrongContract.body.message).toMatchObject({ code: 'parameter_value_invalid', param: 'amendment_contract_id' });
+		expect(wrongContract.body.message).toMatchObject({
+			code: 'parameter_value_invalid',
+			param: 'amendment_contract_id',
+		});
 		const notActive = await post({ ...good, employment_id: 'emp-created' });
-		expect(notActive.body.message).toMatchObject({ code: 'resource_invalid_state', resource_id: 'emp-created' });
-		const noChange = await post({ ...good, contract_amendment: { effective_date: '2030-04-01', reason_for_change: 'other', job_title: 'Engineer' } });
-		expect(noChange.body.errors).toEqual({ contract_amendment: ['must change at least one term of the current contract'] });
+		expect(notActive.body.message).toMatchObject({
+			code: 'resource_invalid_state',
+			resource_id: 'emp-created',
+		});
+		const noChange = await post({
+			...good,
+			contract_amendment: {
+				effective_date: '2030-04-01',
+				reason_for_change: 'other',
+				job_title: 'Engineer',
+			},
+		});
+		expect(noChange.body.errors).toEqual({
+			contract_amendment: ['must change at least one term of the current contract'],
+		});
 		expect(remote.contractAmendments).toHaveLength(0);
 
 		const created = await post(good);
@@ -763,7 +1206,12 @@ describe('fake Remote', () => {
 		expect(JSON.stringify(remote.getEmployment('emp-active'))).toBe(before);
 
 		// Listed (MinimalContractAmendment items), filtered by employment and status, paged.
-		const listed = await call(remote.url, 'GET', '/v1/contract-amendments?employment_id=emp-active&status=submitted,in_review', { auth });
+		const listed = await call(
+			remote.url,
+			'GET',
+			'/v1/contract-amendments?employment_id=emp-active&status=submitted,in_review',
+			{ auth },
+		);
 		expect(listed.body.data).toMatchObject({ current_page: 1, total_count: 1, total_pages: 1 });
 		expect(listed.body.data.contract_amendments).toEqual([
 			{
@@ -777,12 +1225,26 @@ describe('fake Remote', () => {
 				submitted_at: NOW.toISOString(),
 			},
 		]);
-		expect((await call(remote.url, 'GET', '/v1/contract-amendments?employment_id=emp-invited', { auth })).body.data.total_count).toBe(0);
-		expect((await call(remote.url, 'GET', '/v1/contract-amendments?status=done', { auth })).body.data.total_count).toBe(0);
-		expect((await call(remote.url, 'GET', `/v1/contract-amendments/${amendment.id}`, { auth })).body.data.contract_amendment.id).toBe(amendment.id);
+		expect(
+			(await call(remote.url, 'GET', '/v1/contract-amendments?employment_id=emp-invited', { auth }))
+				.body.data.total_count,
+		).toBe(0);
+		expect(
+			(await call(remote.url, 'GET', '/v1/contract-amendments?status=done', { auth })).body.data
+				.total_count,
+		).toBe(0);
+		expect(
+			(await call(remote.url, 'GET', `/v1/contract-amendments/${amendment.id}`, { auth })).body.data
+				.contract_amendment.id,
+		).toBe(amendment.id);
 
 		// Remote's review (sandbox approve): the terms change and a new contract becomes active.
-		const approved = await call(remote.url, 'PUT', `/v1/sandbox/contract-amendments/${amendment.id}/approve`, { auth });
+		const approved = await call(
+			remote.url,
+			'PUT',
+			`/v1/sandbox/contract-amendments/${amendment.id}/approve`,
+			{ auth },
+		);
 		expect(approved.body.data.contract_amendment.status).toBe('done');
 		const after = remote.getEmployment('emp-active')!;
 		expect(after.job_title).toBe('Staff Engineer');
@@ -816,7 +1278,9 @@ describe('fake Remote', () => {
 
 	it('one-shot faults: status, 429 with headers, drop (nothing applied), dropAfterApply (applied)', async () => {
 		remote.failNext('POST /v1/employments', { status: 503 });
-		expect((await call(remote.url, 'POST', '/v1/employments', { auth, body: employee() })).status).toBe(503);
+		expect(
+			(await call(remote.url, 'POST', '/v1/employments', { auth, body: employee() })).status,
+		).toBe(503);
 		remote.failNext('POST /v1/employments', { status: 429 });
 		const limited = await call(remote.url, 'POST', '/v1/employments', { auth, body: employee() });
 		expect(limited.status).toBe(429);
@@ -824,17 +1288,26 @@ describe('fake Remote', () => {
 		expect(Number(limited.headers.get('x-ratelimit-reset'))).toBeGreaterThan(0);
 
 		remote.failNext('POST /v1/employments', { drop: true });
-		await expect(call(remote.url, 'POST', '/v1/employments', { auth, body: employee() })).rejects.toThrow();
+		await expect(
+			call(remote.url, 'POST', '/v1/employments', { auth, body: employee() }),
+		).rejects.toThrow();
 		expect(remote.employments).toHaveLength(5);
 
 		remote.failNext('POST /v1/employments', { dropAfterApply: true });
-		await expect(call(remote.url, 'POST', '/v1/employments', { auth, body: employee() })).rejects.toThrow();
+		await expect(
+			call(remote.url, 'POST', '/v1/employments', { auth, body: employee() }),
+		).rejects.toThrow();
 		expect(remote.employments).toHaveLength(6);
 		expect(remote.findByExternalId('hb-1')).toHaveLength(1);
-		const recovered = await call(remote.url, 'GET', '/v1/employments?email=noah@mail.example.net', { auth });
+		const recovered = await call(remote.url, 'GET', '/v1/employments?email=noah@mail.example.net', {
+			auth,
+		});
 		expect(recovered.body.data.total_count).toBe(1);
 		expect(remote.count('POST /v1/employments')).toBe(4);
-		expect(remote.requests.filter((r) => r.dropped).map((r) => r.fault)).toEqual(['drop', 'dropAfterApply']);
+		expect(remote.requests.filter((r) => r.dropped).map((r) => r.fault)).toEqual([
+			'drop',
+			'dropAfterApply',
+		]);
 		remote.resetCounters();
 		expect(remote.counters).toEqual({});
 		expect(remote.requests).toHaveLength(0);
@@ -844,7 +1317,14 @@ describe('fake Remote', () => {
 		const run = async (seed: number) => {
 			const fake = await RemoteFake.start(remoteFixture(), {
 				now,
-				faults: { seed, error5xxRate: 0.2, rateLimit429Rate: 0.15, dropRate: 0.1, dropAfterApplyRate: 0.3, latencyMs: [0, 2] },
+				faults: {
+					seed,
+					error5xxRate: 0.2,
+					rateLimit429Rate: 0.15,
+					dropRate: 0.1,
+					dropAfterApplyRate: 0.3,
+					latencyMs: [0, 2],
+				},
 			});
 			const outcomes: string[] = [];
 			try {
@@ -852,14 +1332,21 @@ describe('fake Remote', () => {
 					const write = i % 3 === 0;
 					try {
 						const res = write
-							? await call(fake.url, 'PATCH', '/v1/employments/emp-active', { auth: fake.authHeader(), body: { external_id: `x${i}` } })
+							? await call(fake.url, 'PATCH', '/v1/employments/emp-active', {
+									auth: fake.authHeader(),
+									body: { external_id: `x${i}` },
+								})
 							: await call(fake.url, 'GET', '/v1/employments', { auth: fake.authHeader() });
 						outcomes.push(String(res.status));
 					} catch {
 						outcomes.push('dropped');
 					}
 				}
-				return { outcomes, trace: fake.faultTrace.map((d) => d.kind), externalId: fake.getEmployment('emp-active')!.external_id };
+				return {
+					outcomes,
+					trace: fake.faultTrace.map((d) => d.kind),
+					externalId: fake.getEmployment('emp-active')!.external_id,
+				};
 			} finally {
 				await fake.close();
 			}
@@ -875,11 +1362,18 @@ describe('fake Remote', () => {
 
 	it('a one-shot fault does not shift the seeded sequence', async () => {
 		const kinds = async (withOneShot: boolean) => {
-			const fake = await HiBobFake.start(hibobFixture(), { now, faults: { seed: 9, error5xxRate: 0.3, rateLimit429Rate: 0.2 } });
+			const fake = await HiBobFake.start(hibobFixture(), {
+				now,
+				faults: { seed: 9, error5xxRate: 0.3, rateLimit429Rate: 0.2 },
+			});
 			try {
 				if (withOneShot) fake.failNext('GET /v1/company/named-lists', { status: 500 });
-				for (let i = 0; i < 12; i++) await call(fake.url, 'GET', '/v1/company/named-lists', { auth: fake.authHeader() });
-				return { trace: fake.faultTrace.map((d) => d.kind), statuses: fake.requests.map((r) => r.status) };
+				for (let i = 0; i < 12; i++)
+					await call(fake.url, 'GET', '/v1/company/named-lists', { auth: fake.authHeader() });
+				return {
+					trace: fake.faultTrace.map((d) => d.kind),
+					statuses: fake.requests.map((r) => r.status),
+				};
 			} finally {
 				await fake.close();
 			}
@@ -894,11 +1388,16 @@ describe('fake Remote', () => {
 	it('seeded dropAfterApply applies the write although the client never sees the answer', async () => {
 		remote.setFaults({ seed: 3, dropAfterApplyRate: 1 });
 		await expect(
-			call(remote.url, 'PATCH', '/v1/employments/emp-invited', { auth, body: { external_id: 'hb-42' } }),
+			call(remote.url, 'PATCH', '/v1/employments/emp-invited', {
+				auth,
+				body: { external_id: 'hb-42' },
+			}),
 		).rejects.toThrow();
 		expect(remote.getEmployment('emp-invited')!.external_id).toBe('hb-42');
 		// Reads are never "drop after apply".
-		expect((await call(remote.url, 'GET', '/v1/employments/emp-invited', { auth })).status).toBe(200);
+		expect((await call(remote.url, 'GET', '/v1/employments/emp-invited', { auth })).status).toBe(
+			200,
+		);
 		remote.setFaults(undefined);
 	});
 });
@@ -925,34 +1424,74 @@ describe('company generator and startFakes', () => {
 		}
 		const kinds = new Set(big.people.map((p) => p.kind));
 		expect(kinds).toEqual(new Set(['employee', 'contractor', 'global_payroll_employee', null]));
-		const newHires = big.people.filter((p) => p.kind === 'employee' && p.remote === 'missing' && p.active);
-		expect(newHires.filter((p) => p.startDate > '2030-03-10').length / newHires.length).toBeGreaterThan(0.9);
-		expect(big.people.some((p) => p.country === 'DEU' && !p.hasMobile && p.kind === 'employee' && p.remote === 'missing')).toBe(true);
+		const newHires = big.people.filter(
+			(p) => p.kind === 'employee' && p.remote === 'missing' && p.active,
+		);
+		expect(
+			newHires.filter((p) => p.startDate > '2030-03-10').length / newHires.length,
+		).toBeGreaterThan(0.9);
+		expect(
+			big.people.some(
+				(p) =>
+					p.country === 'DEU' && !p.hasMobile && p.kind === 'employee' && p.remote === 'missing',
+			),
+		).toBe(true);
 	});
 
 	it('generated new hires map onto payloads the fake Remote accepts (except documented failures)', async () => {
 		const company = makeCompany({ people: 60, seed: 11, now: NOW });
-		const fakes = await startFakes({ hibob: company.hibob, remote: company.remote, now, inspection: true });
+		const fakes = await startFakes({
+			hibob: company.hibob,
+			remote: company.remote,
+			now,
+			inspection: true,
+		});
 		try {
 			const auth = fakes.remote.authHeader();
 			let created = 0;
 			for (const p of company.people.filter((x) => x.kind && x.remote === 'missing' && x.active)) {
 				const person = fakes.hibob.getPerson(p.hibobId)!;
-				const { basic_information, ...forms } = remoteBlobsFor(person, p.country, p.kind!) as Record<string, unknown>;
+				const { basic_information, ...forms } = remoteBlobsFor(
+					person,
+					p.country,
+					p.kind!,
+				) as Record<string, unknown>;
 				// The documented sequence: create with basic information, then one PATCH per form.
-				const entity = p.kind === 'global_payroll_employee' ? { engaged_by_legal_entity_id: DEFAULT_LEGAL_ENTITY_ID } : {};
+				const entity =
+					p.kind === 'global_payroll_employee'
+						? { engaged_by_legal_entity_id: DEFAULT_LEGAL_ENTITY_ID }
+						: {};
 				const res = await call(fakes.remoteUrl, 'POST', '/v1/employments', {
 					auth,
-					body: { country_code: p.country, type: p.kind, external_id: p.hibobId, basic_information, ...entity },
+					body: {
+						country_code: p.country,
+						type: p.kind,
+						external_id: p.hibobId,
+						basic_information,
+						...entity,
+					},
 				});
 				const expectFail =
-					(p.kind === 'employee' && p.startDate <= '2030-03-10') || (p.kind === 'employee' && p.country === 'DEU' && !p.hasMobile);
-				expect({ id: p.hibobId, status: res.status, errors: res.body.errors }).toMatchObject({ status: expectFail ? 422 : 201 });
+					(p.kind === 'employee' && p.startDate <= '2030-03-10') ||
+					(p.kind === 'employee' && p.country === 'DEU' && !p.hasMobile);
+				expect({ id: p.hibobId, status: res.status, errors: res.body.errors }).toMatchObject({
+					status: expectFail ? 422 : 201,
+				});
 				if (res.status === 201) created++;
 				if (res.status !== 201 || p.kind === 'contractor') continue;
 				for (const [form, value] of Object.entries(forms)) {
-					const patch = await call(fakes.remoteUrl, 'PATCH', `/v1/employments/${res.body.data.employment.id}`, { auth, body: { [form]: value } });
-					expect({ id: p.hibobId, form, status: patch.status, errors: patch.body.errors }).toMatchObject({ status: 200 });
+					const patch = await call(
+						fakes.remoteUrl,
+						'PATCH',
+						`/v1/employments/${res.body.data.employment.id}`,
+						{ auth, body: { [form]: value } },
+					);
+					expect({
+						id: p.hibobId,
+						form,
+						status: patch.status,
+						errors: patch.body.errors,
+					}).toMatchObject({ status: 200 });
 				}
 			}
 			expect(created).toBeGreaterThan(5);
@@ -960,7 +1499,9 @@ describe('company generator and startFakes', () => {
 			expect(counters.body.counters['POST /v1/employments']).toBeGreaterThan(5);
 			const state = await call(fakes.hibobUrl, 'GET', '/__fake/state');
 			expect(state.body.people).toHaveLength(60);
-			expect((await call(fakes.remoteUrl, 'POST', '/__fake/reset-counters')).body).toEqual({ ok: true });
+			expect((await call(fakes.remoteUrl, 'POST', '/__fake/reset-counters')).body).toEqual({
+				ok: true,
+			});
 			expect(fakes.remote.counters).toEqual({});
 		} finally {
 			await fakes.close();
@@ -973,16 +1514,36 @@ describe('company generator and startFakes', () => {
 		try {
 			const people = await call(fakes.hibobUrl, 'POST', '/v1/people/search', {
 				auth: fakes.hibob.authHeader(),
-				body: { fields: ['root.id', demo.syncField.fieldId], showInactive: true, humanReadable: 'APPEND' },
+				body: {
+					fields: ['root.id', demo.syncField.fieldId],
+					showInactive: true,
+					humanReadable: 'APPEND',
+				},
 			});
 			expect(people.body.employees).toHaveLength(demo.hibob.people.length);
-			const labels = people.body.employees.map((e: any) => e.humanReadable.work?.custom?.[demo.syncField.fieldId.split('.').pop()!]);
-			expect(labels).toEqual(expect.arrayContaining(['As employee', 'As contractor', 'As global payroll employee', 'As freelancer']));
-			const shared = fakes.remote.employments.filter((e) => e.login_email === 'kai.tanaka@example.com');
+			const labels = people.body.employees.map(
+				(e: any) => e.humanReadable.work?.custom?.[demo.syncField.fieldId.split('.').pop()!],
+			);
+			expect(labels).toEqual(
+				expect.arrayContaining([
+					'As employee',
+					'As contractor',
+					'As global payroll employee',
+					'As freelancer',
+				]),
+			);
+			const shared = fakes.remote.employments.filter(
+				(e) => e.login_email === 'kai.tanaka@example.com',
+			);
 			expect(shared).toHaveLength(2);
-			const changes = await call(fakes.hibobUrl, 'GET', '/v1/timeoff/requests/changes?since=2030-03-01T00:00:00Z', {
-				auth: fakes.hibob.authHeader(),
-			});
+			const changes = await call(
+				fakes.hibobUrl,
+				'GET',
+				'/v1/timeoff/requests/changes?since=2030-03-01T00:00:00Z',
+				{
+					auth: fakes.hibob.authHeader(),
+				},
+			);
 			expect(changes.body.changes.length).toBeGreaterThanOrEqual(5);
 		} finally {
 			await fakes.close();

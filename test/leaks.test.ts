@@ -49,15 +49,22 @@ const OTHER_SENSITIVE: Record<string, string | number> = {
 /** The forms a salary or an SSN takes when an API echoes it back (separators, decimals, currency). */
 const ECHO_FORMS = ['123 45 6789', '123.45.6789', '85,000', '85.000', '85 000', '85000.0'];
 
-const basicPair = (user: string, token: string) => Buffer.from(`${user}:${token}`).toString('base64');
+const basicPair = (user: string, token: string) =>
+	Buffer.from(`${user}:${token}`).toString('base64');
 
 const FORBIDDEN: Array<[string, string]> = [
 	['HiBob token', TEST_CREDENTIALS.hibobToken],
 	['Remote token', TEST_CREDENTIALS.remoteToken],
 	['wrong HiBob token', WRONG_HIBOB_TOKEN],
 	['wrong Remote token', WRONG_REMOTE_TOKEN],
-	['HiBob Basic pair', basicPair(TEST_CREDENTIALS.hibobServiceUserId, TEST_CREDENTIALS.hibobToken).replace(/=+$/, '')],
-	['wrong HiBob Basic pair', basicPair(TEST_CREDENTIALS.hibobServiceUserId, WRONG_HIBOB_TOKEN).replace(/=+$/, '')],
+	[
+		'HiBob Basic pair',
+		basicPair(TEST_CREDENTIALS.hibobServiceUserId, TEST_CREDENTIALS.hibobToken).replace(/=+$/, ''),
+	],
+	[
+		'wrong HiBob Basic pair',
+		basicPair(TEST_CREDENTIALS.hibobServiceUserId, WRONG_HIBOB_TOKEN).replace(/=+$/, ''),
+	],
 	['webhook secret', WEBHOOK_SECRET],
 	['SSN', SSN],
 	['SSN (digits)', SSN.replace(/-/g, '')],
@@ -69,7 +76,10 @@ const FORBIDDEN: Array<[string, string]> = [
 	['Remote salary (minor units)', String(REMOTE_SALARY_MINOR)],
 	['IBAN', IBAN],
 	['account number', ACCOUNT_NUMBER],
-	...Object.entries(OTHER_SENSITIVE).map(([name, value]): [string, string] => [name, String(value)]),
+	...Object.entries(OTHER_SENSITIVE).map(([name, value]): [string, string] => [
+		name,
+		String(value),
+	]),
 	...ECHO_FORMS.map((form): [string, string] => [`echoed form ${form}`, form]),
 ];
 
@@ -83,7 +93,10 @@ interface Collected {
 const collected: Collected[] = [];
 
 function collect(source: string, value: unknown): void {
-	collected.push({ source, text: typeof value === 'string' ? value : JSON.stringify(value) ?? String(value) });
+	collected.push({
+		source,
+		text: typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)),
+	});
 }
 
 function collectItems(source: string, items: INodeExecutionData[] | null | undefined): void {
@@ -123,7 +136,10 @@ function leaks(entries: Collected[] = collected): string[] {
 	for (const { source, text } of entries) {
 		for (const [name, value] of FORBIDDEN) {
 			const at = text.indexOf(value);
-			if (at >= 0) found.push(`${name} in ${source}: …${text.slice(Math.max(0, at - 60), at + value.length + 20)}…`);
+			if (at >= 0)
+				found.push(
+					`${name} in ${source}: …${text.slice(Math.max(0, at - 60), at + value.length + 20)}…`,
+				);
 		}
 	}
 	return found;
@@ -147,9 +163,11 @@ function echoing(
 	when: (req: FakeRequest) => boolean,
 	answer: (req: FakeRequest) => { status: number; body: unknown },
 ): void {
-	const route = (fake as unknown as { routes: Array<{ key: string; handler: (req: FakeRequest) => FakeResponse }> }).routes.find(
-		(r) => r.key === endpoint,
-	);
+	const route = (
+		fake as unknown as {
+			routes: Array<{ key: string; handler: (req: FakeRequest) => FakeResponse }>;
+		}
+	).routes.find((r) => r.key === endpoint);
 	if (!route) throw new Error(`no route ${endpoint}`);
 	const original = route.handler;
 	route.handler = (req) => {
@@ -223,7 +241,12 @@ beforeAll(async () => {
 		remote,
 		'POST /v1/employments',
 		(req) => req.body?.external_id === '5',
-		(req) => ({ status: 422, body: { message: `Validation failed for the submitted employment: ${JSON.stringify(req.body)}` } }),
+		(req) => ({
+			status: 422,
+			body: {
+				message: `Validation failed for the submitted employment: ${JSON.stringify(req.body)}`,
+			},
+		}),
 	);
 	// The SSN and salary follow the create by PATCH (N3): Remote refuses those forms, echoing them.
 	echoing(
@@ -234,8 +257,12 @@ beforeAll(async () => {
 			status: 422,
 			body: {
 				errors: {
-					'administrative_details.ssn': [`${String(req.body?.administrative_details?.ssn)} is not a valid SSN`],
-					'contract_details.annual_gross_salary': [`${String(req.body?.contract_details?.annual_gross_salary)} is out of range`],
+					'administrative_details.ssn': [
+						`${String(req.body?.administrative_details?.ssn)} is not a valid SSN`,
+					],
+					'contract_details.annual_gross_salary': [
+						`${String(req.body?.contract_details?.annual_gross_salary)} is out of range`,
+					],
 				},
 				submitted: req.body,
 			},
@@ -253,8 +280,16 @@ beforeAll(async () => {
 				status: 422,
 				body: {
 					message: [
-						{ code: 'invalid', message: `SSN ${ssn.slice(0, 3)} ${ssn.slice(3, 5)} ${ssn.slice(5)} is not valid`, param: 'administrative_details.ssn' },
-						{ code: 'invalid', message: `also tried ${ssn.slice(0, 3)}.${ssn.slice(3, 5)}.${ssn.slice(5)}`, param: 'administrative_details.ssn' },
+						{
+							code: 'invalid',
+							message: `SSN ${ssn.slice(0, 3)} ${ssn.slice(3, 5)} ${ssn.slice(5)} is not valid`,
+							param: 'administrative_details.ssn',
+						},
+						{
+							code: 'invalid',
+							message: `also tried ${ssn.slice(0, 3)}.${ssn.slice(3, 5)}.${ssn.slice(5)}`,
+							param: 'administrative_details.ssn',
+						},
 						{
 							code: 'out_of_range',
 							message: `USD ${major.toLocaleString('en-US', { minimumFractionDigits: 2 })} (${major.toLocaleString('de-DE', { minimumFractionDigits: 2 })} €, ${major.toLocaleString('fr-FR').replace(/\u202f/g, ' ')} $, ${major.toFixed(1)}) is above the band`,
@@ -273,7 +308,11 @@ beforeAll(async () => {
 			status: 422,
 			body: {
 				message: [
-					{ code: 'invalid', message: `SSN ${String(req.body?.administrative_details?.ssn)} rejected`, param: 'administrative_details.ssn' },
+					{
+						code: 'invalid',
+						message: `SSN ${String(req.body?.administrative_details?.ssn)} rejected`,
+						param: 'administrative_details.ssn',
+					},
 				],
 				request: req.body,
 			},
@@ -288,8 +327,10 @@ afterAll(async () => {
 });
 
 const credentials = () => w.credentials as any;
-const withHiBobToken = (token: string) => ({ ...w.credentials, hiBobApi: { ...w.credentials.hiBobApi, token } }) as any;
-const withRemoteToken = (apiToken: string) => ({ ...w.credentials, remoteApi: { ...w.credentials.remoteApi, apiToken } }) as any;
+const withHiBobToken = (token: string) =>
+	({ ...w.credentials, hiBobApi: { ...w.credentials.hiBobApi, token } }) as any;
+const withRemoteToken = (apiToken: string) =>
+	({ ...w.credentials, remoteApi: { ...w.credentials.remoteApi, apiToken } }) as any;
 
 // ---- the runs ----------------------------------------------------------------------------------------------
 
@@ -299,7 +340,12 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 		const logs: string[] = [];
 		for (const includeRaw of [false, true]) {
 			const { output } = await runExecute(new HiBob(), {
-				parameters: { resource: 'employee', operation: 'getEmployees', person: '', options: { includeRaw } },
+				parameters: {
+					resource: 'employee',
+					operation: 'getEmployees',
+					person: '',
+					options: { includeRaw },
+				},
 				credentials: credentials(),
 				logs,
 			});
@@ -307,7 +353,11 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 			collectItems(`Get Employees (includeRaw ${includeRaw})`, output);
 		}
 		for (const operation of ['checkPermissions', 'createSyncField']) {
-			const { output } = await runExecute(new HiBob(), { parameters: { resource: 'setup', operation }, credentials: credentials(), logs });
+			const { output } = await runExecute(new HiBob(), {
+				parameters: { resource: 'setup', operation },
+				credentials: credentials(),
+				logs,
+			});
 			collectItems(`HiBob setup ${operation}`, output);
 		}
 		collectLogs('Get Employees', logs);
@@ -315,7 +365,9 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 
 		const upsert = (options: IDataObject) =>
 			runExecute(new RemoteUpsertEmployee(), {
-				parameters: { options: { summary: true, gpLegalEntityId: DEFAULT_LEGAL_ENTITY_ID, ...options } as any },
+				parameters: {
+					options: { summary: true, gpLegalEntityId: DEFAULT_LEGAL_ENTITY_ID, ...options } as any,
+				},
 				input: people,
 				credentials: credentials(),
 				staticData: w.staticData,
@@ -331,7 +383,9 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 
 		const real = await upsert({});
 		collectItems('Upsert', real.output);
-		const byId = new Map(real.output.filter((o) => !o.json.summary).map((o) => [String(o.json.hibobId), o.json]));
+		const byId = new Map(
+			real.output.filter((o) => !o.json.summary).map((o) => [String(o.json.hibobId), o.json]),
+		);
 		expect(byId.get('1')).toMatchObject({ outcome: 'created' });
 		expect(byId.get('2')).toMatchObject({ outcome: 'created' });
 		expect(byId.get('5')).toMatchObject({ outcome: 'failed' });
@@ -350,7 +404,11 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 		expect(JSON.stringify(byId.get('4')?.heldBack)).toContain('administrative_details.ssn');
 		expect(JSON.stringify(byId.get('3')?.heldBack)).toContain('annual_gross_salary');
 		// The update that sends the SSN was tried (and refused with the echo).
-		expect(w.fakes.remote.requests.some((r) => r.endpoint === 'PATCH /v1/employments/:id' && r.status === 422)).toBe(true);
+		expect(
+			w.fakes.remote.requests.some(
+				(r) => r.endpoint === 'PATCH /v1/employments/:id' && r.status === 422,
+			),
+		).toBe(true);
 
 		collectItems('Upsert second run', (await upsert({ recheckAll: true })).output);
 		collectLogs('Upsert', logs);
@@ -361,8 +419,17 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 		const from = collected.length;
 		const logs: string[] = [];
 		const hibob = w.fakes.hibob;
-		const a = hibob.addTimeoffRequest({ employeeId: '4', startDate: weekdayIn(10), endDate: weekdayIn(10) });
-		hibob.addTimeoffRequest({ employeeId: '3', startDate: weekdayIn(12), endDate: weekdayIn(12), policyTypeDisplayName: 'Sick' });
+		const a = hibob.addTimeoffRequest({
+			employeeId: '4',
+			startDate: weekdayIn(10),
+			endDate: weekdayIn(10),
+		});
+		hibob.addTimeoffRequest({
+			employeeId: '3',
+			startDate: weekdayIn(12),
+			endDate: weekdayIn(12),
+			policyTypeDisplayName: 'Sick',
+		});
 		echoing(
 			w.fakes.remote,
 			'POST /v1/timeoff',
@@ -378,7 +445,9 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 				})
 			).output;
 		const approved = await read('getApproved');
-		const changes = await read('getChanges', { since: new Date(Date.now() - 3_600_000).toISOString() });
+		const changes = await read('getChanges', {
+			since: new Date(Date.now() - 3_600_000).toISOString(),
+		});
 		const one = await read('getRequest', { employeeId: '4', requestId: String(a.requestId) });
 		expect(approved).toHaveLength(2);
 		collectItems('Get Approved Time Off', approved);
@@ -391,7 +460,9 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 			logs,
 		});
 		collectItems('Remote Time Off', run.output);
-		expect(run.output.map((o) => o.json.outcome)).toEqual(expect.arrayContaining(['failed', 'created']));
+		expect(run.output.map((o) => o.json.outcome)).toEqual(
+			expect.arrayContaining(['failed', 'created']),
+		);
 		collectLogs('time off', logs);
 		expectNoLeakSince(from);
 	});
@@ -405,23 +476,55 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 		// A wrong token (the APIs' own 401 bodies).
 		const wrongHiBob = withHiBobToken(WRONG_HIBOB_TOKEN);
 		const wrongRemote = withRemoteToken(WRONG_REMOTE_TOKEN);
-		await mustFail('HiBob Get Employees, wrong token', () => runExecute(new HiBob(), { parameters: employeeParams, credentials: wrongHiBob, logs }));
+		await mustFail('HiBob Get Employees, wrong token', () =>
+			runExecute(new HiBob(), { parameters: employeeParams, credentials: wrongHiBob, logs }),
+		);
 		await mustFail('HiBob Get Approved, wrong token', () =>
-			runExecute(new HiBob(), { parameters: { resource: 'timeOff', operation: 'getApproved' }, credentials: wrongHiBob, logs }),
+			runExecute(new HiBob(), {
+				parameters: { resource: 'timeOff', operation: 'getApproved' },
+				credentials: wrongHiBob,
+				logs,
+			}),
 		);
 		await mustFail('Upsert, wrong Remote token', () =>
-			runExecute(new RemoteUpsertEmployee(), { parameters: { options: {} }, input: people, credentials: wrongRemote, logs }),
+			runExecute(new RemoteUpsertEmployee(), {
+				parameters: { options: {} },
+				input: people,
+				credentials: wrongRemote,
+				logs,
+			}),
 		);
 		await mustFail('Upsert, wrong HiBob token (SSN/salary read)', () =>
-			runExecute(new RemoteUpsertEmployee(), { parameters: { options: { dryRun: true } }, input: people, credentials: wrongHiBob, logs }),
+			runExecute(new RemoteUpsertEmployee(), {
+				parameters: { options: { dryRun: true } },
+				input: people,
+				credentials: wrongHiBob,
+				logs,
+			}),
 		);
-		const approved = (await runExecute(new HiBob(), { parameters: { resource: 'timeOff', operation: 'getApproved' }, credentials: credentials() })).output;
+		const approved = (
+			await runExecute(new HiBob(), {
+				parameters: { resource: 'timeOff', operation: 'getApproved' },
+				credentials: credentials(),
+			})
+		).output;
 		await mustFail('Remote Time Off, wrong Remote token', () =>
-			runExecute(new RemoteTimeOff(), { parameters: { approverId: 'user-manager-1', options: {} } as any, input: approved, credentials: wrongRemote, logs }),
+			runExecute(new RemoteTimeOff(), {
+				parameters: { approverId: 'user-manager-1', options: {} } as any,
+				input: approved,
+				credentials: wrongRemote,
+				logs,
+			}),
 		);
 		for (const watch of ['employees', 'timeOff']) {
 			await mustFail(`Poll Trigger (${watch}), wrong token`, () =>
-				runPoll(new HiBobPollTrigger(), { parameters: { watch }, credentials: wrongHiBob, mode: 'trigger', staticData: {}, logs }),
+				runPoll(new HiBobPollTrigger(), {
+					parameters: { watch },
+					credentials: wrongHiBob,
+					mode: 'trigger',
+					staticData: {},
+					logs,
+				}),
 			);
 		}
 
@@ -433,26 +536,51 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 				error: `Service user ${TEST_CREDENTIALS.hibobServiceUserId} with token ${TEST_CREDENTIALS.hibobToken} (Basic ${basicPair(TEST_CREDENTIALS.hibobServiceUserId, TEST_CREDENTIALS.hibobToken)}) is not allowed`,
 			},
 		};
-		const remoteEcho = { status: 401, body: { message: `The token ${TEST_CREDENTIALS.remoteToken} is not valid (Bearer ${TEST_CREDENTIALS.remoteToken})` } };
+		const remoteEcho = {
+			status: 401,
+			body: {
+				message: `The token ${TEST_CREDENTIALS.remoteToken} is not valid (Bearer ${TEST_CREDENTIALS.remoteToken})`,
+			},
+		};
 		w.fakes.hibob.failNext('GET /v1/company/people/fields', hibobEcho);
 		await mustFail('HiBob Get Employees, 401 echoing the token', () =>
 			runExecute(new HiBob(), { parameters: employeeParams, credentials: credentials(), logs }),
 		);
 		w.fakes.hibob.failNext('GET /v1/timeoff/whosout', hibobEcho);
 		await mustFail('HiBob Get Approved, 401 echoing the token', () =>
-			runExecute(new HiBob(), { parameters: { resource: 'timeOff', operation: 'getApproved' }, credentials: credentials(), logs }),
+			runExecute(new HiBob(), {
+				parameters: { resource: 'timeOff', operation: 'getApproved' },
+				credentials: credentials(),
+				logs,
+			}),
 		);
 		w.fakes.hibob.failNext('POST /v1/people/search', hibobEcho);
 		await mustFail('Poll Trigger, 401 echoing the token', () =>
-			runPoll(new HiBobPollTrigger(), { parameters: { watch: 'employees' }, credentials: credentials(), mode: 'trigger', staticData: {}, logs }),
+			runPoll(new HiBobPollTrigger(), {
+				parameters: { watch: 'employees' },
+				credentials: credentials(),
+				mode: 'trigger',
+				staticData: {},
+				logs,
+			}),
 		);
 		w.fakes.remote.failNext('GET /v1/employments', remoteEcho);
 		await mustFail('Upsert, 401 echoing the token', () =>
-			runExecute(new RemoteUpsertEmployee(), { parameters: { options: {} }, input: people, credentials: credentials(), logs }),
+			runExecute(new RemoteUpsertEmployee(), {
+				parameters: { options: {} },
+				input: people,
+				credentials: credentials(),
+				logs,
+			}),
 		);
 		w.fakes.remote.failNext('GET /v1/company-managers', remoteEcho);
 		await mustFail('Remote Time Off, 401 echoing the token', () =>
-			runExecute(new RemoteTimeOff(), { parameters: { approverId: 'user-manager-1', options: {} } as any, input: approved, credentials: credentials(), logs }),
+			runExecute(new RemoteTimeOff(), {
+				parameters: { approverId: 'user-manager-1', options: {} } as any,
+				input: approved,
+				credentials: credentials(),
+				logs,
+			}),
 		);
 		collectLogs('refused credentials', logs);
 		expectNoLeakSince(from);
@@ -461,7 +589,8 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 	it('HiBob Trigger: signed and wrongly signed deliveries (payloads full of personal data), pings, and no secret set', async () => {
 		const from = collected.length;
 		const trigger = new HiBobTrigger();
-		const sign = (body: Buffer, secret: string) => createHmac('sha512', Buffer.from(secret, 'utf8')).update(body).digest('base64');
+		const sign = (body: Buffer, secret: string) =>
+			createHmac('sha512', Buffer.from(secret, 'utf8')).update(body).digest('base64');
 		// A v1-style payload carrying the whole employee, sensitive sections included.
 		const payload = Buffer.from(
 			JSON.stringify({
@@ -482,20 +611,65 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 		);
 		const ping = Buffer.from(JSON.stringify({ text: 'Ping test' }));
 		const deliveries: Array<[string, Buffer, Record<string, string>, string]> = [
-			['valid signature', payload, { 'bob-signature': sign(payload, WEBHOOK_SECRET) }, WEBHOOK_SECRET],
-			['signed with another secret', payload, { 'bob-signature': sign(payload, `${WEBHOOK_SECRET}-other`) }, WEBHOOK_SECRET],
+			[
+				'valid signature',
+				payload,
+				{ 'bob-signature': sign(payload, WEBHOOK_SECRET) },
+				WEBHOOK_SECRET,
+			],
+			[
+				'signed with another secret',
+				payload,
+				{ 'bob-signature': sign(payload, `${WEBHOOK_SECRET}-other`) },
+				WEBHOOK_SECRET,
+			],
 			['no signature', payload, {}, WEBHOOK_SECRET],
-			['malformed signature', payload, { 'bob-signature': `${WEBHOOK_SECRET}:${SSN}` }, WEBHOOK_SECRET],
-			['signed with the secret as a hex digest', payload, { 'bob-signature': createHmac('sha512', WEBHOOK_SECRET).update(payload).digest('hex') }, WEBHOOK_SECRET],
-			['no Webhook Secret in the node', payload, { 'bob-signature': sign(payload, WEBHOOK_SECRET) }, ''],
-			['ping with a wrong signature', ping, { 'bob-signature': sign(ping, 'not-the-secret') }, WEBHOOK_SECRET],
+			[
+				'malformed signature',
+				payload,
+				{ 'bob-signature': `${WEBHOOK_SECRET}:${SSN}` },
+				WEBHOOK_SECRET,
+			],
+			[
+				'signed with the secret as a hex digest',
+				payload,
+				{ 'bob-signature': createHmac('sha512', WEBHOOK_SECRET).update(payload).digest('hex') },
+				WEBHOOK_SECRET,
+			],
+			[
+				'no Webhook Secret in the node',
+				payload,
+				{ 'bob-signature': sign(payload, WEBHOOK_SECRET) },
+				'',
+			],
+			[
+				'ping with a wrong signature',
+				ping,
+				{ 'bob-signature': sign(ping, 'not-the-secret') },
+				WEBHOOK_SECRET,
+			],
 		];
 		// Issue 13 probes: a body above the size limit (refused before the signature), a replay from long ago.
-		const oversized = Buffer.concat([payload.subarray(0, payload.length - 1), Buffer.from(`,"pad":"${'x'.repeat(300 * 1024)}"}`)]);
-		const stale = Buffer.from(payload.toString('utf8').replace('2025-01-08T13:06:26.915906', '2021-01-08T13:06:26.915906'));
+		const oversized = Buffer.concat([
+			payload.subarray(0, payload.length - 1),
+			Buffer.from(`,"pad":"${'x'.repeat(300 * 1024)}"}`),
+		]);
+		const stale = Buffer.from(
+			payload.toString('utf8').replace('2025-01-08T13:06:26.915906', '2021-01-08T13:06:26.915906'),
+		);
 		deliveries.push(
-			['oversized, signed', oversized, { 'bob-signature': sign(oversized, WEBHOOK_SECRET) }, WEBHOOK_SECRET],
-			['replayed from 2021, signed', stale, { 'bob-signature': sign(stale, WEBHOOK_SECRET) }, WEBHOOK_SECRET],
+			[
+				'oversized, signed',
+				oversized,
+				{ 'bob-signature': sign(oversized, WEBHOOK_SECRET) },
+				WEBHOOK_SECRET,
+			],
+			[
+				'replayed from 2021, signed',
+				stale,
+				{ 'bob-signature': sign(stale, WEBHOOK_SECRET) },
+				WEBHOOK_SECRET,
+			],
 		);
 		// "Now" is four minutes after the payload's triggeredAt, so the valid delivery runs.
 		jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2025-01-08T13:10:00Z'));
@@ -509,7 +683,11 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 					mode: 'webhook',
 					staticData,
 					logs,
-					request: { headers: { 'content-type': 'application/json', ...headers }, body: JSON.parse(raw.toString('utf8')), rawBody: raw },
+					request: {
+						headers: { 'content-type': 'application/json', ...headers },
+						body: JSON.parse(raw.toString('utf8')),
+						rawBody: raw,
+					},
 				});
 				statuses.push(run.responded?.status ?? 0);
 				collect(`Trigger (${name}) answer`, run.responded);
@@ -520,7 +698,9 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 			jest.restoreAllMocks();
 		}
 		expect(statuses).toEqual([200, 401, 401, 401, 401, 401, 200, 413, 200]);
-		expect(collected.slice(from).some((c) => c.source.startsWith('Trigger (valid signature) item'))).toBe(true);
+		expect(
+			collected.slice(from).some((c) => c.source.startsWith('Trigger (valid signature) item')),
+		).toBe(true);
 		// What the trigger keeps (keyed delivery ids and times) holds nothing of the payload.
 		collect('Trigger static data', staticData);
 		expectNoLeakSince(from);
@@ -531,7 +711,13 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 		const logs: string[] = [];
 		const employeesData: IDataObject = {};
 		const poll = (parameters: IDataObject, staticData: IDataObject) =>
-			runPoll(new HiBobPollTrigger(), { parameters: parameters as any, credentials: credentials(), mode: 'trigger', staticData, logs });
+			runPoll(new HiBobPollTrigger(), {
+				parameters: parameters as any,
+				credentials: credentials(),
+				mode: 'trigger',
+				staticData,
+				logs,
+			});
 		const first = await poll({ watch: 'employees', emitOnFirstPoll: true }, employeesData);
 		expect(first.output?.length).toBe(8);
 		collectItems('Poll Trigger employees, first poll', first.output);
@@ -550,16 +736,34 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 		const from = collected.length;
 		const logs: string[] = [];
 		const compat = (creds: any) =>
-			runExecute(new HiBob(), { parameters: { resource: 'setup', operation: 'checkCompatibility', checkRemote: true }, credentials: creds, logs });
+			runExecute(new HiBob(), {
+				parameters: { resource: 'setup', operation: 'checkCompatibility', checkRemote: true },
+				credentials: creds,
+				logs,
+			});
 		// An unknown shape full of personal data and the token: reported as keys and types only.
 		const person = w.fakes.hibob.people[0];
 		w.fakes.hibob.failNext('GET /v1/timeoff/whosout', {
 			status: 200,
-			body: { outs: 'none', echo: { [person.email]: `${person.firstName} ${SSN} ${TEST_CREDENTIALS.hibobToken}` } },
+			body: {
+				outs: 'none',
+				echo: { [person.email]: `${person.firstName} ${SSN} ${TEST_CREDENTIALS.hibobToken}` },
+			},
 		});
 		w.fakes.remote.failNext('GET /v1/company-managers', {
 			status: 200,
-			body: { data: { managers: [{ email: person.email, token: TEST_CREDENTIALS.remoteToken, salary: SALARY, iban: IBAN }] } },
+			body: {
+				data: {
+					managers: [
+						{
+							email: person.email,
+							token: TEST_CREDENTIALS.remoteToken,
+							salary: SALARY,
+							iban: IBAN,
+						},
+					],
+				},
+			},
 		});
 		const runs = [
 			await compat(credentials()),
@@ -574,10 +778,24 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 		collectLogs('Check API Compatibility', logs);
 		expectNoLeakSince(from);
 		// And no name, email or id of anyone on either side.
-		const text = collected.slice(from).map((c) => c.text).join('\n');
+		const text = collected
+			.slice(from)
+			.map((c) => c.text)
+			.join('\n');
 		const people = [
-			...w.fakes.hibob.people.flatMap((p) => [p.email, p.firstName, p.surname, p.id.length > 3 ? p.id : '', (p as any).home?.privateEmail]),
-			...w.fakes.remote.state.employments.flatMap((e) => [e.full_name, e.login_email, e.personal_email, e.id]),
+			...w.fakes.hibob.people.flatMap((p) => [
+				p.email,
+				p.firstName,
+				p.surname,
+				p.id.length > 3 ? p.id : '',
+				(p as any).home?.privateEmail,
+			]),
+			...w.fakes.remote.state.employments.flatMap((e) => [
+				e.full_name,
+				e.login_email,
+				e.personal_email,
+				e.id,
+			]),
 		].filter((v): v is string => typeof v === 'string' && v.length >= 4);
 		expect(people.filter((v) => text.includes(v))).toEqual([]);
 		expect(String(runs[0].output.find((o) => o.json.summary)!.json.verdict)).toBe('not ready');

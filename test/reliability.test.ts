@@ -19,7 +19,14 @@ import { RemoteUpsertEmployee } from '../nodes/RemoteUpsertEmployee/RemoteUpsert
 import { markerIds } from '../nodes/shared/core/timeoff';
 import type { ClientStats, RetryPolicy } from '../nodes/shared/transport/ApiClient';
 import { ApiClient, DEFAULT_RETRY_POLICY } from '../nodes/shared/transport/ApiClient';
-import type { FaultConfig, GeneratedCompany, RateLimitConfig, RemoteEmployment, RemoteTimeoff, RunningFakes } from './fakes';
+import type {
+	FaultConfig,
+	GeneratedCompany,
+	RateLimitConfig,
+	RemoteEmployment,
+	RemoteTimeoff,
+	RunningFakes,
+} from './fakes';
 import { HiBobFake, makeCompany, RemoteFake, startFakes } from './fakes';
 import { runExecute } from './harness/n8n';
 import { makeWorld } from './helpers/world';
@@ -58,10 +65,17 @@ const clients = new Set<ApiClient>();
 let requestSpy: jest.SpyInstance | undefined;
 
 function statsSince(start: Set<ApiClient>): ClientStats {
-	const total: ClientStats = { calls: 0, retries: 0, rateLimited: 0, waitsBeforeLimit: 0, recovered: 0 };
+	const total: ClientStats = {
+		calls: 0,
+		retries: 0,
+		rateLimited: 0,
+		waitsBeforeLimit: 0,
+		recovered: 0,
+	};
 	for (const client of clients) {
 		if (start.has(client)) continue;
-		for (const key of Object.keys(total) as Array<keyof ClientStats>) total[key] += client.stats[key];
+		for (const key of Object.keys(total) as Array<keyof ClientStats>)
+			total[key] += client.stats[key];
 	}
 	return total;
 }
@@ -82,7 +96,10 @@ function addStats(a: ClientStats, b: ClientStats): ClientStats {
 beforeAll(() => {
 	ApiClient.defaultPolicy = FAST_POLICY;
 	const original = ApiClient.prototype.request;
-	requestSpy = jest.spyOn(ApiClient.prototype, 'request').mockImplementation(function (this: ApiClient, request) {
+	requestSpy = jest.spyOn(ApiClient.prototype, 'request').mockImplementation(function (
+		this: ApiClient,
+		request,
+	) {
 		clients.add(this);
 		return original.call(this, request);
 	});
@@ -108,9 +125,18 @@ async function startWorld(
 	size: { people: number; timeoff: number },
 	options: { faults?: FaultConfig; rateLimit?: RateLimitConfig } = {},
 ): Promise<World> {
-	const company = makeCompany({ people: size.people, seed: COMPANY_SEED, withTimeoff: size.timeoff });
+	const company = makeCompany({
+		people: size.people,
+		seed: COMPANY_SEED,
+		withTimeoff: size.timeoff,
+	});
 	const serverOptions = { faults: options.faults, rateLimit: options.rateLimit };
-	const fakes = await startFakes({ hibob: company.hibob, remote: company.remote, hibobOptions: serverOptions, remoteOptions: serverOptions });
+	const fakes = await startFakes({
+		hibob: company.hibob,
+		remote: company.remote,
+		hibobOptions: serverOptions,
+		remoteOptions: serverOptions,
+	});
 	const credentials = {
 		hiBobApi: {
 			serviceUserId: company.credentials.hibobServiceUserId,
@@ -118,7 +144,11 @@ async function startWorld(
 			environment: 'custom',
 			customUrl: fakes.hibobUrl,
 		},
-		remoteApi: { apiToken: company.credentials.remoteToken, environment: 'custom', customUrl: fakes.remoteUrl },
+		remoteApi: {
+			apiToken: company.credentials.remoteToken,
+			environment: 'custom',
+			customUrl: fakes.remoteUrl,
+		},
 	};
 	return { company, fakes, credentials, employeeStaticData: {} };
 }
@@ -141,14 +171,21 @@ async function syncPass(w: World): Promise<PassResult> {
 			result.outcomes[outcome] = (result.outcomes[outcome] ?? 0) + 1;
 			// A create or update that went through only in part (created_incomplete, or an update whose
 			// other writes failed) is pending work too: the next run sends the rest.
-			const partial = ['created_incomplete', 'remote_api_error', 'remote_refused'].includes(String(item.json.reason));
+			const partial = ['created_incomplete', 'remote_api_error', 'remote_refused'].includes(
+				String(item.json.reason),
+			);
 			if (outcome === 'failed' || partial) {
 				result.pending++;
-				result.failures.push(`${String(item.json.hibobId)}${item.json.requestId ? `/${String(item.json.requestId)}` : ''}: ${String(item.json.reason)}: ${String(item.json.message)}`);
+				result.failures.push(
+					`${String(item.json.hibobId)}${item.json.requestId ? `/${String(item.json.requestId)}` : ''}: ${String(item.json.reason)}: ${String(item.json.message)}`,
+				);
 			}
 		}
 	};
-	const step = async (name: string, run: () => Promise<INodeExecutionData[]>): Promise<INodeExecutionData[]> => {
+	const step = async (
+		name: string,
+		run: () => Promise<INodeExecutionData[]>,
+	): Promise<INodeExecutionData[]> => {
 		try {
 			return await run();
 		} catch (error) {
@@ -158,36 +195,54 @@ async function syncPass(w: World): Promise<PassResult> {
 		}
 	};
 	const credentials = w.credentials as any;
-	const people = await step('HiBob Get Employees', async () =>
-		(await runExecute(new HiBob(), { parameters: { resource: 'employee', operation: 'getEmployees', person: '' }, credentials })).output,
+	const people = await step(
+		'HiBob Get Employees',
+		async () =>
+			(
+				await runExecute(new HiBob(), {
+					parameters: { resource: 'employee', operation: 'getEmployees', person: '' },
+					credentials,
+				})
+			).output,
 	);
 	if (people.length) {
 		tally(
-			await step('Remote Upsert Employee', async () =>
-				(
-					await runExecute(new RemoteUpsertEmployee(), {
-						parameters: { options: {} },
-						input: people,
-						credentials,
-						staticData: w.employeeStaticData,
-					})
-				).output,
+			await step(
+				'Remote Upsert Employee',
+				async () =>
+					(
+						await runExecute(new RemoteUpsertEmployee(), {
+							parameters: { options: {} },
+							input: people,
+							credentials,
+							staticData: w.employeeStaticData,
+						})
+					).output,
 			),
 		);
 	}
-	const requests = await step('HiBob Get Approved Time Off', async () =>
-		(await runExecute(new HiBob(), { parameters: { resource: 'timeOff', operation: 'getApproved' }, credentials })).output,
+	const requests = await step(
+		'HiBob Get Approved Time Off',
+		async () =>
+			(
+				await runExecute(new HiBob(), {
+					parameters: { resource: 'timeOff', operation: 'getApproved' },
+					credentials,
+				})
+			).output,
 	);
 	if (requests.length) {
 		tally(
-			await step('Remote Time Off', async () =>
-				(
-					await runExecute(new RemoteTimeOff(), {
-						parameters: { approverId: w.company.approverId, options: {} },
-						input: requests,
-						credentials,
-					})
-				).output,
+			await step(
+				'Remote Time Off',
+				async () =>
+					(
+						await runExecute(new RemoteTimeOff(), {
+							parameters: { approverId: w.company.approverId, options: {} },
+							input: requests,
+							credentials,
+						})
+					).output,
 			),
 		);
 	}
@@ -200,7 +255,10 @@ async function changesPass(w: World, since: string): Promise<PassResult> {
 	const credentials = w.credentials as any;
 	try {
 		const requests = (
-			await runExecute(new HiBob(), { parameters: { resource: 'timeOff', operation: 'getChanges', since }, credentials })
+			await runExecute(new HiBob(), {
+				parameters: { resource: 'timeOff', operation: 'getChanges', since },
+				credentials,
+			})
 		).output;
 		const { output } = await runExecute(new RemoteTimeOff(), {
 			parameters: { approverId: w.company.approverId, options: {} },
@@ -212,7 +270,9 @@ async function changesPass(w: World, since: string): Promise<PassResult> {
 			result.outcomes[outcome] = (result.outcomes[outcome] ?? 0) + 1;
 			// A create or update that went through only in part (created_incomplete, or an update whose
 			// other writes failed) is pending work too: the next run sends the rest.
-			const partial = ['created_incomplete', 'remote_api_error', 'remote_refused'].includes(String(item.json.reason));
+			const partial = ['created_incomplete', 'remote_api_error', 'remote_refused'].includes(
+				String(item.json.reason),
+			);
 			if (outcome === 'failed' || partial) {
 				result.pending++;
 				result.failures.push(`${String(item.json.requestId)}: ${String(item.json.message)}`);
@@ -239,11 +299,25 @@ async function converge(w: World, max: number): Promise<PassResult[]> {
 // ---- Remote's state, without what Remote generates ----------------------------------------------------
 
 /** Keys Remote fills in itself (ids, timestamps); everything else is what the sync wrote or left. */
-const GENERATED_EMPLOYMENT_KEYS = ['id', 'short_id', 'active_contract_id', 'created_at', 'updated_at'];
-const GENERATED_TIMEOFF_KEYS = ['id', 'employment_id', 'created_at', 'updated_at', 'approved_at', 'cancelled_at'];
+const GENERATED_EMPLOYMENT_KEYS = [
+	'id',
+	'short_id',
+	'active_contract_id',
+	'created_at',
+	'updated_at',
+];
+const GENERATED_TIMEOFF_KEYS = [
+	'id',
+	'employment_id',
+	'created_at',
+	'updated_at',
+	'approved_at',
+	'cancelled_at',
+];
 
 /** An employment is known by its external_id; an unlinked one (never touched by the sync) by its fixture id. */
-const employmentKey = (e: RemoteEmployment) => (e.external_id ? `external_id:${e.external_id}` : `id:${e.id}`);
+const employmentKey = (e: RemoteEmployment) =>
+	e.external_id ? `external_id:${e.external_id}` : `id:${e.id}`;
 
 function strip<T extends object>(record: T, keys: string[]): Record<string, unknown> {
 	const copy = JSON.parse(JSON.stringify(record)) as Record<string, unknown>;
@@ -285,7 +359,8 @@ function duplicateEmployments(remote: RemoteFake): string[] {
 	const byLogin = new Map<string, number>();
 	for (const e of remote.state.employments) {
 		if (e.external_id) byExternalId.set(e.external_id, (byExternalId.get(e.external_id) ?? 0) + 1);
-		if (e.status !== 'deleted') byLogin.set(e.login_email.toLowerCase(), (byLogin.get(e.login_email.toLowerCase()) ?? 0) + 1);
+		if (e.status !== 'deleted')
+			byLogin.set(e.login_email.toLowerCase(), (byLogin.get(e.login_email.toLowerCase()) ?? 0) + 1);
 	}
 	return [
 		...[...byExternalId].filter(([, n]) => n > 1).map(([id]) => `external_id ${id}`),
@@ -310,7 +385,8 @@ function diffPaths(a: unknown, b: unknown, path: string, out: string[]): void {
 	if (isObject(a) && isObject(b) && Array.isArray(a) === Array.isArray(b)) {
 		const ra = a as Record<string, unknown>;
 		const rb = b as Record<string, unknown>;
-		for (const key of new Set([...Object.keys(ra), ...Object.keys(rb)])) diffPaths(ra[key], rb[key], path ? `${path}.${key}` : key, out);
+		for (const key of new Set([...Object.keys(ra), ...Object.keys(rb)]))
+			diffPaths(ra[key], rb[key], path ? `${path}.${key}` : key, out);
 		return;
 	}
 	out.push(`${path}: ${JSON.stringify(a)} (expected ${JSON.stringify(b)})`);
@@ -354,9 +430,17 @@ interface FakeFigures {
 }
 
 function fakeFigures(...fakes: Array<HiBobFake | RemoteFake>): FakeFigures {
-	const figures: FakeFigures = { requests: 0, answered429: 0, limiter429: 0, byFault: {}, authFailures: 0 };
+	const figures: FakeFigures = {
+		requests: 0,
+		answered429: 0,
+		limiter429: 0,
+		byFault: {},
+		authFailures: 0,
+	};
 	for (const fake of fakes) {
-		const injected429 = new Set(fake.faultTrace.filter((d) => d.kind === '429' && !d.preempted).map((d) => d.seq));
+		const injected429 = new Set(
+			fake.faultTrace.filter((d) => d.kind === '429' && !d.preempted).map((d) => d.seq),
+		);
 		for (const r of fake.requests) {
 			figures.requests++;
 			if (r.status === 429) {
@@ -364,7 +448,8 @@ function fakeFigures(...fakes: Array<HiBobFake | RemoteFake>): FakeFigures {
 				if (!injected429.has(r.seq)) figures.limiter429++;
 			}
 			if (r.status === 401 || r.status === 403) figures.authFailures++;
-			if (r.fault && r.fault !== 'latency') figures.byFault[r.fault] = (figures.byFault[r.fault] ?? 0) + 1;
+			if (r.fault && r.fault !== 'latency')
+				figures.byFault[r.fault] = (figures.byFault[r.fault] ?? 0) + 1;
 		}
 	}
 	return figures;
@@ -385,12 +470,20 @@ const figures: {
 		seconds: number;
 		cancels: { requested: number; inRemote: number; runs: number; recovered: number };
 	};
-	rateLimit?: { calls: number; limiter429: number; waitsBeforeLimit: number; retries: number; seconds: number; limit: RateLimitConfig };
+	rateLimit?: {
+		calls: number;
+		limiter429: number;
+		waitsBeforeLimit: number;
+		retries: number;
+		seconds: number;
+		limit: RateLimitConfig;
+	};
 	authFailure?: { hibob401Requests: number; hibob403Requests: number; remote401Requests: number };
 	harsh?: { pendingByRun: number[] };
 } = {};
 
-const pct = (part: number, whole: number) => (whole ? `${((100 * part) / whole).toFixed(2)}%` : 'n/a');
+const pct = (part: number, whole: number) =>
+	whole ? `${((100 * part) / whole).toFixed(2)}%` : 'n/a';
 
 function printFigures(): void {
 	const c = figures.convergence;
@@ -407,7 +500,13 @@ function printFigures(): void {
 			`| API calls / retries | ${c.stats.calls} / ${c.stats.retries} |`,
 			`| Creates recovered after a lost answer (found by the lookup, not re-sent) | ${c.createsRecovered} |`,
 			`| Calls answered 429 | ${c.fakes.answered429} of ${c.fakes.requests} (${pct(c.fakes.answered429, c.fakes.requests)}) |`,
-			`| Faults the fakes injected | ${Object.entries(c.fakes.byFault).map(([k, v]) => `${k} ${v}`).join(', ')} (HiBob: ${Object.entries(c.hibobFaults).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}) |`,
+			`| Faults the fakes injected | ${Object.entries(c.fakes.byFault)
+				.map(([k, v]) => `${k} ${v}`)
+				.join(', ')} (HiBob: ${
+				Object.entries(c.hibobFaults)
+					.map(([k, v]) => `${k} ${v}`)
+					.join(', ') || 'none'
+			}) |`,
 			`| Cancellations (every 10th request cancelled in HiBob, changes feed synced) | ${c.cancels.inRemote} cancelled in Remote in ${c.cancels.runs} run(s); ${c.cancels.recovered} lost cancel answers recovered |`,
 			`| Final state vs fault-free run | ${c.differences === 0 ? 'identical' : `${c.differences} differences`} (${c.employments} employments, ${c.timeoffs} time offs) |`,
 			`| Duplicate employments / time offs | ${c.duplicates.employments} / ${c.duplicates.timeoffs} |`,
@@ -455,9 +554,12 @@ describe('Reliability under faults', () => {
 			// Then every 10th approved request is cancelled in HiBob, and the changes feed is synced
 			// (T4: cancels, also written under faults) until nothing is pending, on both companies.
 			const since = new Date(Date.now() - 60_000).toISOString();
-			const approved = faulty.fakes.hibob.state.timeoffRequests.filter((r) => r.status === 'approved');
+			const approved = faulty.fakes.hibob.state.timeoffRequests.filter(
+				(r) => r.status === 'approved',
+			);
 			const cancelled = approved.filter((_, i) => i % 10 === 0).map((r) => r.requestId);
-			for (const world of [clean, faulty]) for (const id of cancelled) world.fakes.hibob.cancelTimeoffRequest(id);
+			for (const world of [clean, faulty])
+				for (const id of cancelled) world.fakes.hibob.cancelTimeoffRequest(id);
 			const cancelRun = await measured(async () => {
 				const runs: PassResult[] = [];
 				do runs.push(await changesPass(faulty, since));
@@ -491,7 +593,8 @@ describe('Reliability under faults', () => {
 				seconds,
 				cancels: {
 					requested: cancelled.length,
-					inRemote: faulty.fakes.remote.state.timeoffs.filter((t) => t.status === 'cancelled').length,
+					inRemote: faulty.fakes.remote.state.timeoffs.filter((t) => t.status === 'cancelled')
+						.length,
 					runs: cancelPasses.length,
 					recovered: cancelRun.stats.recovered,
 				},
@@ -505,7 +608,8 @@ describe('Reliability under faults', () => {
 			expect(cancelPasses[cancelPasses.length - 1].pending).toBe(0);
 			expect(figures.convergence.cancels.inRemote).toBeGreaterThan(50);
 			// The faults really happened, on both kinds of request, and writes were recovered (R6).
-			for (const kind of ['5xx', '429', 'drop', 'dropAfterApply']) expect(seen.byFault[kind] ?? 0).toBeGreaterThan(0);
+			for (const kind of ['5xx', '429', 'drop', 'dropAfterApply'])
+				expect(seen.byFault[kind] ?? 0).toBeGreaterThan(0);
 			expect(stats.retries).toBeGreaterThan(0);
 			expect(stats.recovered).toBeGreaterThan(0);
 			// The outcome is the fault-free outcome, exactly.
@@ -524,7 +628,9 @@ describe('Reliability under faults', () => {
 	it('R2/R6: when retries run out (50% 5xx), the failed items are pending work that the next run finishes, with the fault-free result', async () => {
 		const size = { people: 120, timeoff: 240 };
 		const clean = await startWorld(size);
-		const harsh = await startWorld(size, { faults: { ...FAULTS, seed: FAULT_SEED + 2, error5xxRate: 0.5 } });
+		const harsh = await startWorld(size, {
+			faults: { ...FAULTS, seed: FAULT_SEED + 2, error5xxRate: 0.5 },
+		});
 		try {
 			const passes = await converge(harsh, MAX_RUNS);
 			const cleanPasses: PassResult[] = [];
@@ -538,7 +644,9 @@ describe('Reliability under faults', () => {
 			expect(passes[passes.length - 1].pending).toBe(0);
 			expect(duplicateEmployments(harsh.fakes.remote)).toEqual([]);
 			expect(duplicateTimeoffs(harsh.fakes.remote)).toEqual([]);
-			expect(differences(remoteView(harsh.fakes.remote), remoteView(clean.fakes.remote))).toEqual([]);
+			expect(differences(remoteView(harsh.fakes.remote), remoteView(clean.fakes.remote))).toEqual(
+				[],
+			);
 		} finally {
 			await clean.fakes.close();
 			await harsh.fakes.close();
@@ -550,38 +658,65 @@ describe('Reliability under faults', () => {
 		try {
 			const hibob = w.fakes.hibob;
 			const remote = w.fakes.remote;
-			const wrongHiBob = { ...w.credentials, hiBobApi: { ...w.credentials.hiBobApi, token: 'wrong-hibob-token-value' } } as any;
+			const wrongHiBob = {
+				...w.credentials,
+				hiBobApi: { ...w.credentials.hiBobApi, token: 'wrong-hibob-token-value' },
+			} as any;
 
 			// HiBob Get Employees with a wrong token: the node stops, and HiBob saw exactly one request.
 			await expect(
-				runExecute(new HiBob(), { parameters: { resource: 'employee', operation: 'getEmployees', person: '' }, credentials: wrongHiBob }),
+				runExecute(new HiBob(), {
+					parameters: { resource: 'employee', operation: 'getEmployees', person: '' },
+					credentials: wrongHiBob,
+				}),
 			).rejects.toThrow(/401/);
 			expect(hibob.requests.map((r) => r.status)).toEqual([401]);
 
 			// The time-off read with the same wrong token: one more request, no retry.
 			await expect(
-				runExecute(new HiBob(), { parameters: { resource: 'timeOff', operation: 'getApproved' }, credentials: wrongHiBob }),
+				runExecute(new HiBob(), {
+					parameters: { resource: 'timeOff', operation: 'getApproved' },
+					credentials: wrongHiBob,
+				}),
 			).rejects.toThrow(/401/);
 			expect(hibob.requests.map((r) => r.status)).toEqual([401, 401]);
 
 			// A 403 (service user without permission) on the people search: one request, no retry.
 			hibob.resetCounters();
-			hibob.failNext('POST /v1/people/search', { status: 403, body: { key: 'forbidden', error: 'Forbidden' } });
+			hibob.failNext('POST /v1/people/search', {
+				status: 403,
+				body: { key: 'forbidden', error: 'Forbidden' },
+			});
 			await expect(
-				runExecute(new HiBob(), { parameters: { resource: 'employee', operation: 'getEmployees', person: '' }, credentials: w.credentials as any }),
+				runExecute(new HiBob(), {
+					parameters: { resource: 'employee', operation: 'getEmployees', person: '' },
+					credentials: w.credentials as any,
+				}),
 			).rejects.toThrow(/403/);
 			const hibob403Requests = hibob.count('POST /v1/people/search');
-			expect(hibob.requests.filter((r) => r.endpoint === 'POST /v1/people/search').map((r) => r.status)).toEqual([403]);
+			expect(
+				hibob.requests.filter((r) => r.endpoint === 'POST /v1/people/search').map((r) => r.status),
+			).toEqual([403]);
 
 			// Remote Upsert Employee with a wrong Remote token: one request to Remote, no retry.
 			hibob.resetCounters();
 			const people = (
-				await runExecute(new HiBob(), { parameters: { resource: 'employee', operation: 'getEmployees', person: '' }, credentials: w.credentials as any })
+				await runExecute(new HiBob(), {
+					parameters: { resource: 'employee', operation: 'getEmployees', person: '' },
+					credentials: w.credentials as any,
+				})
 			).output;
 			expect(people.length).toBeGreaterThan(0);
-			const wrongRemote = { ...w.credentials, remoteApi: { ...w.credentials.remoteApi, apiToken: 'wrong-remote-token-value' } } as any;
+			const wrongRemote = {
+				...w.credentials,
+				remoteApi: { ...w.credentials.remoteApi, apiToken: 'wrong-remote-token-value' },
+			} as any;
 			await expect(
-				runExecute(new RemoteUpsertEmployee(), { parameters: { options: {} }, input: people, credentials: wrongRemote }),
+				runExecute(new RemoteUpsertEmployee(), {
+					parameters: { options: {} },
+					input: people,
+					credentials: wrongRemote,
+				}),
 			).rejects.toThrow(/401/);
 			expect(remote.requests.map((r) => r.status)).toEqual([401]);
 
@@ -589,7 +724,11 @@ describe('Reliability under faults', () => {
 			remote.resetCounters();
 			hibob.resetCounters();
 			await expect(
-				runExecute(new RemoteUpsertEmployee(), { parameters: { options: { dryRun: true } }, input: people, credentials: wrongHiBob }),
+				runExecute(new RemoteUpsertEmployee(), {
+					parameters: { options: { dryRun: true } },
+					input: people,
+					credentials: wrongHiBob,
+				}),
 			).rejects.toThrow(/401/);
 			expect(hibob.requests.map((r) => r.status)).toEqual([401]);
 
@@ -639,7 +778,12 @@ describe('Reliability under faults', () => {
 
 describe('R6: a write that may have landed is looked up, never sent twice', () => {
 	it('R6: an employment create applied by Remote whose answer is lost is found by external_id and login email, not created again', async () => {
-		const w = await makeWorld({}, ({ person }) => ({ people: [person('1', 'contractor'), person('2', 'global_payroll_employee', { work: { startDate: '2020-01-06' } })] }));
+		const w = await makeWorld({}, ({ person }) => ({
+			people: [
+				person('1', 'contractor'),
+				person('2', 'global_payroll_employee', { work: { startDate: '2020-01-06' } }),
+			],
+		}));
 		try {
 			w.fakes.remote.failNext('POST /v1/employments', { dropAfterApply: true }, 2);
 			const out = await w.run();
@@ -652,11 +796,18 @@ describe('R6: a write that may have landed is looked up, never sent twice', () =
 				['dropAfterApply', true],
 			]);
 			// The lookup asked Remote for the login email the create had sent.
-			const lookups = w.fakes.remote.requests.filter((r) => r.endpoint === 'GET /v1/employments' && r.query.email !== undefined);
-			expect(lookups.map((r) => r.query.email)).toEqual(posts.map((r) => (r.body as any).basic_information.email));
+			const lookups = w.fakes.remote.requests.filter(
+				(r) => r.endpoint === 'GET /v1/employments' && r.query.email !== undefined,
+			);
+			expect(lookups.map((r) => r.query.email)).toEqual(
+				posts.map((r) => (r.body as any).basic_information.email),
+			);
 			for (const id of ['1', '2']) {
 				const employment = employments.find((e) => e.external_id === id)!;
-				expect(out.get(id)).toMatchObject({ outcome: 'created', remoteEmploymentId: employment.id });
+				expect(out.get(id)).toMatchObject({
+					outcome: 'created',
+					remoteEmploymentId: employment.id,
+				});
 			}
 			// A second run finds both linked and creates nothing.
 			const again = await w.run();
@@ -673,7 +824,11 @@ describe('R6: a write that may have landed is looked up, never sent twice', () =
 			w.fakes.remote.failNext('POST /v1/employments', { status: 503 });
 			const out = await w.run();
 			expect(out.get('1')).toMatchObject({ outcome: 'created' });
-			expect(w.fakes.remote.requests.filter((r) => r.endpoint === 'POST /v1/employments').map((r) => r.status)).toEqual([503, 201]);
+			expect(
+				w.fakes.remote.requests
+					.filter((r) => r.endpoint === 'POST /v1/employments')
+					.map((r) => r.status),
+			).toEqual([503, 201]);
 			expect(w.fakes.remote.state.employments).toHaveLength(1);
 		} finally {
 			await w.close();
@@ -688,36 +843,69 @@ describe('R6: a write that may have landed is looked up, never sent twice', () =
 		});
 		const remote = await RemoteFake.start({
 			token: 'remote-r6-token',
-			companyManagers: [{ user_id: 'approver-1', user_email: 'boss@example.com', user_name: 'Boss', role: 'admin' }],
+			companyManagers: [
+				{ user_id: 'approver-1', user_email: 'boss@example.com', user_name: 'Boss', role: 'admin' },
+			],
 		});
 		try {
-			const employment = remote.addEmployment({ external_id: 'E1', status: 'active', type: 'employee' });
+			const employment = remote.addEmployment({
+				external_id: 'E1',
+				status: 'active',
+				type: 'employee',
+			});
 			// A second request on the same dates: the lookup must tell them apart by the HiBob request id.
 			const start = nextMonday(7);
 			const first = hibob.addTimeoffRequest({ employeeId: 'E1', startDate: start, endDate: start });
-			const second = hibob.addTimeoffRequest({ employeeId: 'E1', startDate: start, endDate: start, startDatePortion: 'morning', endDatePortion: 'morning', policyTypeDisplayName: 'Sick' });
+			const second = hibob.addTimeoffRequest({
+				employeeId: 'E1',
+				startDate: start,
+				endDate: start,
+				startDatePortion: 'morning',
+				endDatePortion: 'morning',
+				policyTypeDisplayName: 'Sick',
+			});
 			const credentials: any = {
-				hiBobApi: { serviceUserId: 'SERVICE-R6', token: 'hibob-r6-token', environment: 'custom', customUrl: hibob.url },
+				hiBobApi: {
+					serviceUserId: 'SERVICE-R6',
+					token: 'hibob-r6-token',
+					environment: 'custom',
+					customUrl: hibob.url,
+				},
 				remoteApi: { apiToken: 'remote-r6-token', environment: 'custom', customUrl: remote.url },
 			};
-			const items = (await runExecute(new HiBob(), { parameters: { resource: 'timeOff', operation: 'getApproved' }, credentials })).output;
+			const items = (
+				await runExecute(new HiBob(), {
+					parameters: { resource: 'timeOff', operation: 'getApproved' },
+					credentials,
+				})
+			).output;
 			expect(items).toHaveLength(2);
 			remote.failNext('POST /v1/timeoff', { dropAfterApply: true }, 2);
 			const sync = () =>
-				runExecute(new RemoteTimeOff(), { parameters: { approverId: 'approver-1', options: { summary: true } }, input: items, credentials });
+				runExecute(new RemoteTimeOff(), {
+					parameters: { approverId: 'approver-1', options: { summary: true } },
+					input: items,
+					credentials,
+				});
 			const run = await sync();
 			expect(run.output.slice(0, 2).map((o) => o.json.outcome)).toEqual(['created', 'created']);
 			expect(run.output[2].json).toMatchObject({ recovered: 2 });
 			expect(remote.count('POST /v1/timeoff')).toBe(2);
 			const mine = remote.state.timeoffs.filter((t) => t.employment_id === employment.id);
-			expect(mine.map((t) => markerIds(t.notes)).sort()).toEqual([[String(first.requestId)], [String(second.requestId)]]);
+			expect(mine.map((t) => markerIds(t.notes)).sort()).toEqual([
+				[String(first.requestId)],
+				[String(second.requestId)],
+			]);
 			for (const item of run.output.slice(0, 2)) {
 				const own = mine.find((t) => markerIds(t.notes).includes(String(item.json.requestId)))!;
 				expect(item.json.createdTimeoffId).toBe(own.id);
 			}
 			// Running again creates nothing (T3).
 			const again = await sync();
-			expect(again.output.slice(0, 2).map((o) => o.json.reason)).toEqual(['already_synced', 'already_synced']);
+			expect(again.output.slice(0, 2).map((o) => o.json.reason)).toEqual([
+				'already_synced',
+				'already_synced',
+			]);
 			expect(remote.count('POST /v1/timeoff')).toBe(2);
 			expect(remote.state.timeoffs).toHaveLength(2);
 		} finally {

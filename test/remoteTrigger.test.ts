@@ -49,15 +49,31 @@ afterAll(() => {
 let remote: RemoteFake;
 
 function credentials() {
-	return { remoteApi: { apiToken: TEST_CREDENTIALS.remoteToken, environment: 'custom', customUrl: remote.url } };
+	return {
+		remoteApi: {
+			apiToken: TEST_CREDENTIALS.remoteToken,
+			environment: 'custom',
+			customUrl: remote.url,
+		},
+	};
 }
 
 beforeEach(async () => {
 	remote = await RemoteFake.start({
 		token: TEST_CREDENTIALS.remoteToken,
 		employments: [
-			{ id: 'e1000000-0000-4000-8000-000000000001', external_id: '3332883884017713938', status: 'invited', full_name: 'Ada Linked' },
-			{ id: 'e1000000-0000-4000-8000-000000000002', external_id: null, status: 'invited', full_name: 'Nobody Linked' },
+			{
+				id: 'e1000000-0000-4000-8000-000000000001',
+				external_id: '3332883884017713938',
+				status: 'invited',
+				full_name: 'Ada Linked',
+			},
+			{
+				id: 'e1000000-0000-4000-8000-000000000002',
+				external_id: null,
+				status: 'invited',
+				full_name: 'Nobody Linked',
+			},
 		],
 	});
 });
@@ -120,7 +136,8 @@ async function deliver(body: string | Buffer, options: DeliverOptions) {
 	}
 	const parameters: IDataObject = {};
 	if (options.events) parameters.events = options.events;
-	if (options.dedupeMinutes !== undefined) parameters.options = { dedupeMinutes: options.dedupeMinutes };
+	if (options.dedupeMinutes !== undefined)
+		parameters.options = { dedupeMinutes: options.dedupeMinutes };
 	const run = await runWebhook(trigger, {
 		parameters: parameters as any,
 		credentials: credentials() as any,
@@ -138,9 +155,16 @@ async function deliver(body: string | Buffer, options: DeliverOptions) {
 	return { ...run, executions: run.result.workflowData ? 1 : 0, items };
 }
 
-function signedHeaders(key: string, body: string | Buffer, timestampMs = Date.now()): Record<string, string> {
+function signedHeaders(
+	key: string,
+	body: string | Buffer,
+	timestampMs = Date.now(),
+): Record<string, string> {
 	const timestamp = String(timestampMs);
-	return { 'X-Remote-Signature': signRemoteDelivery(key, body, timestamp), 'X-Remote-Timestamp': timestamp };
+	return {
+		'X-Remote-Signature': signRemoteDelivery(key, body, timestamp),
+		'X-Remote-Timestamp': timestamp,
+	};
 }
 
 async function registered(events?: string[]) {
@@ -151,7 +175,12 @@ async function registered(events?: string[]) {
 }
 
 function payload(event: string, employmentId: string | null, extra: IDataObject = {}): string {
-	return JSON.stringify({ event_type: event, ...(employmentId ? { employment_id: employmentId } : {}), company_id: remote.companyId, ...extra });
+	return JSON.stringify({
+		event_type: event,
+		...(employmentId ? { employment_id: employmentId } : {}),
+		company_id: remote.companyId,
+		...extra,
+	});
 }
 
 describe('Remote Trigger: registration with Remote (webhook lifecycle)', () => {
@@ -171,7 +200,11 @@ describe('Remote Trigger: registration with Remote (webhook lifecycle)', () => {
 			'employment.work_email.updated',
 		]);
 		expect(stored(staticData)).toEqual([
-			expect.objectContaining({ id: callback.id, url: WEBHOOK_URL, signingKey: callback.signing_key }),
+			expect.objectContaining({
+				id: callback.id,
+				url: WEBHOOK_URL,
+				signingKey: callback.signing_key,
+			}),
 		]);
 		expect(remote.count('POST /v1/webhook-callbacks')).toBe(1);
 	});
@@ -204,7 +237,9 @@ describe('Remote Trigger: registration with Remote (webhook lifecycle)', () => {
 		expect(await activate({ staticData, events: ['employment.onboarding.completed'] })).toBe(true);
 		expect(remote.webhooks.callbacks).toHaveLength(1);
 		expect(remote.webhooks.callbacks[0].id).not.toBe(old);
-		expect(remote.webhooks.callbacks[0].subscribed_events).toEqual(['employment.onboarding.completed']);
+		expect(remote.webhooks.callbacks[0].subscribed_events).toEqual([
+			'employment.onboarding.completed',
+		]);
 		expect(stored(staticData)).toHaveLength(1);
 	});
 
@@ -237,25 +272,39 @@ describe('Remote Trigger: registration with Remote (webhook lifecycle)', () => {
 	it('R7: the test URL and the Production URL each have their own callback and key', async () => {
 		const staticData: IDataObject = {};
 		await activate({ staticData });
-		await activate({ staticData, url: 'http://127.0.0.1:5678/webhook-test/0d5c0f57-remote/remote' });
+		await activate({
+			staticData,
+			url: 'http://127.0.0.1:5678/webhook-test/0d5c0f57-remote/remote',
+		});
 		expect(remote.webhooks.callbacks.map((c) => c.url).sort()).toEqual(
 			['http://127.0.0.1:5678/webhook-test/0d5c0f57-remote/remote', WEBHOOK_URL].sort(),
 		);
-		await hook('delete', { staticData, url: 'http://127.0.0.1:5678/webhook-test/0d5c0f57-remote/remote' });
+		await hook('delete', {
+			staticData,
+			url: 'http://127.0.0.1:5678/webhook-test/0d5c0f57-remote/remote',
+		});
 		expect(remote.webhooks.callbacks.map((c) => c.url)).toEqual([WEBHOOK_URL]);
 		expect(stored(staticData).map((c) => c.url)).toEqual([WEBHOOK_URL]);
 	});
 
 	it('R7: no event selected stops activation with a message saying what to do; nothing is registered', async () => {
 		const staticData: IDataObject = {};
-		await expect(hook('create', { staticData, events: [] })).rejects.toThrow(/No Remote events are selected/);
+		await expect(hook('create', { staticData, events: [] })).rejects.toThrow(
+			/No Remote events are selected/,
+		);
 		expect(remote.webhooks.callbacks).toHaveLength(0);
 	});
 
-	it('R7: a wrong Remote token stops activation with Remote\'s hint, and the token appears nowhere', async () => {
+	it("R7: a wrong Remote token stops activation with Remote's hint, and the token appears nowhere", async () => {
 		const staticData: IDataObject = {};
 		const logs: string[] = [];
-		const wrong = { remoteApi: { apiToken: 'ra_test_wrong-token-value', environment: 'custom', customUrl: remote.url } };
+		const wrong = {
+			remoteApi: {
+				apiToken: 'ra_test_wrong-token-value',
+				environment: 'custom',
+				customUrl: remote.url,
+			},
+		};
 		const error = await runHook(trigger, 'create', {
 			parameters: {},
 			credentials: wrong as any,
@@ -264,8 +313,12 @@ describe('Remote Trigger: registration with Remote (webhook lifecycle)', () => {
 			logs,
 		}).catch((e: Error) => e);
 		expect(error).toBeInstanceOf(Error);
-		expect(JSON.stringify({ message: (error as any).message, description: (error as any).description })).toMatch(/token/i);
-		expect(JSON.stringify(error) + (error as Error).message + logs.join('\n')).not.toContain('wrong-token-value');
+		expect(
+			JSON.stringify({ message: (error as any).message, description: (error as any).description }),
+		).toMatch(/token/i);
+		expect(JSON.stringify(error) + (error as Error).message + logs.join('\n')).not.toContain(
+			'wrong-token-value',
+		);
 		expect(remote.webhooks.callbacks).toHaveLength(0);
 	});
 });
@@ -289,7 +342,8 @@ describe('Remote Trigger: signed deliveries', () => {
 		]);
 		expect(remote.count('GET /v1/employments/:id')).toBe(1);
 		// R1: neither the signing key nor the Remote token reaches the output, the log or the answer.
-		const everything = JSON.stringify(run.items) + run.logs.join('\n') + JSON.stringify(run.responded);
+		const everything =
+			JSON.stringify(run.items) + run.logs.join('\n') + JSON.stringify(run.responded);
 		expect(everything).not.toContain(key);
 		expect(everything).not.toContain(TEST_CREDENTIALS.remoteToken);
 	});
@@ -300,7 +354,11 @@ describe('Remote Trigger: signed deliveries', () => {
 		const run = await deliver(body, { staticData, headers: signedHeaders(key, body) });
 		expect(run.executions).toBe(1);
 		expect(run.items).toHaveLength(1);
-		expect(run.items[0].json).toMatchObject({ employmentId: UNLINKED, hibobId: null, reason: 'no_external_id' });
+		expect(run.items[0].json).toMatchObject({
+			employmentId: UNLINKED,
+			hibobId: null,
+			reason: 'no_external_id',
+		});
 		expect(String(run.items[0].json.message)).toMatch(/external ID/);
 		expect(remote.writeCount()).toBe(1); // only the registration
 	});
@@ -322,9 +380,19 @@ describe('Remote Trigger: signed deliveries', () => {
 
 	it('R7: other resource ids of the payload are passed on (timeoff_id)', async () => {
 		const { staticData, key } = await registered(['timeoff.approved']);
-		const body = payload('timeoff.approved', LINKED, { timeoff_id: 'aaaa0000-0000-4000-8000-000000000001' });
-		const run = await deliver(body, { staticData, headers: signedHeaders(key, body), events: ['timeoff.approved'] });
-		expect(run.items[0].json).toMatchObject({ event: 'timeoff.approved', hibobId: '3332883884017713938', timeoff_id: 'aaaa0000-0000-4000-8000-000000000001' });
+		const body = payload('timeoff.approved', LINKED, {
+			timeoff_id: 'aaaa0000-0000-4000-8000-000000000001',
+		});
+		const run = await deliver(body, {
+			staticData,
+			headers: signedHeaders(key, body),
+			events: ['timeoff.approved'],
+		});
+		expect(run.items[0].json).toMatchObject({
+			event: 'timeoff.approved',
+			hibobId: '3332883884017713938',
+			timeoff_id: 'aaaa0000-0000-4000-8000-000000000001',
+		});
 	});
 
 	it('R7: an event not selected, or a body without event_type, is answered 200 and starts nothing', async () => {
@@ -332,7 +400,10 @@ describe('Remote Trigger: signed deliveries', () => {
 		const other = payload('expense.approved', LINKED);
 		const a = await deliver(other, { staticData, headers: signedHeaders(key, other) });
 		expect(a.executions).toBe(0);
-		expect(a.responded).toEqual({ status: 200, body: { received: true, ignored: 'event not selected' } });
+		expect(a.responded).toEqual({
+			status: 200,
+			body: { received: true, ignored: 'event not selected' },
+		});
 		const none = JSON.stringify({ employment_id: LINKED });
 		const b = await deliver(none, { staticData, headers: signedHeaders(key, none) });
 		expect(b.executions).toBe(0);
@@ -344,32 +415,138 @@ describe('Remote Trigger: signed deliveries', () => {
 		const body = () => payload('employment.onboarding.completed', LINKED);
 		const hmacHex = (key: string, text: string, ts: string, algorithm = 'sha256') =>
 			createHmac(algorithm, key).update(text).update(':').update(ts).digest('hex');
-		const cases: Array<{ name: string; headers: (key: string, b: string) => Record<string, string>; status: number | 'run'; sentBody?: (b: string) => string }> = [
-			{ name: 'valid signature, timestamp now', headers: (k, b) => signedHeaders(k, b), status: 'run' },
-			{ name: 'header names in lower case', headers: (k, b) => ({ 'x-remote-signature': signRemoteDelivery(k, b, String(PINNED_NOW)), 'x-remote-timestamp': String(PINNED_NOW) }), status: 'run' },
-			{ name: 'signed 4 min 59 s ago', headers: (k, b) => signedHeaders(k, b, PINNED_NOW - 299_000), status: 'run' },
-			{ name: 'dated 30 s in the future (clock skew)', headers: (k, b) => signedHeaders(k, b, PINNED_NOW + 30_000), status: 'run' },
-			{ name: 'signed 5 min 1 s ago (replay)', headers: (k, b) => signedHeaders(k, b, PINNED_NOW - 301_000), status: 401 },
-			{ name: 'dated 2 min in the future', headers: (k, b) => signedHeaders(k, b, PINNED_NOW + 120_000), status: 401 },
-			{ name: 'timestamp in seconds', headers: (k, b) => signedHeaders(k, b, Math.floor(PINNED_NOW / 1000)), status: 401 },
-			{ name: 'timestamp as a date string', headers: (k, b) => ({ 'X-Remote-Signature': hmacHex(k, b, '2031-03-12T09:30:00Z'), 'X-Remote-Timestamp': '2031-03-12T09:30:00Z' }), status: 401 },
-			{ name: 'no timestamp', headers: (k, b) => ({ 'X-Remote-Signature': hmacHex(k, b, '') }), status: 401 },
-			{ name: 'no signature', headers: () => ({ 'X-Remote-Timestamp': String(PINNED_NOW) }), status: 401 },
-			{ name: 'empty signature', headers: () => ({ 'X-Remote-Signature': '', 'X-Remote-Timestamp': String(PINNED_NOW) }), status: 401 },
-			{ name: 'signed with another key', headers: (_k, b) => signedHeaders('another-signing-key', b), status: 401 },
-			{ name: 'signature of the body without the timestamp', headers: (k, b) => ({ 'X-Remote-Signature': createHmac('sha256', k).update(b).digest('hex'), 'X-Remote-Timestamp': String(PINNED_NOW) }), status: 401 },
-			{ name: 'signature over another timestamp than the header', headers: (k, b) => ({ 'X-Remote-Signature': hmacHex(k, b, String(PINNED_NOW - 1000)), 'X-Remote-Timestamp': String(PINNED_NOW) }), status: 401 },
-			{ name: 'HMAC-SHA512 instead of SHA-256', headers: (k, b) => ({ 'X-Remote-Signature': hmacHex(k, b, String(PINNED_NOW), 'sha512'), 'X-Remote-Timestamp': String(PINNED_NOW) }), status: 401 },
-			{ name: 'Base64 instead of hex', headers: (k, b) => ({ 'X-Remote-Signature': Buffer.from(hmacHex(k, b, String(PINNED_NOW)), 'hex').toString('base64'), 'X-Remote-Timestamp': String(PINNED_NOW) }), status: 401 },
-			{ name: 'prefixed "sha256="', headers: (k, b) => ({ 'X-Remote-Signature': `sha256=${hmacHex(k, b, String(PINNED_NOW))}`, 'X-Remote-Timestamp': String(PINNED_NOW) }), status: 401 },
-			{ name: 'one byte of the body changed', headers: (k, b) => signedHeaders(k, b), sentBody: (b) => b.replace('"employment.onboarding.completed"', '"employment.onboarding.completes"'), status: 401 },
+		const cases: Array<{
+			name: string;
+			headers: (key: string, b: string) => Record<string, string>;
+			status: number | 'run';
+			sentBody?: (b: string) => string;
+		}> = [
+			{
+				name: 'valid signature, timestamp now',
+				headers: (k, b) => signedHeaders(k, b),
+				status: 'run',
+			},
+			{
+				name: 'header names in lower case',
+				headers: (k, b) => ({
+					'x-remote-signature': signRemoteDelivery(k, b, String(PINNED_NOW)),
+					'x-remote-timestamp': String(PINNED_NOW),
+				}),
+				status: 'run',
+			},
+			{
+				name: 'signed 4 min 59 s ago',
+				headers: (k, b) => signedHeaders(k, b, PINNED_NOW - 299_000),
+				status: 'run',
+			},
+			{
+				name: 'dated 30 s in the future (clock skew)',
+				headers: (k, b) => signedHeaders(k, b, PINNED_NOW + 30_000),
+				status: 'run',
+			},
+			{
+				name: 'signed 5 min 1 s ago (replay)',
+				headers: (k, b) => signedHeaders(k, b, PINNED_NOW - 301_000),
+				status: 401,
+			},
+			{
+				name: 'dated 2 min in the future',
+				headers: (k, b) => signedHeaders(k, b, PINNED_NOW + 120_000),
+				status: 401,
+			},
+			{
+				name: 'timestamp in seconds',
+				headers: (k, b) => signedHeaders(k, b, Math.floor(PINNED_NOW / 1000)),
+				status: 401,
+			},
+			{
+				name: 'timestamp as a date string',
+				headers: (k, b) => ({
+					'X-Remote-Signature': hmacHex(k, b, '2031-03-12T09:30:00Z'),
+					'X-Remote-Timestamp': '2031-03-12T09:30:00Z',
+				}),
+				status: 401,
+			},
+			{
+				name: 'no timestamp',
+				headers: (k, b) => ({ 'X-Remote-Signature': hmacHex(k, b, '') }),
+				status: 401,
+			},
+			{
+				name: 'no signature',
+				headers: () => ({ 'X-Remote-Timestamp': String(PINNED_NOW) }),
+				status: 401,
+			},
+			{
+				name: 'empty signature',
+				headers: () => ({ 'X-Remote-Signature': '', 'X-Remote-Timestamp': String(PINNED_NOW) }),
+				status: 401,
+			},
+			{
+				name: 'signed with another key',
+				headers: (_k, b) => signedHeaders('another-signing-key', b),
+				status: 401,
+			},
+			{
+				name: 'signature of the body without the timestamp',
+				headers: (k, b) => ({
+					'X-Remote-Signature': createHmac('sha256', k).update(b).digest('hex'),
+					'X-Remote-Timestamp': String(PINNED_NOW),
+				}),
+				status: 401,
+			},
+			{
+				name: 'signature over another timestamp than the header',
+				headers: (k, b) => ({
+					'X-Remote-Signature': hmacHex(k, b, String(PINNED_NOW - 1000)),
+					'X-Remote-Timestamp': String(PINNED_NOW),
+				}),
+				status: 401,
+			},
+			{
+				name: 'HMAC-SHA512 instead of SHA-256',
+				headers: (k, b) => ({
+					'X-Remote-Signature': hmacHex(k, b, String(PINNED_NOW), 'sha512'),
+					'X-Remote-Timestamp': String(PINNED_NOW),
+				}),
+				status: 401,
+			},
+			{
+				name: 'Base64 instead of hex',
+				headers: (k, b) => ({
+					'X-Remote-Signature': Buffer.from(hmacHex(k, b, String(PINNED_NOW)), 'hex').toString(
+						'base64',
+					),
+					'X-Remote-Timestamp': String(PINNED_NOW),
+				}),
+				status: 401,
+			},
+			{
+				name: 'prefixed "sha256="',
+				headers: (k, b) => ({
+					'X-Remote-Signature': `sha256=${hmacHex(k, b, String(PINNED_NOW))}`,
+					'X-Remote-Timestamp': String(PINNED_NOW),
+				}),
+				status: 401,
+			},
+			{
+				name: 'one byte of the body changed',
+				headers: (k, b) => signedHeaders(k, b),
+				sentBody: (b) =>
+					b.replace('"employment.onboarding.completed"', '"employment.onboarding.completes"'),
+				status: 401,
+			},
 		];
 
 		it.each(cases)('R7: $name → $status', async ({ headers, status, sentBody }) => {
 			const { staticData, key } = await registered();
 			const logs: string[] = [];
 			const signed = body();
-			const run = await deliver(sentBody ? sentBody(signed) : signed, { staticData, headers: headers(key, signed), logs });
+			const run = await deliver(sentBody ? sentBody(signed) : signed, {
+				staticData,
+				headers: headers(key, signed),
+				logs,
+			});
 			if (status === 'run') {
 				expect(run.executions).toBe(1);
 				expect(run.responded?.status).toBe(200);
@@ -386,7 +563,11 @@ describe('Remote Trigger: signed deliveries', () => {
 
 	it('R7: an oversized body is refused with 413 before the signature is even computed', async () => {
 		const { staticData, key } = await registered();
-		const big = JSON.stringify({ event_type: 'employment.onboarding.completed', employment_id: LINKED, pad: 'x'.repeat(MAX_BODY_BYTES) });
+		const big = JSON.stringify({
+			event_type: 'employment.onboarding.completed',
+			employment_id: LINKED,
+			pad: 'x'.repeat(MAX_BODY_BYTES),
+		});
 		const logs: string[] = [];
 		const run = await deliver(big, { staticData, headers: signedHeaders(key, big), logs });
 		expect(run.executions).toBe(0);
@@ -397,7 +578,11 @@ describe('Remote Trigger: signed deliveries', () => {
 	it('R7: without the raw body the delivery is refused (fail closed), even when signed', async () => {
 		const { staticData, key } = await registered();
 		const body = payload('employment.onboarding.completed', LINKED);
-		const run = await deliver(body, { staticData, headers: signedHeaders(key, body), noRawBody: true });
+		const run = await deliver(body, {
+			staticData,
+			headers: signedHeaders(key, body),
+			noRawBody: true,
+		});
 		expect(run.executions).toBe(0);
 		expect(run.responded?.status).toBe(401);
 	});
@@ -419,7 +604,10 @@ describe('Remote Trigger: repeated deliveries (at least once)', () => {
 		const body = payload('employment.onboarding.completed', LINKED);
 		const first = await deliver(body, { staticData, headers: signedHeaders(key, body) });
 		const again = await deliver(body, { staticData, headers: signedHeaders(key, body) });
-		const resigned = await deliver(body, { staticData, headers: signedHeaders(key, body, PINNED_NOW + 20_000) });
+		const resigned = await deliver(body, {
+			staticData,
+			headers: signedHeaders(key, body, PINNED_NOW + 20_000),
+		});
 		expect([first.executions, again.executions, resigned.executions]).toEqual([1, 0, 0]);
 		expect(again.responded).toEqual({ status: 200, body: { received: true, duplicate: true } });
 		expect(remote.count('GET /v1/employments/:id')).toBe(1);
@@ -429,25 +617,42 @@ describe('Remote Trigger: repeated deliveries (at least once)', () => {
 		const { staticData, key } = await registered();
 		const a = payload('employment.status.updated', LINKED);
 		const b = payload('employment.status.updated', UNLINKED);
-		const runs = [await deliver(a, { staticData, headers: signedHeaders(key, a) }), await deliver(b, { staticData, headers: signedHeaders(key, b) })];
+		const runs = [
+			await deliver(a, { staticData, headers: signedHeaders(key, a) }),
+			await deliver(b, { staticData, headers: signedHeaders(key, b) }),
+		];
 		expect(runs.map((r) => r.executions)).toEqual([1, 1]);
 	});
 
 	it('R7: after the window the same content starts a run again; 0 turns de-duplication off', async () => {
 		const { staticData, key } = await registered();
 		const body = payload('employment.details.updated', LINKED);
-		expect((await deliver(body, { staticData, headers: signedHeaders(key, body), dedupeMinutes: 10 })).executions).toBe(1);
+		expect(
+			(await deliver(body, { staticData, headers: signedHeaders(key, body), dedupeMinutes: 10 }))
+				.executions,
+		).toBe(1);
 		jest.setSystemTime(PINNED_NOW + 11 * 60_000);
 		try {
-			expect((await deliver(body, { staticData, headers: signedHeaders(key, body), dedupeMinutes: 10 })).executions).toBe(1);
+			expect(
+				(await deliver(body, { staticData, headers: signedHeaders(key, body), dedupeMinutes: 10 }))
+					.executions,
+			).toBe(1);
 		} finally {
 			jest.setSystemTime(PINNED_NOW);
 		}
 		const off: IDataObject = (await registered()).staticData;
 		const offKey = stored(off)[0].signingKey;
 		const runs = [
-			await deliver(body, { staticData: off, headers: signedHeaders(offKey, body), dedupeMinutes: 0 }),
-			await deliver(body, { staticData: off, headers: signedHeaders(offKey, body), dedupeMinutes: 0 }),
+			await deliver(body, {
+				staticData: off,
+				headers: signedHeaders(offKey, body),
+				dedupeMinutes: 0,
+			}),
+			await deliver(body, {
+				staticData: off,
+				headers: signedHeaders(offKey, body),
+				dedupeMinutes: 0,
+			}),
 		];
 		expect(runs.map((r) => r.executions)).toEqual([1, 1]);
 	});
@@ -492,20 +697,36 @@ async function receiver(staticData: IDataObject) {
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook/remote`;
-	return { url, runs, statuses, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+	return {
+		url,
+		runs,
+		statuses,
+		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+	};
 }
 
-describe('Remote Trigger with the fake Remote\'s own deliveries', () => {
+describe("Remote Trigger with the fake Remote's own deliveries", () => {
 	it('R7: onboarding completes at Remote → signed deliveries → one run per selected event, with the HiBob id', async () => {
 		const staticData: IDataObject = {};
 		const endpoint = await receiver(staticData);
 		try {
-			await runHook(trigger, 'create', { parameters: {}, credentials: credentials() as any, staticData, webhookUrl: endpoint.url });
+			await runHook(trigger, 'create', {
+				parameters: {},
+				credentials: credentials() as any,
+				staticData,
+				webhookUrl: endpoint.url,
+			});
 			remote.setStatus(LINKED, 'active');
 			await remote.webhooks.idle();
 			const events = remote.webhooks.deliveries.map((d) => d.eventType).sort();
-			expect(events).toEqual(['employment.onboarding.completed', 'employment.status.updated', 'employment.user_status.activated']);
-			expect(remote.webhooks.deliveries.every((d) => d.delivered && d.attempts.length === 1)).toBe(true);
+			expect(events).toEqual([
+				'employment.onboarding.completed',
+				'employment.status.updated',
+				'employment.user_status.activated',
+			]);
+			expect(remote.webhooks.deliveries.every((d) => d.delivered && d.attempts.length === 1)).toBe(
+				true,
+			);
 			expect(endpoint.runs.map((r) => r[0].json.event).sort()).toEqual(events);
 			expect(endpoint.runs.every((r) => r[0].json.hibobId === '3332883884017713938')).toBe(true);
 		} finally {
@@ -538,8 +759,18 @@ describe('Remote Trigger with the fake Remote\'s own deliveries', () => {
 		const staticData: IDataObject = {};
 		const endpoint = await receiver(staticData);
 		try {
-			await runHook(trigger, 'create', { parameters: {}, credentials: credentials() as any, staticData, webhookUrl: endpoint.url });
-			await runHook(trigger, 'delete', { parameters: {}, credentials: credentials() as any, staticData, webhookUrl: endpoint.url });
+			await runHook(trigger, 'create', {
+				parameters: {},
+				credentials: credentials() as any,
+				staticData,
+				webhookUrl: endpoint.url,
+			});
+			await runHook(trigger, 'delete', {
+				parameters: {},
+				credentials: credentials() as any,
+				staticData,
+				webhookUrl: endpoint.url,
+			});
 			remote.setStatus(LINKED, 'active');
 			await remote.webhooks.idle();
 			expect(remote.webhooks.deliveries).toHaveLength(0);
@@ -561,17 +792,30 @@ describe('fake Remote webhook callbacks follow the documents', () => {
 	}
 
 	it('R7: POST refuses a missing url, unknown events, and subscribed_events together with subscribe_to_all_events', async () => {
-		expect((await call('POST', '/v1/webhook-callbacks', { subscribed_events: ['timeoff.approved'] })).status).toBe(422);
-		const unknown = await call('POST', '/v1/webhook-callbacks', { url: WEBHOOK_URL, subscribed_events: ['timeoff.cancelled'] });
+		expect(
+			(await call('POST', '/v1/webhook-callbacks', { subscribed_events: ['timeoff.approved'] }))
+				.status,
+		).toBe(422);
+		const unknown = await call('POST', '/v1/webhook-callbacks', {
+			url: WEBHOOK_URL,
+			subscribed_events: ['timeoff.cancelled'],
+		});
 		expect(unknown.status).toBe(422);
 		expect(JSON.stringify(unknown.body)).toMatch(/timeoff\.cancelled/);
-		const both = await call('POST', '/v1/webhook-callbacks', { url: WEBHOOK_URL, subscribed_events: ['timeoff.canceled'], subscribe_to_all_events: true });
+		const both = await call('POST', '/v1/webhook-callbacks', {
+			url: WEBHOOK_URL,
+			subscribed_events: ['timeoff.canceled'],
+			subscribe_to_all_events: true,
+		});
 		expect(both.status).toBe(422);
 		expect(remote.webhooks.callbacks).toHaveLength(0);
 	});
 
 	it('R7: the signing key is shown once: in the POST answer, never in the list', async () => {
-		const created = await call('POST', '/v1/webhook-callbacks', { url: WEBHOOK_URL, subscribed_events: ['timeoff.canceled'] });
+		const created = await call('POST', '/v1/webhook-callbacks', {
+			url: WEBHOOK_URL,
+			subscribed_events: ['timeoff.canceled'],
+		});
 		expect(created.status).toBe(200);
 		expect(created.body.data.webhook_callback).toEqual({
 			id: expect.any(String),
@@ -581,8 +825,13 @@ describe('fake Remote webhook callbacks follow the documents', () => {
 		});
 		const list = await call('GET', '/v1/webhook-callbacks');
 		expect(JSON.stringify(list.body)).not.toContain(created.body.data.webhook_callback.signing_key);
-		expect((await call('DELETE', `/v1/webhook-callbacks/${created.body.data.webhook_callback.id}`)).body).toEqual({ data: { status: 'ok' } });
-		expect((await call('DELETE', `/v1/webhook-callbacks/${created.body.data.webhook_callback.id}`)).status).toBe(404);
+		expect(
+			(await call('DELETE', `/v1/webhook-callbacks/${created.body.data.webhook_callback.id}`)).body,
+		).toEqual({ data: { status: 'ok' } });
+		expect(
+			(await call('DELETE', `/v1/webhook-callbacks/${created.body.data.webhook_callback.id}`))
+				.status,
+		).toBe(404);
 	});
 
 	it('R7: a delivery not answered 2xx is retried, each attempt signed with its own timestamp', async () => {
@@ -594,7 +843,9 @@ describe('fake Remote webhook callbacks follow the documents', () => {
 			req.on('data', (c: Buffer) => chunks.push(c));
 			req.on('end', () => {
 				const timestamp = String(req.headers['x-remote-timestamp']);
-				const valid = req.headers['x-remote-signature'] === signRemoteDelivery(key, Buffer.concat(chunks), timestamp);
+				const valid =
+					req.headers['x-remote-signature'] ===
+					signRemoteDelivery(key, Buffer.concat(chunks), timestamp);
 				const status = answers.shift() ?? 200;
 				seen.push({ status, timestamp, valid });
 				res.writeHead(status);
@@ -604,7 +855,10 @@ describe('fake Remote webhook callbacks follow the documents', () => {
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		try {
 			const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-			const created = await call('POST', '/v1/webhook-callbacks', { url, subscribed_events: ['employment.onboarding.completed'] });
+			const created = await call('POST', '/v1/webhook-callbacks', {
+				url,
+				subscribed_events: ['employment.onboarding.completed'],
+			});
 			key = created.body.data.webhook_callback.signing_key;
 			remote.webhooks.options.retryDelayMs = 10;
 			remote.setStatus(LINKED, 'active');
@@ -613,7 +867,10 @@ describe('fake Remote webhook callbacks follow the documents', () => {
 				[500, true],
 				[200, true],
 			]);
-			expect(remote.webhooks.deliveries[0]).toMatchObject({ eventType: 'employment.onboarding.completed', delivered: true });
+			expect(remote.webhooks.deliveries[0]).toMatchObject({
+				eventType: 'employment.onboarding.completed',
+				delivered: true,
+			});
 			expect(JSON.parse(remote.webhooks.deliveries[0].body)).toEqual({
 				event_type: 'employment.onboarding.completed',
 				employment_id: LINKED,
@@ -628,10 +885,21 @@ describe('fake Remote webhook callbacks follow the documents', () => {
 		const staticData: IDataObject = {};
 		const endpoint = await receiver(staticData);
 		try {
-			await runHook(trigger, 'create', { parameters: {}, credentials: credentials() as any, staticData, webhookUrl: endpoint.url });
-			const ok = await call('POST', '/v1/sandbox/webhook-callbacks/trigger', { employment_id: LINKED, event_type: 'employment.details.updated' });
+			await runHook(trigger, 'create', {
+				parameters: {},
+				credentials: credentials() as any,
+				staticData,
+				webhookUrl: endpoint.url,
+			});
+			const ok = await call('POST', '/v1/sandbox/webhook-callbacks/trigger', {
+				employment_id: LINKED,
+				event_type: 'employment.details.updated',
+			});
 			expect(ok.status).toBe(200);
-			const refused = await call('POST', '/v1/sandbox/webhook-callbacks/trigger', { employment_id: LINKED, event_type: 'employment.status.updated' });
+			const refused = await call('POST', '/v1/sandbox/webhook-callbacks/trigger', {
+				employment_id: LINKED,
+				event_type: 'employment.status.updated',
+			});
 			expect(refused.status).toBe(422);
 			await remote.webhooks.idle();
 			expect(endpoint.runs.map((r) => r[0].json.event)).toEqual(['employment.details.updated']);

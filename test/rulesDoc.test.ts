@@ -30,7 +30,9 @@ function testedRules(): Map<string, string[]> {
 	for (const file of filesUnder('test', /\.test\.ts$/)) {
 		if (file.endsWith('rulesDoc.test.ts')) continue;
 		const text = fs.readFileSync(path.join(root, file), 'utf8');
-		for (const m of text.matchAll(/\b(?:it|test|describe)(?:\.each\([^)]*\))?\(\s*[`'"]([SEMNUTR][1-9])[:. ]/g)) {
+		for (const m of text.matchAll(
+			/\b(?:it|test|describe)(?:\.each\([^)]*\))?\(\s*[`'"]([SEMNUTR][1-9])[:. ]/g,
+		)) {
 			tested.set(m[1], [...(tested.get(m[1]) ?? []), file]);
 		}
 	}

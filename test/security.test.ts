@@ -34,18 +34,23 @@ describe('R1: the fingerprints kept in static data are keyed', () => {
 	let w: World;
 	beforeAll(async () => {
 		w = await makeWorld({}, ({ person }) => ({
-			people: [person('1', 'employee'), person('2', 'global_payroll_employee', { work: { startDate: isoIn(-30) } })],
+			people: [
+				person('1', 'employee'),
+				person('2', 'global_payroll_employee', { work: { startDate: isoIn(-30) } }),
+			],
 		}));
 	});
 	afterAll(() => w.close());
 
-	it('R1: a stored fingerprint cannot be recomputed from the person\'s values (SSN and salary included) without the key', async () => {
+	it("R1: a stored fingerprint cannot be recomputed from the person's values (SSN and salary included) without the key", async () => {
 		const first = await w.run();
 		expect(first.get('1')).toMatchObject({ outcome: 'created' });
 		expect(first.get('2')).toMatchObject({ outcome: 'created' });
 		const stored = w.staticData.employeeFingerprints as Record<string, unknown>;
 		const people = (await w.getEmployees()).map((item) => personSchema.parse(item.json));
-		const departments = new Map(w.fakes.remote.state.departments.map((d) => [String(d.name).toLowerCase(), String(d.id)]));
+		const departments = new Map(
+			w.fakes.remote.state.departments.map((d) => [String(d.name).toLowerCase(), String(d.id)]),
+		);
 		for (const person of people) {
 			// Everything the fingerprint covers, as an attacker with the person's other values would rebuild it.
 			const { warnings: _w, missingFields: _m, raw: _r, ...values } = person;
@@ -55,7 +60,9 @@ describe('R1: the fingerprints kept in static data are keyed', () => {
 				status: 'created',
 				sensitive: { ssn: SSN, yearlySalary: SALARY, payPeriod: 'Annual' },
 				manager: null,
-				department: person.department ? departments.get(person.department.toLowerCase()) ?? null : null,
+				department: person.department
+					? (departments.get(person.department.toLowerCase()) ?? null)
+					: null,
 			};
 			const value = storedValue(stored[person.hibobId]);
 			expect(value).toMatch(/^[0-9a-f]{16,}$/);
@@ -63,7 +70,8 @@ describe('R1: the fingerprints kept in static data are keyed', () => {
 			expect(unkeyed.startsWith(value)).toBe(false);
 			// Neither the SSN nor the salary is in static data in any form.
 			const text = JSON.stringify(w.staticData);
-			for (const secret of [SSN, SSN.replace(/-/g, ''), '85000', '8500000']) expect(text).not.toContain(secret);
+			for (const secret of [SSN, SSN.replace(/-/g, ''), '85000', '8500000'])
+				expect(text).not.toContain(secret);
 		}
 	});
 
@@ -114,7 +122,17 @@ describe('R1: sensitive field names and echoed values', () => {
 			'bank_account_details',
 			'socialSecurityNumber',
 		];
-		const ordinary = ['name', 'email', 'job_title', 'department', 'city', 'business_name', 'provisional_start_date', 'single', 'basic_information'];
+		const ordinary = [
+			'name',
+			'email',
+			'job_title',
+			'department',
+			'city',
+			'business_name',
+			'provisional_start_date',
+			'single',
+			'basic_information',
+		];
 		expect(sensitive.filter((field) => !outcome.isSensitiveField(field))).toEqual([]);
 		expect(ordinary.filter((field) => outcome.isSensitiveField(field))).toEqual([]);
 	});
@@ -123,21 +141,34 @@ describe('R1: sensitive field names and echoed values', () => {
 		const schema = {
 			type: 'object',
 			properties: {
-				annual_amount: { type: 'integer', title: 'Annual amount', 'x-jsf-presentation': { inputType: 'money' } },
+				annual_amount: {
+					type: 'integer',
+					title: 'Annual amount',
+					'x-jsf-presentation': { inputType: 'money' },
+				},
 				cpr: { type: 'string', title: 'Tax identification number (CPR)' },
 				codice: { type: 'string', title: 'Social security code' },
-				nested: { type: 'object', properties: { kennitala: { type: 'string', description: 'National ID number' } } },
+				nested: {
+					type: 'object',
+					properties: { kennitala: { type: 'string', description: 'National ID number' } },
+				},
 				city: { type: 'string', title: 'City' },
 			},
 		};
 		const keys = outcome.sensitiveKeysOfSchema(schema);
 		expect([...keys].sort()).toEqual(['annual_amount', 'codice', 'cpr', 'kennitala']);
-		const masked = outcome.maskDeep({ body: { annual_amount: 9_100_000, cpr: '0101901234', city: 'Aarhus' } }, keys);
+		const masked = outcome.maskDeep(
+			{ body: { annual_amount: 9_100_000, cpr: '0101901234', city: 'Aarhus' } },
+			keys,
+		);
 		expect(masked).toEqual({ body: { annual_amount: '***00', cpr: '***34', city: 'Aarhus' } });
 	});
 
 	it('R1: an echoed SSN or salary is masked in every form; dates, ids and other numbers stay readable', () => {
-		const sent = outcome.sensitiveValuesOf({ administrative_details: { ssn: '123-45-6789' }, contract_details: { annual_gross_salary: 8_500_000 } });
+		const sent = outcome.sensitiveValuesOf({
+			administrative_details: { ssn: '123-45-6789' },
+			contract_details: { annual_gross_salary: 8_500_000 },
+		});
 		const echoes = [
 			'SSN 123 45 6789 is invalid',
 			'SSN 123.45.6789 is invalid',
@@ -156,8 +187,11 @@ describe('R1: sensitive field names and echoed values', () => {
 			expect(masked).toContain('***');
 		}
 		// Without knowing what was sent, SSN-shaped values and currency amounts are still masked.
-		expect(outcome.maskSensitiveText('SSN 987 65 4321 and EUR 72.000,00', [])).toBe('SSN *** and EUR ***');
-		const plain = 'provisional_start_date 2026-01-05 must be after 2026-01-20 (employment e0000000-0000-4000-8000-000000000001, page 2 of 75)';
+		expect(outcome.maskSensitiveText('SSN 987 65 4321 and EUR 72.000,00', [])).toBe(
+			'SSN *** and EUR ***',
+		);
+		const plain =
+			'provisional_start_date 2026-01-05 must be after 2026-01-20 (employment e0000000-0000-4000-8000-000000000001, page 2 of 75)';
 		expect(outcome.maskSensitiveText(plain, sent)).toBe(plain);
 	});
 });
@@ -196,8 +230,25 @@ describe('R2: custom base URLs (a configuration mistake stops the node before th
 	});
 
 	it('R2: https:// anywhere (with a path prefix for proxies), http:// only for this machine', () => {
-		const ok = ['https://api.hibob.com', 'https://hibob-proxy.example.com/hibob', 'https://proxy.example.com:8443', 'http://127.0.0.1:8080', 'http://localhost:3000/api', 'http://[::1]:9000'];
-		const refused = ['http://api.hibob.com', 'http://10.0.0.5', 'ftp://api.hibob.com', 'https://u:p@api.hibob.com', 'https://api.hibob.com?x=1', 'https://api.hibob.com#x', 'api.hibob.com', 'https://api.hibob.com/a b', 'http://localhost.evil.com'];
+		const ok = [
+			'https://api.hibob.com',
+			'https://hibob-proxy.example.com/hibob',
+			'https://proxy.example.com:8443',
+			'http://127.0.0.1:8080',
+			'http://localhost:3000/api',
+			'http://[::1]:9000',
+		];
+		const refused = [
+			'http://api.hibob.com',
+			'http://10.0.0.5',
+			'ftp://api.hibob.com',
+			'https://u:p@api.hibob.com',
+			'https://api.hibob.com?x=1',
+			'https://api.hibob.com#x',
+			'api.hibob.com',
+			'https://api.hibob.com/a b',
+			'http://localhost.evil.com',
+		];
 		expect(ok.filter((url) => baseUrlProblem(url) !== undefined)).toEqual([]);
 		expect(refused.filter((url) => baseUrlProblem(url) === undefined)).toEqual([]);
 		// The credentials' test requests (n8n expressions, evaluated here by n8n-workflow itself) apply the
@@ -206,13 +257,18 @@ describe('R2: custom base URLs (a configuration mistake stops the node before th
 			nodes: [{ id: '1', name: 'n', type: 'x', typeVersion: 1, position: [0, 0], parameters: {} }],
 			connections: {},
 			active: false,
-			nodeTypes: { getByNameAndVersion: () => ({ description: { properties: [] } }), getByName: () => ({}) } as any,
+			nodeTypes: {
+				getByNameAndVersion: () => ({ description: { properties: [] } }),
+				getByName: () => ({}),
+			} as any,
 		});
 		for (const credential of [new HiBobApi(), new RemoteApi()]) {
 			const baseURL = String(credential.test.request.baseURL);
 			for (const url of [...ok, ...refused]) {
 				const resolved = String(
-					workflow.expression.getParameterValue(baseURL, null, 0, 0, 'n', [], 'manual', { $credentials: { environment: 'custom', customUrl: url } } as any),
+					workflow.expression.getParameterValue(baseURL, null, 0, 0, 'n', [], 'manual', {
+						$credentials: { environment: 'custom', customUrl: url },
+					} as any),
 				);
 				if (baseUrlProblem(url) === undefined) expect(resolved).toBe(url);
 				else expect(resolved).toMatch(/^https:\/\/custom-url-refused[a-z-]*\.invalid$/);
@@ -228,7 +284,15 @@ describe('R2: ids are checked before they reach a URL path', () => {
 		w = await makeWorld({}, ({ person }) => ({
 			people: [person('1', 'employee'), person('2', 'employee')],
 			employments: [
-				{ id: '..', external_id: '1', type: 'employee', status: 'created', country_code: 'USA', personal_email: 'p1.home@example.org', full_name: 'First1 Last1' },
+				{
+					id: '..',
+					external_id: '1',
+					type: 'employee',
+					status: 'created',
+					country_code: 'USA',
+					personal_email: 'p1.home@example.org',
+					full_name: 'First1 Last1',
+				},
 			],
 		}));
 	});
@@ -251,7 +315,9 @@ describe('R2: ids are checked before they reach a URL path', () => {
 			const { output } = await getRequest(employeeId, requestId);
 			expect(output).toHaveLength(1);
 			expect(output[0].json).toMatchObject({ outcome: 'skipped', reason: 'invalid_id' });
-			expect(String(output[0].json.message)).toMatch(/is not a HiBob (employee|time-off request) id/);
+			expect(String(output[0].json.message)).toMatch(
+				/is not a HiBob (employee|time-off request) id/,
+			);
 			expect(output[0].pairedItem).toEqual({ item: 0 });
 			expect(w.fakes.hibob.requests.length).toBe(before);
 		}
@@ -260,7 +326,7 @@ describe('R2: ids are checked before they reach a URL path', () => {
 		expect(output[0].json).toMatchObject({ requestId: '12345', status: 'deleted' });
 	});
 
-	it('R2: a Remote employment id that is not letters, digits and dashes is that person\'s failure; the others are synced', async () => {
+	it("R2: a Remote employment id that is not letters, digits and dashes is that person's failure; the others are synced", async () => {
 		const out = await w.run();
 		expect(out.get('1')).toMatchObject({ outcome: 'failed' });
 		expect(String(out.get('1')?.message)).toMatch(/is not a Remote id/);
@@ -279,7 +345,9 @@ describe('R1: the triggers keep keyed ids only', () => {
 		expect(fingerprints['7']).toMatch(/^[0-9a-f]{32}$/);
 		expect(unkeyed.startsWith(fingerprints['7'])).toBe(false);
 		expect(diffPeople({}, [person], key).fingerprints['7']).toBe(fingerprints['7']);
-		expect(diffPeople({}, [person], fingerprintKey('poll', 'rotated')).fingerprints['7']).not.toBe(fingerprints['7']);
+		expect(diffPeople({}, [person], fingerprintKey('poll', 'rotated')).fingerprints['7']).not.toBe(
+			fingerprints['7'],
+		);
 
 		const raw = Buffer.from('{"type":"employee.updated","data":{"employeeId":"7"}}');
 		const id = deliveryHash('webhook-secret', raw);

@@ -42,7 +42,9 @@ const FAST: RetryPolicy = {
 
 const HIBOB_TOKEN = TEST_CREDENTIALS.hibobToken;
 const REMOTE_TOKEN = TEST_CREDENTIALS.remoteToken;
-const HIBOB_BASIC = Buffer.from(`${TEST_CREDENTIALS.hibobServiceUserId}:${HIBOB_TOKEN}`).toString('base64');
+const HIBOB_BASIC = Buffer.from(`${TEST_CREDENTIALS.hibobServiceUserId}:${HIBOB_TOKEN}`).toString(
+	'base64',
+);
 
 const FIELDS = 'GET /v1/company/people/fields';
 const SEARCH = 'POST /v1/people/search';
@@ -59,7 +61,12 @@ afterEach(async () => {
 });
 
 function hibobFixture(extra: Partial<HiBobFixture> = {}): HiBobFixture {
-	return { serviceUserId: TEST_CREDENTIALS.hibobServiceUserId, token: HIBOB_TOKEN, people: [], ...extra };
+	return {
+		serviceUserId: TEST_CREDENTIALS.hibobServiceUserId,
+		token: HIBOB_TOKEN,
+		people: [],
+		...extra,
+	};
 }
 
 function remoteFixture(extra: Partial<RemoteFixture> = {}): RemoteFixture {
@@ -82,7 +89,12 @@ function credentialsFor(f: RunningFakes, overrides: Partial<Credentials> = {}): 
 			customUrl: f.hibobUrl,
 			...overrides.hiBobApi,
 		},
-		remoteApi: { apiToken: REMOTE_TOKEN, environment: 'custom', customUrl: f.remoteUrl, ...overrides.remoteApi },
+		remoteApi: {
+			apiToken: REMOTE_TOKEN,
+			environment: 'custom',
+			customUrl: f.remoteUrl,
+			...overrides.remoteApi,
+		},
 	};
 }
 
@@ -117,7 +129,11 @@ describe('Credentials: request shape', () => {
 		// The fake accepts exactly `Basic base64(id:token)` and answers 401 to anything else.
 		expect(f.hibob.authHeader()).toBe(`Basic ${HIBOB_BASIC}`);
 		expect(f.hibob.requests).toHaveLength(1);
-		expect(f.hibob.requests[0]).toMatchObject({ status: 200, authScheme: 'Basic', endpoint: FIELDS });
+		expect(f.hibob.requests[0]).toMatchObject({
+			status: 200,
+			authScheme: 'Basic',
+			endpoint: FIELDS,
+		});
 		expect(http[0].url).toBe(`${f.hibobUrl}/v1/company/people/fields`);
 	});
 
@@ -127,7 +143,11 @@ describe('Credentials: request shape', () => {
 		expect(await remote.listEmployments()).toEqual([]);
 		expect(f.remote.authHeader()).toBe(`Bearer ${REMOTE_TOKEN}`);
 		expect(f.remote.requests).toHaveLength(1);
-		expect(f.remote.requests[0]).toMatchObject({ status: 200, authScheme: 'Bearer', endpoint: EMPLOYMENTS });
+		expect(f.remote.requests[0]).toMatchObject({
+			status: 200,
+			authScheme: 'Bearer',
+			endpoint: EMPLOYMENTS,
+		});
 		expect(http[0].url.startsWith(`${f.remoteUrl}/v1/employments?`)).toBe(true);
 	});
 
@@ -160,7 +180,10 @@ describe('Credentials: request shape', () => {
 			expect(await hibob.baseUrl()).toBe(HIBOB_HOSTS[environment]);
 			expect(await remote.baseUrl()).toBe(REMOTE_HOSTS[environment]);
 		}
-		expect(HIBOB_HOSTS).toEqual({ production: 'https://api.hibob.com', sandbox: 'https://api.sandbox.hibob.com' });
+		expect(HIBOB_HOSTS).toEqual({
+			production: 'https://api.hibob.com',
+			sandbox: 'https://api.sandbox.hibob.com',
+		});
 		expect(REMOTE_HOSTS).toEqual({
 			production: 'https://gateway.remote.com',
 			sandbox: 'https://gateway.remote-sandbox.com',
@@ -174,25 +197,28 @@ describe('Credentials: request shape', () => {
 		['a space in the host', 'https://bad host.example.com'],
 		['a broken IPv6 host', 'https://[::1'],
 		['a port out of range', 'https://hibob.example.com:99999'],
-	])('an invalid custom URL (%s) is a NodeOperationError telling to fix the credential; nothing is sent', async (_what, url) => {
-		const f = await start();
-		const { hibob, remote, http } = connect(
-			credentialsFor(f, { hiBobApi: { customUrl: url }, remoteApi: { customUrl: url } }),
-		);
-		const hibobError = await failure(hibob.getFields());
-		const remoteError = await failure(remote.listEmployments());
-		for (const [error, label] of [
-			[hibobError, 'HiBob'],
-			[remoteError, 'Remote'],
-		] as const) {
-			expect(error).toBeInstanceOf(NodeOperationError);
-			expect(error.message).toContain(`The ${label} credential has no valid base URL`);
-			expect(error.description).toMatch(/Open the credential/);
-		}
-		expect(http).toHaveLength(0);
-		expect(f.hibob.requests).toHaveLength(0);
-		expect(f.remote.requests).toHaveLength(0);
-	});
+	])(
+		'an invalid custom URL (%s) is a NodeOperationError telling to fix the credential; nothing is sent',
+		async (_what, url) => {
+			const f = await start();
+			const { hibob, remote, http } = connect(
+				credentialsFor(f, { hiBobApi: { customUrl: url }, remoteApi: { customUrl: url } }),
+			);
+			const hibobError = await failure(hibob.getFields());
+			const remoteError = await failure(remote.listEmployments());
+			for (const [error, label] of [
+				[hibobError, 'HiBob'],
+				[remoteError, 'Remote'],
+			] as const) {
+				expect(error).toBeInstanceOf(NodeOperationError);
+				expect(error.message).toContain(`The ${label} credential has no valid base URL`);
+				expect(error.description).toMatch(/Open the credential/);
+			}
+			expect(http).toHaveLength(0);
+			expect(f.hibob.requests).toHaveLength(0);
+			expect(f.remote.requests).toHaveLength(0);
+		},
+	);
 });
 
 describe('R5: rate limits', () => {
@@ -219,7 +245,9 @@ describe('R5: rate limits', () => {
 		await first.hibob.getFields();
 		await second.hibob.getFields();
 		expect(f.hibob.requests.map((r) => r.status)).toEqual([200, 429, 200]);
-		expect(at(f.hibob.requests[2].timestamp)).toBeGreaterThanOrEqual(at(f.hibob.requests[0].timestamp) + 500 - 10);
+		expect(at(f.hibob.requests[2].timestamp)).toBeGreaterThanOrEqual(
+			at(f.hibob.requests[0].timestamp) + 500 - 10,
+		);
 		expect(second.hibob.stats.rateLimited).toBe(1);
 	});
 
@@ -231,7 +259,9 @@ describe('R5: rate limits', () => {
 		expect(elapsed).toBeGreaterThanOrEqual(600 - 20);
 		expect(sleeps().some((ms) => ms >= 600 && ms < 700)).toBe(true);
 		expect(f.remote.requests.map((r) => r.status)).toEqual([429, 200]);
-		expect(at(f.remote.requests[1].timestamp) - at(f.remote.requests[0].timestamp)).toBeGreaterThanOrEqual(600 - 20);
+		expect(
+			at(f.remote.requests[1].timestamp) - at(f.remote.requests[0].timestamp),
+		).toBeGreaterThanOrEqual(600 - 20);
 		expect(remote.stats).toMatchObject({ calls: 2, rateLimited: 1, retries: 1 });
 	});
 
@@ -243,7 +273,9 @@ describe('R5: rate limits', () => {
 		await first.remote.listEmployments();
 		await second.remote.listEmployments();
 		expect(f.remote.requests.map((r) => r.status)).toEqual([200, 200, 429, 200]);
-		expect(at(f.remote.requests[3].timestamp)).toBeGreaterThanOrEqual(at(f.remote.requests[0].timestamp) + 600 - 10);
+		expect(at(f.remote.requests[3].timestamp)).toBeGreaterThanOrEqual(
+			at(f.remote.requests[0].timestamp) + 600 - 10,
+		);
 		expect(second.remote.stats.rateLimited).toBe(1);
 	});
 
@@ -272,7 +304,9 @@ describe('R5: rate limits', () => {
 		expect(remote.stats.waitsBeforeLimit).toBeGreaterThan(0);
 		expect(elapsed).toBeGreaterThanOrEqual(600 - 20);
 		// The N+1st call went out in a new window.
-		expect(at(f.remote.requests[N].timestamp)).toBeGreaterThanOrEqual(at(f.remote.requests[0].timestamp) + 600 - 10);
+		expect(at(f.remote.requests[N].timestamp)).toBeGreaterThanOrEqual(
+			at(f.remote.requests[0].timestamp) + 600 - 10,
+		);
 	});
 
 	it('R5: 429 on every attempt fails after maxRateLimitRetries+1 attempts, saying so', async () => {
@@ -317,8 +351,16 @@ describe('R5: retries', () => {
 	it('R5: 5xx on every attempt fails after maxRetries+1 attempts with a NodeApiError carrying the API message', async () => {
 		const f = await start();
 		const { hibob, remote } = connect(credentialsFor(f));
-		f.hibob.failNext(FIELDS, { status: 503, body: { key: 'internal_error', error: 'Bob is having a bad day' } }, 10);
-		f.remote.failNext(EMPLOYMENTS, { status: 500, body: { message: 'Upstream database unavailable' } }, 10);
+		f.hibob.failNext(
+			FIELDS,
+			{ status: 503, body: { key: 'internal_error', error: 'Bob is having a bad day' } },
+			10,
+		);
+		f.remote.failNext(
+			EMPLOYMENTS,
+			{ status: 500, body: { message: 'Upstream database unavailable' } },
+			10,
+		);
 
 		const hibobError = await failure(hibob.getFields());
 		expect(hibobError).toBeInstanceOf(NodeApiError);
@@ -407,19 +449,25 @@ describe('R5: retries', () => {
 		const { port } = probe.address() as net.AddressInfo;
 		await new Promise<void>((resolve) => probe.close(() => resolve()));
 		const f = await start();
-		const { hibob } = connect(credentialsFor(f, { hiBobApi: { customUrl: `http://127.0.0.1:${port}` } }));
+		const { hibob } = connect(
+			credentialsFor(f, { hiBobApi: { customUrl: `http://127.0.0.1:${port}` } }),
+		);
 		const error = await failure(hibob.getFields());
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toContain('HiBob could not be reached for GET /v1/company/people/fields');
 		expect(error.description).toContain(`failed ${FAST.maxRetries + 1} times`);
 		expect(hibob.stats).toMatchObject({ calls: FAST.maxRetries + 1, retries: FAST.maxRetries });
-		for (const text of [error.message, error.description, JSON.stringify(error)]) expect(text).not.toContain(HIBOB_TOKEN);
+		for (const text of [error.message, error.description, JSON.stringify(error)])
+			expect(text).not.toContain(HIBOB_TOKEN);
 	});
 
 	it('R5: 401 is never retried: exactly one request on both APIs', async () => {
 		const f = await start();
 		const { hibob, remote } = connect(
-			credentialsFor(f, { hiBobApi: { token: 'wrong-hibob-token' }, remoteApi: { apiToken: 'wrong-remote-token' } }),
+			credentialsFor(f, {
+				hiBobApi: { token: 'wrong-hibob-token' },
+				remoteApi: { apiToken: 'wrong-remote-token' },
+			}),
 		);
 		const hibobError = await failure(hibob.getFields());
 		const remoteError = await failure(remote.listEmployments());
@@ -442,7 +490,11 @@ describe('R5: retries', () => {
 		const { hibob, remote } = connect(credentialsFor(f));
 		f.hibob.failNext(SEARCH, { status: 401 }, 3);
 		f.hibob.failNext(FIELDS, { status: 403 }, 3);
-		f.remote.failNext(EMPLOYMENTS, { status: 403, body: { message: 'Forbidden: missing scope employment:read' } }, 3);
+		f.remote.failNext(
+			EMPLOYMENTS,
+			{ status: 403, body: { message: 'Forbidden: missing scope employment:read' } },
+			3,
+		);
 		f.remote.failNext('GET /v1/company-managers', { status: 401 }, 3);
 
 		expect((await failure(hibob.searchPeople({ fields: ['root.id'] }))).httpCode).toBe('401');
@@ -477,7 +529,8 @@ describe('R5/R6: writes that are not idempotent', () => {
 			recover,
 		});
 
-	const named = (f: RunningFakes, name: string) => f.remote.state.departments.filter((d) => d.name === name);
+	const named = (f: RunningFakes, name: string) =>
+		f.remote.state.departments.filter((d) => d.name === name);
 
 	it('R6: a non-idempotent POST whose connection drops is not re-sent without recover', async () => {
 		const f = await start();
@@ -486,7 +539,9 @@ describe('R5/R6: writes that are not idempotent', () => {
 		f.remote.failNext(CREATE_DEPARTMENT, { drop: true });
 		const dropped = await failure(createDepartment(remote, f.remote.companyId, 'Finance'));
 		expect(dropped).toBeInstanceOf(NodeApiError);
-		expect(dropped.message).toContain('Remote could not be reached for POST /v1/company-departments');
+		expect(dropped.message).toContain(
+			'Remote could not be reached for POST /v1/company-departments',
+		);
 		expect(f.remote.count(CREATE_DEPARTMENT)).toBe(1);
 		expect(named(f, 'Finance')).toHaveLength(0);
 
@@ -503,7 +558,11 @@ describe('R5/R6: writes that are not idempotent', () => {
 		const { remote, hibob } = connect(credentialsFor(f));
 		f.remote.failNext(CREATE_DEPARTMENT, { status: 500 });
 		const remoteError = await failure(
-			remote.request({ method: 'POST', path: '/v1/company-departments', body: { company_id: f.remote.companyId, name: 'Ops' } }),
+			remote.request({
+				method: 'POST',
+				path: '/v1/company-departments',
+				body: { company_id: f.remote.companyId, name: 'Ops' },
+			}),
 		);
 		expect(remoteError.httpCode).toBe('500');
 		expect(f.remote.count(CREATE_DEPARTMENT)).toBe(1);
@@ -554,7 +613,9 @@ describe('R5/R6: writes that are not idempotent', () => {
 
 describe('Paging', () => {
 	it('listAll walks page/page_size=100 until total_pages: 250 employments → 3 calls, every item', async () => {
-		const employments = Array.from({ length: 250 }, (_, i) => ({ login_email: `person${i}@example.com` }));
+		const employments = Array.from({ length: 250 }, (_, i) => ({
+			login_email: `person${i}@example.com`,
+		}));
 		const f = await start({ remote: remoteFixture({ employments }) });
 		const { remote } = connect(credentialsFor(f));
 		const all = await remote.listEmployments();
@@ -567,12 +628,16 @@ describe('Paging', () => {
 		]);
 	});
 
-	it('listAll keeps the caller\'s filters on every page and stops at one page when that is all', async () => {
-		const employments = Array.from({ length: 100 }, (_, i) => ({ login_email: `person${i}@example.com` }));
+	it("listAll keeps the caller's filters on every page and stops at one page when that is all", async () => {
+		const employments = Array.from({ length: 100 }, (_, i) => ({
+			login_email: `person${i}@example.com`,
+		}));
 		const f = await start({ remote: remoteFixture({ employments }) });
 		const { remote } = connect(credentialsFor(f));
 		expect(await remote.listEmployments({ status: 'active' })).toHaveLength(100);
-		expect(f.remote.requests.map((r) => r.query)).toEqual([{ status: 'active', page: '1', page_size: '100' }]);
+		expect(f.remote.requests.map((r) => r.query)).toEqual([
+			{ status: 'active', page: '1', page_size: '100' },
+		]);
 	});
 
 	it('listAll reads paging keys at the top level of the body as well as inside data', async () => {
@@ -588,8 +653,18 @@ describe('Paging', () => {
 
 		// Items and paging keys both at the top level (no `data` envelope).
 		const managers = 'GET /v1/company-managers';
-		f.remote.failNext(managers, { status: 200, body: { company_managers: [{ user_id: 'a' }, { user_id: 'b' }], current_page: 1, total_pages: 2 } });
-		f.remote.failNext(managers, { status: 200, body: { company_managers: [{ user_id: 'c' }], current_page: 2, total_pages: 2 } });
+		f.remote.failNext(managers, {
+			status: 200,
+			body: {
+				company_managers: [{ user_id: 'a' }, { user_id: 'b' }],
+				current_page: 1,
+				total_pages: 2,
+			},
+		});
+		f.remote.failNext(managers, {
+			status: 200,
+			body: { company_managers: [{ user_id: 'c' }], current_page: 2, total_pages: 2 },
+		});
 		expect((await remote.listCompanyManagers()).map((m) => m.user_id)).toEqual(['a', 'b', 'c']);
 		expect(f.remote.count(managers)).toBe(2);
 	});
@@ -599,10 +674,15 @@ describe('Errors', () => {
 	it('HiBob {key, error} bodies give a NodeApiError with the API message and a hint', async () => {
 		const f = await start();
 		const { hibob } = connect(credentialsFor(f));
-		f.hibob.failNext(SEARCH, { status: 400, body: { key: 'bad_request', error: 'Field /work/nope does not exist' } });
+		f.hibob.failNext(SEARCH, {
+			status: 400,
+			body: { key: 'bad_request', error: 'Field /work/nope does not exist' },
+		});
 		const error = await failure(hibob.searchPeople({ fields: ['/work/nope'] }));
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe('HiBob answered 400 to POST /v1/people/search: Field /work/nope does not exist');
+		expect(error.message).toBe(
+			'HiBob answered 400 to POST /v1/people/search: Field /work/nope does not exist',
+		);
 		expect(error.description).toBe(hibobProfile.hint(400));
 		expect(error.httpCode).toBe('400');
 	});
@@ -612,7 +692,13 @@ describe('Errors', () => {
 		[
 			'{message: {code, message, param}}',
 			422,
-			{ message: { code: 'parameter_invalid_date', message: 'is not a valid date', param: 'provisional_start_date' } },
+			{
+				message: {
+					code: 'parameter_invalid_date',
+					message: 'is not a valid date',
+					param: 'provisional_start_date',
+				},
+			},
 			'is not a valid date (provisional_start_date)',
 		],
 		[
@@ -624,27 +710,39 @@ describe('Errors', () => {
 		[
 			'{errors: {field: [..]}}',
 			422,
-			{ errors: { login_email: ['is invalid', 'has already been taken'], name: ["can't be blank"] } },
+			{
+				errors: { login_email: ['is invalid', 'has already been taken'], name: ["can't be blank"] },
+			},
 			"login_email: is invalid, has already been taken; name: can't be blank",
 		],
 		[
 			'{message: {code, message, resource_type}}',
 			409,
-			{ message: { code: 'resource_already_exists', message: 'already exists', resource_id: 'x', resource_type: 'employment' } },
+			{
+				message: {
+					code: 'resource_already_exists',
+					message: 'already exists',
+					resource_id: 'x',
+					resource_type: 'employment',
+				},
+			},
 			'already exists (employment)',
 		],
-	])('Remote %s bodies give a NodeApiError with the API message and a hint', async (_shape, status, body, expected) => {
-		const f = await start();
-		const { remote } = connect(credentialsFor(f));
-		f.remote.failNext(EMPLOYMENTS, { status, body });
-		const error = await failure(remote.listEmployments());
-		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe(`Remote answered ${status} to GET /v1/employments: ${expected}`);
-		expect(error.description).toBe(remoteProfile.hint(status));
-		expect(error.description).toBeTruthy();
-		expect(error.httpCode).toBe(String(status));
-		expect(f.remote.count(EMPLOYMENTS)).toBe(1);
-	});
+	])(
+		'Remote %s bodies give a NodeApiError with the API message and a hint',
+		async (_shape, status, body, expected) => {
+			const f = await start();
+			const { remote } = connect(credentialsFor(f));
+			f.remote.failNext(EMPLOYMENTS, { status, body });
+			const error = await failure(remote.listEmployments());
+			expect(error).toBeInstanceOf(NodeApiError);
+			expect(error.message).toBe(`Remote answered ${status} to GET /v1/employments: ${expected}`);
+			expect(error.description).toBe(remoteProfile.hint(status));
+			expect(error.description).toBeTruthy();
+			expect(error.httpCode).toBe(String(status));
+			expect(f.remote.count(EMPLOYMENTS)).toBe(1);
+		},
+	);
 
 	/** Everything of an error a user or a log can see. */
 	function visible(error: any): string[] {
@@ -677,7 +775,11 @@ describe('Errors', () => {
 			}
 		}
 		// Also when every retry fails with an echo.
-		f.hibob.failNext(FIELDS, { status: 500, body: { key: 'internal_error', error: `oops ${HIBOB_TOKEN}` } }, 10);
+		f.hibob.failNext(
+			FIELDS,
+			{ status: 500, body: { key: 'internal_error', error: `oops ${HIBOB_TOKEN}` } },
+			10,
+		);
 		const error = await failure(hibob.getFields());
 		expect(error.message).toContain('oops ***');
 		for (const text of visible(error)) expect(text).not.toContain(HIBOB_TOKEN);
@@ -688,7 +790,13 @@ describe('Errors', () => {
 		const { remote } = connect(credentialsFor(f));
 		const echoes = [
 			{ message: `Token ${REMOTE_TOKEN} does not belong to this host` },
-			{ message: { code: 'parameter_value_invalid', message: `Bearer ${REMOTE_TOKEN} is invalid`, param: 'authorization' } },
+			{
+				message: {
+					code: 'parameter_value_invalid',
+					message: `Bearer ${REMOTE_TOKEN} is invalid`,
+					param: 'authorization',
+				},
+			},
 			{ errors: { authorization: [`Bearer ${REMOTE_TOKEN}`], token: [REMOTE_TOKEN] } },
 		];
 		for (const body of echoes) {
@@ -700,7 +808,10 @@ describe('Errors', () => {
 		}
 		// And in a 401 from a wrong token that the server echoes.
 		const wrong = connect(credentialsFor(f, { remoteApi: { apiToken: 'not-a-real-wrong-token' } }));
-		f.remote.failNext(EMPLOYMENTS, { status: 401, body: { message: 'Bearer not-a-real-wrong-token is not valid here' } });
+		f.remote.failNext(EMPLOYMENTS, {
+			status: 401,
+			body: { message: 'Bearer not-a-real-wrong-token is not valid here' },
+		});
 		const error = await failure(wrong.remote.listEmployments());
 		for (const text of visible(error)) expect(text).not.toContain('not-a-real-wrong-token');
 	});
@@ -712,7 +823,11 @@ describe('Errors', () => {
 		expect(f.hibob.count('GET /v1/company/named-lists/:name')).toBe(1);
 		expect(await hibob.getTimeoffRequest('E1', 42)).toBeUndefined();
 		expect(
-			await remote.request({ method: 'GET', path: '/v1/employments/does-not-exist', missingAsUndefined: true }),
+			await remote.request({
+				method: 'GET',
+				path: '/v1/employments/does-not-exist',
+				missingAsUndefined: true,
+			}),
 		).toBeUndefined();
 
 		const error = await failure(remote.getEmployment('does-not-exist'));

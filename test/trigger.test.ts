@@ -33,8 +33,14 @@ interface DeliveryOptions {
 
 async function deliver(body: string | Buffer, options: DeliveryOptions = {}) {
 	const raw = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
-	const headers: Record<string, string> = { 'content-type': 'application/json', ...(options.headers ?? {}) };
-	if (!options.unsigned && !Object.keys(headers).some((key) => key.toLowerCase() === 'bob-signature')) {
+	const headers: Record<string, string> = {
+		'content-type': 'application/json',
+		...(options.headers ?? {}),
+	};
+	if (
+		!options.unsigned &&
+		!Object.keys(headers).some((key) => key.toLowerCase() === 'bob-signature')
+	) {
 		headers['bob-signature'] = sign(raw);
 	}
 	let parsed: unknown = options.parsedBody;
@@ -115,24 +121,104 @@ describe('HiBob Trigger (webhook)', () => {
 		const tampered = Buffer.from(raw);
 		tampered[tampered.indexOf('7')] = '8'.charCodeAt(0);
 
-		const cases: Array<{ name: string; body: Buffer; headers: Record<string, string>; status: number | 'run' }> = [
-			{ name: 'valid HMAC-SHA512 signature', body: raw, headers: { 'Bob-Signature': sign(raw) }, status: 'run' },
-			{ name: 'header name in lower case', body: raw, headers: { 'bob-signature': sign(raw) }, status: 'run' },
-			{ name: 'signed with another secret', body: raw, headers: { 'Bob-Signature': sign(raw, 'another-secret') }, status: 401 },
-			{ name: 'one byte of the body changed', body: tampered, headers: { 'Bob-Signature': sign(raw) }, status: 401 },
+		const cases: Array<{
+			name: string;
+			body: Buffer;
+			headers: Record<string, string>;
+			status: number | 'run';
+		}> = [
+			{
+				name: 'valid HMAC-SHA512 signature',
+				body: raw,
+				headers: { 'Bob-Signature': sign(raw) },
+				status: 'run',
+			},
+			{
+				name: 'header name in lower case',
+				body: raw,
+				headers: { 'bob-signature': sign(raw) },
+				status: 'run',
+			},
+			{
+				name: 'signed with another secret',
+				body: raw,
+				headers: { 'Bob-Signature': sign(raw, 'another-secret') },
+				status: 401,
+			},
+			{
+				name: 'one byte of the body changed',
+				body: tampered,
+				headers: { 'Bob-Signature': sign(raw) },
+				status: 401,
+			},
 			{ name: 'no Bob-Signature header', body: raw, headers: {}, status: 401 },
-			{ name: 'empty Bob-Signature header', body: raw, headers: { 'Bob-Signature': '' }, status: 401 },
-			{ name: 'HMAC-SHA256 (base64) instead of SHA-512', body: raw, headers: { 'Bob-Signature': sign(raw, SECRET, 'sha256') }, status: 401 },
-			{ name: 'SHA-512 as hex instead of Base64', body: raw, headers: { 'Bob-Signature': createHmac('sha512', SECRET).update(raw).digest('hex') }, status: 401 },
-			{ name: 'prefixed "sha512=" signature', body: raw, headers: { 'Bob-Signature': `sha512=${sign(raw)}` }, status: 401 },
-			{ name: 'not Base64 at all', body: raw, headers: { 'Bob-Signature': '!!not-base64!!' }, status: 401 },
-			{ name: 'signature of a 64-byte zero digest', body: raw, headers: { 'Bob-Signature': Buffer.alloc(64).toString('base64') }, status: 401 },
+			{
+				name: 'empty Bob-Signature header',
+				body: raw,
+				headers: { 'Bob-Signature': '' },
+				status: 401,
+			},
+			{
+				name: 'HMAC-SHA256 (base64) instead of SHA-512',
+				body: raw,
+				headers: { 'Bob-Signature': sign(raw, SECRET, 'sha256') },
+				status: 401,
+			},
+			{
+				name: 'SHA-512 as hex instead of Base64',
+				body: raw,
+				headers: { 'Bob-Signature': createHmac('sha512', SECRET).update(raw).digest('hex') },
+				status: 401,
+			},
+			{
+				name: 'prefixed "sha512=" signature',
+				body: raw,
+				headers: { 'Bob-Signature': `sha512=${sign(raw)}` },
+				status: 401,
+			},
+			{
+				name: 'not Base64 at all',
+				body: raw,
+				headers: { 'Bob-Signature': '!!not-base64!!' },
+				status: 401,
+			},
+			{
+				name: 'signature of a 64-byte zero digest',
+				body: raw,
+				headers: { 'Bob-Signature': Buffer.alloc(64).toString('base64') },
+				status: 401,
+			},
 			{ name: 'empty body, no signature', body: Buffer.alloc(0), headers: {}, status: 401 },
-			{ name: 'empty body, validly signed (nothing to run)', body: Buffer.alloc(0), headers: { 'Bob-Signature': sign(Buffer.alloc(0)) }, status: 200 },
-			{ name: 'ping "Ping test", unsigned', body: Buffer.from('Ping test'), headers: {}, status: 200 },
-			{ name: 'ping "Ping test", signed', body: Buffer.from('Ping test'), headers: { 'Bob-Signature': sign('Ping test') }, status: 200 },
-			{ name: 'ping {"text":"Ping test"}, unsigned', body: Buffer.from('{"text":"Ping test"}'), headers: {}, status: 200 },
-			{ name: 'ping {"text":"Ping test"}, signed', body: Buffer.from('{"text":"Ping test"}'), headers: { 'Bob-Signature': sign('{"text":"Ping test"}') }, status: 200 },
+			{
+				name: 'empty body, validly signed (nothing to run)',
+				body: Buffer.alloc(0),
+				headers: { 'Bob-Signature': sign(Buffer.alloc(0)) },
+				status: 200,
+			},
+			{
+				name: 'ping "Ping test", unsigned',
+				body: Buffer.from('Ping test'),
+				headers: {},
+				status: 200,
+			},
+			{
+				name: 'ping "Ping test", signed',
+				body: Buffer.from('Ping test'),
+				headers: { 'Bob-Signature': sign('Ping test') },
+				status: 200,
+			},
+			{
+				name: 'ping {"text":"Ping test"}, unsigned',
+				body: Buffer.from('{"text":"Ping test"}'),
+				headers: {},
+				status: 200,
+			},
+			{
+				name: 'ping {"text":"Ping test"}, signed',
+				body: Buffer.from('{"text":"Ping test"}'),
+				headers: { 'Bob-Signature': sign('{"text":"Ping test"}') },
+				status: 200,
+			},
 		];
 
 		it.each(cases)('R7: $name → $status', async ({ body, headers, status }) => {
@@ -158,24 +244,36 @@ describe('HiBob Trigger (webhook)', () => {
 		it('R7: the signature is checked over the raw bytes, not over re-serialised JSON', async () => {
 			// Same JSON, different bytes (spacing): signed as Bob sent it.
 			const spaced = Buffer.from(JSON.stringify(JSON.parse(UPDATED), null, 2), 'utf8');
-			const ok = await deliver(spaced, { headers: { 'Bob-Signature': sign(spaced) }, unsigned: true });
+			const ok = await deliver(spaced, {
+				headers: { 'Bob-Signature': sign(spaced) },
+				unsigned: true,
+			});
 			expect(ok.executions).toBe(1);
 			// A signature over the compact form does not match the spaced bytes, though the JSON is equal.
-			const bad = await deliver(spaced, { headers: { 'Bob-Signature': sign(UPDATED) }, unsigned: true });
+			const bad = await deliver(spaced, {
+				headers: { 'Bob-Signature': sign(UPDATED) },
+				unsigned: true,
+			});
 			expect(bad.responded?.status).toBe(401);
 		});
 
 		it('R7: without a Webhook Secret every event is refused, but the ping is still answered', async () => {
 			const event = await deliver(UPDATED, { secret: '' });
 			expect(event.responded?.status).toBe(401);
-			const ping = await deliver('Ping test', { secret: '', headers: { 'Bob-Signature': sign('Ping test') } });
+			const ping = await deliver('Ping test', {
+				secret: '',
+				headers: { 'Bob-Signature': sign('Ping test') },
+			});
 			expect(ping.responded?.status).toBe(200);
 			expect(ping.executions).toBe(0);
 		});
 
 		it('R7: a ping signed with a different secret is answered and warns that the secret differs', async () => {
 			const logs: string[] = [];
-			const run = await deliver('Ping test', { logs, headers: { 'Bob-Signature': sign('Ping test', 'other') } });
+			const run = await deliver('Ping test', {
+				logs,
+				headers: { 'Bob-Signature': sign('Ping test', 'other') },
+			});
 			expect(run.responded?.status).toBe(200);
 			expect(run.executions).toBe(0);
 			expect(logs.join('\n')).toMatch(/does not match the Webhook Secret/);
@@ -189,7 +287,9 @@ describe('HiBob Trigger (webhook)', () => {
 		expect(first.executions).toBe(1);
 		expect(again.executions).toBe(0);
 		expect(again.responded).toEqual({ status: 200, body: { received: true, duplicate: true } });
-		const other = await deliver(v2('employee.updated', { employeeId: '1', fieldUpdates: [] }), { staticData });
+		const other = await deliver(v2('employee.updated', { employeeId: '1', fieldUpdates: [] }), {
+			staticData,
+		});
 		expect(other.executions).toBe(1);
 		expect((staticData.deliveries as unknown[]).length).toBe(2);
 	});
@@ -199,7 +299,11 @@ describe('HiBob Trigger (webhook)', () => {
 		const first = v2('employee.updated', { employeeId: '1' }, { triggeredAt: triggeredAgo(HOUR) });
 		expect((await deliver(first, { staticData })).executions).toBe(1);
 		for (let i = 0; i < 600; i++) {
-			const other = v2('employee.updated', { employeeId: String(1000 + i) }, { triggeredAt: triggeredAgo(30 * 60 * 1000) });
+			const other = v2(
+				'employee.updated',
+				{ employeeId: String(1000 + i) },
+				{ triggeredAt: triggeredAgo(30 * 60 * 1000) },
+			);
 			expect((await deliver(other, { staticData })).executions).toBe(1);
 		}
 		const replay = await deliver(first, { staticData });
@@ -207,32 +311,56 @@ describe('HiBob Trigger (webhook)', () => {
 		expect(replay.responded?.body).toMatchObject({ duplicate: true });
 		// What is remembered expires with the window: entries older than 24 h are dropped.
 		(Date.now as jest.Mock).mockReturnValue(NOW + 25 * HOUR);
-		await deliver(v2('employee.updated', { employeeId: '2' }, { triggeredAt: triggeredAgo(-25 * HOUR) }), { staticData });
+		await deliver(
+			v2('employee.updated', { employeeId: '2' }, { triggeredAt: triggeredAgo(-25 * HOUR) }),
+			{ staticData },
+		);
 		expect(staticData.deliveries).toHaveLength(1);
 	});
 
 	describe('R7: replays', () => {
 		it('R7: a signed delivery whose triggeredAt is older than the 24 h window starts nothing, even when never seen', async () => {
 			const logs: string[] = [];
-			const old = await deliver(v2('employee.updated', { employeeId: '1' }, { triggeredAt: '2021-06-01T10:00:00' }), { logs });
+			const old = await deliver(
+				v2('employee.updated', { employeeId: '1' }, { triggeredAt: '2021-06-01T10:00:00' }),
+				{ logs },
+			);
 			expect(old.executions).toBe(0);
 			expect(old.responded).toEqual({ status: 200, body: { received: true, ignored: 'too old' } });
 			expect(logs.join('\n')).toMatch(/older than 24 h/);
-			const justOutside = await deliver(v2('employee.updated', { employeeId: '1' }, { triggeredAt: triggeredAgo(24 * HOUR + 1000) }));
+			const justOutside = await deliver(
+				v2(
+					'employee.updated',
+					{ employeeId: '1' },
+					{ triggeredAt: triggeredAgo(24 * HOUR + 1000) },
+				),
+			);
 			expect(justOutside.executions).toBe(0);
-			const justInside = await deliver(v2('employee.updated', { employeeId: '1' }, { triggeredAt: triggeredAgo(23 * HOUR) }));
+			const justInside = await deliver(
+				v2('employee.updated', { employeeId: '1' }, { triggeredAt: triggeredAgo(23 * HOUR) }),
+			);
 			expect(justInside.executions).toBe(1);
 		});
 
 		it('R7: a triggeredAt far in the future, or none at all, starts nothing (a replay could not be told apart)', async () => {
-			const future = await deliver(v2('employee.updated', { employeeId: '1' }, { triggeredAt: triggeredAgo(-15 * HOUR) }));
+			const future = await deliver(
+				v2('employee.updated', { employeeId: '1' }, { triggeredAt: triggeredAgo(-15 * HOUR) }),
+			);
 			expect(future.executions).toBe(0);
 			expect(future.responded?.body).toMatchObject({ ignored: 'triggeredAt in the future' });
-			const none = await deliver(JSON.stringify({ type: 'employee.updated', data: { employeeId: '1' } }));
+			const none = await deliver(
+				JSON.stringify({ type: 'employee.updated', data: { employeeId: '1' } }),
+			);
 			expect(none.executions).toBe(0);
 			expect(none.responded?.body).toMatchObject({ ignored: 'no triggeredAt' });
 			// A zone suffix is honoured (two hours ahead of UTC is still four minutes ago).
-			const zoned = await deliver(v2('employee.updated', { employeeId: '1' }, { triggeredAt: '2025-01-08T15:06:26.915+02:00' }));
+			const zoned = await deliver(
+				v2(
+					'employee.updated',
+					{ employeeId: '1' },
+					{ triggeredAt: '2025-01-08T15:06:26.915+02:00' },
+				),
+			);
 			expect(zoned.executions).toBe(1);
 		});
 
@@ -256,7 +384,7 @@ describe('HiBob Trigger (webhook)', () => {
 			expect(parse).not.toHaveBeenCalled();
 		});
 
-		it('R7: Bob\'s ping is recognised without parsing the body', async () => {
+		it("R7: Bob's ping is recognised without parsing the body", async () => {
 			const parse = jest.spyOn(JSON, 'parse');
 			for (const body of ['Ping test', '{"text":"Ping test"}', '{ "text" : "Ping test" }\n']) {
 				const run = await deliver(body, { unsigned: true, parsedBody: {} });
@@ -264,36 +392,61 @@ describe('HiBob Trigger (webhook)', () => {
 			}
 			expect(parse).not.toHaveBeenCalled();
 			// Anything else that mentions the ping is not a ping.
-			const other = await deliver('{"text":"Ping test","type":"employee.deleted"}', { unsigned: true, parsedBody: {} });
+			const other = await deliver('{"text":"Ping test","type":"employee.deleted"}', {
+				unsigned: true,
+				parsedBody: {},
+			});
 			expect(other.responded?.status).toBe(401);
 		});
 
 		it('R7: a body above 256 KiB is refused with 413 before the signature is computed, signed or not', async () => {
-			const big = Buffer.from(v2('employee.updated', { employeeId: '1', padding: 'x'.repeat(256 * 1024) }));
+			const big = Buffer.from(
+				v2('employee.updated', { employeeId: '1', padding: 'x'.repeat(256 * 1024) }),
+			);
 			const logs: string[] = [];
 			for (const options of [{ unsigned: true }, {}]) {
 				const run = await deliver(big, { ...options, logs, parsedBody: {} });
 				expect(run.executions).toBe(0);
-				expect(run.responded).toEqual({ status: 413, body: { message: 'Payload too large: HiBob webhook bodies are at most 256 KiB' } });
+				expect(run.responded).toEqual({
+					status: 413,
+					body: { message: 'Payload too large: HiBob webhook bodies are at most 256 KiB' },
+				});
 			}
 			expect(logs.join('\n')).toMatch(/413/);
 			// Just under the limit runs.
-			const fits = Buffer.from(v2('employee.updated', { employeeId: '1', padding: 'x'.repeat(200 * 1024) }));
+			const fits = Buffer.from(
+				v2('employee.updated', { employeeId: '1', padding: 'x'.repeat(200 * 1024) }),
+			);
 			expect((await deliver(fits)).executions).toBe(1);
 		});
 	});
 
 	describe('R7: event filter', () => {
-		const requested = v2('timeoff.request.requested', { employeeId: '42', requestId: 9001, getApi: '/v1/timeoff/employees/42/requests/9001' });
+		const requested = v2('timeoff.request.requested', {
+			employeeId: '42',
+			requestId: 9001,
+			getApi: '/v1/timeoff/employees/42/requests/9001',
+		});
 
 		it('R7: events that are not selected are answered with 200 and start nothing', async () => {
 			const run = await deliver(requested);
 			expect(run.executions).toBe(0);
-			expect(run.responded).toEqual({ status: 200, body: { received: true, ignored: 'event not selected' } });
+			expect(run.responded).toEqual({
+				status: 200,
+				body: { received: true, ignored: 'event not selected' },
+			});
 		});
 
 		it('R7: by default every employee event starts a run', async () => {
-			for (const type of ['created', 'updated', 'deleted', 'joined', 'left', 'activated', 'inactivated']) {
+			for (const type of [
+				'created',
+				'updated',
+				'deleted',
+				'joined',
+				'left',
+				'activated',
+				'inactivated',
+			]) {
 				const run = await deliver(v2(`employee.${type}`, { employeeId: '7' }));
 				expect(run.executions).toBe(1);
 				expect(run.items[0].json.event).toBe(`employee.${type}`);
@@ -315,12 +468,19 @@ describe('HiBob Trigger (webhook)', () => {
 		});
 
 		it('R7: "canceled" and "cancelled" spellings both match the Cancelled event', async () => {
-			for (const type of ['timeoff.request.canceled', 'timeoff.request.cancelled', 'TimeOff.Request.Cancelled']) {
+			for (const type of [
+				'timeoff.request.canceled',
+				'timeoff.request.cancelled',
+				'TimeOff.Request.Cancelled',
+			]) {
 				const run = await deliver(v2(type, { employeeId: '5', timeoffRequestId: '77' }), {
 					events: ['timeoff.request.cancelled'],
 				});
 				expect(run.executions).toBe(1);
-				expect(run.items[0].json).toMatchObject({ event: 'timeoff.request.cancelled', requestId: '77' });
+				expect(run.items[0].json).toMatchObject({
+					event: 'timeoff.request.cancelled',
+					requestId: '77',
+				});
 			}
 		});
 
@@ -334,7 +494,10 @@ describe('HiBob Trigger (webhook)', () => {
 	describe('R7: payload shapes', () => {
 		it('R7: v2 fieldUpdatesIds [{id}] reads like fieldUpdates', async () => {
 			const run = await deliver(
-				v2('employee.updated', { employeeId: '11', fieldUpdatesIds: [{ id: 'root.surname' }, { id: 'address.city' }] }),
+				v2('employee.updated', {
+					employeeId: '11',
+					fieldUpdatesIds: [{ id: 'root.surname' }, { id: 'address.city' }],
+				}),
 			);
 			expect(run.items[0].json.fieldUpdates).toEqual(['root.surname', 'address.city']);
 		});
@@ -363,14 +526,21 @@ describe('HiBob Trigger (webhook)', () => {
 		it('R7: the time-off request id is read from requestId, timeoffRequestId or id', async () => {
 			const events = ['timeoff.request.approved'];
 			for (const data of [{ requestId: 1 }, { timeoffRequestId: '1' }, { id: 1 }]) {
-				const run = await deliver(v2('timeoff.request.approved', { employeeId: '3', ...data }), { events });
+				const run = await deliver(v2('timeoff.request.approved', { employeeId: '3', ...data }), {
+					events,
+				});
 				expect(run.items[0].json.requestId).toBe('1');
 			}
 		});
 
 		it('R7: the node reads the raw body even when n8n parsed something else', async () => {
-			const run = await deliver(UPDATED, { parsedBody: { type: 'employee.deleted', data: { employeeId: 'x' } } });
-			expect(run.items[0].json).toMatchObject({ event: 'employee.updated', employeeId: '3332883884017713938' });
+			const run = await deliver(UPDATED, {
+				parsedBody: { type: 'employee.deleted', data: { employeeId: 'x' } },
+			});
+			expect(run.items[0].json).toMatchObject({
+				event: 'employee.updated',
+				employeeId: '3332883884017713938',
+			});
 		});
 	});
 
@@ -379,10 +549,14 @@ describe('HiBob Trigger (webhook)', () => {
 		const runs = [
 			await deliver(UPDATED, { logs }),
 			await deliver(UPDATED, { logs, headers: { 'Bob-Signature': sign(UPDATED, 'wrong') } }),
-			await deliver('Ping test', { logs, headers: { 'Bob-Signature': sign('Ping test', 'wrong') } }),
+			await deliver('Ping test', {
+				logs,
+				headers: { 'Bob-Signature': sign('Ping test', 'wrong') },
+			}),
 			await deliver(v2('timeoff.request.approved', { employeeId: '1' }), { logs }),
 		];
-		const everything = JSON.stringify(runs.map((run) => [run.items, run.responded])) + logs.join('\n');
+		const everything =
+			JSON.stringify(runs.map((run) => [run.items, run.responded])) + logs.join('\n');
 		expect(logs.length).toBeGreaterThan(0);
 		expect(everything).not.toContain(SECRET);
 		expect(everything).not.toContain(sign(UPDATED));
@@ -405,13 +579,14 @@ describe('HiBob Trigger (webhook)', () => {
 		const d = trigger.description;
 		expect(d.name).toBe('hiBobTrigger');
 		expect(d.inputs).toEqual([]);
-		expect(d.webhooks).toEqual([{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'hibob' }]);
+		expect(d.webhooks).toEqual([
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'hibob' },
+		]);
 		expect((d as any).usableAsTool).toBeUndefined();
 		const secret = d.properties.find((p) => p.name === 'secret');
 		expect(secret?.typeOptions?.password).toBe(true);
 	});
 });
-
 
 // ---------------------------------------------------------------------------------------------------
 // HiBob Poll Trigger, over real HTTP against the fake HiBob.
@@ -427,8 +602,19 @@ function person(n: number, extra: Partial<NewHiBobPerson> = {}): NewHiBobPerson 
 		email: `person${n}@example.com`,
 		firstName: `First${n}`,
 		surname: `Last${n}`,
-		work: { title: null, startDate: '2024-01-15', department: null, site: 'London', reportsTo: null },
-		address: { line1: `${n} High Street`, city: 'London', postCode: 'N1 1AA', country: 'United Kingdom' },
+		work: {
+			title: null,
+			startDate: '2024-01-15',
+			department: null,
+			site: 'London',
+			reportsTo: null,
+		},
+		address: {
+			line1: `${n} High Street`,
+			city: 'London',
+			postCode: 'N1 1AA',
+			country: 'United Kingdom',
+		},
 		...extra,
 	};
 }
@@ -453,10 +639,19 @@ describe('HiBob Poll Trigger', () => {
 	});
 
 	const credentials = () => ({
-		hiBobApi: { serviceUserId: 'SERVICE-USER-POLL', token: HIBOB_TOKEN, environment: 'custom', customUrl: fake.url },
+		hiBobApi: {
+			serviceUserId: 'SERVICE-USER-POLL',
+			token: HIBOB_TOKEN,
+			environment: 'custom',
+			customUrl: fake.url,
+		},
 	});
 
-	async function poll(parameters: IDataObject, staticData: IDataObject, extra: { mode?: 'manual' | 'trigger'; logs?: string[]; pollBudgetMs?: number } = {}) {
+	async function poll(
+		parameters: IDataObject,
+		staticData: IDataObject,
+		extra: { mode?: 'manual' | 'trigger'; logs?: string[]; pollBudgetMs?: number } = {},
+	) {
 		return runPoll(pollTrigger, {
 			parameters: parameters as any,
 			staticData,
@@ -486,23 +681,49 @@ describe('HiBob Poll Trigger', () => {
 			expect(searches).toHaveLength(1);
 			const body = searches[0].body as { fields: string[]; showInactive: boolean };
 			expect(body.showInactive).toBe(true);
-			expect(body.fields).toEqual(expect.arrayContaining(['root.id', 'root.email', 'work.reportsTo', 'internal.lifecycleStatus', sync.fieldId]));
-			expect(fake.requests.filter((r) => r.endpoint === 'GET /v1/company/people/fields')).toHaveLength(1);
+			expect(body.fields).toEqual(
+				expect.arrayContaining([
+					'root.id',
+					'root.email',
+					'work.reportsTo',
+					'internal.lifecycleStatus',
+					sync.fieldId,
+				]),
+			);
+			expect(
+				fake.requests.filter((r) => r.endpoint === 'GET /v1/company/people/fields'),
+			).toHaveLength(1);
 		});
 
 		it('R7: "Emit Everyone on First Poll" reports everyone as created', async () => {
 			const run = await poll({ watch: 'employees', emitOnFirstPoll: true }, {});
-			expect(run.output?.map((item) => item.json.change)).toEqual(['created', 'created', 'created']);
+			expect(run.output?.map((item) => item.json.change)).toEqual([
+				'created',
+				'created',
+				'created',
+			]);
 		});
 
 		it('R7: three polls after the baseline report an added, a changed and a removed person', async () => {
 			const staticData: IDataObject = {};
 			expect((await poll({ watch: 'employees' }, staticData)).output).toBeNull();
 
-			fake.addPerson(person(4, { email: 'new.hire@example.com', firstName: 'Nia', surname: 'Hire', displayName: 'Nia Hire' }));
+			fake.addPerson(
+				person(4, {
+					email: 'new.hire@example.com',
+					firstName: 'Nia',
+					surname: 'Hire',
+					displayName: 'Nia Hire',
+				}),
+			);
 			const added = await poll({ watch: 'employees' }, staticData);
 			expect(added.output?.map((item) => item.json)).toEqual([
-				{ change: 'created', employeeId: person(4).id, email: 'new.hire@example.com', displayName: 'Nia Hire' },
+				{
+					change: 'created',
+					employeeId: person(4).id,
+					email: 'new.hire@example.com',
+					displayName: 'Nia Hire',
+				},
 			]);
 
 			fake.updatePerson(person(2).id, { address: { city: 'Manchester' } });
@@ -542,11 +763,20 @@ describe('HiBob Poll Trigger', () => {
 			fake.addPerson(person(5));
 			const sample = await poll({ watch: 'employees' }, staticData, { mode: 'manual' });
 			expect(sample.output?.map((item) => item.json)).toEqual([
-				{ change: 'created', employeeId: person(5).id, email: 'person5@example.com', displayName: 'First5 Last5' },
+				{
+					change: 'created',
+					employeeId: person(5).id,
+					email: 'person5@example.com',
+					displayName: 'First5 Last5',
+				},
 			]);
 			expect(staticData).toEqual(baseline);
 			// The real poll still sees the new person afterwards.
-			expect((await poll({ watch: 'employees' }, staticData)).output?.map((item) => item.json.employeeId)).toEqual([person(5).id]);
+			expect(
+				(await poll({ watch: 'employees' }, staticData)).output?.map(
+					(item) => item.json.employeeId,
+				),
+			).toEqual([person(5).id]);
 		});
 
 		it('R7: an empty answer for a company that had people keeps the baseline (no mass "gone")', async () => {
@@ -568,7 +798,9 @@ describe('HiBob Poll Trigger', () => {
 			fake.failNext('POST /v1/people/search', { status: 403 });
 			await expect(poll({ watch: 'employees' }, staticData)).rejects.toThrow(/403/);
 			expect(staticData).toEqual(baseline);
-			expect((await poll({ watch: 'employees' }, staticData)).output?.map((item) => item.json.change)).toEqual(['created']);
+			expect(
+				(await poll({ watch: 'employees' }, staticData)).output?.map((item) => item.json.change),
+			).toEqual(['created']);
 		});
 	});
 
@@ -588,7 +820,9 @@ describe('HiBob Poll Trigger', () => {
 				status: 'approved' as const,
 				approved: true,
 			};
-			fake.state.timeoffChanges.push(timeoffChangeFor(request, changeType, fake.getPerson(person(1).id), createdOn));
+			fake.state.timeoffChanges.push(
+				timeoffChangeFor(request, changeType, fake.getPerson(person(1).id), createdOn),
+			);
 		}
 
 		function sinceOf(run: { http: Array<{ url: string }> }, index = 0): number {
@@ -621,10 +855,18 @@ describe('HiBob Poll Trigger', () => {
 			expect((await poll({ watch: 'timeOff' }, staticData)).output).toBeNull();
 			const firstCursor = staticData.cursor as string;
 
-			const request = fake.addTimeoffRequest({ employeeId: person(2).id, startDate: '2026-12-10', endDate: '2026-12-11' });
+			const request = fake.addTimeoffRequest({
+				employeeId: person(2).id,
+				startDate: '2026-12-10',
+				endDate: '2026-12-11',
+			});
 			const second = await poll({ watch: 'timeOff' }, staticData);
-			expect(second.output?.map((item) => [item.json.changeType, item.json.requestId])).toEqual([['Created', String(request.requestId)]]);
-			expect(Date.parse(staticData.cursor as string)).toBeGreaterThanOrEqual(Date.parse(firstCursor));
+			expect(second.output?.map((item) => [item.json.changeType, item.json.requestId])).toEqual([
+				['Created', String(request.requestId)],
+			]);
+			expect(Date.parse(staticData.cursor as string)).toBeGreaterThanOrEqual(
+				Date.parse(firstCursor),
+			);
 			// The next poll starts from the stored cursor (minus a short overlap).
 			expect(sinceOf(second)).toBeGreaterThanOrEqual(Date.parse(firstCursor) - 3 * 60 * 1000);
 
@@ -633,19 +875,28 @@ describe('HiBob Poll Trigger', () => {
 
 			fake.cancelTimeoffRequest(request.requestId);
 			const third = await poll({ watch: 'timeOff' }, staticData);
-			expect(third.output?.map((item) => [item.json.changeType, item.json.requestId])).toEqual([['Canceled', String(request.requestId)]]);
+			expect(third.output?.map((item) => [item.json.changeType, item.json.requestId])).toEqual([
+				['Canceled', String(request.requestId)],
+			]);
 		});
 
 		it('R7: a hard change carries previousRequestId', async () => {
 			const staticData: IDataObject = {};
 			await poll({ watch: 'timeOff' }, staticData);
 			const old = fake.addTimeoffRequest({ employeeId: person(1).id, startDate: '2026-12-10' });
-			const next = fake.replaceTimeoffRequest(old.requestId, { startDate: '2026-12-11', endDate: '2026-12-11' });
+			const next = fake.replaceTimeoffRequest(old.requestId, {
+				startDate: '2026-12-11',
+				endDate: '2026-12-11',
+			});
 			const run = await poll({ watch: 'timeOff' }, staticData);
 			expect(run.output?.map((item) => item.json)).toEqual([
 				expect.objectContaining({ changeType: 'Created', requestId: String(old.requestId) }),
 				expect.objectContaining({ changeType: 'Canceled', requestId: String(old.requestId) }),
-				expect.objectContaining({ changeType: 'Created', requestId: String(next.requestId), previousRequestId: String(old.requestId) }),
+				expect.objectContaining({
+					changeType: 'Created',
+					requestId: String(next.requestId),
+					previousRequestId: String(old.requestId),
+				}),
 			]);
 		});
 
@@ -666,7 +917,9 @@ describe('HiBob Poll Trigger', () => {
 			addChange(1, new Date(Date.now() - 100 * DAY));
 			addChange(2, new Date(Date.now() - 60 * 1000));
 			const staticData: IDataObject = {};
-			const first = await poll({ watch: 'timeOff', lookbackDays: 120 }, staticData, { pollBudgetMs: 0 });
+			const first = await poll({ watch: 'timeOff', lookbackDays: 120 }, staticData, {
+				pollBudgetMs: 0,
+			});
 			// One window only (the budget is spent after the first request); its change is reported.
 			expect(first.http.filter((entry) => entry.url.includes('/changes'))).toHaveLength(1);
 			expect(first.output?.map((item) => item.json.requestId)).toEqual(['5001']);
@@ -691,7 +944,10 @@ describe('HiBob Poll Trigger', () => {
 			const staticData: IDataObject = {};
 			await poll({ watch: 'timeOff' }, staticData);
 			const cursor = staticData.cursor;
-			fake.failNext('GET /v1/timeoff/requests/changes', { status: 400, body: { key: 'bad_request', error: 'nope' } });
+			fake.failNext('GET /v1/timeoff/requests/changes', {
+				status: 400,
+				body: { key: 'bad_request', error: 'nope' },
+			});
 			await expect(poll({ watch: 'timeOff' }, staticData)).rejects.toThrow(/400/);
 			expect(staticData.cursor).toBe(cursor);
 		});
@@ -699,7 +955,11 @@ describe('HiBob Poll Trigger', () => {
 		it('R7: pending requests are reported only when asked for', async () => {
 			const staticData: IDataObject = {};
 			await poll({ watch: 'timeOff' }, staticData);
-			fake.addTimeoffRequest({ employeeId: person(1).id, startDate: '2026-12-20', status: 'pending' });
+			fake.addTimeoffRequest({
+				employeeId: person(1).id,
+				startDate: '2026-12-20',
+				status: 'pending',
+			});
 			const withoutPending = await poll({ watch: 'timeOff' }, { ...staticData });
 			expect(withoutPending.output).toBeNull();
 			const withPending = await poll({ watch: 'timeOff', includePending: true }, { ...staticData });
@@ -711,21 +971,35 @@ describe('HiBob Poll Trigger', () => {
 		const logs: string[] = [];
 		const staticData: IDataObject = {};
 		const outputs: unknown[] = [];
-		outputs.push((await poll({ watch: 'employees', emitOnFirstPoll: true }, staticData, { logs })).output);
+		outputs.push(
+			(await poll({ watch: 'employees', emitOnFirstPoll: true }, staticData, { logs })).output,
+		);
 		fake.addTimeoffRequest({ employeeId: person(1).id, startDate: '2026-12-10' });
 		outputs.push((await poll({ watch: 'timeOff' }, {}, { logs })).output);
-		outputs.push((await poll({ watch: 'timeOff' }, { cursor: new Date(Date.now() - 400 * DAY).toISOString() }, { logs })).output);
+		outputs.push(
+			(
+				await poll(
+					{ watch: 'timeOff' },
+					{ cursor: new Date(Date.now() - 400 * DAY).toISOString() },
+					{ logs },
+				)
+			).output,
+		);
 		// A refused credential: the error message must not carry the token either.
 		let message = '';
 		fake.failNext('POST /v1/people/search', { status: 401 });
-		await poll({ watch: 'employees' }, staticData, { logs }).catch((error: Error) => (message = `${error.message} ${(error as any).description ?? ''}`));
+		await poll({ watch: 'employees' }, staticData, { logs }).catch(
+			(error: Error) => (message = `${error.message} ${(error as any).description ?? ''}`),
+		);
 		expect(message).toMatch(/401/);
 		const webhookLogs: string[] = [];
 		outputs.push((await deliver(UPDATED, { logs: webhookLogs })).items);
 		const everything = JSON.stringify(outputs) + logs.join('\n') + webhookLogs.join('\n') + message;
 		expect(logs.length).toBeGreaterThan(0);
 		expect(everything).not.toContain(HIBOB_TOKEN);
-		expect(everything).not.toContain(Buffer.from(`SERVICE-USER-POLL:${HIBOB_TOKEN}`).toString('base64'));
+		expect(everything).not.toContain(
+			Buffer.from(`SERVICE-USER-POLL:${HIBOB_TOKEN}`).toString('base64'),
+		);
 		expect(everything).not.toContain(SECRET);
 	});
 

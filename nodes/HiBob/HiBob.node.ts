@@ -28,7 +28,9 @@ export class HiBob implements INodeType {
 			{
 				name: 'remoteApi',
 				required: true,
-				displayOptions: { show: { resource: ['setup'], operation: ['checkCompatibility'], checkRemote: [true] } },
+				displayOptions: {
+					show: { resource: ['setup'], operation: ['checkCompatibility'], checkRemote: [true] },
+				},
 			},
 		],
 		properties: [
@@ -78,13 +80,15 @@ export class HiBob implements INodeType {
 						name: 'Check Permissions',
 						value: 'checkPermissions',
 						action: 'Check the service user permissions',
-						description: 'Report which fields HiBob hides from the service user and which permission grants each',
+						description:
+							'Report which fields HiBob hides from the service user and which permission grants each',
 					},
 					{
 						name: 'Create Sync to Remote Field',
 						value: 'createSyncField',
 						action: 'Create the sync to remote field',
-						description: 'Create the "Sync to Remote" list field in the Work section (safe to run again)',
+						description:
+							'Create the "Sync to Remote" list field in the Work section (safe to run again)',
 					},
 				],
 				default: 'createSyncField',
@@ -107,11 +111,18 @@ export class HiBob implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const resource = this.getNodeParameter('resource', 0) as string;
 		const operation = this.getNodeParameter('operation', 0) as string;
-		if (resource === 'employee' && operation === 'getEmployees') return [await executeGetEmployees.call(this)];
-		if (resource === 'setup' && operation === 'createSyncField') return [await executeCreateSyncField.call(this)];
-		if (resource === 'setup' && operation === 'checkPermissions') return [await executeCheckPermissions.call(this)];
-		if (resource === 'setup' && operation === 'checkCompatibility') return [await executeCheckCompatibility.call(this)];
+		if (resource === 'employee' && operation === 'getEmployees')
+			return [await executeGetEmployees.call(this)];
+		if (resource === 'setup' && operation === 'createSyncField')
+			return [await executeCreateSyncField.call(this)];
+		if (resource === 'setup' && operation === 'checkPermissions')
+			return [await executeCheckPermissions.call(this)];
+		if (resource === 'setup' && operation === 'checkCompatibility')
+			return [await executeCheckCompatibility.call(this)];
 		if (resource === 'timeOff') return [await executeTimeOff.call(this, operation)];
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not known for "${resource}"`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" is not known for "${resource}"`,
+		);
 	}
 }

@@ -100,7 +100,9 @@ async function pollEmployees(this: IPollFunctions): Promise<INodeExecutionData[]
 	}
 
 	staticData.fp = fingerprints;
-	this.logger.debug(`HiBob Poll Trigger "${nodeName}": ${items.length} people changed since the last poll`);
+	this.logger.debug(
+		`HiBob Poll Trigger "${nodeName}": ${items.length} people changed since the last poll`,
+	);
 	return items.length ? [this.helpers.returnJsonArray(items)] : null;
 }
 
@@ -121,7 +123,8 @@ async function pollTimeOff(this: IPollFunctions): Promise<INodeExecutionData[][]
 	const cursorMs = typeof staticData.cursor === 'string' ? Date.parse(staticData.cursor) : NaN;
 	let sinceMs = Number.isFinite(cursorMs)
 		? cursorMs - OVERLAP_MS
-		: startedMs - Math.max(0, Number.isFinite(lookbackDays) ? lookbackDays : 1) * 24 * 60 * 60 * 1000;
+		: startedMs -
+			Math.max(0, Number.isFinite(lookbackDays) ? lookbackDays : 1) * 24 * 60 * 60 * 1000;
 	if (sinceMs < oldestMs) {
 		this.logger.warn(
 			`HiBob Poll Trigger "${nodeName}": HiBob keeps time-off changes for six months only; reading from ${isoMs(oldestMs)} instead of ${isoMs(sinceMs)}`,

@@ -57,7 +57,9 @@ function text(value: unknown): string | null {
 }
 
 export function personEmail(person: IDataObject): string | null {
-	return text(person.email ?? (person.root as IDataObject | undefined)?.email ?? person['/root/email']);
+	return text(
+		person.email ?? (person.root as IDataObject | undefined)?.email ?? person['/root/email'],
+	);
 }
 
 export function personDisplayName(person: IDataObject): string | null {
@@ -130,7 +132,13 @@ export function timeoffItem(change: IDataObject): IDataObject {
 	if (previous) item.previousRequestId = previous;
 	const original = asId(change.originalRequestId);
 	if (original) item.originalRequestId = original;
-	for (const key of ['startPortion', 'endPortion', 'type', 'employeeEmail', 'employeeDisplayName']) {
+	for (const key of [
+		'startPortion',
+		'endPortion',
+		'type',
+		'employeeEmail',
+		'employeeDisplayName',
+	]) {
 		if (change[key] !== undefined && change[key] !== null) item[key] = change[key];
 	}
 	if (typeof change.createdOn === 'string') item.changedAt = change.createdOn;

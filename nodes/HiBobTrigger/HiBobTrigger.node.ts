@@ -115,12 +115,14 @@ export class HiBobTrigger implements INodeType {
 					{
 						name: 'Employee Joined',
 						value: 'employee.joined',
-						description: 'An employee was granted access to Bob (sent at midnight on the effective date)',
+						description:
+							'An employee was granted access to Bob (sent at midnight on the effective date)',
 					},
 					{
 						name: 'Employee Left',
 						value: 'employee.left',
-						description: 'An employee was terminated or went on garden leave (sent on the effective date)',
+						description:
+							'An employee was terminated or went on garden leave (sent on the effective date)',
 					},
 					{
 						name: 'Employee Updated',
@@ -200,10 +202,16 @@ export class HiBobTrigger implements INodeType {
 		const secret = String(this.getNodeParameter('secret', '') ?? '');
 
 		// 1. Size first: nothing of a body above the limit is read, not even for the signature.
-		const size = Buffer.isBuffer(rawBody) ? rawBody.length : Number(headerValue(request.headers, 'content-length') ?? 0);
+		const size = Buffer.isBuffer(rawBody)
+			? rawBody.length
+			: Number(headerValue(request.headers, 'content-length') ?? 0);
 		if (size > MAX_BODY_BYTES) {
-			this.logger.warn(`HiBob Trigger "${nodeName}" refused a delivery of ${size} bytes with 413 (the limit is ${MAX_BODY_BYTES})`);
-			return answer(this, 413, { message: `Payload too large: HiBob webhook bodies are at most ${MAX_BODY_BYTES / 1024} KiB` });
+			this.logger.warn(
+				`HiBob Trigger "${nodeName}" refused a delivery of ${size} bytes with 413 (the limit is ${MAX_BODY_BYTES})`,
+			);
+			return answer(this, 413, {
+				message: `Payload too large: HiBob webhook bodies are at most ${MAX_BODY_BYTES / 1024} KiB`,
+			});
 		}
 
 		// 2. Bob's ping, recognised by its exact (tiny) shape without parsing.
@@ -224,7 +232,9 @@ export class HiBobTrigger implements INodeType {
 		// 3. The signature, over the raw bytes, before anything is parsed.
 		const check = checkBobSignature(secret, signature, rawBody);
 		if (check !== 'valid') {
-			this.logger.warn(`HiBob Trigger "${nodeName}" refused a delivery with 401: ${REJECTION_REASONS[check]}`);
+			this.logger.warn(
+				`HiBob Trigger "${nodeName}" refused a delivery with 401: ${REJECTION_REASONS[check]}`,
+			);
 			return answer(this, 401, { message: 'Unauthorized: invalid or missing Bob-Signature' });
 		}
 		const raw = rawBody as Buffer;
@@ -255,12 +265,17 @@ export class HiBobTrigger implements INodeType {
 					? `HiBob Trigger "${nodeName}" ignored a signed ${event.event} triggered at ${event.happenedAt}, older than 24 h: a replay or a very late retry (delivery ${deliveryId.slice(0, 12)})`
 					: `HiBob Trigger "${nodeName}" ignored a signed ${event.event} triggered at ${event.happenedAt}, more than 14 h ahead of this server's clock (delivery ${deliveryId.slice(0, 12)})`,
 			);
-			return answer(this, 200, { received: true, ignored: age === 'old' ? 'too old' : 'triggeredAt in the future' });
+			return answer(this, 200, {
+				received: true,
+				ignored: age === 'old' ? 'too old' : 'triggeredAt in the future',
+			});
 		}
 
 		const selected = (this.getNodeParameter('events', []) as string[]).map(normaliseEventName);
 		if (!selected.includes(event.event)) {
-			this.logger.debug(`HiBob Trigger "${nodeName}" ignored event ${event.event}: not selected in Events`);
+			this.logger.debug(
+				`HiBob Trigger "${nodeName}" ignored event ${event.event}: not selected in Events`,
+			);
 			return answer(this, 200, { received: true, ignored: 'event not selected' });
 		}
 

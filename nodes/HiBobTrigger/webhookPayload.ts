@@ -20,7 +20,8 @@ const SHA512_BYTES = 64;
 /** Standard base64, optionally padded; nothing else (no prefix, no whitespace inside). */
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-export type SignatureCheck = 'valid' | 'missing' | 'malformed' | 'mismatch' | 'noRawBody' | 'noSecret';
+export type SignatureCheck =
+	'valid' | 'missing' | 'malformed' | 'mismatch' | 'noRawBody' | 'noSecret';
 
 /**
  * Checks HiBob's `Bob-Signature` header: Base64(HMAC-SHA512(secret as UTF-8, raw body bytes)).
@@ -50,7 +51,9 @@ export function checkBobSignature(
  * guessed payloads by anyone who does not hold the secret.
  */
 export function deliveryHash(secret: string, rawBody: Buffer): string {
-	return createHmac('sha256', fingerprintKey('webhook-delivery', secret)).update(rawBody).digest('hex');
+	return createHmac('sha256', fingerprintKey('webhook-delivery', secret))
+		.update(rawBody)
+		.digest('hex');
 }
 
 /** The longest ping body: `{"text":"Ping test"}` with some spacing. */
@@ -62,7 +65,10 @@ const PING_MAX_BYTES = 64;
  */
 export function isPing(rawBody: Buffer): boolean {
 	if (rawBody.length > PING_MAX_BYTES) return false;
-	const text = rawBody.toString('utf8').replace(/^\uFEFF/, '').trim();
+	const text = rawBody
+		.toString('utf8')
+		.replace(/^\uFEFF/, '')
+		.trim();
 	return /^"?ping test"?$/i.test(text) || /^\{\s*"text"\s*:\s*"\s*ping test\s*"\s*\}$/i.test(text);
 }
 
@@ -106,11 +112,16 @@ export const TIMEOFF_EVENTS = [
  * lower case, and the American "canceled" read as "cancelled".
  */
 export function normaliseEventName(type: string): string {
-	return type.trim().toLowerCase().replace(/\.canceled$/, '.cancelled');
+	return type
+		.trim()
+		.toLowerCase()
+		.replace(/\.canceled$/, '.cancelled');
 }
 
 function asRecord(value: unknown): IDataObject | undefined {
-	return value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined;
+	return value && typeof value === 'object' && !Array.isArray(value)
+		? (value as IDataObject)
+		: undefined;
 }
 
 /** `fieldUpdates: ["root.surname"]` or `fieldUpdatesIds: [{id: "root.surname"}]` (both seen). */
@@ -203,4 +214,3 @@ export function deliveryAge(triggeredMs: number, nowMs: number): 'ok' | 'old' | 
 	if (triggeredMs > nowMs + MAX_FUTURE_SKEW_MS) return 'future';
 	return 'ok';
 }
-

@@ -10,7 +10,14 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { DO_NOT_SYNC, REMOTE_TIMEOFF_TYPES } from '../shared/core/timeoff';
 import { DEFAULT_HORIZON_DAYS, MAX_HORIZON_DAYS } from '../shared/core/timeoffReconcile';
-import { dryRunOption, dryRunSubtitle, outputOption, resolveTimezone, summaryOption, timezoneOption } from '../shared/nodeOptions';
+import {
+	dryRunOption,
+	dryRunSubtitle,
+	outputOption,
+	resolveTimezone,
+	summaryOption,
+	timezoneOption,
+} from '../shared/nodeOptions';
 import { RemoteClient } from '../shared/transport/remote';
 import { runTimeOffSync } from './sync';
 
@@ -20,13 +27,19 @@ const ACRONYMS = new Set(['rtt', 'rol']);
 function label(value: string): string {
 	return value
 		.split('_')
-		.map((word) => (ACRONYMS.has(word) ? word.toUpperCase() : word[0].toUpperCase() + word.slice(1)))
+		.map((word) =>
+			ACRONYMS.has(word) ? word.toUpperCase() : word[0].toUpperCase() + word.slice(1),
+		)
 		.join(' ');
 }
 
 const remoteTypeOptions: INodePropertyOptions[] = [
 	...REMOTE_TIMEOFF_TYPES.map((value) => ({ name: label(value), value })),
-	{ name: 'Do Not Sync', value: DO_NOT_SYNC, description: 'Never send requests of this HiBob type to Remote' },
+	{
+		name: 'Do Not Sync',
+		value: DO_NOT_SYNC,
+		description: 'Never send requests of this HiBob type to Remote',
+	},
 ].sort((a, b) => a.name.localeCompare(b.name));
 
 export class RemoteTimeOff implements INodeType {
@@ -68,7 +81,7 @@ export class RemoteTimeOff implements INodeType {
 						name: 'Reconcile With HiBob',
 						value: 'reconcile',
 						description:
-							"Read every approved HiBob request in scope, create what Remote lacks and cancel Remote time off HiBob no longer approves (for the schedule and manual runs)",
+							'Read every approved HiBob request in scope, create what Remote lacks and cancel Remote time off HiBob no longer approves (for the schedule and manual runs)',
 					},
 				],
 				default: 'requests',
@@ -195,18 +208,24 @@ export class RemoteTimeOff implements INodeType {
 		const approverId = String(this.getNodeParameter('approverId', 0, '') ?? '').trim();
 		if (!approverId) {
 			throw new NodeOperationError(this.getNode(), 'No approver is set', {
-				description: 'Pick the Remote company manager to record as approver in the "Approver" list of this node.',
+				description:
+					'Pick the Remote company manager to record as approver in the "Approver" list of this node.',
 			});
 		}
 		const mappingParam = this.getNodeParameter('policyTypeMapping', 0, {}) as IDataObject;
-		const mapping = (Array.isArray(mappingParam.mappings) ? (mappingParam.mappings as IDataObject[]) : []).map((m) => ({
+		const mapping = (
+			Array.isArray(mappingParam.mappings) ? (mappingParam.mappings as IDataObject[]) : []
+		).map((m) => ({
 			hibobType: String(m.hibobType ?? ''),
 			remoteType: String(m.remoteType ?? ''),
 		}));
 		const timezone = resolveTimezone(this.getNode(), options.timezone);
 		const mode = this.getNodeParameter('mode', 0, 'requests') as string;
 		const output = await runTimeOffSync(this, items, {
-			reconcile: mode === 'reconcile' ? { horizonDays: Number(options.horizonDays ?? DEFAULT_HORIZON_DAYS) } : undefined,
+			reconcile:
+				mode === 'reconcile'
+					? { horizonDays: Number(options.horizonDays ?? DEFAULT_HORIZON_DAYS) }
+					: undefined,
 			approverId,
 			mapping,
 			timezone,

@@ -18,7 +18,15 @@ import type {
 	TimeOffAction,
 	TimeOffPlan,
 } from '../shared/core/timeoff';
-import { dateWindow, hasMarker, markerIds, pickEmployment, planTimeOff, TIMEOFF_KINDS, timeOffNeedsAHuman } from '../shared/core/timeoff';
+import {
+	dateWindow,
+	hasMarker,
+	markerIds,
+	pickEmployment,
+	planTimeOff,
+	TIMEOFF_KINDS,
+	timeOffNeedsAHuman,
+} from '../shared/core/timeoff';
 import { todayIn } from '../shared/core/today';
 import type { ReconcileScope } from '../shared/core/timeoffReconcile';
 import { approvedInScope, reconcileScope, remoteOnly } from '../shared/core/timeoffReconcile';
@@ -91,7 +99,12 @@ interface Prepared {
 	request?: TimeOffRequest;
 	invalid?: { reason: string; message: string; outcome?: Outcome };
 	/** What is known without a usable request (e.g. a Remote time off whose note is malformed). */
-	known?: { hibobId?: string; requestId?: string; remoteEmploymentId?: string; existingTimeoffIds?: string[] };
+	known?: {
+		hibobId?: string;
+		requestId?: string;
+		remoteEmploymentId?: string;
+		existingTimeoffIds?: string[];
+	};
 }
 
 /** What one item reports (R1). */
@@ -145,7 +158,12 @@ interface TimeOffRun {
 	reconcile?: ReconcileScope;
 	client: RemoteClient;
 	hibob?: HiBobClient;
-	reconcileStats: { hibobApproved: number; withoutRemoteEmployment: number; remoteOnly: number; confirmReads: number };
+	reconcileStats: {
+		hibobApproved: number;
+		withoutRemoteEmployment: number;
+		remoteOnly: number;
+		confirmReads: number;
+	};
 	employmentsByExternalId: Map<string, RemoteEmploymentLite[]>;
 	employmentsById: Map<string, RemoteEmploymentLite>;
 	book: TimeoffBook;
@@ -160,16 +178,22 @@ export async function runTimeOffSync(
 	settings: TimeOffSyncSettings,
 ): Promise<INodeExecutionData[]> {
 	const run = await startTimeOffRun(ctx, settings);
-	let prepared = run.hibob && run.reconcile ? await readHiBobApproved(run.node, run.hibob, run.reconcile) : readInputRequests(items);
+	let prepared =
+		run.hibob && run.reconcile
+			? await readHiBobApproved(run.node, run.hibob, run.reconcile)
+			: readInputRequests(items);
 	// Reads, once for the run. Failures here concern every item: they stop the node.
 	if (prepared.some((p) => p.request) || run.reconcile) {
 		await readEmployments(run);
 		prepared = matchRequests(run, prepared);
-		const relevant = prepared.map((p) => p.request).filter((r): r is TimeOffRequest => !!r && !!eligible(run, r) && r.status !== 'pending');
+		const relevant = prepared
+			.map((p) => p.request)
+			.filter((r): r is TimeOffRequest => !!r && !!eligible(run, r) && r.status !== 'pending');
 		if (relevant.length) await checkApprover(run);
 		const listed = await readRemoteTimeoffs(run, relevant);
 		// Cancels before creates: Remote never sees an old and a new request side by side.
-		if (run.reconcile && run.hibob) prepared = [...(await confirmRemoteOnly(run, prepared, listed)), ...prepared];
+		if (run.reconcile && run.hibob)
+			prepared = [...(await confirmRemoteOnly(run, prepared, listed)), ...prepared];
 	}
 	const output: INodeExecutionData[] = [];
 	const results: Array<{ outcome: Outcome; reason: string }> = [];
@@ -182,11 +206,16 @@ export async function runTimeOffSync(
 }
 
 /** The settings, today, the reconcile scope and the clients; a missing credential stops the node. */
-async function startTimeOffRun(ctx: IExecuteFunctions, settings: TimeOffSyncSettings): Promise<TimeOffRun> {
+async function startTimeOffRun(
+	ctx: IExecuteFunctions,
+	settings: TimeOffSyncSettings,
+): Promise<TimeOffRun> {
 	const node = ctx.getNode();
 	// Already checked by the node (resolveTimezone): the option, or UTC.
 	const today = todayIn(settings.timezone);
-	const reconcile = settings.reconcile ? reconcileScope(today, settings.includeSinceJanuary, settings.reconcile.horizonDays) : undefined;
+	const reconcile = settings.reconcile
+		? reconcileScope(today, settings.includeSinceJanuary, settings.reconcile.horizonDays)
+		: undefined;
 	try {
 		await ctx.getCredentials('remoteApi');
 	} catch (error) {
@@ -213,7 +242,12 @@ async function startTimeOffRun(ctx: IExecuteFunctions, settings: TimeOffSyncSett
 		reconcile,
 		client: new RemoteClient(ctx),
 		hibob,
-		reconcileStats: { hibobApproved: 0, withoutRemoteEmployment: 0, remoteOnly: 0, confirmReads: 0 },
+		reconcileStats: {
+			hibobApproved: 0,
+			withoutRemoteEmployment: 0,
+			remoteOnly: 0,
+			confirmReads: 0,
+		},
 		employmentsByExternalId: new Map(),
 		employmentsById: new Map(),
 		book: new TimeoffBook(),
@@ -226,7 +260,13 @@ function readInputRequests(items: INodeExecutionData[]): Prepared[] {
 	return items.map((item, itemIndex) => {
 		const json = item.json ?? {};
 		if (json.valid === false) {
-			return { itemIndex, invalid: { reason: 'invalid_request', message: String(json.message ?? 'The HiBob node could not read this request.') } };
+			return {
+				itemIndex,
+				invalid: {
+					reason: 'invalid_request',
+					message: String(json.message ?? 'The HiBob node could not read this request.'),
+				},
+			};
 		}
 		const result = normaliseTimeOff(json);
 		if (result.ok) return { itemIndex, request: result.request };
@@ -255,7 +295,8 @@ async function readEmployments(run: TimeOffRun): Promise<void> {
 		const e = raw as unknown as RemoteEmploymentLite;
 		e.id = String(e.id);
 		run.employmentsById.set(e.id, e);
-		const key = e.external_id === undefined || e.external_id === null ? '' : String(e.external_id).trim();
+		const key =
+			e.external_id === undefined || e.external_id === null ? '' : String(e.external_id).trim();
 		if (!key) continue;
 		const list = run.employmentsByExternalId.get(key) ?? [];
 		list.push(e);
@@ -275,7 +316,9 @@ function matchRequests(run: TimeOffRun, prepared: Prepared[]): Prepared[] {
 	if (!run.reconcile) return prepared;
 	const stats = run.reconcileStats;
 	stats.hibobApproved = prepared.filter((p) => p.request).length;
-	const kept = prepared.filter((p) => !p.request || run.employmentsByExternalId.has(p.request.employeeId));
+	const kept = prepared.filter(
+		(p) => !p.request || run.employmentsByExternalId.has(p.request.employeeId),
+	);
 	stats.withoutRemoteEmployment = stats.hibobApproved - kept.filter((p) => p.request).length;
 	return kept;
 }
@@ -284,10 +327,14 @@ function matchRequests(run: TimeOffRun, prepared: Prepared[]): Prepared[] {
 async function checkApprover(run: TimeOffRun): Promise<void> {
 	const managers = await readForEveryone(run, () => run.client.listCompanyManagers());
 	if (!managers.some((m) => String(m.user_id ?? '') === run.settings.approverId)) {
-		throw new NodeOperationError(run.node, `The approver "${run.settings.approverId}" is not a company manager in Remote`, {
-			description:
-				'Pick the approver again from the "Approver" list of this node: only Remote company managers can approve time off. If the list is empty, add a company manager in Remote first.',
-		});
+		throw new NodeOperationError(
+			run.node,
+			`The approver "${run.settings.approverId}" is not a company manager in Remote`,
+			{
+				description:
+					'Pick the approver again from the "Approver" list of this node: only Remote company managers can approve time off. If the list is empty, add a company manager in Remote first.',
+			},
+		);
 	}
 }
 
@@ -295,9 +342,14 @@ async function checkApprover(run: TimeOffRun): Promise<void> {
  * Read: the Remote time offs overlapping the requests' dates (reconcile: the whole scope), one paged
  * read for everyone; a request's own Remote time off has the request's dates, so it is in this window.
  */
-async function readRemoteTimeoffs(run: TimeOffRun, relevant: TimeOffRequest[]): Promise<IDataObject[]> {
+async function readRemoteTimeoffs(
+	run: TimeOffRun,
+	relevant: TimeOffRequest[],
+): Promise<IDataObject[]> {
 	const { client, book } = run;
-	const window = run.reconcile ? { from: run.reconcile.from, to: run.reconcile.to } : dateWindow(relevant);
+	const window = run.reconcile
+		? { from: run.reconcile.from, to: run.reconcile.to }
+		: dateWindow(relevant);
 	let listed: IDataObject[] = [];
 	try {
 		if (window) {
@@ -310,7 +362,11 @@ async function readRemoteTimeoffs(run: TimeOffRun, relevant: TimeOffRequest[]): 
 			const e = eligible(run, r) as RemoteEmploymentLite;
 			if (book.complete.has(e.id)) continue;
 			const needsAll =
-				!r.startDate || !r.endDate || (r.status === 'approved' && r.previousRequestId !== undefined && !book.has(e.id, r.previousRequestId));
+				!r.startDate ||
+				!r.endDate ||
+				(r.status === 'approved' &&
+					r.previousRequestId !== undefined &&
+					!book.has(e.id, r.previousRequestId));
 			if (!needsAll) continue;
 			book.add(await client.listTimeoffs({ employment_id: e.id }), e.id);
 			book.complete.add(e.id);
@@ -322,8 +378,14 @@ async function readRemoteTimeoffs(run: TimeOffRun, relevant: TimeOffRequest[]): 
 }
 
 /** T8/T4: Remote time off whose HiBob request is no longer approved: one read each to be sure. */
-async function confirmRemoteOnly(run: TimeOffRun, prepared: Prepared[], listed: IDataObject[]): Promise<Prepared[]> {
-	const approvedIds = new Set(prepared.map((p) => p.request?.requestId).filter((id): id is string => !!id));
+async function confirmRemoteOnly(
+	run: TimeOffRun,
+	prepared: Prepared[],
+	listed: IDataObject[],
+): Promise<Prepared[]> {
+	const approvedIds = new Set(
+		prepared.map((p) => p.request?.requestId).filter((id): id is string => !!id),
+	);
 	const found = remoteOnly(
 		listed.map((t) => ({ ...(t as unknown as RemoteTimeoffLite), id: String(t.id) })),
 		run.employmentsById,
@@ -334,11 +396,23 @@ async function confirmRemoteOnly(run: TimeOffRun, prepared: Prepared[], listed: 
 	const first: Prepared[] = found.malformed.map((m) => ({
 		itemIndex: 0,
 		invalid: { reason: 'malformed_hibob_note', message: m.message },
-		known: { hibobId: m.employeeId, remoteEmploymentId: m.employment.id, existingTimeoffIds: [m.timeoff.id] },
+		known: {
+			hibobId: m.employeeId,
+			remoteEmploymentId: m.employment.id,
+			existingTimeoffIds: [m.timeoff.id],
+		},
 	}));
 	for (const entry of found.toConfirm) {
 		run.reconcileStats.confirmReads++;
-		first.push(await confirmWithHiBob(run.hibob!, entry.employeeId, entry.requestId, entry.employment.id, entry.timeoff.id));
+		first.push(
+			await confirmWithHiBob(
+				run.hibob!,
+				entry.employeeId,
+				entry.requestId,
+				entry.employment.id,
+				entry.timeoff.id,
+			),
+		);
 	}
 	return first;
 }
@@ -355,7 +429,11 @@ function reportInvalid(run: TimeOffRun, p: Prepared): INodeExecutionData {
 }
 
 /** Plan one request (T1–T7) and apply its actions; a failure stays with this request (R2). */
-async function planAndApply(run: TimeOffRun, p: Prepared, request: TimeOffRequest): Promise<INodeExecutionData> {
+async function planAndApply(
+	run: TimeOffRun,
+	p: Prepared,
+	request: TimeOffRequest,
+): Promise<INodeExecutionData> {
 	const { settings, book } = run;
 	const employments = run.employmentsByExternalId.get(request.employeeId) ?? [];
 	const picked = pickEmployment(employments);
@@ -380,16 +458,17 @@ async function planAndApply(run: TimeOffRun, p: Prepared, request: TimeOffReques
 	try {
 		for (const action of plan.actions) {
 			if (settings.dryRun) pretend(run, action, written);
-			else await apply(run.client, book, action, {
-				onCancelled: (id) => {
-					written.cancelledTimeoffIds.push(id);
-					written.done.push(`cancelled Remote time off ${id}`);
-				},
-				onCreated: (id) => {
-					written.createdTimeoffId = id;
-					written.done.push(`created Remote time off ${id}`);
-				},
-			});
+			else
+				await apply(run.client, book, action, {
+					onCancelled: (id) => {
+						written.cancelledTimeoffIds.push(id);
+						written.done.push(`cancelled Remote time off ${id}`);
+					},
+					onCreated: (id) => {
+						written.createdTimeoffId = id;
+						written.done.push(`created Remote time off ${id}`);
+					},
+				});
 		}
 		if (settings.dryRun && plan.actions.length) message = `Dry run, nothing was sent: ${message}`;
 	} catch (error) {
@@ -398,15 +477,30 @@ async function planAndApply(run: TimeOffRun, p: Prepared, request: TimeOffReques
 		reason = 'remote_error';
 		// Each planned write has its change at the same index: keep the ones that went through.
 		changes = plan.changes.slice(0, done.length);
-		message = errorText(error) + (done.length ? ` (Before this, the node ${done.join(' and ')}; running it again finishes the rest.)` : '');
+		message =
+			errorText(error) +
+			(done.length
+				? ` (Before this, the node ${done.join(' and ')}; running it again finishes the rest.)`
+				: '');
 		if (!(error instanceof NodeApiError)) {
 			// Not an answer from Remote: still only this item fails, but leave a trace for support.
-			run.ctx.logger.error('Remote Time Off: unexpected error', { requestId: request.requestId, message: errorText(error) });
+			run.ctx.logger.error('Remote Time Off: unexpected error', {
+				requestId: request.requestId,
+				message: errorText(error),
+			});
 		}
 	}
 	const { createdTimeoffId, cancelledTimeoffIds } = written;
 	return {
-		json: resultJson(p, plan, { outcome, reason, message, dryRun: settings.dryRun, createdTimeoffId, cancelledTimeoffIds, changes }),
+		json: resultJson(p, plan, {
+			outcome,
+			reason,
+			message,
+			dryRun: settings.dryRun,
+			createdTimeoffId,
+			cancelledTimeoffIds,
+			changes,
+		}),
 		pairedItem: { item: p.itemIndex },
 	};
 }
@@ -440,7 +534,8 @@ function reportTimeOff(
 	results: Array<{ outcome: Outcome; reason: string }>,
 ): INodeExecutionData[] {
 	const { settings, client, hibob, reconcile } = run;
-	const needsAHuman = (json: IDataObject) => timeOffNeedsAHuman(String(json.outcome), String(json.reason));
+	const needsAHuman = (json: IDataObject) =>
+		timeOffNeedsAHuman(String(json.outcome), String(json.reason));
 	if (settings.summary) {
 		const summary = summarise(results);
 		output.push({
@@ -450,13 +545,22 @@ function reportTimeOff(
 				...summary,
 				needsAttention: output
 					.filter((o) => needsAHuman(o.json))
-					.map((o) => ({ hibobId: o.json.hibobId, name: o.json.name, requestId: o.json.requestId, outcome: o.json.outcome, reason: o.json.reason, message: o.json.message })),
+					.map((o) => ({
+						hibobId: o.json.hibobId,
+						name: o.json.name,
+						requestId: o.json.requestId,
+						outcome: o.json.outcome,
+						reason: o.json.reason,
+						message: o.json.message,
+					})),
 				apiCalls: client.stats.calls + (hibob?.stats.calls ?? 0),
 				remoteCalls: client.stats.calls,
 				hibobCalls: hibob?.stats.calls ?? 0,
 				retries: client.stats.retries + (hibob?.stats.retries ?? 0),
 				recovered: client.stats.recovered,
-				...(reconcile ? { reconcile: { from: reconcile.from, to: reconcile.to, ...run.reconcileStats } } : {}),
+				...(reconcile
+					? { reconcile: { from: reconcile.from, to: reconcile.to, ...run.reconcileStats } }
+					: {}),
 			} as unknown as IDataObject,
 			pairedItem: items.map((_, item) => ({ item })),
 		});
@@ -469,7 +573,11 @@ function reportTimeOff(
  * whole range (HiBob has no per-employee list of requests; the changes feed covers only 6 months of
  * changes, not requests approved before it). Hourly requests included. Unusable rows are reported.
  */
-async function readHiBobApproved(node: INode, hibob: HiBobClient, scope: ReconcileScope): Promise<Prepared[]> {
+async function readHiBobApproved(
+	node: INode,
+	hibob: HiBobClient,
+	scope: ReconcileScope,
+): Promise<Prepared[]> {
 	let rows: IDataObject[];
 	try {
 		rows = await hibob.whosOut(scope.from, scope.to, true);
@@ -477,7 +585,10 @@ async function readHiBobApproved(node: INode, hibob: HiBobClient, scope: Reconci
 		throw asNodeError(node, error);
 	}
 	const { requests, invalid } = collectTimeOff(rows);
-	const prepared: Prepared[] = approvedInScope(requests, scope).map((request) => ({ itemIndex: 0, request }));
+	const prepared: Prepared[] = approvedInScope(requests, scope).map((request) => ({
+		itemIndex: 0,
+		request,
+	}));
 	for (const { reason, row } of invalid) {
 		const r = (row ?? {}) as IDataObject;
 		prepared.push({
@@ -504,7 +615,12 @@ async function confirmWithHiBob(
 	employmentId: string,
 	timeoffId: string,
 ): Promise<Prepared> {
-	const known = { hibobId: employeeId, requestId, remoteEmploymentId: employmentId, existingTimeoffIds: [timeoffId] };
+	const known = {
+		hibobId: employeeId,
+		requestId,
+		remoteEmploymentId: employmentId,
+		existingTimeoffIds: [timeoffId],
+	};
 	let details: IDataObject | undefined;
 	try {
 		details = await hibob.getTimeoffRequest(employeeId, requestId);
@@ -520,12 +636,19 @@ async function confirmWithHiBob(
 		};
 	}
 	const row = details ?? { requestId, employeeId, status: 'deleted' };
-	const result = normaliseTimeOff({ ...row, employeeId: row.employeeId ?? employeeId, requestId: row.requestId ?? requestId });
+	const result = normaliseTimeOff({
+		...row,
+		employeeId: row.employeeId ?? employeeId,
+		requestId: row.requestId ?? requestId,
+	});
 	if (!result.ok) {
 		return {
 			itemIndex: 0,
 			known,
-			invalid: { reason: 'invalid_request', message: `${result.reason} Remote time off ${timeoffId} was left as it is.` },
+			invalid: {
+				reason: 'invalid_request',
+				message: `${result.reason} Remote time off ${timeoffId} was left as it is.`,
+			},
 		};
 	}
 	return { itemIndex: 0, request: result.request };
@@ -555,9 +678,23 @@ async function apply(
 			start_date: body.start_date,
 			end_date: body.end_date,
 		} as IDataObject);
-		return list.find((t) => hasMarker(t as unknown as RemoteTimeoffLite, action.requestId) && !GONE.has(String(t.status)));
+		return list.find(
+			(t) =>
+				hasMarker(t as unknown as RemoteTimeoffLite, action.requestId) &&
+				!GONE.has(String(t.status)),
+		);
 	});
 	const id = created?.id !== undefined && created?.id !== null ? String(created.id) : '';
-	book.add([{ ...body, ...(created ?? {}), id: id || `created-${action.requestId}`, employment_id: action.employmentId } as IDataObject], action.employmentId);
+	book.add(
+		[
+			{
+				...body,
+				...(created ?? {}),
+				id: id || `created-${action.requestId}`,
+				employment_id: action.employmentId,
+			} as IDataObject,
+		],
+		action.employmentId,
+	);
 	on.onCreated(id);
 }

@@ -31,12 +31,27 @@ export interface StoredCallback {
 
 const EVENT_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'Contract Amendment Canceled', value: 'contract_amendment.canceled' },
-	{ name: 'Contract Amendment Done', value: 'contract_amendment.done', description: 'An amendment was approved and applies' },
+	{
+		name: 'Contract Amendment Done',
+		value: 'contract_amendment.done',
+		description: 'An amendment was approved and applies',
+	},
 	{ name: 'Contract Amendment Submitted', value: 'contract_amendment.submitted' },
-	{ name: 'Employment Details Updated', value: 'employment.details.updated', description: 'Department or manager changed' },
-	{ name: 'Employment Onboarding Completed', value: 'employment.onboarding.completed', description: 'The employment is now active' },
+	{
+		name: 'Employment Details Updated',
+		value: 'employment.details.updated',
+		description: 'Department or manager changed',
+	},
+	{
+		name: 'Employment Onboarding Completed',
+		value: 'employment.onboarding.completed',
+		description: 'The employment is now active',
+	},
 	{ name: 'Employment Onboarding Started', value: 'employment.onboarding.started' },
-	{ name: 'Employment Personal Information Updated', value: 'employment.personal_information.updated' },
+	{
+		name: 'Employment Personal Information Updated',
+		value: 'employment.personal_information.updated',
+	},
 	{ name: 'Employment Start Date Changed', value: 'employment.start_date.changed' },
 	{ name: 'Employment Status Updated', value: 'employment.status.updated' },
 	{ name: 'Employment User Status Activated', value: 'employment.user_status.activated' },
@@ -51,7 +66,6 @@ const EVENT_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'Time Off Taken', value: 'timeoff.taken' },
 	{ name: 'Time Off Updated', value: 'timeoff.updated' },
 ];
-
 
 const SIGNATURE_HEADER = 'x-remote-signature';
 const TIMESTAMP_HEADER = 'x-remote-timestamp';
@@ -72,7 +86,9 @@ function storedCallbacks(staticData: IDataObject): StoredCallback[] {
 
 function selectedEvents(ctx: IHookFunctions | IWebhookFunctions): string[] {
 	const events = ctx.getNodeParameter('events', []) as string[];
-	return [...new Set(events.map((event) => String(event).trim().toLowerCase()).filter(Boolean))].sort();
+	return [
+		...new Set(events.map((event) => String(event).trim().toLowerCase()).filter(Boolean)),
+	].sort();
 }
 
 function sameEvents(a: string[], b: string[]): boolean {
@@ -119,7 +135,7 @@ export class RemoteTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Publishing (activating) the workflow registers this node\'s Production URL with Remote for the events below; unpublishing removes it. Remote signs every delivery: unsigned, wrongly signed, older than 5 minutes or repeated deliveries start nothing. Each item carries the HiBob employee ID Remote holds as the employment\'s external ID.',
+					"Publishing (activating) the workflow registers this node's Production URL with Remote for the events below; unpublishing removes it. Remote signs every delivery: unsigned, wrongly signed, older than 5 minutes or repeated deliveries start nothing. Each item carries the HiBob employee ID Remote holds as the employment's external ID.",
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -168,17 +184,24 @@ export class RemoteTrigger implements INodeType {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				const url = this.getNodeWebhookUrl('default') ?? '';
 				const events = selectedEvents(this);
-				const stored = storedCallbacks(this.getWorkflowStaticData('node')).find((entry) => entry.url === url);
+				const stored = storedCallbacks(this.getWorkflowStaticData('node')).find(
+					(entry) => entry.url === url,
+				);
 				// A callback registered for other events (the selection changed) is replaced in create().
 				return !!stored && sameEvents(stored.events, events);
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
 				const url = this.getNodeWebhookUrl('default') ?? '';
 				const events = selectedEvents(this);
-				if (!url) throw new NodeOperationError(this.getNode(), 'n8n gave this node no webhook URL to register with Remote');
+				if (!url)
+					throw new NodeOperationError(
+						this.getNode(),
+						'n8n gave this node no webhook URL to register with Remote',
+					);
 				if (events.length === 0) {
 					throw new NodeOperationError(this.getNode(), 'No Remote events are selected', {
-						description: 'Pick at least one event in the Remote Trigger node, then publish the workflow again.',
+						description:
+							'Pick at least one event in the Remote Trigger node, then publish the workflow again.',
 					});
 				}
 				const remote = client(this);
@@ -192,7 +215,9 @@ export class RemoteTrigger implements INodeType {
 					// The same URL registered before (other events, or a deactivation that could not
 					// reach Remote): removed first, so Remote never holds two callbacks for this node.
 					await remote.deleteWebhookCallback(entry.id);
-					this.logger.debug(`Remote Trigger "${this.getNode().name}" removed its earlier Remote callback ${entry.id}`);
+					this.logger.debug(
+						`Remote Trigger "${this.getNode().name}" removed its earlier Remote callback ${entry.id}`,
+					);
 				}
 				const created = await remote.createWebhookCallback(url, events);
 				const id = typeof created?.id === 'string' ? created.id : '';
@@ -200,9 +225,14 @@ export class RemoteTrigger implements INodeType {
 				if (!id || !signingKey) {
 					if (id) await remote.deleteWebhookCallback(id);
 					staticData.callbacks = kept;
-					throw new NodeOperationError(this.getNode(), 'Remote registered the webhook but did not return its id and signing key', {
-						description: 'Without the signing key no delivery can be checked. Publish the workflow again.',
-					});
+					throw new NodeOperationError(
+						this.getNode(),
+						'Remote registered the webhook but did not return its id and signing key',
+						{
+							description:
+								'Without the signing key no delivery can be checked. Publish the workflow again.',
+						},
+					);
 				}
 				kept.push({ id, url, events, signingKey, createdAt: Date.now() });
 				staticData.callbacks = kept;
@@ -224,7 +254,9 @@ export class RemoteTrigger implements INodeType {
 					}
 					try {
 						await client(this).deleteWebhookCallback(entry.id);
-						this.logger.info(`Remote Trigger "${this.getNode().name}" deleted Remote callback ${entry.id}`);
+						this.logger.info(
+							`Remote Trigger "${this.getNode().name}" deleted Remote callback ${entry.id}`,
+						);
 					} catch (error) {
 						// Kept, so the next activation removes it before registering again.
 						kept.push(entry);
@@ -258,9 +290,14 @@ export class RemoteTrigger implements INodeType {
 		});
 		if (check !== 'valid') {
 			const refusal = DELIVERY_REFUSALS[check];
-			this.logger.warn(`Remote Trigger "${nodeName}" refused a delivery with ${refusal.status}: ${refusal.reason}`);
+			this.logger.warn(
+				`Remote Trigger "${nodeName}" refused a delivery with ${refusal.status}: ${refusal.reason}`,
+			);
 			return answer(this, refusal.status, {
-				message: refusal.status === 413 ? 'Payload too large' : 'Unauthorized: invalid, stale or missing X-Remote-Signature',
+				message:
+					refusal.status === 413
+						? 'Payload too large'
+						: 'Unauthorized: invalid, stale or missing X-Remote-Signature',
 			});
 		}
 		const raw = rawBody as Buffer;
@@ -276,7 +313,9 @@ export class RemoteTrigger implements INodeType {
 			return answer(this, 200, { received: true, ignored: 'no event type' });
 		}
 		if (!selectedEvents(this).includes(event.event)) {
-			this.logger.debug(`Remote Trigger "${nodeName}" ignored event ${event.event}: not selected in Events`);
+			this.logger.debug(
+				`Remote Trigger "${nodeName}" ignored event ${event.event}: not selected in Events`,
+			);
 			return answer(this, 200, { received: true, ignored: 'event not selected' });
 		}
 
@@ -293,7 +332,9 @@ export class RemoteTrigger implements INodeType {
 		// the HiBob Trigger, the node answers itself: n8n 2.40 saves static data (the delivery just
 		// remembered) only when the response is handed over before the execution is set up.
 		answer(this, 200, { received: true });
-		this.logger.debug(`Remote Trigger "${nodeName}" starts a run for ${event.event} (delivery ${deliveryId.slice(0, 12)})`);
+		this.logger.debug(
+			`Remote Trigger "${nodeName}" starts a run for ${event.event} (delivery ${deliveryId.slice(0, 12)})`,
+		);
 
 		const fields = await lookUpHiBobId(this, event);
 		return {
@@ -314,15 +355,27 @@ function client(ctx: IHookFunctions | IWebhookFunctions): RemoteClient {
 async function lookUpHiBobId(ctx: IWebhookFunctions, event: RemoteEvent): Promise<IDataObject> {
 	const id = event.employmentId;
 	if (!id) {
-		return { hibobId: null, reason: 'no_employment_id', message: 'The delivery names no employment.' };
+		return {
+			hibobId: null,
+			reason: 'no_employment_id',
+			message: 'The delivery names no employment.',
+		};
 	}
 	if (!isEmploymentId(id)) {
-		return { hibobId: null, reason: 'invalid_employment_id', message: 'The employment ID in the delivery is not a Remote ID.' };
+		return {
+			hibobId: null,
+			reason: 'invalid_employment_id',
+			message: 'The employment ID in the delivery is not a Remote ID.',
+		};
 	}
 	try {
 		const record = await client(ctx).findEmployment(id);
 		if (!record) {
-			return { hibobId: null, reason: 'employment_not_found', message: 'Remote does not know this employment (deleted?).' };
+			return {
+				hibobId: null,
+				reason: 'employment_not_found',
+				message: 'Remote does not know this employment (deleted?).',
+			};
 		}
 		const externalId = typeof record.external_id === 'string' ? record.external_id.trim() : '';
 		const status = typeof record.status === 'string' ? record.status : null;

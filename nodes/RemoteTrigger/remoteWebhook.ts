@@ -31,20 +31,42 @@ export type DeliveryCheck =
 	| 'mismatch';
 
 /** What each refusal means, in words for the log (never a key or a signature). */
-export const DELIVERY_REFUSALS: Record<Exclude<DeliveryCheck, 'valid'>, { status: number; reason: string }> = {
-	noRawBody: { status: 401, reason: 'n8n did not keep the raw request body, so the signature cannot be checked' },
-	tooLarge: { status: 413, reason: `the body is larger than ${MAX_BODY_BYTES / 1024} KB, which no Remote delivery is` },
+export const DELIVERY_REFUSALS: Record<
+	Exclude<DeliveryCheck, 'valid'>,
+	{ status: number; reason: string }
+> = {
+	noRawBody: {
+		status: 401,
+		reason: 'n8n did not keep the raw request body, so the signature cannot be checked',
+	},
+	tooLarge: {
+		status: 413,
+		reason: `the body is larger than ${MAX_BODY_BYTES / 1024} KB, which no Remote delivery is`,
+	},
 	noSigningKey: {
 		status: 401,
-		reason: 'the node holds no signing key from Remote: deactivate and activate (publish) the workflow again so the node registers with Remote',
+		reason:
+			'the node holds no signing key from Remote: deactivate and activate (publish) the workflow again so the node registers with Remote',
 	},
 	missingSignature: { status: 401, reason: 'the request has no X-Remote-Signature header' },
-	malformedSignature: { status: 401, reason: 'the X-Remote-Signature header is not a hex HMAC-SHA256 signature' },
+	malformedSignature: {
+		status: 401,
+		reason: 'the X-Remote-Signature header is not a hex HMAC-SHA256 signature',
+	},
 	missingTimestamp: { status: 401, reason: 'the request has no X-Remote-Timestamp header' },
-	malformedTimestamp: { status: 401, reason: 'the X-Remote-Timestamp header is not a time in milliseconds' },
-	stale: { status: 401, reason: `the delivery was signed more than ${MAX_AGE_MS / 60_000} minutes ago (a replay, or a clock far off)` },
+	malformedTimestamp: {
+		status: 401,
+		reason: 'the X-Remote-Timestamp header is not a time in milliseconds',
+	},
+	stale: {
+		status: 401,
+		reason: `the delivery was signed more than ${MAX_AGE_MS / 60_000} minutes ago (a replay, or a clock far off)`,
+	},
 	future: { status: 401, reason: 'the delivery is dated in the future (a clock far off)' },
-	mismatch: { status: 401, reason: 'the X-Remote-Signature does not match the signing key Remote gave this node' },
+	mismatch: {
+		status: 401,
+		reason: 'the X-Remote-Signature does not match the signing key Remote gave this node',
+	},
 };
 
 export interface DeliveryInput {
@@ -61,7 +83,11 @@ function single(value: unknown): unknown {
 
 /** HMAC-SHA256 of `raw_body + ":" + timestamp`, keyed by the signing key (Remote's scheme). */
 export function remoteSignature(signingKey: string, rawBody: Buffer, timestamp: string): Buffer {
-	return createHmac('sha256', Buffer.from(signingKey, 'utf8')).update(rawBody).update(':').update(timestamp).digest();
+	return createHmac('sha256', Buffer.from(signingKey, 'utf8'))
+		.update(rawBody)
+		.update(':')
+		.update(timestamp)
+		.digest();
 }
 
 /**
@@ -77,10 +103,12 @@ export function checkRemoteDelivery(input: DeliveryInput): DeliveryCheck {
 	if (keys.length === 0) return 'noSigningKey';
 	const signature = single(input.signature);
 	if (signature === undefined || signature === null || signature === '') return 'missingSignature';
-	if (typeof signature !== 'string' || !SHA256_HEX.test(signature.trim())) return 'malformedSignature';
+	if (typeof signature !== 'string' || !SHA256_HEX.test(signature.trim()))
+		return 'malformedSignature';
 	const timestamp = single(input.timestamp);
 	if (timestamp === undefined || timestamp === null || timestamp === '') return 'missingTimestamp';
-	if (typeof timestamp !== 'string' || !EPOCH_MS.test(timestamp.trim())) return 'malformedTimestamp';
+	if (typeof timestamp !== 'string' || !EPOCH_MS.test(timestamp.trim()))
+		return 'malformedTimestamp';
 	const stamp = timestamp.trim();
 	const signedAt = Number(stamp);
 	if (nowMs - signedAt > MAX_AGE_MS) return 'stale';

@@ -6,7 +6,13 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { dryRunOption, dryRunSubtitle, outputOption, summaryOption, timezoneOption } from '../shared/nodeOptions';
+import {
+	dryRunOption,
+	dryRunSubtitle,
+	outputOption,
+	summaryOption,
+	timezoneOption,
+} from '../shared/nodeOptions';
 import { runEmployeeSync } from './sync';
 
 export class RemoteUpsertEmployee implements INodeType {
@@ -17,7 +23,8 @@ export class RemoteUpsertEmployee implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: dryRunSubtitle('Create or update'),
-		description: 'Create or update Remote employments from HiBob people (output of HiBob → Get Employees)',
+		description:
+			'Create or update Remote employments from HiBob people (output of HiBob → Get Employees)',
 		defaults: { name: 'Remote Upsert Employee' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -94,14 +101,16 @@ export class RemoteUpsertEmployee implements INodeType {
 						name: 'syncSalary',
 						type: 'boolean',
 						default: true,
-						description: 'Whether to send the annual salary of global payroll employees (needs the HiBob credential)',
+						description:
+							'Whether to send the annual salary of global payroll employees (needs the HiBob credential)',
 					},
 					{
 						displayName: 'Sync SSN (USA)',
 						name: 'syncSsn',
 						type: 'boolean',
 						default: true,
-						description: 'Whether to send the social security number of people in the USA (needs the HiBob credential)',
+						description:
+							'Whether to send the social security number of people in the USA (needs the HiBob credential)',
 					},
 					timezoneOption(' for start dates'),
 				],

@@ -6,11 +6,38 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import type { RememberedEntry } from '../shared/core/employee/memory';
-import { currentEntries, isSettled, needsAHuman, personFingerprint, recall, rememberedEntry, wantsSensitive } from '../shared/core/employee/memory';
-import type { EmployeeAction, FullEmployment, Lookups, Plan, PlanInput, PlanOptions, SensitiveValues } from '../shared/core/employee/plan';
-import { actionBody, CONTRACT_AMENDMENT_FORM, heldBackReason, isPendingAmendment, planEmployee } from '../shared/core/employee/plan';
+import {
+	currentEntries,
+	isSettled,
+	needsAHuman,
+	personFingerprint,
+	recall,
+	rememberedEntry,
+	wantsSensitive,
+} from '../shared/core/employee/memory';
+import type {
+	EmployeeAction,
+	FullEmployment,
+	Lookups,
+	Plan,
+	PlanInput,
+	PlanOptions,
+	SensitiveValues,
+} from '../shared/core/employee/plan';
+import {
+	actionBody,
+	CONTRACT_AMENDMENT_FORM,
+	heldBackReason,
+	isPendingAmendment,
+	planEmployee,
+} from '../shared/core/employee/plan';
 import { fingerprintKey } from '../shared/core/fingerprint';
-import { metadataList, readField, resolveFields, SENSITIVE_LOGICAL_FIELDS } from '../shared/core/hibobFields';
+import {
+	metadataList,
+	readField,
+	resolveFields,
+	SENSITIVE_LOGICAL_FIELDS,
+} from '../shared/core/hibobFields';
 import type { MatchResult, RemoteEmployment } from '../shared/core/match';
 import { indexEmployments, matchPerson } from '../shared/core/match';
 import { maskDeep, sensitiveKeysOfSchema, summarise } from '../shared/core/outcome';
@@ -58,15 +85,35 @@ function apiMessage(error: unknown): string {
 	return [e.message, e.description].filter(Boolean).join(' — ');
 }
 
-function skippedItem(itemIndex: number, hibobId: string | null, reason: string, message: string, kind?: unknown, name?: string | null) {
+function skippedItem(
+	itemIndex: number,
+	hibobId: string | null,
+	reason: string,
+	message: string,
+	kind?: unknown,
+	name?: string | null,
+) {
 	return {
-		json: { hibobId, name: name ?? null, remoteEmploymentId: null, kind: kind ?? null, outcome: 'skipped', reason, message, changes: [], heldBack: [] } as IDataObject,
+		json: {
+			hibobId,
+			name: name ?? null,
+			remoteEmploymentId: null,
+			kind: kind ?? null,
+			outcome: 'skipped',
+			reason,
+			message,
+			changes: [],
+			heldBack: [],
+		} as IDataObject,
 		pairedItem: { item: itemIndex },
 	};
 }
 
 /** The sync, phase by phase: read the input, read Remote, match, plan, apply, report. */
-export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObject): Promise<INodeExecutionData[]> {
+export async function runEmployeeSync(
+	ctx: IExecuteFunctions,
+	options: IDataObject,
+): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
 	const run = await startRun(ctx, options, items.length);
 	const entries = readInput(run, items);
@@ -84,7 +131,11 @@ export async function runEmployeeSync(ctx: IExecuteFunctions, options: IDataObje
 }
 
 /** The node's settings, what the last runs remember, and the fingerprint key. */
-async function startRun(ctx: IExecuteFunctions, options: IDataObject, itemCount: number): Promise<EmployeeRun> {
+async function startRun(
+	ctx: IExecuteFunctions,
+	options: IDataObject,
+	itemCount: number,
+): Promise<EmployeeRun> {
 	const staticData = ctx.getWorkflowStaticData('node') as IDataObject;
 	return {
 		ctx,
@@ -116,7 +167,14 @@ function readInput(run: EmployeeRun, items: INodeExecutionData[]): Entry[] {
 		const parsed = personSchema.safeParse(json);
 		if (parsed.success) {
 			if (seen.has(parsed.data.hibobId)) {
-				run.output[i] = skippedItem(i, parsed.data.hibobId, 'duplicate_input', 'This HiBob person appears twice in the input; only the first is synced.', parsed.data.kind, parsed.data.fullName);
+				run.output[i] = skippedItem(
+					i,
+					parsed.data.hibobId,
+					'duplicate_input',
+					'This HiBob person appears twice in the input; only the first is synced.',
+					parsed.data.kind,
+					parsed.data.fullName,
+				);
 				continue;
 			}
 			seen.add(parsed.data.hibobId);
@@ -125,10 +183,19 @@ function readInput(run: EmployeeRun, items: INodeExecutionData[]): Entry[] {
 		}
 		const invalid = invalidPersonSchema.safeParse(json);
 		if (invalid.success) {
-			run.output[i] = skippedItem(i, invalid.data.hibobId, invalid.data.reason, invalid.data.message, invalid.data.kind, invalid.data.name);
+			run.output[i] = skippedItem(
+				i,
+				invalid.data.hibobId,
+				invalid.data.reason,
+				invalid.data.message,
+				invalid.data.kind,
+				invalid.data.name,
+			);
 			continue;
 		}
-		const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || 'item'}: ${issue.message}`);
+		const issues = parsed.error.issues
+			.slice(0, 5)
+			.map((issue) => `${issue.path.join('.') || 'item'}: ${issue.message}`);
 		run.output[i] = skippedItem(
 			i,
 			typeof json.hibobId === 'string' ? json.hibobId : null,
@@ -147,13 +214,17 @@ async function readRemote(run: EmployeeRun, entries: Entry[]): Promise<RemoteDat
 	if (entries.some((e) => e.person.supervisorEmail || e.person.department)) {
 		const managers = await remote.listCompanyManagers();
 		for (const manager of managers) {
-			if (manager.user_email && manager.user_id) lookups.managers.set(String(manager.user_email).toLowerCase(), String(manager.user_id));
+			if (manager.user_email && manager.user_id)
+				lookups.managers.set(String(manager.user_email).toLowerCase(), String(manager.user_id));
 		}
 		// Remote lists departments per company; the company id comes with the managers.
 		const companyId = managers.map((m) => m.company_id).find((id) => typeof id === 'string' && id);
 		for (const department of companyId ? await remote.listDepartments(String(companyId)) : []) {
 			if (department.name && department.id)
-				lookups.departments.set(String(department.name).trim().toLowerCase(), { id: String(department.id), name: String(department.name) });
+				lookups.departments.set(String(department.name).trim().toLowerCase(), {
+					id: String(department.id),
+					name: String(department.name),
+				});
 		}
 	}
 	return { employments, index: indexEmployments(employments), lookups };
@@ -164,7 +235,11 @@ function matchEveryone(run: EmployeeRun, entries: Entry[], remoteData: RemoteDat
 	const claims = new Map<string, Entry[]>();
 	for (const entry of entries) {
 		entry.match = matchPerson(entry.person, remoteData.index);
-		if (entry.match.kind === 'match') claims.set(entry.match.employment.id, [...(claims.get(entry.match.employment.id) ?? []), entry]);
+		if (entry.match.kind === 'match')
+			claims.set(entry.match.employment.id, [
+				...(claims.get(entry.match.employment.id) ?? []),
+				entry,
+			]);
 	}
 	for (const [employmentId, claimants] of claims) {
 		if (claimants.length < 2) continue;
@@ -189,19 +264,40 @@ function matchEveryone(run: EmployeeRun, entries: Entry[], remoteData: RemoteDat
 }
 
 /** Plan: every person, answering what each plan asks for (detail, schemas, legal entity) from Remote. */
-async function planEveryone(run: EmployeeRun, live: Entry[], remoteData: RemoteData): Promise<void> {
+async function planEveryone(
+	run: EmployeeRun,
+	live: Entry[],
+	remoteData: RemoteData,
+): Promise<void> {
 	// SSN and salary are read here, straight from HiBob, only when someone needs them.
 	const sensitive = live.some((e) => wantsSensitive(e.person, e.match!, run.planOptions))
-		? await readSensitive(run.ctx, live.map((e) => e.person.hibobId), run.staticData)
+		? await readSensitive(
+				run.ctx,
+				live.map((e) => e.person.hibobId),
+				run.staticData,
+			)
 		: undefined;
 	const reader = new PlanReader(run, remoteData.employments);
 	for (const entry of live) {
 		const { person } = entry;
 		const match = entry.match!;
-		const input: PlanInput = { person, match, options: run.planOptions, lookups: remoteData.lookups, sensitive: sensitive?.get(person.hibobId) };
+		const input: PlanInput = {
+			person,
+			match,
+			options: run.planOptions,
+			lookups: remoteData.lookups,
+			sensitive: sensitive?.get(person.hibobId),
+		};
 		entry.input = input;
 		if (match.kind === 'match') {
-			entry.fp = personFingerprint(run.fpKey, person, match.employment.id, match.employment.status, input.sensitive, remoteData.lookups);
+			entry.fp = personFingerprint(
+				run.fpKey,
+				person,
+				match.employment.id,
+				match.employment.status,
+				input.sensitive,
+				remoteData.lookups,
+			);
 			if (!run.fullRecheck) input.remembered = recall(run.remembered[person.hibobId], entry.fp);
 		}
 		try {
@@ -236,7 +332,8 @@ async function applyEveryone(run: EmployeeRun, live: Entry[], lookups: Lookups):
 				// Only the create itself throws: nothing was created.
 				const e = error as { httpCode?: string };
 				plan.outcome = 'failed';
-				plan.reason = e.httpCode === '422' || e.httpCode === '409' ? 'remote_refused' : 'remote_api_error';
+				plan.reason =
+					e.httpCode === '422' || e.httpCode === '409' ? 'remote_refused' : 'remote_api_error';
 				plan.message = apiMessage(error);
 				plan.changes = [];
 			}
@@ -254,9 +351,20 @@ function remember(run: EmployeeRun, entry: Entry, lookups: Lookups): void {
 	const plan = entry.plan!;
 	const fp =
 		plan.outcome === 'created' && plan.remoteEmploymentId
-			? personFingerprint(run.fpKey, entry.person, plan.remoteEmploymentId, 'created', entry.input?.sensitive, lookups)
+			? personFingerprint(
+					run.fpKey,
+					entry.person,
+					plan.remoteEmploymentId,
+					'created',
+					entry.input?.sensitive,
+					lookups,
+				)
 			: entry.fp;
-	if (isSettled(plan) && fp) run.remembered[plan.hibobId] = rememberedEntry(fp, maskDeep(plan.heldBack, run.remote.sensitiveKeys));
+	if (isSettled(plan) && fp)
+		run.remembered[plan.hibobId] = rememberedEntry(
+			fp,
+			maskDeep(plan.heldBack, run.remote.sensitiveKeys),
+		);
 	else delete run.remembered[plan.hibobId];
 }
 
@@ -266,7 +374,9 @@ function report(run: EmployeeRun, itemCount: number): INodeExecutionData[] {
 	const results = run.output.filter((o): o is INodeExecutionData => !!o);
 	if (dryRun) for (const result of results) result.json.dryRun = true;
 	if (options.summary === true) {
-		const summary = summarise(results.map((r) => ({ outcome: r.json.outcome as never, reason: String(r.json.reason) })));
+		const summary = summarise(
+			results.map((r) => ({ outcome: r.json.outcome as never, reason: String(r.json.reason) })),
+		);
 		results.push({
 			json: {
 				summary: true,
@@ -274,14 +384,22 @@ function report(run: EmployeeRun, itemCount: number): INodeExecutionData[] {
 				...summary,
 				needsAttention: results
 					.filter((r) => needsAHuman(String(r.json.outcome), String(r.json.reason)))
-					.map((r) => ({ hibobId: r.json.hibobId, name: r.json.name ?? null, outcome: r.json.outcome, reason: r.json.reason, message: r.json.message })),
+					.map((r) => ({
+						hibobId: r.json.hibobId,
+						name: r.json.name ?? null,
+						outcome: r.json.outcome,
+						reason: r.json.reason,
+						message: r.json.message,
+					})),
 				apiCalls: remote.stats.calls,
 				retries: remote.stats.retries,
 			},
 			pairedItem: Array.from({ length: itemCount }, (_, item) => ({ item })),
 		});
 	}
-	return keepOutput(options.output, results, (json) => needsAHuman(String(json.outcome), String(json.reason)));
+	return keepOutput(options.output, results, (json) =>
+		needsAHuman(String(json.outcome), String(json.reason)),
+	);
 }
 
 /**
@@ -306,26 +424,42 @@ class PlanReader {
 		for (let guard = 0; guard < 8; guard++) {
 			const step = planEmployee(input);
 			if (step.done) return step.plan;
-			if (step.needs === 'legalEntity') input.legalEntityId = await this.legalEntityFor(step.country);
+			if (step.needs === 'legalEntity')
+				input.legalEntityId = await this.legalEntityFor(step.country);
 			// Only for the employments that would get an amendment (U6, never twice).
-			else if (step.needs === 'detail' && step.part === 'contractAmendments') input.contractAmendments = await remote.listContractAmendments(step.employmentId);
-			else if (step.needs === 'detail') input.detail = (await remote.getEmployment(step.employmentId)) as FullEmployment;
-			else input.schemas = { ...input.schemas, ...(await this.schemas(step.country, step.forms, step.employmentId)) };
+			else if (step.needs === 'detail' && step.part === 'contractAmendments')
+				input.contractAmendments = await remote.listContractAmendments(step.employmentId);
+			else if (step.needs === 'detail')
+				input.detail = (await remote.getEmployment(step.employmentId)) as FullEmployment;
+			else
+				input.schemas = {
+					...input.schemas,
+					...(await this.schemas(step.country, step.forms, step.employmentId)),
+				};
 		}
 		throw new NodeOperationError(this.run.ctx.getNode(), 'The plan did not settle.');
 	}
 
 	/** Country forms, once per country and form; a form Remote does not have fails every person who needs it. */
-	private async schemas(country: string, forms: string[], employmentId: string | undefined): Promise<Record<string, unknown>> {
+	private async schemas(
+		country: string,
+		forms: string[],
+		employmentId: string | undefined,
+	): Promise<Record<string, unknown>> {
 		const { remote, ctx } = this.run;
 		const schemas: Record<string, unknown> = {};
 		for (const form of forms) {
 			const key = `${country}/${form}`;
-			if (this.schemaFailures.has(key)) throw new NodeOperationError(ctx.getNode(), this.schemaFailures.get(key)!);
+			if (this.schemaFailures.has(key))
+				throw new NodeOperationError(ctx.getNode(), this.schemaFailures.get(key)!);
 			if (!this.schemaCache.has(key)) {
 				try {
 					// The contract_amendment form is asked for with an employment; it is read once per country.
-					const schema = await remote.getCountryForm(country, form, form === CONTRACT_AMENDMENT_FORM ? employmentId : undefined);
+					const schema = await remote.getCountryForm(
+						country,
+						form,
+						form === CONTRACT_AMENDMENT_FORM ? employmentId : undefined,
+					);
 					this.schemaCache.set(key, schema);
 					// The form's own hints (money inputs, "tax id" titles) widen what is masked (R1).
 					for (const name of sensitiveKeysOfSchema(schema)) remote.sensitiveKeys.add(name);
@@ -348,16 +482,25 @@ class PlanReader {
 	 * global payroll employment of that country was engaged by (read once per country).
 	 */
 	private async legalEntityFor(country: string): Promise<string | null> {
-		const option = typeof this.run.options.gpLegalEntityId === 'string' ? this.run.options.gpLegalEntityId.trim() : '';
+		const option =
+			typeof this.run.options.gpLegalEntityId === 'string'
+				? this.run.options.gpLegalEntityId.trim()
+				: '';
 		if (option) return option;
 		if (!this.legalEntities.has(country)) {
 			let found: string | null = null;
 			const candidates = this.employments.filter(
-				(e) => e.type === 'global_payroll_employee' && e.country?.code === country && e.status !== 'deleted',
+				(e) =>
+					e.type === 'global_payroll_employee' &&
+					e.country?.code === country &&
+					e.status !== 'deleted',
 			);
 			for (const candidate of candidates.slice(0, 3)) {
 				const full = (await this.run.remote.getEmployment(candidate.id)) as IDataObject;
-				if (typeof full.engaged_by_legal_entity_id === 'string' && full.engaged_by_legal_entity_id) {
+				if (
+					typeof full.engaged_by_legal_entity_id === 'string' &&
+					full.engaged_by_legal_entity_id
+				) {
 					found = full.engaged_by_legal_entity_id;
 					break;
 				}
@@ -383,8 +526,12 @@ async function employeeFingerprintKey(ctx: IExecuteFunctions): Promise<Buffer> {
 	return fingerprintKey('employee', remote.apiToken, hibobToken);
 }
 
-
-function shapeOutput(plan: Plan, dryRun: boolean, name: string | null, sensitiveKeys: ReadonlySet<string>): IDataObject {
+function shapeOutput(
+	plan: Plan,
+	dryRun: boolean,
+	name: string | null,
+	sensitiveKeys: ReadonlySet<string>,
+): IDataObject {
 	const out: IDataObject = {
 		hibobId: plan.hibobId,
 		name,
@@ -411,21 +558,30 @@ interface RunState {
 	contractorUpdatesRefused: boolean;
 }
 
-const CONTRACTOR_MESSAGE = "Remote's API does not update contractors (Remote: \"currently not supported\"); change these in Remote";
+const CONTRACTOR_MESSAGE =
+	'Remote\'s API does not update contractors (Remote: "currently not supported"); change these in Remote';
 
 /**
  * The interpreter of a plan's actions. The create comes first; if it fails, it throws (nothing was
  * created). Every later action stands alone: one that Remote refuses moves its changes to what was
  * held back (with the reason), and the others still go through.
  */
-async function applyPlan(remote: RemoteClient, plan: Plan, person: Person, run: RunState): Promise<void> {
+async function applyPlan(
+	remote: RemoteClient,
+	plan: Plan,
+	person: Person,
+	run: RunState,
+): Promise<void> {
 	let id = plan.remoteEmploymentId ?? undefined;
 	const done: EmployeeAction[] = [];
 	const problems: Array<{ action: EmployeeAction; reason: string; message: string }> = [];
 	for (const action of plan.actions) {
 		const body = actionBody(action) as IDataObject;
 		if (action.type === 'create') {
-			const loginEmail = ((body.basic_information as IDataObject)?.email as string) ?? person.personalEmail ?? person.workEmail;
+			const loginEmail =
+				((body.basic_information as IDataObject)?.email as string) ??
+				person.personalEmail ??
+				person.workEmail;
 			// R6: before re-sending a create whose answer was lost, look for what it may have created.
 			const recover = async () => {
 				const found = loginEmail ? await remote.listEmployments({ email: loginEmail }) : [];
@@ -438,7 +594,11 @@ async function applyPlan(remote: RemoteClient, plan: Plan, person: Person, run: 
 			continue;
 		}
 		if (!id) break;
-		if (person.kind === 'contractor' && run.contractorUpdatesRefused && action.type !== 'submitAmendment') {
+		if (
+			person.kind === 'contractor' &&
+			run.contractorUpdatesRefused &&
+			action.type !== 'submitAmendment'
+		) {
 			problems.push({ action, reason: 'not_updatable_via_api', message: CONTRACTOR_MESSAGE });
 			continue;
 		}
@@ -446,7 +606,8 @@ async function applyPlan(remote: RemoteClient, plan: Plan, person: Person, run: 
 			if (action.type === 'submitAmendment') {
 				// R6: the plan saw no pending amendment, so a pending one found after a lost answer is this one.
 				const employmentId = String(body.employment_id);
-				const recover = async () => (await remote.listContractAmendments(employmentId)).find((a) => isPendingAmendment(a));
+				const recover = async () =>
+					(await remote.listContractAmendments(employmentId)).find((a) => isPendingAmendment(a));
 				const amendment = await remote.createContractAmendment(body, recover);
 				if (amendment?.id) plan.message += ` Remote's amendment request: ${String(amendment.id)}.`;
 			} else if (action.type === 'setDepartment') await remote.updateEmploymentV2(id, body);
@@ -454,12 +615,24 @@ async function applyPlan(remote: RemoteClient, plan: Plan, person: Person, run: 
 			done.push(action);
 		} catch (error) {
 			const code = Number((error as { httpCode?: string }).httpCode);
-			if (person.kind === 'contractor' && action.type !== 'submitAmendment' && [400, 403, 405, 409, 422].includes(code)) {
+			if (
+				person.kind === 'contractor' &&
+				action.type !== 'submitAmendment' &&
+				[400, 403, 405, 409, 422].includes(code)
+			) {
 				// Documented: Remote's API does not update contractors. Reported, never re-sent every run.
 				run.contractorUpdatesRefused = true;
-				problems.push({ action, reason: 'not_updatable_via_api', message: `${CONTRACTOR_MESSAGE} (Remote: ${apiMessage(error)})` });
+				problems.push({
+					action,
+					reason: 'not_updatable_via_api',
+					message: `${CONTRACTOR_MESSAGE} (Remote: ${apiMessage(error)})`,
+				});
 			} else {
-				problems.push({ action, reason: code === 422 || code === 409 ? 'remote_refused' : 'remote_api_error', message: apiMessage(error) });
+				problems.push({
+					action,
+					reason: code === 422 || code === 409 ? 'remote_refused' : 'remote_api_error',
+					message: apiMessage(error),
+				});
 			}
 		}
 	}
@@ -469,11 +642,16 @@ async function applyPlan(remote: RemoteClient, plan: Plan, person: Person, run: 
 	const notWritten = new Set(problems.map((p) => p.action));
 	plan.changes = done.flatMap((a) => a.changes);
 	for (const problem of problems) {
-		const changes = problem.action.changes.length ? problem.action.changes : [{ field: problem.action.type, from: null, to: null }];
-		plan.heldBack.push(...changes.map((c) => ({ field: c.field, reason: problem.reason, from: c.from, to: c.to })));
+		const changes = problem.action.changes.length
+			? problem.action.changes
+			: [{ field: problem.action.type, from: null, to: null }];
+		plan.heldBack.push(
+			...changes.map((c) => ({ field: c.field, reason: problem.reason, from: c.from, to: c.to })),
+		);
 	}
 	const details = [...new Set(problems.map((p) => p.message))].join('; ');
-	const fieldsOf = (actions: EmployeeAction[]) => actions.flatMap((a) => a.changes.map((c) => c.field)).join(', ');
+	const fieldsOf = (actions: EmployeeAction[]) =>
+		actions.flatMap((a) => a.changes.map((c) => c.field)).join(', ');
 	const failed = problems.filter((p) => p.reason !== 'not_updatable_via_api');
 	if (plan.outcome === 'created') {
 		plan.message += ` Not written yet: ${fieldsOf([...notWritten])} (${details}).${failed.length ? ' The next run sends them.' : ''}`;
@@ -494,16 +672,31 @@ export const DEFAULT_FULL_RECHECK_HOURS = 24;
  * always with "Re-Check Every Employment", else when the last full re-check (a run that wrote its
  * results; the first run is one) is at least "Full Re-Check Every (Hours)" ago. 0 hours: never.
  */
-function isFullRecheckDue(ctx: IExecuteFunctions, options: IDataObject, staticData: IDataObject): boolean {
+function isFullRecheckDue(
+	ctx: IExecuteFunctions,
+	options: IDataObject,
+	staticData: IDataObject,
+): boolean {
 	if (options.recheckAll === true) return true;
-	const hours = options.fullRecheckHours === undefined || options.fullRecheckHours === '' ? DEFAULT_FULL_RECHECK_HOURS : Number(options.fullRecheckHours);
+	const hours =
+		options.fullRecheckHours === undefined || options.fullRecheckHours === ''
+			? DEFAULT_FULL_RECHECK_HOURS
+			: Number(options.fullRecheckHours);
 	if (!Number.isFinite(hours) || hours < 0) {
-		throw new NodeOperationError(ctx.getNode(), `"Full Re-Check Every (Hours)" must be 0 or more, not "${String(options.fullRecheckHours)}"`, {
-			description: 'Set it to 24 (the default) for a daily re-check of every employment, or 0 to re-check only people who changed in HiBob.',
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"Full Re-Check Every (Hours)" must be 0 or more, not "${String(options.fullRecheckHours)}"`,
+			{
+				description:
+					'Set it to 24 (the default) for a daily re-check of every employment, or 0 to re-check only people who changed in HiBob.',
+			},
+		);
 	}
 	if (hours === 0) return false;
-	const last = typeof staticData.lastFullRecheckAt === 'string' ? Date.parse(staticData.lastFullRecheckAt) : NaN;
+	const last =
+		typeof staticData.lastFullRecheckAt === 'string'
+			? Date.parse(staticData.lastFullRecheckAt)
+			: NaN;
 	return !(Date.now() - last < hours * 3600_000);
 }
 
@@ -520,14 +713,18 @@ async function readSensitive(
 	}
 	const hibob = new HiBobClient(ctx);
 	// The field ids (resolved through HiBob's metadata, S4) are kept for a day: one call less per run.
-	const cached = staticData.sensitiveFieldIds as { at?: number; ids?: Record<string, string> } | undefined;
+	const cached = staticData.sensitiveFieldIds as
+		{ at?: number; ids?: Record<string, string> } | undefined;
 	let ids = cached?.ids;
 	if (!ids || typeof cached?.at !== 'number' || Date.now() - cached.at > 24 * 3600_000) {
 		ids = resolveFields(metadataList(await hibob.getFields()), SENSITIVE_LOGICAL_FIELDS).ids;
 		staticData.sensitiveFieldIds = { at: Date.now(), ids };
 	}
 	const wanted = new Set(hibobIds);
-	const records = await hibob.searchPeople({ fields: ['root.id', ...Object.values(ids)], showInactive: true });
+	const records = await hibob.searchPeople({
+		fields: ['root.id', ...Object.values(ids)],
+		showInactive: true,
+	});
 	const out = new Map<string, SensitiveValues>();
 	for (const record of records) {
 		const id = String(record.id ?? '');
@@ -537,7 +734,10 @@ async function readSensitive(
 		const payPeriod = readField(record, ids.payPeriod);
 		let yearlySalary: SensitiveValues['yearlySalary'] = null;
 		if (yearly && typeof yearly === 'object' && typeof (yearly as IDataObject).value === 'number') {
-			yearlySalary = { value: (yearly as IDataObject).value as number, currency: ((yearly as IDataObject).currency as string) ?? null };
+			yearlySalary = {
+				value: (yearly as IDataObject).value as number,
+				currency: ((yearly as IDataObject).currency as string) ?? null,
+			};
 		} else if (typeof yearly === 'number') yearlySalary = { value: yearly };
 		out.set(id, {
 			ssn: typeof ssn === 'string' && /^\d{3}-?\d{2}-?\d{4}$/.test(ssn.trim()) ? ssn.trim() : null,

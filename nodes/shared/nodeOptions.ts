@@ -38,18 +38,33 @@ export const outputOption: INodeProperties = {
 		{
 			name: 'Changes and Problems Only',
 			value: 'changes',
-			description: 'Only the items that were created, updated or failed, or that need someone to act; keeps large runs small in n8n\'s execution history',
+			description:
+				"Only the items that were created, updated or failed, or that need someone to act; keeps large runs small in n8n's execution history",
 		},
-		{ name: 'Everything', value: 'all', description: 'One item for every input item, whatever happened' },
+		{
+			name: 'Everything',
+			value: 'all',
+			description: 'One item for every input item, whatever happened',
+		},
 	],
 	default: 'all',
-	description: 'Which result items the node emits (the summary item, when on, always counts everything)',
+	description:
+		'Which result items the node emits (the summary item, when on, always counts everything)',
 };
 
 /** The items kept by the Output option: everything, or only what changed or needs a human. */
-export function keepOutput(mode: unknown, items: INodeExecutionData[], needsAHuman: (json: IDataObject) => boolean): INodeExecutionData[] {
+export function keepOutput(
+	mode: unknown,
+	items: INodeExecutionData[],
+	needsAHuman: (json: IDataObject) => boolean,
+): INodeExecutionData[] {
 	if (mode !== 'changes') return items;
-	return items.filter((i) => i.json.summary === true || ['created', 'updated', 'failed'].includes(String(i.json.outcome)) || needsAHuman(i.json));
+	return items.filter(
+		(i) =>
+			i.json.summary === true ||
+			['created', 'updated', 'failed'].includes(String(i.json.outcome)) ||
+			needsAHuman(i.json),
+	);
 }
 
 export function timezoneOption(whatFor: string): INodeProperties {
@@ -69,7 +84,8 @@ export function resolveTimezone(node: INode, configured: unknown): string {
 	if (!timezone) return 'UTC';
 	if (!DateTime.now().setZone(timezone).isValid) {
 		throw new NodeOperationError(node, `"${timezone}" is not a timezone`, {
-			description: 'Use an IANA timezone name such as Europe/Berlin or America/New_York, or leave it empty for UTC.',
+			description:
+				'Use an IANA timezone name such as Europe/Berlin or America/New_York, or leave it empty for UTC.',
 		});
 	}
 	return timezone;

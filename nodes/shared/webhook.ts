@@ -16,7 +16,11 @@ export function headerValue(headers: unknown, name: string): unknown {
 }
 
 /** Answers the request directly and starts no execution. */
-export function answer(ctx: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+export function answer(
+	ctx: IWebhookFunctions,
+	status: number,
+	body: IDataObject,
+): IWebhookResponseData {
 	// Express's json() sends the body and ends the response.
 	ctx.getResponseObject().status(status).json(body);
 	return { noWebhookResponse: true };
@@ -24,7 +28,10 @@ export function answer(ctx: IWebhookFunctions, status: number, body: IDataObject
 
 /** Parses the raw body as JSON (a leading byte-order mark is ignored); `undefined` if it is not JSON. */
 export function parseRawJson(rawBody: Buffer): unknown {
-	const text = rawBody.toString('utf8').replace(/^\uFEFF/, '').trim();
+	const text = rawBody
+		.toString('utf8')
+		.replace(/^\uFEFF/, '')
+		.trim();
 	if (!text.startsWith('{') && !text.startsWith('[')) return undefined;
 	try {
 		return JSON.parse(text) as unknown;
@@ -40,7 +47,11 @@ export type SeenDeliveries = Array<[string, number]>;
 export const DEDUPE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** The remembered deliveries whose time is still inside the window (by time only, never by count). */
-export function pruneSeen(seen: unknown, nowMs: number, windowMs = DEDUPE_WINDOW_MS): SeenDeliveries {
+export function pruneSeen(
+	seen: unknown,
+	nowMs: number,
+	windowMs = DEDUPE_WINDOW_MS,
+): SeenDeliveries {
 	if (!Array.isArray(seen)) return [];
 	return seen.filter(
 		(entry): entry is [string, number] =>
@@ -56,7 +67,12 @@ export function pruneSeen(seen: unknown, nowMs: number, windowMs = DEDUPE_WINDOW
  * remembered. Either way the pruned list is assigned back to `staticData.seen`, which marks the
  * static data as changed so n8n saves it.
  */
-export function seenBefore(staticData: IDataObject, fingerprint: string, nowMs: number, windowMs = DEDUPE_WINDOW_MS): boolean {
+export function seenBefore(
+	staticData: IDataObject,
+	fingerprint: string,
+	nowMs: number,
+	windowMs = DEDUPE_WINDOW_MS,
+): boolean {
 	const seen = pruneSeen(staticData.seen, nowMs, windowMs);
 	const repeated = seen.some(([known]) => known === fingerprint);
 	if (!repeated) seen.push([fingerprint, nowMs]);

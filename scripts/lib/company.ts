@@ -55,22 +55,81 @@ export interface ShowcaseCompany extends GeneratedCompany {
 }
 
 const EXPECT_DEMO: Record<string, PersonExpectation> = {
-	'Maya Lindqvist': { outcome: ['updated', 'unchanged'], rule: 'U4: active manager (department filled in)' },
-	'Noah Carter': { outcome: ['created'], reason: 'created', rule: 'N1/N3: US employee starting in 30 days' },
-	'Greta Hoffmann': { outcome: ['skipped'], reason: 'remote_schema_invalid', rule: 'N5: German employee without mobile number' },
-	'Paul Mercer': { outcome: ['skipped'], reason: 'start_date_not_in_future', rule: 'N1: EOR start date has passed' },
-	'Iris Okoro': { outcome: ['created'], reason: 'created', rule: 'N2: contractor who already started' },
-	'Tiago Ferreira': { outcome: ['created'], reason: 'created', rule: 'N7: global payroll, annual salary' },
+	'Maya Lindqvist': {
+		outcome: ['updated', 'unchanged'],
+		rule: 'U4: active manager (department filled in)',
+	},
+	'Noah Carter': {
+		outcome: ['created'],
+		reason: 'created',
+		rule: 'N1/N3: US employee starting in 30 days',
+	},
+	'Greta Hoffmann': {
+		outcome: ['skipped'],
+		reason: 'remote_schema_invalid',
+		rule: 'N5: German employee without mobile number',
+	},
+	'Paul Mercer': {
+		outcome: ['skipped'],
+		reason: 'start_date_not_in_future',
+		rule: 'N1: EOR start date has passed',
+	},
+	'Iris Okoro': {
+		outcome: ['created'],
+		reason: 'created',
+		rule: 'N2: contractor who already started',
+	},
+	'Tiago Ferreira': {
+		outcome: ['created'],
+		reason: 'created',
+		rule: 'N7: global payroll, annual salary',
+	},
 	'Lars Berg': { outcome: ['skipped'], reason: 'unknown_sync_kind', rule: 'E2: "As freelancer"' },
-	'Hugo Laurent': { outcome: ['updated'], reason: 'updated', rule: 'U4: active employee who moved' },
-	'Emma Novak': { outcome: ['updated'], reason: 'updated', rule: 'M1/M4: found by email, external_id written' },
-	'Ravi Menon': { outcome: ['updated', 'skipped'], reason: 'needs_contract_amendment', rule: 'U5: new job title' },
-	'Sofia Marques': { outcome: ['skipped'], reason: 'onboarding_in_progress', rule: 'U3: invited, new name waits' },
-	'Jonas Weber': { outcome: ['updated'], reason: 'updated', rule: 'U2: not started, start date moved' },
-	'Olga Petrova': { outcome: ['skipped'], reason: 'matches_archived_profile', rule: 'M3: only match archived' },
-	'Kai Tanaka': { outcome: ['skipped'], reason: 'ambiguous_match', rule: 'M2: two employments share the email' },
-	'Dana Cole': { outcome: ['skipped'], reason: 'terminated_in_hibob', rule: 'U9: terminated in HiBob, active in Remote' },
-	'Bruno Lopes': { outcome: ['updated', 'skipped'], reason: 'needs_contract_amendment', rule: 'U6: active GP, salary differs' },
+	'Hugo Laurent': {
+		outcome: ['updated'],
+		reason: 'updated',
+		rule: 'U4: active employee who moved',
+	},
+	'Emma Novak': {
+		outcome: ['updated'],
+		reason: 'updated',
+		rule: 'M1/M4: found by email, external_id written',
+	},
+	'Ravi Menon': {
+		outcome: ['updated', 'skipped'],
+		reason: 'needs_contract_amendment',
+		rule: 'U5: new job title',
+	},
+	'Sofia Marques': {
+		outcome: ['skipped'],
+		reason: 'onboarding_in_progress',
+		rule: 'U3: invited, new name waits',
+	},
+	'Jonas Weber': {
+		outcome: ['updated'],
+		reason: 'updated',
+		rule: 'U2: not started, start date moved',
+	},
+	'Olga Petrova': {
+		outcome: ['skipped'],
+		reason: 'matches_archived_profile',
+		rule: 'M3: only match archived',
+	},
+	'Kai Tanaka': {
+		outcome: ['skipped'],
+		reason: 'ambiguous_match',
+		rule: 'M2: two employments share the email',
+	},
+	'Dana Cole': {
+		outcome: ['skipped'],
+		reason: 'terminated_in_hibob',
+		rule: 'U9: terminated in HiBob, active in Remote',
+	},
+	'Bruno Lopes': {
+		outcome: ['updated', 'skipped'],
+		reason: 'needs_contract_amendment',
+		rule: 'U6: active GP, salary differs',
+	},
 };
 
 /** makeDemoCompany plus the cases it lacks; deterministic for a given `now`. */
@@ -81,7 +140,8 @@ export function makeShowcaseCompany(nowInput: Date = new Date()): ShowcaseCompan
 	const syncKey = syncField.fieldId.split('.').pop()!;
 	const people = hibob.people as HiBobPerson[];
 	const manager = people[0];
-	const managerUserId = remote.companyManagers!.find((m) => m.user_email === manager.email)?.user_id ?? null;
+	const managerUserId =
+		remote.companyManagers!.find((m) => m.user_email === manager.email)?.user_id ?? null;
 	const expectations: Record<string, PersonExpectation> = { ...EXPECT_DEMO };
 	let n = 0;
 
@@ -101,7 +161,10 @@ export function makeShowcaseCompany(nowInput: Date = new Date()): ShowcaseCompan
 		expect: PersonExpectation,
 	): HiBobPerson => {
 		n++;
-		const base = people.find((p) => company.people.find((g) => g.hibobId === p.id)?.country === spec.country) ?? manager;
+		const base =
+			people.find(
+				(p) => company.people.find((g) => g.hibobId === p.id)?.country === spec.country,
+			) ?? manager;
 		const person = JSON.parse(JSON.stringify(base)) as NewHiBobPerson & HiBobPerson;
 		const local = `${spec.first}.${spec.last}`.toLowerCase();
 		const start = addDays(now, spec.startInDays);
@@ -124,7 +187,11 @@ export function makeShowcaseCompany(nowInput: Date = new Date()): ShowcaseCompan
 			},
 			custom: { [syncKey]: syncField.itemIds[spec.kind] },
 		};
-		person.internal = { status: 'Active', lifecycleStatus: spec.startInDays > 0 ? 'hired' : 'employed', terminationDate: null };
+		person.internal = {
+			status: 'Active',
+			lifecycleStatus: spec.startInDays > 0 ? 'hired' : 'employed',
+			terminationDate: null,
+		};
 		person.address = { ...(person.address ?? {}), line1: `${40 + n} ${spec.last} Street` };
 		if (spec.noCountry) {
 			person.address = { ...person.address, country: null };
@@ -190,7 +257,11 @@ export function makeShowcaseCompany(nowInput: Date = new Date()): ShowcaseCompan
 
 	const leaving = add(
 		{ first: 'Felix', last: 'Brandt', country: 'GBR', kind: 'employee', startInDays: -500 },
-		{ outcome: ['skipped'], reason: 'employment_not_active', rule: 'U8: employment offboarding in Remote' },
+		{
+			outcome: ['skipped'],
+			reason: 'employment_not_active',
+			rule: 'U8: employment offboarding in Remote',
+		},
 	);
 	link(leaving, 'offboarding', 'employee', 'GBR', 'external_id', {
 		tweak: (e) => {
@@ -199,9 +270,20 @@ export function makeShowcaseCompany(nowInput: Date = new Date()): ShowcaseCompan
 	});
 
 	const movedContractor = add(
-		{ first: 'Leila', last: 'Haddad', country: 'PRT', kind: 'contractor', startInDays: -250, department: 0 },
+		{
+			first: 'Leila',
+			last: 'Haddad',
+			country: 'PRT',
+			kind: 'contractor',
+			startInDays: -250,
+			department: 0,
+		},
 		// Remote's API does not update contractors: the move is reported, nothing is sent (U7).
-		{ outcome: ['skipped'], reason: 'not_updatable_via_api', rule: 'U7: active contractor who moved (Remote does not update contractors)' },
+		{
+			outcome: ['skipped'],
+			reason: 'not_updatable_via_api',
+			rule: 'U7: active contractor who moved (Remote does not update contractors)',
+		},
 	);
 	link(movedContractor, 'active', 'contractor', 'PRT', 'external_id', {
 		inStep: true,
@@ -211,19 +293,49 @@ export function makeShowcaseCompany(nowInput: Date = new Date()): ShowcaseCompan
 	});
 
 	add(
-		{ first: 'Mei', last: 'Chen', country: 'GBR', kind: 'contractor', startInDays: -180, department: 1 },
+		{
+			first: 'Mei',
+			last: 'Chen',
+			country: 'GBR',
+			kind: 'contractor',
+			startInDays: -180,
+			department: 1,
+		},
 		{ outcome: ['unchanged', 'updated'], rule: 'U1: active contractor already in step' },
 	);
 	link(people[people.length - 1], 'active', 'contractor', 'GBR', 'external_id', { inStep: true });
 
 	add(
-		{ first: 'Oscar', last: 'Lindgren', country: 'GBR', kind: 'global_payroll_employee', startInDays: 15, annual: false, department: 2 },
-		{ outcome: ['created'], reason: 'created', rule: 'N7: global payroll paid monthly (no salary sent)' },
+		{
+			first: 'Oscar',
+			last: 'Lindgren',
+			country: 'GBR',
+			kind: 'global_payroll_employee',
+			startInDays: 15,
+			annual: false,
+			department: 2,
+		},
+		{
+			outcome: ['created'],
+			reason: 'created',
+			rule: 'N7: global payroll paid monthly (no salary sent)',
+		},
 	);
 
 	const inReview = add(
-		{ first: 'Yara', last: 'Nasser', country: 'DEU', kind: 'contractor', startInDays: 30, department: 3 },
-		{ outcome: ['skipped'], reason: 'onboarding_in_progress', rule: 'U3: contractor in review, new name waits' },
+		{
+			first: 'Yara',
+			last: 'Nasser',
+			country: 'DEU',
+			kind: 'contractor',
+			startInDays: 30,
+			department: 3,
+		},
+		{
+			outcome: ['skipped'],
+			reason: 'onboarding_in_progress',
+			rule: 'U3: contractor in review, new name waits',
+		},
 	);
 	link(inReview, 'review', 'contractor', 'DEU', 'external_id', {
 		tweak: (e) => {
@@ -233,7 +345,15 @@ export function makeShowcaseCompany(nowInput: Date = new Date()): ShowcaseCompan
 	});
 
 	const preHire = add(
-		{ first: 'Pedro', last: 'Santos', country: 'PRT', kind: 'global_payroll_employee', startInDays: 50, title: 4, department: 4 },
+		{
+			first: 'Pedro',
+			last: 'Santos',
+			country: 'PRT',
+			kind: 'global_payroll_employee',
+			startInDays: 50,
+			title: 4,
+			department: 4,
+		},
 		{ outcome: ['updated'], reason: 'updated', rule: 'U2: pre-hire, new job title' },
 	);
 	link(preHire, 'pre_hire', 'global_payroll_employee', 'PRT', 'external_id', {
@@ -246,8 +366,19 @@ export function makeShowcaseCompany(nowInput: Date = new Date()): ShowcaseCompan
 	// Remote's API never lists deleted employments (shared/api/remote-api.md), so M3 cannot see this one:
 	// the person is created anew, which is what Remote's own integration would do too.
 	const deleted = add(
-		{ first: 'Zoe', last: 'Fischer', country: 'USA', kind: 'employee', startInDays: 35, department: 5 },
-		{ outcome: ['created'], reason: 'created', rule: 'M3 limit: a deleted employment is not listed, so a new one is created' },
+		{
+			first: 'Zoe',
+			last: 'Fischer',
+			country: 'USA',
+			kind: 'employee',
+			startInDays: 35,
+			department: 5,
+		},
+		{
+			outcome: ['created'],
+			reason: 'created',
+			rule: 'M3 limit: a deleted employment is not listed, so a new one is created',
+		},
 	);
 	link(deleted, 'deleted', 'employee', 'USA', 'email', {
 		tweak: (e) => {
@@ -256,7 +387,14 @@ export function makeShowcaseCompany(nowInput: Date = new Date()): ShowcaseCompan
 	});
 
 	add(
-		{ first: 'Nils', last: 'Eriksen', country: 'DEU', kind: 'contractor', startInDays: 20, noCountry: true },
+		{
+			first: 'Nils',
+			last: 'Eriksen',
+			country: 'DEU',
+			kind: 'contractor',
+			startInDays: 20,
+			noCountry: true,
+		},
 		{ outcome: ['skipped'], reason: 'missing_country', rule: 'N4: no country in HiBob' },
 	);
 
@@ -299,24 +437,83 @@ export function makeShowcaseCompany(nowInput: Date = new Date()): ShowcaseCompan
 		approvedAt: approvedLongAgo.toISOString(),
 	};
 	requests.push(longAgo);
-	changes.push(timeoffChangeFor(longAgo, 'Created', people.find((p) => p.id === longAgo.employeeId), approvedLongAgo));
+	changes.push(
+		timeoffChangeFor(
+			longAgo,
+			'Created',
+			people.find((p) => p.id === longAgo.employeeId),
+			approvedLongAgo,
+		),
+	);
 	changes.sort((a, b) => a.createdOn.localeCompare(b.createdOn));
 
 	const nameOf = (id: string) => {
 		const p = people.find((x) => x.id === id);
 		return p ? `${p.firstName} ${p.surname}` : id;
 	};
-	const byRequest = (requestId: number) => nameOf(requests.find((r) => r.requestId === requestId)!.employeeId);
+	const byRequest = (requestId: number) =>
+		nameOf(requests.find((r) => r.requestId === requestId)!.employeeId);
 	const timeOff: TimeOffExpectation[] = [
-		{ requestId: '30001', person: byRequest(30001), outcome: ['created'], reason: 'created_in_remote', createdInRemote: true, rule: 'T3/T6: 3 full days' },
-		{ requestId: '30002', person: byRequest(30002), outcome: ['created'], reason: 'created_in_remote', createdInRemote: true, rule: 'T6: half day (person linked by email in the same run)' },
-		{ requestId: '30003', person: byRequest(30003), outcome: ['created'], reason: 'created_in_remote', createdInRemote: true, rule: 'T6: 3 hours, global payroll' },
-		{ requestId: '30004', person: byRequest(30004), outcome: ['skipped'], reason: 'not_approved', createdInRemote: false, rule: 'T4: cancelled before it was synced' },
-		{ requestId: '30006', person: byRequest(30006), outcome: ['skipped'], reason: 'unmapped_timeoff_type', createdInRemote: false, rule: 'T5: "Volunteering day" has no Remote type' },
-		{ requestId: '30007', person: byRequest(30007), outcome: ['skipped'], reason: 'contractor_no_timeoff', createdInRemote: false, rule: 'T1: contractors never' },
-		{ requestId: '30008', person: byRequest(30008), outcome: ['created'], reason: 'created_in_remote', createdInRemote: true, rule: 'T8: approved 30 days before the first run' },
+		{
+			requestId: '30001',
+			person: byRequest(30001),
+			outcome: ['created'],
+			reason: 'created_in_remote',
+			createdInRemote: true,
+			rule: 'T3/T6: 3 full days',
+		},
+		{
+			requestId: '30002',
+			person: byRequest(30002),
+			outcome: ['created'],
+			reason: 'created_in_remote',
+			createdInRemote: true,
+			rule: 'T6: half day (person linked by email in the same run)',
+		},
+		{
+			requestId: '30003',
+			person: byRequest(30003),
+			outcome: ['created'],
+			reason: 'created_in_remote',
+			createdInRemote: true,
+			rule: 'T6: 3 hours, global payroll',
+		},
+		{
+			requestId: '30004',
+			person: byRequest(30004),
+			outcome: ['skipped'],
+			reason: 'not_approved',
+			createdInRemote: false,
+			rule: 'T4: cancelled before it was synced',
+		},
+		{
+			requestId: '30006',
+			person: byRequest(30006),
+			outcome: ['skipped'],
+			reason: 'unmapped_timeoff_type',
+			createdInRemote: false,
+			rule: 'T5: "Volunteering day" has no Remote type',
+		},
+		{
+			requestId: '30007',
+			person: byRequest(30007),
+			outcome: ['skipped'],
+			reason: 'contractor_no_timeoff',
+			createdInRemote: false,
+			rule: 'T1: contractors never',
+		},
+		{
+			requestId: '30008',
+			person: byRequest(30008),
+			outcome: ['created'],
+			reason: 'created_in_remote',
+			createdInRemote: true,
+			rule: 'T8: approved 30 days before the first run',
+		},
 	];
 
-	const notSynced = company.people.filter((p) => p.kind === null && !Object.keys(expectations).includes(nameOf(p.hibobId))).map((p) => nameOf(p.hibobId));
+	const notSynced = company.people
+		.filter((p) => p.kind === null && !Object.keys(expectations).includes(nameOf(p.hibobId)))
+		.map((p) => nameOf(p.hibobId));
 	return { ...company, notes: company.notes, expectations, notSynced, timeOff };
 }

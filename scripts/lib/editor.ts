@@ -42,18 +42,40 @@ export type EditorCheck =
 	| { ok: false; skipped: false; why: string; screenshot?: string };
 
 /** Opens the workflow in the editor and reads the bottom run button's label. */
-export async function editorRunButton(session: Session, workflowId: string, screenshot: string): Promise<EditorCheck> {
+export async function editorRunButton(
+	session: Session,
+	workflowId: string,
+	screenshot: string,
+): Promise<EditorCheck> {
 	const pw = loadPlaywright();
-	if (!pw) return { ok: false, skipped: true, why: 'playwright-core not found (npm install it in a folder and set PLAYWRIGHT_CORE_DIR)' };
-	if (!fs.existsSync(CHROMIUM)) return { ok: false, skipped: true, why: `no Chromium at ${CHROMIUM} (apt-get install chromium)` };
+	if (!pw)
+		return {
+			ok: false,
+			skipped: true,
+			why: 'playwright-core not found (npm install it in a folder and set PLAYWRIGHT_CORE_DIR)',
+		};
+	if (!fs.existsSync(CHROMIUM))
+		return {
+			ok: false,
+			skipped: true,
+			why: `no Chromium at ${CHROMIUM} (apt-get install chromium)`,
+		};
 	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-editor-'));
-	const context = await pw.chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: FLAGS, headless: true, viewport: { width: 1600, height: 1000 } });
+	const context = await pw.chromium.launchPersistentContext(profile, {
+		executablePath: CHROMIUM,
+		args: FLAGS,
+		headless: true,
+		viewport: { width: 1600, height: 1000 },
+	});
 	try {
 		const url = new URL(session.url);
 		const [name, ...rest] = session.cookie.split(';')[0].split('=');
 		await context.addCookies([{ name, value: rest.join('='), domain: url.hostname, path: '/' }]);
 		const page = context.pages()[0] ?? (await context.newPage());
-		await page.goto(`${session.url}/workflow/${workflowId}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+		await page.goto(`${session.url}/workflow/${workflowId}`, {
+			waitUntil: 'domcontentloaded',
+			timeout: 60_000,
+		});
 		const button = page.locator('[data-test-id="execute-workflow-button"]').first();
 		await button.waitFor({ state: 'visible', timeout: 60_000 });
 		await page.waitForTimeout(1500);
@@ -71,7 +93,12 @@ export async function editorRunButton(session: Session, workflowId: string, scre
 		} catch {
 			// no screenshot then
 		}
-		return { ok: false, skipped: false, why: (error as Error).message.split('\n')[0], screenshot: shot };
+		return {
+			ok: false,
+			skipped: false,
+			why: (error as Error).message.split('\n')[0],
+			screenshot: shot,
+		};
 	} finally {
 		await context.close();
 		fs.rmSync(profile, { recursive: true, force: true });

@@ -106,7 +106,8 @@ export function projectRoot(): string {
 			}
 		}
 		const up = path.dirname(dir);
-		if (up === dir) throw new Error(`cannot find the ${PACKAGE_NAME} project root above ${__dirname}`);
+		if (up === dir)
+			throw new Error(`cannot find the ${PACKAGE_NAME} project root above ${__dirname}`);
 		dir = up;
 	}
 }
@@ -249,10 +250,12 @@ export async function run(
 					timedOut = true;
 					void stopGroup(child, 5_000);
 				}, opts.timeoutMs);
-	const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-		child.once('error', reject);
-		child.once('close', (c, s) => resolve([c, s]));
-	});
+	const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
+		(resolve, reject) => {
+			child.once('error', reject);
+			child.once('close', (c, s) => resolve([c, s]));
+		},
+	);
 	if (timer) clearTimeout(timer);
 	killGroup(child, 'SIGKILL'); // nothing of the group may outlive the command
 	return { code, signal, stdout, stderr, ms: Date.now() - start, timedOut };
@@ -279,7 +282,9 @@ function tail(text: string, lines = 40): string {
 let pathsPromise: Promise<N8nPaths> | undefined;
 
 function cacheRoot(): string {
-	return process.env.HIBOB_REMOTE_N8N_CACHE ?? path.join(os.homedir(), '.cache', 'n8n-hibob-remote');
+	return (
+		process.env.HIBOB_REMOTE_N8N_CACHE ?? path.join(os.homedir(), '.cache', 'n8n-hibob-remote')
+	);
 }
 
 function pidAlive(pid: number): boolean {
@@ -339,7 +344,11 @@ async function doEnsureN8n(): Promise<N8nPaths> {
 	const root = projectRoot();
 	const readyMarker = path.join(cacheRoot(), `n8n-${N8N_VERSION}`, '.ready');
 	const cold = !fs.existsSync(readyMarker);
-	log(cold ? `installing n8n ${N8N_VERSION} + Node 24 (first time: several minutes)` : `n8n ${N8N_VERSION} cached`);
+	log(
+		cold
+			? `installing n8n ${N8N_VERSION} + Node 24 (first time: several minutes)`
+			: `n8n ${N8N_VERSION} cached`,
+	);
 	const result = await withInstallLock(async () => {
 		const heartbeat = cold
 			? setInterval(() => log(`still installing n8n (${secs(Date.now() - start)})`), 30_000)
@@ -353,7 +362,11 @@ async function doEnsureN8n(): Promise<N8nPaths> {
 					const lines = (partial + d).split('\n');
 					partial = lines.pop() ?? '';
 					for (const line of lines) {
-						process.stderr.write(line.startsWith('[install-n8n]') ? `${line} [${secs(Date.now() - start)}]\n` : `${line}\n`);
+						process.stderr.write(
+							line.startsWith('[install-n8n]')
+								? `${line} [${secs(Date.now() - start)}]\n`
+								: `${line}\n`,
+						);
 					}
 				},
 			});
@@ -383,7 +396,9 @@ async function doEnsureN8n(): Promise<N8nPaths> {
 	for (const p of [paths.n8nBin, paths.node, path.join(n8nDir, '.ready')]) {
 		if (!fs.existsSync(p)) throw new Error(`install-n8n.sh finished but ${p} is missing`);
 	}
-	log(`n8n ready in ${secs(paths.ms)} (${cold ? 'cold: installed' : 'warm: cache reused'}) at ${n8nDir}`);
+	log(
+		`n8n ready in ${secs(paths.ms)} (${cold ? 'cold: installed' : 'warm: cache reused'}) at ${n8nDir}`,
+	);
 	return paths;
 }
 
@@ -421,7 +436,8 @@ export async function installPackage(
 			cwd: packageDir,
 			timeoutMs: 120_000,
 		});
-		if (pack.code !== 0) throw new Error(`npm pack failed (exit ${pack.code}):\n${tail(pack.stderr)}`);
+		if (pack.code !== 0)
+			throw new Error(`npm pack failed (exit ${pack.code}):\n${tail(pack.stderr)}`);
 		const info = extractJson<Array<{ name: string; version: string; filename: string }>>(
 			pack.stdout,
 			(v) => Array.isArray(v),
@@ -438,7 +454,8 @@ export async function installPackage(
 				['install', '--prefix', nodesDir, tarball, '--ignore-scripts', '--no-audit', '--no-fund'],
 				{ cwd: nodesDir, timeoutMs: 300_000 },
 			);
-			if (inst.code !== 0) throw new Error(`npm install of ${filename} failed:\n${tail(inst.stderr)}`);
+			if (inst.code !== 0)
+				throw new Error(`npm install of ${filename} failed:\n${tail(inst.stderr)}`);
 		} else {
 			fs.rmSync(dir, { recursive: true, force: true });
 			fs.mkdirSync(dir, { recursive: true });
@@ -473,7 +490,8 @@ export async function installPackage(
 			list.dependencies = { ...(list.dependencies ?? {}), [name]: version };
 			fs.writeFileSync(listPath, JSON.stringify(list, null, 2));
 		}
-		if (!fs.existsSync(path.join(dir, 'package.json'))) throw new Error(`${dir}/package.json missing after install`);
+		if (!fs.existsSync(path.join(dir, 'package.json')))
+			throw new Error(`${dir}/package.json missing after install`);
 		return { name, version, tarball: path.basename(filename), dir, ms: Date.now() - start };
 	} finally {
 		fs.rmSync(packDir, { recursive: true, force: true });
@@ -540,7 +558,9 @@ export async function cli(
 function assertCli(r: RunResult, what: string, expect?: RegExp): void {
 	const out = `${r.stdout}\n${r.stderr}`;
 	if (r.code !== 0 || (expect && !expect.test(out))) {
-		throw new Error(`${what} failed (exit ${r.code}${r.timedOut ? ', timed out' : ''}):\n${tail(out)}`);
+		throw new Error(
+			`${what} failed (exit ${r.code}${r.timedOut ? ', timed out' : ''}):\n${tail(out)}`,
+		);
 	}
 }
 
@@ -567,7 +587,11 @@ export interface CredentialSpec {
 }
 
 /** `import:credentials` from a temporary 0600 file (deleted afterwards). Returns the ids, in order. */
-export async function importCredentials(userFolder: string, creds: CredentialSpec[], env?: Record<string, string>): Promise<string[]> {
+export async function importCredentials(
+	userFolder: string,
+	creds: CredentialSpec[],
+	env?: Record<string, string>,
+): Promise<string[]> {
 	const withIds = creds.map((c) => ({ ...c, id: c.id ?? newId() }));
 	const file = tempJsonFile(userFolder, 'credentials', withIds);
 	try {
@@ -583,7 +607,11 @@ export async function importCredentials(userFolder: string, creds: CredentialSpe
  * `import:workflow` of one workflow object (an id is generated if it has none). Returns its id. `env`: e.g.
  * the PostgreSQL settings of a queue-mode installation (scripts/lib/services.ts queueEnv).
  */
-export async function importWorkflow(userFolder: string, workflow: Record<string, any>, env?: Record<string, string>): Promise<string> {
+export async function importWorkflow(
+	userFolder: string,
+	workflow: Record<string, any>,
+	env?: Record<string, string>,
+): Promise<string> {
 	const wf = { ...workflow, id: workflow.id ?? newId() };
 	const file = tempJsonFile(userFolder, 'workflow', wf);
 	try {
@@ -647,7 +675,10 @@ export interface ExecuteResult {
  * line; each is cut at its matching bracket (string-aware) and parsed. Returns the last candidate that
  * parses and passes `accept`.
  */
-export function extractJson<T = any>(text: string, accept: (v: any) => boolean = () => true): T | undefined {
+export function extractJson<T = any>(
+	text: string,
+	accept: (v: any) => boolean = () => true,
+): T | undefined {
 	let found: T | undefined;
 	const starts: number[] = [];
 	for (let i = 0; i < text.length; i++) {
@@ -702,7 +733,8 @@ export async function execute(
 	const r = await cli(userFolder, ['execute', `--id=${workflowId}`, '--rawOutput'], {
 		timeoutMs: opts.timeoutMs ?? 300_000,
 	});
-	const runJson = extractJson<ExecutionRun>(r.stdout, isRun) ?? extractJson<ExecutionRun>(r.stderr, isRun);
+	const runJson =
+		extractJson<ExecutionRun>(r.stdout, isRun) ?? extractJson<ExecutionRun>(r.stderr, isRun);
 	const runError = runJson?.data.resultData.error;
 	const ok = r.code === 0 && !!runJson && !runError;
 	let error: string | undefined;
@@ -715,7 +747,11 @@ export async function execute(
 }
 
 /** The json of the items a node emitted (last run of the node; all outputs unless `output` is given). */
-export function nodeItems(run: ExecutionRun | undefined, nodeName: string, output?: number): Array<Record<string, any>> {
+export function nodeItems(
+	run: ExecutionRun | undefined,
+	nodeName: string,
+	output?: number,
+): Array<Record<string, any>> {
 	const runs = run?.data.resultData.runData[nodeName];
 	if (!runs?.length) return [];
 	const main = runs[runs.length - 1].data?.main ?? [];
@@ -768,14 +804,23 @@ export async function startServer(
 	const port = opts.port ?? (await freePort());
 	const command = opts.command ?? 'start';
 	const workerEnv: Record<string, string> =
-		command === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), N8N_PORT: String(await freePort()) } : {};
+		command === 'worker'
+			? {
+					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+					QUEUE_HEALTH_CHECK_PORT: String(port),
+					N8N_PORT: String(await freePort()),
+				}
+			: {};
 	const env = n8nEnv(paths, userFolder, port, await freePort(), { ...opts.env, ...workerEnv });
 	const url = `http://127.0.0.1:${port}`;
 	const logFile = path.join(userFolder, opts.logName ?? 'n8n-server.log');
 	const logStream = fs.createWriteStream(logFile, { flags: 'a' });
 	let recent = '';
 	const start = Date.now();
-	const child = spawnGroup(paths.node, [paths.n8nBin, command, ...(opts.args ?? [])], { cwd: userFolder, env });
+	const child = spawnGroup(paths.node, [paths.n8nBin, command, ...(opts.args ?? [])], {
+		cwd: userFolder,
+		env,
+	});
 	const onData = (d: Buffer) => {
 		logStream.write(d);
 		recent = (recent + d.toString('utf8')).slice(-64_000);
@@ -797,14 +842,17 @@ export async function startServer(
 	const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
 		stopped = true;
 		const gone = child.exitCode !== null || child.signalCode !== null;
-		const exitedNow = gone ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+		const exitedNow = gone
+			? Promise.resolve()
+			: new Promise<void>((resolve) => child.once('exit', () => resolve()));
 		killGroup(child, signal);
 		await exitedNow;
 	};
 
 	const timeoutMs = opts.timeoutMs ?? 180_000;
 	for (;;) {
-		if (exited) throw new Error(`n8n ${command} ended before it was ready (${exited}):\n${logTail()}`);
+		if (exited)
+			throw new Error(`n8n ${command} ended before it was ready (${exited}):\n${logTail()}`);
 		if (Date.now() - start > timeoutMs) {
 			await stop();
 			throw new Error(`n8n not ready after ${secs(timeoutMs)}:\n${logTail()}`);
@@ -819,7 +867,9 @@ export async function startServer(
 		await sleep(250);
 	}
 	const readyMs = Date.now() - start;
-	log(`${command === 'start' ? 'server' : command} ready at ${url} after ${secs(readyMs)} (log: ${logFile})`);
+	log(
+		`${command === 'start' ? 'server' : command} ready at ${url} after ${secs(readyMs)} (log: ${logFile})`,
+	);
 	return { url, port, pid: child.pid!, userFolder, readyMs, logFile, logTail, stop, kill };
 }
 
@@ -876,21 +926,32 @@ export async function ownerSession(url: string, owner: OwnerAccount = E2E_OWNER)
 		body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
 	});
 	if (!login.ok) {
-		throw new Error(`owner setup (${setup.status}) and login (${login.status}) failed: ${JSON.stringify(await jsonOrText(login))}`);
+		throw new Error(
+			`owner setup (${setup.status}) and login (${login.status}) failed: ${JSON.stringify(await jsonOrText(login))}`,
+		);
 	}
 	await login.arrayBuffer();
 	return { url, cookie: cookieFrom(login) };
 }
 
 /** An internal REST call (`/rest/...`) with the session cookie; returns `data` of n8n's `{data}` envelope. */
-export async function rest(session: Session, method: string, route: string, body?: unknown): Promise<any> {
+export async function rest(
+	session: Session,
+	method: string,
+	route: string,
+	body?: unknown,
+): Promise<any> {
 	const res = await fetch(`${session.url}${route}`, {
 		method,
-		headers: { cookie: session.cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+		headers: {
+			cookie: session.cookie,
+			...(body === undefined ? {} : { 'content-type': 'application/json' }),
+		},
 		body: body === undefined ? undefined : JSON.stringify(body),
 	});
 	const payload = await jsonOrText(res);
-	if (!res.ok) throw new Error(`${method} ${route} → ${res.status}: ${JSON.stringify(payload).slice(0, 500)}`);
+	if (!res.ok)
+		throw new Error(`${method} ${route} → ${res.status}: ${JSON.stringify(payload).slice(0, 500)}`);
 	return payload && typeof payload === 'object' && 'data' in payload ? payload.data : payload;
 }
 
@@ -898,7 +959,12 @@ export interface RegisteredTypes {
 	/** node type descriptions (`name` is the full type, e.g. `n8n-nodes-hibob-remote.hiBob`) */
 	nodes: Array<{ name: string; displayName: string; version: number | number[]; [k: string]: any }>;
 	/** credential type descriptions (`name` is bare, e.g. `hiBobApi`) */
-	credentials: Array<{ name: string; displayName: string; supportedNodes?: string[]; [k: string]: any }>;
+	credentials: Array<{
+		name: string;
+		displayName: string;
+		supportedNodes?: string[];
+		[k: string]: any;
+	}>;
 }
 
 /** `GET /types/nodes.json` and `/types/credentials.json` (these need a session: 401 without). */
@@ -909,12 +975,18 @@ export async function fetchNodeTypes(url: string, session?: Session): Promise<Re
 		if (!res.ok) throw new Error(`GET ${p} → ${res.status}`);
 		return res.json();
 	};
-	const [nodes, credentials] = await Promise.all([get('/types/nodes.json'), get('/types/credentials.json')]);
+	const [nodes, credentials] = await Promise.all([
+		get('/types/nodes.json'),
+		get('/types/credentials.json'),
+	]);
 	return { nodes, credentials };
 }
 
 /** A public-API key with every scope the owner role may grant. */
-export async function createApiKey(session: Session, label = `e2e-${newId().slice(0, 6)}`): Promise<string> {
+export async function createApiKey(
+	session: Session,
+	label = `e2e-${newId().slice(0, 6)}`,
+): Promise<string> {
 	const scopes: string[] = await rest(session, 'GET', '/rest/api-keys/scopes');
 	const created = await rest(session, 'POST', '/rest/api-keys', { label, scopes, expiresAt: null });
 	if (!created?.rawApiKey) throw new Error('POST /rest/api-keys returned no rawApiKey');
@@ -922,7 +994,13 @@ export async function createApiKey(session: Session, label = `e2e-${newId().slic
 }
 
 /** A public API call (`/api/v1/...`) with `X-N8N-API-KEY`. */
-export async function publicApi(url: string, apiKey: string, method: string, route: string, body?: unknown): Promise<any> {
+export async function publicApi(
+	url: string,
+	apiKey: string,
+	method: string,
+	route: string,
+	body?: unknown,
+): Promise<any> {
 	const res = await fetch(`${url}/api/v1${route}`, {
 		method,
 		headers: {
@@ -932,29 +1010,50 @@ export async function publicApi(url: string, apiKey: string, method: string, rou
 		body: body === undefined ? undefined : JSON.stringify(body),
 	});
 	const payload = await jsonOrText(res);
-	if (!res.ok) throw new Error(`${method} /api/v1${route} → ${res.status}: ${JSON.stringify(payload).slice(0, 500)}`);
+	if (!res.ok)
+		throw new Error(
+			`${method} /api/v1${route} → ${res.status}: ${JSON.stringify(payload).slice(0, 500)}`,
+		);
 	return payload;
 }
 
 /** Activate (publish) a workflow on a running server. Its webhooks go live a moment later. */
-export async function activateWorkflow(url: string, apiKey: string, workflowId: string): Promise<void> {
+export async function activateWorkflow(
+	url: string,
+	apiKey: string,
+	workflowId: string,
+): Promise<void> {
 	const wf = await publicApi(url, apiKey, 'POST', `/workflows/${workflowId}/activate`);
-	if (!wf?.active) throw new Error(`workflow ${workflowId} not active after activate: ${JSON.stringify(wf).slice(0, 300)}`);
+	if (!wf?.active)
+		throw new Error(
+			`workflow ${workflowId} not active after activate: ${JSON.stringify(wf).slice(0, 300)}`,
+		);
 }
 
-export async function deactivateWorkflow(url: string, apiKey: string, workflowId: string): Promise<void> {
+export async function deactivateWorkflow(
+	url: string,
+	apiKey: string,
+	workflowId: string,
+): Promise<void> {
 	await publicApi(url, apiKey, 'POST', `/workflows/${workflowId}/deactivate`);
 }
 
 /** Production webhook URL of a node, as n8n 2.40.7 registers it (see the header comment). */
 export function webhookUrl(
 	baseUrl: string,
-	opts: { workflowId: string; node: { name: string; webhookId?: string }; path: string; isFullPath?: boolean },
+	opts: {
+		workflowId: string;
+		node: { name: string; webhookId?: string };
+		path: string;
+		isFullPath?: boolean;
+	},
 ): string {
 	const base = baseUrl.replace(/\/+$/, '');
 	const p = opts.path.replace(/^\/+/, '');
 	if (opts.node.webhookId !== undefined) {
-		return opts.isFullPath ? `${base}/webhook/${p || opts.node.webhookId}` : `${base}/webhook/${opts.node.webhookId}/${p}`;
+		return opts.isFullPath
+			? `${base}/webhook/${p || opts.node.webhookId}`
+			: `${base}/webhook/${opts.node.webhookId}/${p}`;
 	}
 	// stored %-encoded, and the request path is decoded once before the lookup: encode twice
 	const name = encodeURIComponent(encodeURIComponent(opts.node.name.toLowerCase()));
@@ -967,7 +1066,12 @@ export function webhookUrl(
  */
 export async function callWebhook(
 	url: string,
-	opts: { method?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
+	opts: {
+		method?: string;
+		body?: unknown;
+		headers?: Record<string, string>;
+		timeoutMs?: number;
+	} = {},
 ): Promise<{ status: number; body: any; headers: Headers }> {
 	const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
 	for (;;) {
@@ -977,11 +1081,17 @@ export async function callWebhook(
 				...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
 				...opts.headers,
 			},
-			body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+			body:
+				opts.body === undefined
+					? undefined
+					: typeof opts.body === 'string'
+						? opts.body
+						: JSON.stringify(opts.body),
 		});
 		const body = await jsonOrText(res);
 		const notRegistered = res.status === 404 && JSON.stringify(body).includes('not registered');
-		if (!notRegistered || Date.now() > deadline) return { status: res.status, body, headers: res.headers };
+		if (!notRegistered || Date.now() > deadline)
+			return { status: res.status, body, headers: res.headers };
 		await sleep(300);
 	}
 }
@@ -996,7 +1106,11 @@ export interface ExecutionRecord extends ExecutionRun {
 }
 
 /** Executions of a workflow with their data, newest first (public API, server running). */
-export async function listExecutions(url: string, apiKey: string, workflowId: string): Promise<ExecutionRecord[]> {
+export async function listExecutions(
+	url: string,
+	apiKey: string,
+	workflowId: string,
+): Promise<ExecutionRecord[]> {
 	const page = await publicApi(
 		url,
 		apiKey,
@@ -1012,16 +1126,34 @@ export async function listExecutions(url: string, apiKey: string, workflowId: st
  * n8n 2.40.7; the server runs the workflow as saved in the DB, mode `manual`). Returns the execution id.
  * A trigger that needs a live event (a webhook) answers `{waitingForWebhook: true}` instead: an error here.
  */
-export async function runFromTrigger(session: Session, workflowId: string, triggerName: string): Promise<string> {
-	const res = await rest(session, 'POST', `/rest/workflows/${workflowId}/run`, { triggerToStartFrom: { name: triggerName } });
-	if (!res?.executionId) throw new Error(`run from "${triggerName}" started no execution: ${JSON.stringify(res).slice(0, 300)}`);
+export async function runFromTrigger(
+	session: Session,
+	workflowId: string,
+	triggerName: string,
+): Promise<string> {
+	const res = await rest(session, 'POST', `/rest/workflows/${workflowId}/run`, {
+		triggerToStartFrom: { name: triggerName },
+	});
+	if (!res?.executionId)
+		throw new Error(
+			`run from "${triggerName}" started no execution: ${JSON.stringify(res).slice(0, 300)}`,
+		);
 	return String(res.executionId);
 }
 
 /** One execution with its data (public API); undefined while n8n has not stored it yet. */
-export async function getExecution(url: string, apiKey: string, executionId: string): Promise<ExecutionRecord | undefined> {
+export async function getExecution(
+	url: string,
+	apiKey: string,
+	executionId: string,
+): Promise<ExecutionRecord | undefined> {
 	try {
-		return await publicApi(url, apiKey, 'GET', `/executions/${encodeURIComponent(executionId)}?includeData=true`);
+		return await publicApi(
+			url,
+			apiKey,
+			'GET',
+			`/executions/${encodeURIComponent(executionId)}?includeData=true`,
+		);
 	} catch (e) {
 		if (/→ 404/.test(e.message)) return undefined;
 		throw e;
@@ -1039,7 +1171,10 @@ export async function waitForExecution(
 	for (;;) {
 		const ex = await getExecution(url, apiKey, executionId);
 		if (ex && !['new', 'running', 'waiting'].includes(ex.status) && ex.data?.resultData) return ex;
-		if (Date.now() > deadline) throw new Error(`execution ${executionId} not finished in time (status ${ex?.status ?? 'not stored'})`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`execution ${executionId} not finished in time (status ${ex?.status ?? 'not stored'})`,
+			);
 		await sleep(250);
 	}
 }
@@ -1058,7 +1193,9 @@ export async function waitForExecutions(
 		const done = all.filter((e) => !['new', 'running', 'waiting'].includes(e.status));
 		if (done.length >= count) return done;
 		if (Date.now() > deadline) {
-			throw new Error(`workflow ${workflowId}: ${done.length}/${count} finished executions after waiting`);
+			throw new Error(
+				`workflow ${workflowId}: ${done.length}/${count} finished executions after waiting`,
+			);
 		}
 		await sleep(500);
 	}
@@ -1093,7 +1230,13 @@ db.all(
 `;
 	const r = await run(
 		paths.node,
-		['-e', script, paths.n8nModules, path.join(userFolder, '.n8n', 'database.sqlite'), opts.workflowId ?? ''],
+		[
+			'-e',
+			script,
+			paths.n8nModules,
+			path.join(userFolder, '.n8n', 'database.sqlite'),
+			opts.workflowId ?? '',
+		],
 		{ timeoutMs: 60_000 },
 	);
 	if (r.code !== 0) throw new Error(`reading executions from the DB failed:\n${tail(r.stderr)}`);
@@ -1125,7 +1268,11 @@ export function packageTypes(root = projectRoot()): PackageTypes {
 	const pj = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 	const section = pj.n8n ?? {};
 	const result: PackageTypes = { nodes: [], credentials: [], warnings: [] };
-	const load = (file: string, pick: (instance: any) => string | undefined, suffix: string): string => {
+	const load = (
+		file: string,
+		pick: (instance: any) => string | undefined,
+		suffix: string,
+	): string => {
 		try {
 			const mod = require(path.join(root, file));
 			for (const exported of Object.values(mod)) {
@@ -1139,7 +1286,9 @@ export function packageTypes(root = projectRoot()): PackageTypes {
 			}
 			result.warnings.push(`${file}: no node/credential class found; using the file name`);
 		} catch (e) {
-			result.warnings.push(`${file}: cannot load here (${e.message.split('\n')[0]}); using the file name`);
+			result.warnings.push(
+				`${file}: cannot load here (${e.message.split('\n')[0]}); using the file name`,
+			);
 		}
 		return nameFromFile(file, suffix);
 	};
@@ -1149,7 +1298,11 @@ export function packageTypes(root = projectRoot()): PackageTypes {
 	for (const file of (section.credentials ?? []) as string[]) {
 		result.credentials.push({
 			file,
-			name: load(file, (i) => (typeof i.name === 'string' && Array.isArray(i.properties) ? i.name : undefined), '.credentials.js'),
+			name: load(
+				file,
+				(i) => (typeof i.name === 'string' && Array.isArray(i.properties) ? i.name : undefined),
+				'.credentials.js',
+			),
 		});
 	}
 	return result;

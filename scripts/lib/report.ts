@@ -52,7 +52,10 @@ function ran(run: ExecutionRun | undefined, node: string): boolean {
 	return !!run?.data.resultData.runData[node]?.length;
 }
 
-export function employeeResult(run: ExecutionRun | undefined, wf: WorkflowJson): LaneResult<PersonRow> {
+export function employeeResult(
+	run: ExecutionRun | undefined,
+	wf: WorkflowJson,
+): LaneResult<PersonRow> {
 	const names = employeeNodes(wf);
 	const people = nodeItems(run, names.read);
 	const byId = new Map(people.map((p) => [String(p.hibobId), p]));
@@ -61,7 +64,12 @@ export function employeeResult(run: ExecutionRun | undefined, wf: WorkflowJson):
 		.filter((o) => o.summary !== true)
 		.map((o) => {
 			const p = byId.get(String(o.hibobId));
-			const name = typeof o.name === 'string' && o.name ? o.name : p ? String(p.fullName ?? [p.firstName, p.lastName].filter(Boolean).join(' ')) : '';
+			const name =
+				typeof o.name === 'string' && o.name
+					? o.name
+					: p
+						? String(p.fullName ?? [p.firstName, p.lastName].filter(Boolean).join(' '))
+						: '';
 			return {
 				hibobId: String(o.hibobId),
 				person: name || `id ${o.hibobId}`,
@@ -71,7 +79,9 @@ export function employeeResult(run: ExecutionRun | undefined, wf: WorkflowJson):
 				message: String(o.message ?? ''),
 				remoteEmploymentId: (o.remoteEmploymentId as string | null) ?? null,
 				changes: ((o.changes as Array<{ field: string }>) ?? []).map((c) => c.field),
-				heldBack: ((o.heldBack as Array<{ field: string; reason: string }>) ?? []).map((h) => `${h.field}:${h.reason}`),
+				heldBack: ((o.heldBack as Array<{ field: string; reason: string }>) ?? []).map(
+					(h) => `${h.field}:${h.reason}`,
+				),
 			};
 		});
 	return {
@@ -82,7 +92,10 @@ export function employeeResult(run: ExecutionRun | undefined, wf: WorkflowJson):
 	};
 }
 
-export function timeOffResult(run: ExecutionRun | undefined, wf: WorkflowJson): LaneResult<TimeOffRow> {
+export function timeOffResult(
+	run: ExecutionRun | undefined,
+	wf: WorkflowJson,
+): LaneResult<TimeOffRow> {
 	const names = timeOffNodes(wf);
 	const requests = names.reads.flatMap((n) => nodeItems(run, n));
 	const byId = new Map(requests.map((r) => [String(r.requestId), r]));
@@ -91,7 +104,11 @@ export function timeOffResult(run: ExecutionRun | undefined, wf: WorkflowJson): 
 		.filter((o) => o.summary !== true)
 		.map((o) => {
 			const r = byId.get(String(o.requestId));
-			const dates = o.startDate ? (o.startDate === o.endDate ? String(o.startDate) : `${o.startDate}..${o.endDate}`) : '';
+			const dates = o.startDate
+				? o.startDate === o.endDate
+					? String(o.startDate)
+					: `${o.startDate}..${o.endDate}`
+				: '';
 			return {
 				requestId: String(o.requestId),
 				hibobId: String(o.hibobId),
@@ -112,7 +129,13 @@ export function timeOffResult(run: ExecutionRun | undefined, wf: WorkflowJson): 
 
 /** Counts of rows by outcome, in the vocabulary order. */
 export function countByOutcome(rows: Array<{ outcome: string }>): Record<string, number> {
-	const counts: Record<string, number> = { created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 };
+	const counts: Record<string, number> = {
+		created: 0,
+		updated: 0,
+		unchanged: 0,
+		skipped: 0,
+		failed: 0,
+	};
 	for (const r of rows) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
 	return counts;
 }
@@ -160,15 +183,28 @@ export interface Column {
  * A table whose last field (the message) is printed under its row, indented and wrapped, so every line
  * stays within `totalWidth` columns.
  */
-export function formatTable(columns: Column[], rows: Array<{ cells: string[]; message: string }>, totalWidth = 100): string {
+export function formatTable(
+	columns: Column[],
+	rows: Array<{ cells: string[]; message: string }>,
+	totalWidth = 100,
+): string {
 	const lines: string[] = [];
-	const header = columns.map((c) => fit(c.title, c.width)).join('  ').trimEnd();
+	const header = columns
+		.map((c) => fit(c.title, c.width))
+		.join('  ')
+		.trimEnd();
 	lines.push(header);
 	lines.push(columns.map((c) => '─'.repeat(c.width)).join('  '));
 	const indent = '    ';
 	for (const row of rows) {
-		lines.push(columns.map((c, i) => fit(row.cells[i] ?? '', c.width)).join('  ').trimEnd());
-		if (row.message) for (const l of wrap(row.message, totalWidth - indent.length)) lines.push(`${indent}${l}`);
+		lines.push(
+			columns
+				.map((c, i) => fit(row.cells[i] ?? '', c.width))
+				.join('  ')
+				.trimEnd(),
+		);
+		if (row.message)
+			for (const l of wrap(row.message, totalWidth - indent.length)) lines.push(`${indent}${l}`);
 	}
 	return lines.join('\n');
 }

@@ -58,14 +58,19 @@ function onPath(cmd: string): string | undefined {
 }
 
 export function redisServerBin(): string | undefined {
-	return onPath('redis-server') ?? (fs.existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : undefined);
+	return (
+		onPath('redis-server') ??
+		(fs.existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : undefined)
+	);
 }
 
 /** What is missing to run queue mode here (empty when PostgreSQL and Redis are available). */
 export function missingServices(): string[] {
 	const missing: string[] = [];
-	if (!process.env.E2E_PG_HOST && !postgresBinDir()) missing.push('postgresql (no /usr/lib/postgresql/*/bin/initdb; or set E2E_PG_HOST)');
-	if (!process.env.E2E_REDIS_HOST && !redisServerBin()) missing.push('redis-server (not on PATH; or set E2E_REDIS_HOST)');
+	if (!process.env.E2E_PG_HOST && !postgresBinDir())
+		missing.push('postgresql (no /usr/lib/postgresql/*/bin/initdb; or set E2E_PG_HOST)');
+	if (!process.env.E2E_REDIS_HOST && !redisServerBin())
+		missing.push('redis-server (not on PATH; or set E2E_REDIS_HOST)');
 	return missing;
 }
 
@@ -78,7 +83,13 @@ function asPostgres(cmd: string, args: string[]): [string, string[]] {
 	return isRoot() ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
 }
 
-async function waitTcp(host: string, port: number, timeoutMs: number, what: string, alive: () => boolean): Promise<void> {
+async function waitTcp(
+	host: string,
+	port: number,
+	timeoutMs: number,
+	what: string,
+	alive: () => boolean,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const ok = await new Promise<boolean>((resolve) => {
@@ -90,7 +101,8 @@ async function waitTcp(host: string, port: number, timeoutMs: number, what: stri
 		});
 		if (ok) return;
 		if (!alive()) throw new Error(`${what} exited before listening on ${host}:${port}`);
-		if (Date.now() > deadline) throw new Error(`${what} not listening on ${host}:${port} after ${timeoutMs} ms`);
+		if (Date.now() > deadline)
+			throw new Error(`${what} not listening on ${host}:${port} after ${timeoutMs} ms`);
 		await sleep(100);
 	}
 }
@@ -132,20 +144,51 @@ export async function startPostgres(workDir: string): Promise<Postgres> {
 	if (isRoot()) {
 		// postgres must own its folders, and reach them: the temp parents are root's
 		fs.chmodSync(dir, 0o755);
-		for (let p = workDir; p !== path.dirname(p) && p.startsWith(os.tmpdir()) && p !== os.tmpdir(); p = path.dirname(p)) {
+		for (
+			let p = workDir;
+			p !== path.dirname(p) && p.startsWith(os.tmpdir()) && p !== os.tmpdir();
+			p = path.dirname(p)
+		) {
 			fs.chmodSync(p, fs.statSync(p).mode | 0o711);
 		}
 		const chown = await run('chown', ['-R', 'postgres:postgres', dir]);
 		if (chown.code !== 0) throw new Error(`chown of ${dir} failed: ${chown.stderr}`);
 	}
 	const user = 'n8n';
-	const [initCmd, initArgs] = asPostgres(path.join(bin, 'initdb'), ['-D', data, '-U', user, '--auth=trust', '-E', 'UTF8', '--no-sync']);
-	const init = await run(initCmd, initArgs, { timeoutMs: 120_000, env: { ...process.env, LC_ALL: 'C' } });
-	if (init.code !== 0) throw new Error(`initdb failed (exit ${init.code}):\n${init.stdout}\n${init.stderr}`);
+	const [initCmd, initArgs] = asPostgres(path.join(bin, 'initdb'), [
+		'-D',
+		data,
+		'-U',
+		user,
+		'--auth=trust',
+		'-E',
+		'UTF8',
+		'--no-sync',
+	]);
+	const init = await run(initCmd, initArgs, {
+		timeoutMs: 120_000,
+		env: { ...process.env, LC_ALL: 'C' },
+	});
+	if (init.code !== 0)
+		throw new Error(`initdb failed (exit ${init.code}):\n${init.stdout}\n${init.stderr}`);
 	const port = await freePort();
 	const [cmd, args] = asPostgres(path.join(bin, 'postgres'), [
-		'-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
-		'-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100',
+		'-D',
+		data,
+		'-p',
+		String(port),
+		'-k',
+		dir,
+		'-c',
+		'listen_addresses=127.0.0.1',
+		'-c',
+		'fsync=off',
+		'-c',
+		'synchronous_commit=off',
+		'-c',
+		'full_page_writes=off',
+		'-c',
+		'max_connections=100',
 	]);
 	const child = spawnGroup(cmd, args, { cwd: dir, env: { ...process.env, LC_ALL: 'C' } });
 	const recent = collect(child, path.join(dir, 'postgres.log'));
@@ -164,7 +207,9 @@ export async function startPostgres(workDir: string): Promise<Postgres> {
 		fs.rmSync(dir, { recursive: true, force: true });
 	};
 	addCleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
-	log(`PostgreSQL ${path.basename(path.dirname(bin))} started on 127.0.0.1:${port} in ${Date.now() - start} ms (${dir})`);
+	log(
+		`PostgreSQL ${path.basename(path.dirname(bin))} started on 127.0.0.1:${port} in ${Date.now() - start} ms (${dir})`,
+	);
 	return { host: '127.0.0.1', port, user, password: '', database: 'postgres', owned: true, stop };
 }
 
@@ -186,7 +231,24 @@ export async function startRedis(workDir: string): Promise<Redis> {
 	const start = Date.now();
 	const dir = fs.mkdtempSync(path.join(workDir, 'redis-'));
 	const port = await freePort();
-	const child = spawnGroup(bin, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no'], { cwd: dir });
+	const child = spawnGroup(
+		bin,
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--dir',
+			dir,
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--daemonize',
+			'no',
+		],
+		{ cwd: dir },
+	);
 	const recent = collect(child, path.join(dir, 'redis.log'));
 	let exited = false;
 	child.once('exit', () => (exited = true));

@@ -17,7 +17,10 @@ export const jsonTextParser = {
 				comments: [],
 				tokens: [],
 				range: [0, text.length],
-				loc: { start: { line: 1, column: 0 }, end: { line: lines.length, column: lines[lines.length - 1].length } },
+				loc: {
+					start: { line: 1, column: 0 },
+					end: { line: lines.length, column: lines[lines.length - 1].length },
+				},
 			},
 			visitorKeys: { Program: [] },
 		};
@@ -26,39 +29,60 @@ export const jsonTextParser = {
 
 function problems(wf) {
 	const out = [];
-	if (!wf || typeof wf !== 'object' || !Array.isArray(wf.nodes) || typeof wf.connections !== 'object') {
+	if (
+		!wf ||
+		typeof wf !== 'object' ||
+		!Array.isArray(wf.nodes) ||
+		typeof wf.connections !== 'object'
+	) {
 		return ['not a workflow: needs "nodes" (array) and "connections" (object)'];
 	}
 	const names = new Set();
 	for (const node of wf.nodes) {
 		if (names.has(node.name)) out.push(`node name "${node.name}" is used twice`);
 		names.add(node.name);
-		if (typeof node.type !== 'string' || !(node.type.startsWith('n8n-nodes-base.') || node.type.startsWith(`${PACKAGE}.`))) {
-			out.push(`"${node.name}": type "${node.type}" is neither n8n-nodes-base.* nor ${PACKAGE}.* (CUSTOM.* only exists in n8n-node dev)`);
+		if (
+			typeof node.type !== 'string' ||
+			!(node.type.startsWith('n8n-nodes-base.') || node.type.startsWith(`${PACKAGE}.`))
+		) {
+			out.push(
+				`"${node.name}": type "${node.type}" is neither n8n-nodes-base.* nor ${PACKAGE}.* (CUSTOM.* only exists in n8n-node dev)`,
+			);
 		}
-		if (/\.(code|function|functionItem|executeCommand)$/.test(node.type ?? '')) out.push(`"${node.name}": no Code/Function nodes in templates`);
+		if (/\.(code|function|functionItem|executeCommand)$/.test(node.type ?? ''))
+			out.push(`"${node.name}": no Code/Function nodes in templates`);
 		if (typeof node.typeVersion !== 'number') out.push(`"${node.name}": typeVersion missing`);
-		if (!Array.isArray(node.position) || node.position.length !== 2) out.push(`"${node.name}": position [x, y] missing`);
+		if (!Array.isArray(node.position) || node.position.length !== 2)
+			out.push(`"${node.name}": position [x, y] missing`);
 		for (const [type, cred] of Object.entries(node.credentials ?? {})) {
 			if (!cred || cred.id !== '' || typeof cred.name !== 'string' || !cred.name) {
-				out.push(`"${node.name}": credential ${type} must be a placeholder {"id": "", "name": "..."} for the user to pick`);
+				out.push(
+					`"${node.name}": credential ${type} must be a placeholder {"id": "", "name": "..."} for the user to pick`,
+				);
 			}
 		}
 		if (node.type === `${PACKAGE}.hiBobTrigger`) {
 			if (node.parameters?.secret) out.push(`"${node.name}": the webhook secret must ship empty`);
-			if (node.webhookId !== undefined) out.push(`"${node.name}": must not ship a webhookId (every install would share one webhook path; n8n assigns one on import)`);
+			if (node.webhookId !== undefined)
+				out.push(
+					`"${node.name}": must not ship a webhookId (every install would share one webhook path; n8n assigns one on import)`,
+				);
 		}
 	}
 	for (const [from, byType] of Object.entries(wf.connections)) {
 		if (!names.has(from)) out.push(`connections: no node "${from}"`);
 		for (const outputs of Object.values(byType ?? {})) {
 			for (const links of outputs ?? []) {
-				for (const link of links ?? []) if (!names.has(link.node)) out.push(`connections: "${from}" → missing node "${link.node}"`);
+				for (const link of links ?? [])
+					if (!names.has(link.node))
+						out.push(`connections: "${from}" → missing node "${link.node}"`);
 			}
 		}
 	}
-	if (wf.meta?.templateCredsSetupCompleted !== false) out.push('meta.templateCredsSetupCompleted must be false');
-	if (wf.meta?.instanceId !== undefined || wf.id !== undefined) out.push('remove "id" and "meta.instanceId" (they belong to one n8n instance)');
+	if (wf.meta?.templateCredsSetupCompleted !== false)
+		out.push('meta.templateCredsSetupCompleted must be false');
+	if (wf.meta?.instanceId !== undefined || wf.id !== undefined)
+		out.push('remove "id" and "meta.instanceId" (they belong to one n8n instance)');
 	if (wf.settings?.executionOrder !== 'v1') out.push('settings.executionOrder must be "v1"');
 	return out;
 }
@@ -67,7 +91,11 @@ export const templatePlugin = {
 	meta: { name: 'hibob-remote-templates' },
 	rules: {
 		'valid-template': {
-			meta: { type: 'problem', docs: { description: 'A workflow template users can import as it is' }, schema: [] },
+			meta: {
+				type: 'problem',
+				docs: { description: 'A workflow template users can import as it is' },
+				schema: [],
+			},
 			create(context) {
 				return {
 					Program(node) {

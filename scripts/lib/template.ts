@@ -48,7 +48,10 @@ export interface WorkflowJson {
 	id?: string;
 	name: string;
 	nodes: WorkflowNode[];
-	connections: Record<string, { main: Array<Array<{ node: string; type: string; index: number }> | null> }>;
+	connections: Record<
+		string,
+		{ main: Array<Array<{ node: string; type: string; index: number }> | null> }
+	>;
 	settings?: Record<string, unknown>;
 	meta?: Record<string, unknown>;
 	[key: string]: unknown;
@@ -72,7 +75,8 @@ export function nodesOfType(wf: WorkflowJson, type: string): WorkflowNode[] {
 /** The one node of a type; throws when there is none or more than one. */
 export function onlyNode(wf: WorkflowJson, type: string): WorkflowNode {
 	const found = nodesOfType(wf, type);
-	if (found.length !== 1) throw new Error(`the template has ${found.length} nodes of type ${type}, expected 1`);
+	if (found.length !== 1)
+		throw new Error(`the template has ${found.length} nodes of type ${type}, expected 1`);
 	return found[0];
 }
 
@@ -97,13 +101,22 @@ export interface UserSetup {
  * The template with the user's setup choices applied, and nothing else changed. Returns the workflow and a
  * list of what was set, for the log.
  */
-export function applyUserSetup(template: WorkflowJson, setup: UserSetup): { workflow: WorkflowJson; changes: string[] } {
+export function applyUserSetup(
+	template: WorkflowJson,
+	setup: UserSetup,
+): { workflow: WorkflowJson; changes: string[] } {
 	const wf = JSON.parse(JSON.stringify(template)) as WorkflowJson;
 	const changes: string[] = [];
 	for (const node of wf.nodes) {
 		for (const type of Object.keys(node.credentials ?? {})) {
-			const pick = type === 'hiBobApi' ? setup.hibobCredential : type === 'remoteApi' ? setup.remoteCredential : undefined;
-			if (!pick) throw new Error(`node "${node.name}" wants a ${type} credential; the setup has none`);
+			const pick =
+				type === 'hiBobApi'
+					? setup.hibobCredential
+					: type === 'remoteApi'
+						? setup.remoteCredential
+						: undefined;
+			if (!pick)
+				throw new Error(`node "${node.name}" wants a ${type} credential; the setup has none`);
 			node.credentials![type] = { id: pick.id, name: pick.name };
 			changes.push(`"${node.name}": ${type} credential → ${pick.name}`);
 		}
@@ -116,14 +129,20 @@ export function applyUserSetup(template: WorkflowJson, setup: UserSetup): { work
 	}
 	if (setup.gpLegalEntityId !== undefined) {
 		for (const node of nodesOfType(wf, typeOf('remoteUpsertEmployee'))) {
-			node.parameters.options = { ...(node.parameters.options ?? {}), gpLegalEntityId: setup.gpLegalEntityId };
+			node.parameters.options = {
+				...(node.parameters.options ?? {}),
+				gpLegalEntityId: setup.gpLegalEntityId,
+			};
 			changes.push(`"${node.name}": Global Payroll Legal Entity ID → ${setup.gpLegalEntityId}`);
 		}
 	}
 	// The template ships without a webhookId; n8n's editor gives every imported node whose type has
 	// webhooks a fresh one (n8n-editor-ui 2.40: `nodeType.webhooks?.length && !node.webhookId` → a UUID),
 	// so each install has its own webhook path. `n8n import:workflow` does not, so do what the editor does.
-	for (const node of [...nodesOfType(wf, typeOf('hiBobTrigger')), ...nodesOfType(wf, typeOf('remoteTrigger'))]) {
+	for (const node of [
+		...nodesOfType(wf, typeOf('hiBobTrigger')),
+		...nodesOfType(wf, typeOf('remoteTrigger')),
+	]) {
 		if (node.webhookId === undefined) {
 			node.webhookId = randomUUID();
 			changes.push(`"${node.name}": webhookId → a new one (as the editor assigns on import)`);
@@ -143,7 +162,9 @@ export function applyUserSetup(template: WorkflowJson, setup: UserSetup): { work
 /** The dryRun assignment of "Sync Settings": the one switch. */
 export function dryRunAssignment(wf: WorkflowJson): { name: string; value: unknown; type: string } {
 	const settings = nodeNamed(wf, SETTINGS_NODE);
-	const a = (settings.parameters.assignments?.assignments ?? []).find((x: { name: string }) => x.name === 'dryRun');
+	const a = (settings.parameters.assignments?.assignments ?? []).find(
+		(x: { name: string }) => x.name === 'dryRun',
+	);
 	if (!a) throw new Error(`"${SETTINGS_NODE}" has no dryRun field`);
 	return a;
 }
@@ -152,8 +173,14 @@ export function dryRunAssignment(wf: WorkflowJson): { name: string; value: unkno
  * Flip the dry-run switch the way the editor does: read the saved workflow, change the one field in
  * "Sync Settings", save it with `PATCH /rest/workflows/<id>` (the editor's save). Returns the new versionId.
  */
-export async function setDryRun(session: Session, workflowId: string, value: boolean): Promise<string> {
-	const saved = (await rest(session, 'GET', `/rest/workflows/${workflowId}`)) as WorkflowJson & { versionId: string };
+export async function setDryRun(
+	session: Session,
+	workflowId: string,
+	value: boolean,
+): Promise<string> {
+	const saved = (await rest(session, 'GET', `/rest/workflows/${workflowId}`)) as WorkflowJson & {
+		versionId: string;
+	};
 	dryRunAssignment(saved).value = value;
 	const updated = await rest(session, 'PATCH', `/rest/workflows/${workflowId}`, {
 		versionId: saved.versionId,
@@ -163,7 +190,8 @@ export async function setDryRun(session: Session, workflowId: string, value: boo
 		settings: saved.settings,
 	});
 	const check = dryRunAssignment(updated as WorkflowJson).value;
-	if (check !== value) throw new Error(`dryRun is ${JSON.stringify(check)} after saving, expected ${value}`);
+	if (check !== value)
+		throw new Error(`dryRun is ${JSON.stringify(check)} after saving, expected ${value}`);
 	return (updated as { versionId: string }).versionId;
 }
 
@@ -173,7 +201,9 @@ export async function setDryRun(session: Session, workflowId: string, value: boo
  */
 export async function goLive(session: Session, workflowId: string): Promise<string> {
 	await setDryRun(session, workflowId, false);
-	const saved = (await rest(session, 'GET', `/rest/workflows/${workflowId}`)) as WorkflowJson & { versionId: string };
+	const saved = (await rest(session, 'GET', `/rest/workflows/${workflowId}`)) as WorkflowJson & {
+		versionId: string;
+	};
 	delete nodeNamed(saved, TRIGGERS.hourly).disabled;
 	const updated = (await rest(session, 'PATCH', `/rest/workflows/${workflowId}`, {
 		versionId: saved.versionId,
@@ -182,7 +212,8 @@ export async function goLive(session: Session, workflowId: string): Promise<stri
 		connections: saved.connections,
 		settings: saved.settings,
 	})) as WorkflowJson & { versionId: string };
-	if (nodeNamed(updated, TRIGGERS.hourly).disabled) throw new Error(`"${TRIGGERS.hourly}" is still off after saving`);
+	if (nodeNamed(updated, TRIGGERS.hourly).disabled)
+		throw new Error(`"${TRIGGERS.hourly}" is still off after saving`);
 	return updated.versionId;
 }
 
@@ -203,7 +234,11 @@ export function checkTemplate(
 	const out: TemplateIssue[] = [];
 	// /types/nodes.json lists a versioned node once per description (e.g. Set v1-2 and v3-3.4): union them
 	const versions = new Map<string, number[]>();
-	for (const t of registered) versions.set(t.name, [...(versions.get(t.name) ?? []), ...(Array.isArray(t.version) ? t.version : [t.version])]);
+	for (const t of registered)
+		versions.set(t.name, [
+			...(versions.get(t.name) ?? []),
+			...(Array.isArray(t.version) ? t.version : [t.version]),
+		]);
 	const names = new Set(wf.nodes.map((n) => n.name));
 	out.push({ ok: names.size === wf.nodes.length, what: 'node names are unique' });
 	for (const node of wf.nodes) {
@@ -216,20 +251,38 @@ export function checkTemplate(
 	}
 	const ours = wf.nodes.filter((n) => n.type.startsWith(`${PACKAGE_NAME}.`));
 	out.push({
-		ok: ours.length > 0 && wf.nodes.every((n) => n.type.startsWith('n8n-nodes-base.') || n.type.startsWith(`${PACKAGE_NAME}.`)),
+		ok:
+			ours.length > 0 &&
+			wf.nodes.every(
+				(n) => n.type.startsWith('n8n-nodes-base.') || n.type.startsWith(`${PACKAGE_NAME}.`),
+			),
 		what: `node types are n8n-nodes-base.* or ${PACKAGE_NAME}.* (no CUSTOM.*)`,
 	});
-	out.push({ ok: !wf.nodes.some((n) => /\.(code|function|functionItem)$/.test(n.type)), what: 'no Code node (task runners)' });
+	out.push({
+		ok: !wf.nodes.some((n) => /\.(code|function|functionItem)$/.test(n.type)),
+		what: 'no Code node (task runners)',
+	});
 	const placeholders = wf.nodes.flatMap((n) => Object.values(n.credentials ?? {}));
 	out.push({
-		ok: placeholders.length > 0 && placeholders.every((c) => c.id === '' && typeof c.name === 'string' && c.name !== ''),
+		ok:
+			placeholders.length > 0 &&
+			placeholders.every((c) => c.id === '' && typeof c.name === 'string' && c.name !== ''),
 		what: 'credentials are placeholders ({id: "", name}) for the user to pick',
 	});
-	out.push({ ok: wf.meta?.templateCredsSetupCompleted === false, what: 'meta.templateCredsSetupCompleted is false' });
-	out.push({ ok: wf.meta?.instanceId === undefined && wf.id === undefined, what: 'no instance id or workflow id in the file' });
+	out.push({
+		ok: wf.meta?.templateCredsSetupCompleted === false,
+		what: 'meta.templateCredsSetupCompleted is false',
+	});
+	out.push({
+		ok: wf.meta?.instanceId === undefined && wf.id === undefined,
+		what: 'no instance id or workflow id in the file',
+	});
 	const trigger = nodesOfType(wf, typeOf('hiBobTrigger'));
 	out.push({
-		ok: trigger.length === 1 && trigger[0].parameters.secret === '' && trigger[0].webhookId === undefined,
+		ok:
+			trigger.length === 1 &&
+			trigger[0].parameters.secret === '' &&
+			trigger[0].webhookId === undefined,
 		what: 'HiBob Trigger: secret empty, no fixed webhookId (n8n gives each import its own webhook path)',
 	});
 	const remoteTriggers = nodesOfType(wf, typeOf('remoteTrigger'));
@@ -237,16 +290,29 @@ export function checkTemplate(
 		ok: remoteTriggers.every((n) => n.webhookId === undefined),
 		what: 'Remote Trigger: no fixed webhookId',
 	});
-	out.push({ ok: (wf.settings as { executionOrder?: string })?.executionOrder === 'v1', what: 'settings.executionOrder is v1' });
+	out.push({
+		ok: (wf.settings as { executionOrder?: string })?.executionOrder === 'v1',
+		what: 'settings.executionOrder is v1',
+	});
 	try {
 		const dry = dryRunAssignment(wf);
-		out.push({ ok: dry.type === 'boolean' && dry.value === true, what: 'Sync Settings.dryRun ships as true' });
+		out.push({
+			ok: dry.type === 'boolean' && dry.value === true,
+			what: 'Sync Settings.dryRun ships as true',
+		});
 	} catch (e) {
 		out.push({ ok: false, what: 'Sync Settings.dryRun exists', detail: e.message });
 	}
-	const readers = [...nodesOfType(wf, typeOf('remoteUpsertEmployee')), ...nodesOfType(wf, typeOf('remoteTimeOff'))];
+	const readers = [
+		...nodesOfType(wf, typeOf('remoteUpsertEmployee')),
+		...nodesOfType(wf, typeOf('remoteTimeOff')),
+	];
 	out.push({
-		ok: readers.length === 3 && readers.every((n) => String(n.parameters.options?.dryRun ?? '').includes(`$('${SETTINGS_NODE}')`)),
+		ok:
+			readers.length === 3 &&
+			readers.every((n) =>
+				String(n.parameters.options?.dryRun ?? '').includes(`$('${SETTINGS_NODE}')`),
+			),
 		what: 'the three write nodes read dryRun from Sync Settings',
 	});
 	out.push({
@@ -257,14 +323,21 @@ export function checkTemplate(
 	const reconcile = reconcileNode(wf);
 	const fromRoute = (wf.connections['Route by event']?.main ?? []).flat().map((l) => l?.node);
 	out.push({
-		ok: !!reconcile && reconcile.credentials?.hiBobApi !== undefined && fromRoute.includes(reconcile.name),
+		ok:
+			!!reconcile &&
+			reconcile.credentials?.hiBobApi !== undefined &&
+			fromRoute.includes(reconcile.name),
 		what: 'time off on the schedule and Manual sync: a Remote Time Off node in Reconcile With HiBob mode (with a HiBob credential)',
 	});
 	out.push({
-		ok: !wf.nodes.some((n) => n.type === typeOf('hiBob') && n.parameters.operation === 'getChanges') && !JSON.stringify(wf).includes('timeOffLookbackDays'),
+		ok:
+			!wf.nodes.some(
+				(n) => n.type === typeOf('hiBob') && n.parameters.operation === 'getChanges',
+			) && !JSON.stringify(wf).includes('timeOffLookbackDays'),
 		what: 'no changes-feed window (timeOffLookbackDays) in the full sync',
 	});
-	for (const t of Object.values(TRIGGERS)) out.push({ ok: names.has(t), what: `trigger "${t}" exists` });
+	for (const t of Object.values(TRIGGERS))
+		out.push({ ok: names.has(t), what: `trigger "${t}" exists` });
 	// `n8n execute --id` (2.40.7) starts at Workflow.getStartNode(): the first node in the list whose type
 	// has a trigger() or poll() method (Manual and Schedule Trigger do; a webhook trigger does not).
 	const firstTrigger = wf.nodes.find((n) => STARTABLE.has(n.type));
@@ -276,7 +349,14 @@ export function checkTemplate(
 	// n8n's editor preselects the run button's trigger by type (form, webhook, community triggers, schedule,
 	// then manual): with the schedule and the HiBob webhook off until the user turns them on, a newcomer's
 	// first click starts from Manual sync (checked in a real browser by the e2e test).
-	const onTriggers = wf.nodes.filter((n) => !n.disabled && (STARTABLE.has(n.type) || n.type === typeOf('hiBobTrigger') || n.type === typeOf('remoteTrigger')) && n.type !== 'n8n-nodes-base.manualTrigger');
+	const onTriggers = wf.nodes.filter(
+		(n) =>
+			!n.disabled &&
+			(STARTABLE.has(n.type) ||
+				n.type === typeOf('hiBobTrigger') ||
+				n.type === typeOf('remoteTrigger')) &&
+			n.type !== 'n8n-nodes-base.manualTrigger',
+	);
 	out.push({
 		ok: onTriggers.length === 0,
 		what: `"${TRIGGERS.hourly}", the HiBob webhook and the Remote webhook ship turned off (the editor's run button starts from "${TRIGGERS.manualSync}")`,
@@ -284,23 +364,41 @@ export function checkTemplate(
 	});
 	out.push(...setupLaneIssues(wf));
 	const sticky = wf.nodes.filter((n) => n.type === 'n8n-nodes-base.stickyNote');
-	out.push({ ok: sticky.length >= 5, what: 'sticky notes explain the setup and each lane', detail: `${sticky.length} notes` });
+	out.push({
+		ok: sticky.length >= 5,
+		what: 'sticky notes explain the setup and each lane',
+		detail: `${sticky.length} notes`,
+	});
 	let danglingConnection: string | undefined;
 	for (const [from, c] of Object.entries(wf.connections)) {
 		if (!names.has(from)) danglingConnection = from;
-		for (const out2 of c.main ?? []) for (const link of out2 ?? []) if (!names.has(link.node)) danglingConnection = link.node;
+		for (const out2 of c.main ?? [])
+			for (const link of out2 ?? []) if (!names.has(link.node)) danglingConnection = link.node;
 	}
-	out.push({ ok: !danglingConnection, what: 'connections name existing nodes', detail: danglingConnection });
+	out.push({
+		ok: !danglingConnection,
+		what: 'connections name existing nodes',
+		detail: danglingConnection,
+	});
 	return out;
 }
 
 /** The HiBob Setup node of an operation, if the template has one. */
 function setupNode(wf: WorkflowJson, operation: string): WorkflowNode | undefined {
-	return wf.nodes.find((n) => n.type === typeOf('hiBob') && n.parameters.resource === 'setup' && n.parameters.operation === operation);
+	return wf.nodes.find(
+		(n) =>
+			n.type === typeOf('hiBob') &&
+			n.parameters.resource === 'setup' &&
+			n.parameters.operation === operation,
+	);
 }
 
 const linked = (wf: WorkflowJson, from: WorkflowNode | undefined, to: WorkflowNode | undefined) =>
-	!!from && !!to && (wf.connections[from.name]?.main ?? []).some((outs) => (outs ?? []).some((link) => link.node === to.name));
+	!!from &&
+	!!to &&
+	(wf.connections[from.name]?.main ?? []).some((outs) =>
+		(outs ?? []).some((link) => link.node === to.name),
+	);
 
 /**
  * The Setup lane: "Setup: run once" → Create Sync to Remote Field → Check Permissions → Check API
@@ -312,11 +410,23 @@ export function setupLaneIssues(wf: WorkflowJson): TemplateIssue[] {
 	const permissions = setupNode(wf, 'checkPermissions');
 	const compatibility = setupNode(wf, 'checkCompatibility');
 	return [
-		{ ok: linked(wf, trigger, field), what: `setup lane: "${TRIGGERS.setup}" → Create Sync to Remote Field` },
-		{ ok: linked(wf, field, permissions), what: 'setup lane: Create Sync to Remote Field → Check Permissions' },
-		{ ok: linked(wf, permissions, compatibility), what: 'setup lane: Check Permissions → Check API Compatibility' },
 		{
-			ok: compatibility?.parameters.checkRemote === true && !!compatibility?.credentials?.remoteApi && !!compatibility?.credentials?.hiBobApi,
+			ok: linked(wf, trigger, field),
+			what: `setup lane: "${TRIGGERS.setup}" → Create Sync to Remote Field`,
+		},
+		{
+			ok: linked(wf, field, permissions),
+			what: 'setup lane: Create Sync to Remote Field → Check Permissions',
+		},
+		{
+			ok: linked(wf, permissions, compatibility),
+			what: 'setup lane: Check Permissions → Check API Compatibility',
+		},
+		{
+			ok:
+				compatibility?.parameters.checkRemote === true &&
+				!!compatibility?.credentials?.remoteApi &&
+				!!compatibility?.credentials?.hiBobApi,
 			what: 'setup lane: Check API Compatibility checks Remote too (both credentials)',
 		},
 	];
@@ -325,7 +435,9 @@ export function setupLaneIssues(wf: WorkflowJson): TemplateIssue[] {
 /** The run's lanes, as the editor would see them after a manual run from a trigger. */
 export function employeeNodes(wf: WorkflowJson): { read: string; upsert: string; summary: string } {
 	const upsert = onlyNode(wf, typeOf('remoteUpsertEmployee')).name;
-	const read = wf.nodes.find((n) => n.type === typeOf('hiBob') && n.parameters.resource === 'employee')!.name;
+	const read = wf.nodes.find(
+		(n) => n.type === typeOf('hiBob') && n.parameters.resource === 'employee',
+	)!.name;
 	return { read, upsert, summary: downstreamSet(wf, upsert) };
 }
 
@@ -335,10 +447,19 @@ export function reconcileNode(wf: WorkflowJson): WorkflowNode | undefined {
 }
 
 /** The time-off lane: the HiBob reads, the Remote Time Off nodes (reconcile first) and the summary. */
-export function timeOffNodes(wf: WorkflowJson): { reads: string[]; syncs: string[]; summary: string } {
+export function timeOffNodes(wf: WorkflowJson): {
+	reads: string[];
+	syncs: string[];
+	summary: string;
+} {
 	const all = nodesOfType(wf, typeOf('remoteTimeOff'));
-	const syncs = [...all.filter((n) => n.parameters.mode === 'reconcile'), ...all.filter((n) => n.parameters.mode !== 'reconcile')].map((n) => n.name);
-	const reads = wf.nodes.filter((n) => n.type === typeOf('hiBob') && n.parameters.resource === 'timeOff').map((n) => n.name);
+	const syncs = [
+		...all.filter((n) => n.parameters.mode === 'reconcile'),
+		...all.filter((n) => n.parameters.mode !== 'reconcile'),
+	].map((n) => n.name);
+	const reads = wf.nodes
+		.filter((n) => n.type === typeOf('hiBob') && n.parameters.resource === 'timeOff')
+		.map((n) => n.name);
 	return { reads, syncs, summary: downstreamSet(wf, syncs[0]) };
 }
 

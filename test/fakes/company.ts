@@ -5,7 +5,14 @@
  * payroll employees, time-off requests). Used by tests, the demo and benchmarks (10 000 people), so
  * it is a straight loop with no I/O.
  */
-import type { HiBobFixture, HiBobPerson, HiBobTimeoffChange, HiBobTimeoffRequest, NewHiBobPerson, SyncFieldInfo } from './hibob';
+import type {
+	HiBobFixture,
+	HiBobPerson,
+	HiBobTimeoffChange,
+	HiBobTimeoffRequest,
+	NewHiBobPerson,
+	SyncFieldInfo,
+} from './hibob';
 import { timeoffChangeFor, withSyncToRemoteField } from './hibob';
 import type { EmploymentStatus, NewRemoteEmployment, RemoteFixture } from './remote';
 import { addDays, fakeUuid, isoDate, mulberry32, pick, pickWeighted, randInt } from './prng';
@@ -84,15 +91,70 @@ export interface GeneratedCompany {
 // ---- reference data ------------------------------------------------------------------------------------
 
 const FIRST_NAMES = [
-	'Ada', 'Ben', 'Chloe', 'Daniel', 'Elif', 'Farah', 'Gabriel', 'Hana', 'Ivan', 'Julia', 'Kofi', 'Lena', 'Marco',
-	'Nora', 'Omar', 'Priya', 'Quinn', 'Rosa', 'Sven', 'Tara', 'Umar', 'Vera', 'Wen', 'Ximena', 'Yusuf', 'Zoe',
+	'Ada',
+	'Ben',
+	'Chloe',
+	'Daniel',
+	'Elif',
+	'Farah',
+	'Gabriel',
+	'Hana',
+	'Ivan',
+	'Julia',
+	'Kofi',
+	'Lena',
+	'Marco',
+	'Nora',
+	'Omar',
+	'Priya',
+	'Quinn',
+	'Rosa',
+	'Sven',
+	'Tara',
+	'Umar',
+	'Vera',
+	'Wen',
+	'Ximena',
+	'Yusuf',
+	'Zoe',
 ];
 const SURNAMES = [
-	'Almeida', 'Brown', 'Costa', 'Dubois', 'Evans', 'Fischer', 'Garcia', 'Hughes', 'Ito', 'Jensen', 'Khan', 'Lopez',
-	'Meyer', 'Nakamura', 'Okafor', 'Pereira', 'Quist', 'Rossi', 'Schmidt', 'Taylor', 'Usman', 'Vogel', 'Weber',
-	'Xu', 'Young', 'Zimmermann',
+	'Almeida',
+	'Brown',
+	'Costa',
+	'Dubois',
+	'Evans',
+	'Fischer',
+	'Garcia',
+	'Hughes',
+	'Ito',
+	'Jensen',
+	'Khan',
+	'Lopez',
+	'Meyer',
+	'Nakamura',
+	'Okafor',
+	'Pereira',
+	'Quist',
+	'Rossi',
+	'Schmidt',
+	'Taylor',
+	'Usman',
+	'Vogel',
+	'Weber',
+	'Xu',
+	'Young',
+	'Zimmermann',
 ];
-const STREETS = ['Main Street', 'Oak Avenue', 'Harbour Road', 'Linden Allee', 'Rua Augusta', 'King Street', 'Park Lane'];
+const STREETS = [
+	'Main Street',
+	'Oak Avenue',
+	'Harbour Road',
+	'Linden Allee',
+	'Rua Augusta',
+	'King Street',
+	'Park Lane',
+];
 const RELATIONS = ['Spouse', 'Partner', 'Parent', 'Sibling', 'Friend'];
 
 interface CountryData {
@@ -234,7 +296,12 @@ export function remoteBlobsFor(person: HiBobPerson, country: SchemaFixtureCountr
 	const name = `${person.firstName} ${person.surname}`;
 	const jobTitle = label(DEFAULT_TITLES, person.work.title, 101) ?? 'Employee';
 	const privateEmail = person.home?.privateEmail ?? person.email;
-	const basic: Record<string, unknown> = { name, email: privateEmail, work_email: person.email, job_title: jobTitle };
+	const basic: Record<string, unknown> = {
+		name,
+		email: privateEmail,
+		work_email: person.email,
+		job_title: jobTitle,
+	};
 	if (person.work.startDate) basic.provisional_start_date = person.work.startDate;
 	if (kind === 'employee') {
 		if (country === 'DEU') {
@@ -244,13 +311,18 @@ export function remoteBlobsFor(person: HiBobPerson, country: SchemaFixtureCountr
 			basic.tax_job_category = 'office_worker';
 		}
 		if (country === 'PRT') basic.has_seniority_date = 'no';
-		if (country === 'USA' && person.home?.mobilePhone) basic.mobile_number = person.home.mobilePhone;
+		if (country === 'USA' && person.home?.mobilePhone)
+			basic.mobile_number = person.home.mobilePhone;
 	}
 	if (kind === 'global_payroll_employee' && country === 'DEU' && person.home?.mobilePhone)
 		basic.mobile_number = person.home.mobilePhone;
 	for (const key of Object.keys(basic)) if (basic[key] === undefined) delete basic[key];
 	const a = person.address ?? {};
-	const address: Record<string, unknown> = { address: a.line1, city: a.city, postal_code: a.postCode };
+	const address: Record<string, unknown> = {
+		address: a.line1,
+		city: a.city,
+		postal_code: a.postCode,
+	};
 	if (a.line2) address.address_line_2 = a.line2;
 	if (country === 'USA') address.state = a.usaState;
 	const e = person.emergency ?? {};
@@ -260,7 +332,11 @@ export function remoteBlobsFor(person: HiBobPerson, country: SchemaFixtureCountr
 		phone_number: e.phone,
 	};
 	if (e.email) emergency.email = e.email;
-	return { basic_information: basic, address_details: address, emergency_contact_details: emergency };
+	return {
+		basic_information: basic,
+		address_details: address,
+		emergency_contact_details: emergency,
+	};
 }
 
 // ---- generator -------------------------------------------------------------------------------------------
@@ -302,7 +378,12 @@ export function makeCompany(options: MakeCompanyOptions): GeneratedCompany {
 		companyId: REMOTE_COMPANY_ID,
 		employments: [],
 		companyManagers: [
-			{ user_id: approverId, user_name: 'Hera Admin', user_email: 'hera.admin@example.com', role: 'admin' },
+			{
+				user_id: approverId,
+				user_name: 'Hera Admin',
+				user_email: 'hera.admin@example.com',
+				role: 'admin',
+			},
 			{
 				user_id: fakeUuid(0xa1000000, 2),
 				user_name: 'Otto Onboarding',
@@ -335,13 +416,26 @@ export function makeCompany(options: MakeCompanyOptions): GeneratedCompany {
 		let presence: RemotePresence = kind ? pickWeighted(rand, statuses) : 'missing';
 		if (!active && presence === 'missing' && kind) presence = 'active'; // U9: terminated in HiBob, active in Remote.
 		const hasMobile = rand() >= missingMobileRate;
-		const manager = isManager ? null : people[randInt(rand, 0, Math.min(managerCount, people.length) - 1)];
+		const manager = isManager
+			? null
+			: people[randInt(rand, 0, Math.min(managerCount, people.length) - 1)];
 
 		let start: Date;
 		if (presence === 'missing') {
 			const past = kind === 'employee' ? rand() < pastStartRate : rand() < 0.5;
 			start = past ? addDays(now, -randInt(rand, 1, 400)) : addDays(now, randInt(rand, 21, 120));
-		} else if (['created', 'pre_hire', 'created_awaiting_reserve', 'created_reserve_paid', 'invited', 'initiated', 'review', 'pending'].includes(presence)) {
+		} else if (
+			[
+				'created',
+				'pre_hire',
+				'created_awaiting_reserve',
+				'created_reserve_paid',
+				'invited',
+				'initiated',
+				'review',
+				'pending',
+			].includes(presence)
+		) {
 			start = addDays(now, randInt(rand, 21, 120));
 		} else {
 			start = addDays(now, -randInt(rand, 30, 2000));
@@ -360,7 +454,9 @@ export function makeCompany(options: MakeCompanyOptions): GeneratedCompany {
 				startDate: isoDate(start),
 				department: String(201 + randInt(rand, 0, DEFAULT_DEPARTMENTS.length - 1)),
 				site: cd.site,
-				siteId: String(301 + Math.max(0, ['New York', 'London', 'Berlin', 'Lisbon'].indexOf(cd.site))),
+				siteId: String(
+					301 + Math.max(0, ['New York', 'London', 'Berlin', 'Lisbon'].indexOf(cd.site)),
+				),
 				reportsTo: manager
 					? {
 							id: manager.id,
@@ -373,7 +469,11 @@ export function makeCompany(options: MakeCompanyOptions): GeneratedCompany {
 				custom: { [syncKey]: kind ? syncField.itemIds[kind] : null },
 			},
 			internal: active
-				? { status: 'Active', lifecycleStatus: start > now ? 'hired' : 'employed', terminationDate: null }
+				? {
+						status: 'Active',
+						lifecycleStatus: start > now ? 'hired' : 'employed',
+						terminationDate: null,
+					}
 				: {
 						status: 'Inactive',
 						lifecycleStatus: 'terminated',
@@ -389,7 +489,9 @@ export function makeCompany(options: MakeCompanyOptions): GeneratedCompany {
 			},
 			home: {
 				privateEmail: `${local}@mail.example.net`,
-				mobilePhone: hasMobile ? `${cd.phonePrefix}${String(100 + (i % 900)).padStart(3, '0')}` : null,
+				mobilePhone: hasMobile
+					? `${cd.phonePrefix}${String(100 + (i % 900)).padStart(3, '0')}`
+					: null,
 			},
 			emergency: {
 				firstName: pick(rand, FIRST_NAMES),
@@ -398,15 +500,24 @@ export function makeCompany(options: MakeCompanyOptions): GeneratedCompany {
 				phone: `${cd.phonePrefix}${String(999 - (i % 900)).padStart(3, '0')}`,
 				email: rand() < 0.5 ? `emergency.${local}@mail.example.net` : null,
 			},
-			identification: { ssn: country === 'USA' ? `9${String(10 + (i % 89)).padStart(2, '0')}-${String(10 + (i % 90)).padStart(2, '0')}-${String(1000 + (i % 9000))}` : null },
+			identification: {
+				ssn:
+					country === 'USA'
+						? `9${String(10 + (i % 89)).padStart(2, '0')}-${String(10 + (i % 90)).padStart(2, '0')}-${String(1000 + (i % 9000))}`
+						: null,
+			},
 			payroll: {
 				salary: {
-					payment: annual ? { value: yearly, currency: cd.currency } : { value: Math.round(yearly / 12), currency: cd.currency },
+					payment: annual
+						? { value: yearly, currency: cd.currency }
+						: { value: Math.round(yearly / 12), currency: cd.currency },
 					yearlyPayment: annual ? { value: yearly, currency: cd.currency } : null,
 					payPeriod: annual ? 'Annual' : 'Monthly',
 				},
 			},
-			personal: { birthDate: isoDate(addDays(new Date('1970-01-01T00:00:00Z'), randInt(rand, 0, 12000))) },
+			personal: {
+				birthDate: isoDate(addDays(new Date('1970-01-01T00:00:00Z'), randInt(rand, 0, 12000))),
+			},
 		};
 		hibob.people.push(person);
 		people.push(person as HiBobPerson);
@@ -459,7 +570,8 @@ export function makeCompany(options: MakeCompanyOptions): GeneratedCompany {
 				basic_information: blobs.basic_information,
 				address_details: blobs.address_details,
 				emergency_contact_details: blobs.emergency_contact_details,
-				administrative_details: country === 'USA' && person.identification?.ssn ? { ssn: person.identification.ssn } : {},
+				administrative_details:
+					country === 'USA' && person.identification?.ssn ? { ssn: person.identification.ssn } : {},
 				work_email: (blobs.basic_information as any).work_email,
 				department_id: department?.id ?? null,
 				department: department?.name ?? null,
@@ -479,7 +591,10 @@ export function makeCompany(options: MakeCompanyOptions): GeneratedCompany {
 
 	// Time off for people whose employment is active (EOR and GP only: contractors never get any).
 	const eligible = generated.filter(
-		(g) => g.active && g.remote === 'active' && (g.kind === 'employee' || g.kind === 'global_payroll_employee'),
+		(g) =>
+			g.active &&
+			g.remote === 'active' &&
+			(g.kind === 'employee' || g.kind === 'global_payroll_employee'),
 	);
 	const requests = hibob.timeoffRequests!;
 	const changes = hibob.timeoffChanges!;
@@ -562,7 +677,15 @@ export function makeCompany(options: MakeCompanyOptions): GeneratedCompany {
 	}
 	changes.sort((a, b) => a.createdOn.localeCompare(b.createdOn));
 
-	return { hibob, remote, syncField, credentials: TEST_CREDENTIALS, approverId, people: generated, now };
+	return {
+		hibob,
+		remote,
+		syncField,
+		credentials: TEST_CREDENTIALS,
+		approverId,
+		people: generated,
+		now,
+	};
 }
 
 // ---- the demo company ------------------------------------------------------------------------------------
@@ -571,19 +694,23 @@ export function makeCompany(options: MakeCompanyOptions): GeneratedCompany {
  * A small hand-written company for the demo: one person per interesting case of docs/sync-rules.md.
  * `people[].note` says which rule each one shows.
  */
-export function makeDemoCompany(nowInput: Date = new Date()): GeneratedCompany & { notes: Record<string, string> } {
+export function makeDemoCompany(
+	nowInput: Date = new Date(),
+): GeneratedCompany & { notes: Record<string, string> } {
 	const company = makeCompany({ people: 0, seed: 7, now: nowInput });
 	const { hibob, remote, syncField } = company;
 	const now = company.now;
 	const syncKey = syncField.fieldId.split('.').pop()!;
 	const unknownItem = '4899';
-	hibob.namedLists!.find((l) => l.name === syncField.listId)!.items.push({
-		id: unknownItem,
-		name: 'As freelancer',
-		value: 'As freelancer',
-		archived: false,
-		children: [],
-	});
+	hibob
+		.namedLists!.find((l) => l.name === syncField.listId)!
+		.items.push({
+			id: unknownItem,
+			name: 'As freelancer',
+			value: 'As freelancer',
+			archived: false,
+			children: [],
+		});
 	const notes: Record<string, string> = {};
 	let n = 0;
 	const add = (
@@ -630,11 +757,19 @@ export function makeDemoCompany(nowInput: Date = new Date()): GeneratedCompany &
 						: null,
 				custom: {
 					[syncKey]:
-						spec.kind === null ? null : spec.kind === 'unknown' ? unknownItem : syncField.itemIds[spec.kind],
+						spec.kind === null
+							? null
+							: spec.kind === 'unknown'
+								? unknownItem
+								: syncField.itemIds[spec.kind],
 				},
 			},
 			internal: spec.inactive
-				? { status: 'Inactive', lifecycleStatus: 'terminated', terminationDate: isoDate(addDays(now, -3)) }
+				? {
+						status: 'Inactive',
+						lifecycleStatus: 'terminated',
+						terminationDate: isoDate(addDays(now, -3)),
+					}
 				: { status: 'Active', lifecycleStatus: spec.startInDays > 0 ? 'hired' : 'employed' },
 			address: {
 				line1: `${10 + n} ${STREETS[n % STREETS.length]}`,
@@ -700,7 +835,12 @@ export function makeDemoCompany(nowInput: Date = new Date()): GeneratedCompany &
 	};
 
 	const manager = add('Manager; a company manager in Remote (supervisor of the others)', {
-		first: 'Maya', last: 'Lindqvist', country: 'USA', kind: 'employee', startInDays: -900, title: 9,
+		first: 'Maya',
+		last: 'Lindqvist',
+		country: 'USA',
+		kind: 'employee',
+		startInDays: -900,
+		title: 9,
 	});
 	remote.companyManagers!.push({
 		user_id: fakeUuid(0xa2000000, 1),
@@ -710,60 +850,129 @@ export function makeDemoCompany(nowInput: Date = new Date()): GeneratedCompany &
 	});
 	link(manager, 'active', 'employee', 'USA', 'external_id');
 
-	add('N1/N3: US employee starting in 30 days → created', { first: 'Noah', last: 'Carter', country: 'USA', kind: 'employee', startInDays: 30 });
+	add('N1/N3: US employee starting in 30 days → created', {
+		first: 'Noah',
+		last: 'Carter',
+		country: 'USA',
+		kind: 'employee',
+		startInDays: 30,
+	});
 	add('N5: German employee without a mobile number → remote_schema_invalid', {
-		first: 'Greta', last: 'Hoffmann', country: 'DEU', kind: 'employee', startInDays: 45, mobile: false,
+		first: 'Greta',
+		last: 'Hoffmann',
+		country: 'DEU',
+		kind: 'employee',
+		startInDays: 45,
+		mobile: false,
 	});
 	add('N1: employee whose start date has passed → start_date_not_in_future', {
-		first: 'Paul', last: 'Mercer', country: 'GBR', kind: 'employee', startInDays: -10,
+		first: 'Paul',
+		last: 'Mercer',
+		country: 'GBR',
+		kind: 'employee',
+		startInDays: -10,
 	});
-	add('N2: UK contractor who already started → created', { first: 'Iris', last: 'Okoro', country: 'GBR', kind: 'contractor', startInDays: -60 });
+	add('N2: UK contractor who already started → created', {
+		first: 'Iris',
+		last: 'Okoro',
+		country: 'GBR',
+		kind: 'contractor',
+		startInDays: -60,
+	});
 	add('N7: Portuguese global payroll employee, annual salary → created with salary', {
-		first: 'Tiago', last: 'Ferreira', country: 'PRT', kind: 'global_payroll_employee', startInDays: -5,
+		first: 'Tiago',
+		last: 'Ferreira',
+		country: 'PRT',
+		kind: 'global_payroll_employee',
+		startInDays: -5,
 	});
-	add('E2: unknown Sync to Remote value "As freelancer" → skipped', { first: 'Lars', last: 'Berg', country: 'DEU', kind: 'unknown', startInDays: 20 });
-	add('E1: no Sync to Remote value → not synced', { first: 'Ana', last: 'Silva', country: 'PRT', kind: null, startInDays: -300 });
+	add('E2: unknown Sync to Remote value "As freelancer" → skipped', {
+		first: 'Lars',
+		last: 'Berg',
+		country: 'DEU',
+		kind: 'unknown',
+		startInDays: 20,
+	});
+	add('E1: no Sync to Remote value → not synced', {
+		first: 'Ana',
+		last: 'Silva',
+		country: 'PRT',
+		kind: null,
+		startInDays: -300,
+	});
 
 	const moved = add('U4: active employee who moved (address differs) → updated', {
-		first: 'Hugo', last: 'Laurent', country: 'GBR', kind: 'employee', startInDays: -400,
+		first: 'Hugo',
+		last: 'Laurent',
+		country: 'GBR',
+		kind: 'employee',
+		startInDays: -400,
 	});
 	link(moved, 'active', 'employee', 'GBR', 'external_id', (e) => {
 		e.address_details = { address: '1 Old Road', city: 'London', postal_code: 'SW1A 1AA' };
 	});
 	const byEmail = add('M1/M4: active employee found by email only → external_id written', {
-		first: 'Emma', last: 'Novak', country: 'DEU', kind: 'employee', startInDays: -200,
+		first: 'Emma',
+		last: 'Novak',
+		country: 'DEU',
+		kind: 'employee',
+		startInDays: -200,
 	});
 	link(byEmail, 'active', 'employee', 'DEU', 'email', (e) => {
 		e.login_email = byEmail.home?.privateEmail ?? undefined;
 	});
 	const promoted = add('U5: active employee with a new job title → needs_contract_amendment', {
-		first: 'Ravi', last: 'Menon', country: 'USA', kind: 'employee', startInDays: -700, title: 1,
+		first: 'Ravi',
+		last: 'Menon',
+		country: 'USA',
+		kind: 'employee',
+		startInDays: -700,
+		title: 1,
 	});
 	link(promoted, 'active', 'employee', 'USA', 'external_id', (e) => {
 		(e.basic_information as any).job_title = DEFAULT_TITLES[0];
 		e.job_title = DEFAULT_TITLES[0];
 	});
-	const onboarding = add('U3: employment being onboarded (invited) with a new name → onboarding_in_progress', {
-		first: 'Sofia', last: 'Marques', country: 'PRT', kind: 'employee', startInDays: 40,
-	});
+	const onboarding = add(
+		'U3: employment being onboarded (invited) with a new name → onboarding_in_progress',
+		{
+			first: 'Sofia',
+			last: 'Marques',
+			country: 'PRT',
+			kind: 'employee',
+			startInDays: 40,
+		},
+	);
 	link(onboarding, 'invited', 'employee', 'PRT', 'external_id', (e) => {
 		(e.basic_information as any).name = 'Sofia Marquez';
 		e.full_name = 'Sofia Marquez';
 	});
 	const notStarted = add('U2: created employment, start date moved in HiBob → updated', {
-		first: 'Jonas', last: 'Weber', country: 'DEU', kind: 'employee', startInDays: 60,
+		first: 'Jonas',
+		last: 'Weber',
+		country: 'DEU',
+		kind: 'employee',
+		startInDays: 60,
 	});
 	link(notStarted, 'created', 'employee', 'DEU', 'external_id', (e) => {
 		(e.basic_information as any).provisional_start_date = isoDate(addDays(now, 50));
 	});
 	const archived = add('M3: only match is archived → matches_archived_profile', {
-		first: 'Olga', last: 'Petrova', country: 'GBR', kind: 'employee', startInDays: 25,
+		first: 'Olga',
+		last: 'Petrova',
+		country: 'GBR',
+		kind: 'employee',
+		startInDays: 25,
 	});
 	link(archived, 'archived', 'employee', 'GBR', 'email', (e) => {
 		e.login_email = archived.email;
 	});
 	const twin = add('M2: two Remote employments share the email → ambiguous_match', {
-		first: 'Kai', last: 'Tanaka', country: 'USA', kind: 'contractor', startInDays: -30,
+		first: 'Kai',
+		last: 'Tanaka',
+		country: 'USA',
+		kind: 'contractor',
+		startInDays: -30,
 	});
 	link(twin, 'active', 'contractor', 'USA', 'email', (e) => {
 		e.login_email = twin.email;
@@ -773,17 +982,33 @@ export function makeDemoCompany(nowInput: Date = new Date()): GeneratedCompany &
 		e.personal_email = twin.email;
 	});
 	const leaver = add('U9: terminated in HiBob, active in Remote → terminated_in_hibob', {
-		first: 'Dana', last: 'Cole', country: 'USA', kind: 'employee', startInDays: -800, inactive: true,
+		first: 'Dana',
+		last: 'Cole',
+		country: 'USA',
+		kind: 'employee',
+		startInDays: -800,
+		inactive: true,
 	});
 	link(leaver, 'active', 'employee', 'USA', 'external_id');
-	const gp = add('U6: active global payroll employee', { first: 'Bruno', last: 'Lopes', country: 'PRT', kind: 'global_payroll_employee', startInDays: -365 });
+	const gp = add('U6: active global payroll employee', {
+		first: 'Bruno',
+		last: 'Lopes',
+		country: 'PRT',
+		kind: 'global_payroll_employee',
+		startInDays: -365,
+	});
 	link(gp, 'active', 'global_payroll_employee', 'PRT', 'external_id');
 
 	// Time off (T rules) for active, linked people.
 	const requests = hibob.timeoffRequests!;
 	const changes = hibob.timeoffChanges!;
 	const created = addDays(now, -2);
-	const req = (r: Omit<HiBobTimeoffRequest, 'approved' | 'approvedBy' | 'approvedAt' | 'durationUnit'> & Partial<HiBobTimeoffRequest>, person: HiBobPerson, at = created) => {
+	const req = (
+		r: Omit<HiBobTimeoffRequest, 'approved' | 'approvedBy' | 'approvedAt' | 'durationUnit'> &
+			Partial<HiBobTimeoffRequest>,
+		person: HiBobPerson,
+		at = created,
+	) => {
 		const full: HiBobTimeoffRequest = {
 			approved: r.status === 'approved',
 			approvedBy: r.status === 'approved' ? 'Hera Admin' : undefined,
@@ -794,17 +1019,106 @@ export function makeDemoCompany(nowInput: Date = new Date()): GeneratedCompany &
 		if (full.approvedBy === undefined) delete full.approvedBy;
 		if (full.approvedAt === undefined) delete full.approvedAt;
 		requests.push(full);
-		changes.push(timeoffChangeFor(full, full.status === 'pending' ? 'Pending' : 'Created', person, at));
+		changes.push(
+			timeoffChangeFor(full, full.status === 'pending' ? 'Pending' : 'Created', person, at),
+		);
 		return full;
 	};
 	const mon = weekday(addDays(now, 14));
-	req({ requestId: 30001, employeeId: moved.id, policyTypeDisplayName: 'Holiday', type: 'days', startDate: isoDate(mon), startDatePortion: 'all_day', endDate: isoDate(addDays(mon, 2)), endDatePortion: 'all_day', totalDuration: 3, status: 'approved' }, moved);
-	req({ requestId: 30002, employeeId: byEmail.id, policyTypeDisplayName: 'Sick', type: 'days', startDate: isoDate(weekday(addDays(now, 3))), startDatePortion: 'morning', endDate: isoDate(weekday(addDays(now, 3))), endDatePortion: 'all_day', totalDuration: 0.5, status: 'approved' }, byEmail);
-	req({ requestId: 30003, employeeId: gp.id, policyTypeDisplayName: 'Holiday', type: 'hours', startDate: isoDate(weekday(addDays(now, 7))), startDatePortion: 'all_day', endDate: isoDate(weekday(addDays(now, 7))), endDatePortion: 'all_day', date: isoDate(weekday(addDays(now, 7))), hoursOnDate: 3, totalDuration: 3, status: 'approved' }, gp);
-	const canceled = req({ requestId: 30004, employeeId: promoted.id, policyTypeDisplayName: 'Holiday', type: 'days', startDate: isoDate(weekday(addDays(now, 21))), startDatePortion: 'all_day', endDate: isoDate(weekday(addDays(now, 21))), endDatePortion: 'all_day', totalDuration: 1, status: 'canceled' }, promoted, addDays(now, -5));
+	req(
+		{
+			requestId: 30001,
+			employeeId: moved.id,
+			policyTypeDisplayName: 'Holiday',
+			type: 'days',
+			startDate: isoDate(mon),
+			startDatePortion: 'all_day',
+			endDate: isoDate(addDays(mon, 2)),
+			endDatePortion: 'all_day',
+			totalDuration: 3,
+			status: 'approved',
+		},
+		moved,
+	);
+	req(
+		{
+			requestId: 30002,
+			employeeId: byEmail.id,
+			policyTypeDisplayName: 'Sick',
+			type: 'days',
+			startDate: isoDate(weekday(addDays(now, 3))),
+			startDatePortion: 'morning',
+			endDate: isoDate(weekday(addDays(now, 3))),
+			endDatePortion: 'all_day',
+			totalDuration: 0.5,
+			status: 'approved',
+		},
+		byEmail,
+	);
+	req(
+		{
+			requestId: 30003,
+			employeeId: gp.id,
+			policyTypeDisplayName: 'Holiday',
+			type: 'hours',
+			startDate: isoDate(weekday(addDays(now, 7))),
+			startDatePortion: 'all_day',
+			endDate: isoDate(weekday(addDays(now, 7))),
+			endDatePortion: 'all_day',
+			date: isoDate(weekday(addDays(now, 7))),
+			hoursOnDate: 3,
+			totalDuration: 3,
+			status: 'approved',
+		},
+		gp,
+	);
+	const canceled = req(
+		{
+			requestId: 30004,
+			employeeId: promoted.id,
+			policyTypeDisplayName: 'Holiday',
+			type: 'days',
+			startDate: isoDate(weekday(addDays(now, 21))),
+			startDatePortion: 'all_day',
+			endDate: isoDate(weekday(addDays(now, 21))),
+			endDatePortion: 'all_day',
+			totalDuration: 1,
+			status: 'canceled',
+		},
+		promoted,
+		addDays(now, -5),
+	);
 	changes.push(timeoffChangeFor(canceled, 'Canceled', promoted, addDays(now, -1)));
-	req({ requestId: 30005, employeeId: promoted.id, policyTypeDisplayName: 'Parental leave', type: 'days', startDate: isoDate(weekday(addDays(now, 30))), startDatePortion: 'all_day', endDate: isoDate(weekday(addDays(now, 30))), endDatePortion: 'all_day', totalDuration: 1, status: 'pending' }, promoted);
-	req({ requestId: 30006, employeeId: moved.id, policyTypeDisplayName: 'Volunteering day', type: 'days', startDate: isoDate(weekday(addDays(now, 40))), startDatePortion: 'all_day', endDate: isoDate(weekday(addDays(now, 40))), endDatePortion: 'all_day', totalDuration: 1, status: 'approved' }, moved);
+	req(
+		{
+			requestId: 30005,
+			employeeId: promoted.id,
+			policyTypeDisplayName: 'Parental leave',
+			type: 'days',
+			startDate: isoDate(weekday(addDays(now, 30))),
+			startDatePortion: 'all_day',
+			endDate: isoDate(weekday(addDays(now, 30))),
+			endDatePortion: 'all_day',
+			totalDuration: 1,
+			status: 'pending',
+		},
+		promoted,
+	);
+	req(
+		{
+			requestId: 30006,
+			employeeId: moved.id,
+			policyTypeDisplayName: 'Volunteering day',
+			type: 'days',
+			startDate: isoDate(weekday(addDays(now, 40))),
+			startDatePortion: 'all_day',
+			endDate: isoDate(weekday(addDays(now, 40))),
+			endDatePortion: 'all_day',
+			totalDuration: 1,
+			status: 'approved',
+		},
+		moved,
+	);
 	changes.sort((a, b) => a.createdOn.localeCompare(b.createdOn));
 
 	return { ...company, notes };
@@ -815,7 +1129,7 @@ export function companyPreset(name: string, seed = 1, now?: Date): GeneratedComp
 	if (name === 'demo') return makeDemoCompany(now);
 	if (name === 'small') return makeCompany({ people: 50, seed, now, withTimeoff: 20 });
 	const count = Number(name);
-	if (!Number.isInteger(count) || count < 0) throw new Error(`unknown company "${name}" (use demo, small or a number)`);
+	if (!Number.isInteger(count) || count < 0)
+		throw new Error(`unknown company "${name}" (use demo, small or a number)`);
 	return makeCompany({ people: count, seed, now, withTimeoff: Math.ceil(count / 5) });
 }
-

@@ -7,15 +7,13 @@
  */
 import type { FakeServerOptions, RateState } from './server';
 import { FakeHttpServer, HttpError } from './server';
-import {
-	addMonths,
-	clone,
-	deepMerge,
-	isPlainObject,
-	isValidDate,
-	parseIsoDateTime,
-} from './prng';
-import type { HiBobField, HiBobListItem, HiBobNamedList, SyncKind } from '../fixtures/hibob-metadata';
+import { addMonths, clone, deepMerge, isPlainObject, isValidDate, parseIsoDateTime } from './prng';
+import type {
+	HiBobField,
+	HiBobListItem,
+	HiBobNamedList,
+	SyncKind,
+} from '../fixtures/hibob-metadata';
 import {
 	defaultHiBobFields,
 	defaultHiBobNamedLists,
@@ -26,7 +24,12 @@ import {
 	SYNC_TO_REMOTE_LABELS,
 } from '../fixtures/hibob-metadata';
 
-export type { HiBobField, HiBobListItem, HiBobNamedList, SyncKind } from '../fixtures/hibob-metadata';
+export type {
+	HiBobField,
+	HiBobListItem,
+	HiBobNamedList,
+	SyncKind,
+} from '../fixtures/hibob-metadata';
 
 // ---- types -----------------------------------------------------------------------------------------
 
@@ -146,7 +149,10 @@ export interface HiBobTimeoffRequest {
 }
 
 /** Input of `addTimeoffRequest`: everything but employeeId and startDate has a default. */
-export type NewHiBobTimeoffRequest = Partial<HiBobTimeoffRequest> & { employeeId: string; startDate: string };
+export type NewHiBobTimeoffRequest = Partial<HiBobTimeoffRequest> & {
+	employeeId: string;
+	startDate: string;
+};
 
 export type TimeoffChangeType = 'Created' | 'Canceled' | 'Deleted' | 'Pending';
 
@@ -266,7 +272,10 @@ function setPath(obj: any, parts: string[], value: unknown): void {
 	let cur = obj;
 	for (let i = 0; i < parts.length - 1; i++) {
 		const next = cur[parts[i]];
-		cur = next !== null && typeof next === 'object' && !Array.isArray(next) ? next : (cur[parts[i]] = {});
+		cur =
+			next !== null && typeof next === 'object' && !Array.isArray(next)
+				? next
+				: (cur[parts[i]] = {});
 	}
 	cur[parts[parts.length - 1]] = value;
 }
@@ -280,7 +289,9 @@ function notFound(message: string): HttpError {
 }
 
 function daysBetween(start: string, end: string): number {
-	return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000) + 1;
+	return (
+		Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000) + 1
+	);
 }
 
 /** Person with every nested part present (as HiBob returns nulls for empty fields). */
@@ -373,7 +384,10 @@ export class HiBobFake extends FakeHttpServer {
 	}
 
 	protected tooManyRequestsBody(): unknown {
-		return { key: 'rate_limit', error: 'Too many requests. The rate limit for this endpoint was exceeded.' };
+		return {
+			key: 'rate_limit',
+			error: 'Too many requests. The rate limit for this endpoint was exceeded.',
+		};
 	}
 
 	protected errorBody(status: number, message: string): unknown {
@@ -416,7 +430,8 @@ export class HiBobFake extends FakeHttpServer {
 	}
 
 	addPerson(person: NewHiBobPerson): HiBobPerson {
-		if (this.state.people.some((p) => p.id === person.id)) throw new Error(`person ${person.id} already exists`);
+		if (this.state.people.some((p) => p.id === person.id))
+			throw new Error(`person ${person.id} already exists`);
 		const normalized = normalizeHiBobPerson(person, this.companyId);
 		this.state.people.push(normalized);
 		return normalized;
@@ -463,7 +478,9 @@ export class HiBobFake extends FakeHttpServer {
 	 * Creates the "Sync to Remote" custom list field (Work category) with its three items, as
 	 * Remote's integration does. Extra item labels (e.g. "As freelancer") test unknown values.
 	 */
-	addSyncToRemoteField(options: { fieldNumber?: number; extraItems?: string[] } = {}): SyncFieldInfo {
+	addSyncToRemoteField(
+		options: { fieldNumber?: number; extraItems?: string[] } = {},
+	): SyncFieldInfo {
 		const info = addSyncToRemoteFieldToData(this.state.fields, this.state.namedLists, options);
 		this.labelCache.clear();
 		return info;
@@ -546,7 +563,9 @@ export class HiBobFake extends FakeHttpServer {
 	 */
 	replaceTimeoffRequest(
 		oldRequestId: number,
-		changes: Partial<Omit<HiBobTimeoffRequest, 'requestId' | 'employeeId'>> & { requestId?: number },
+		changes: Partial<Omit<HiBobTimeoffRequest, 'requestId' | 'employeeId'>> & {
+			requestId?: number;
+		},
 	): HiBobTimeoffRequest {
 		const old = this.mustRequest(oldRequestId);
 		old.status = 'canceled';
@@ -600,7 +619,10 @@ export class HiBobFake extends FakeHttpServer {
 		} else {
 			totalDuration = days;
 			if (startDatePortion !== 'all_day') totalDuration -= 0.5;
-			if (endDatePortion !== 'all_day' && (endDate !== input.startDate || startDatePortion === 'all_day'))
+			if (
+				endDatePortion !== 'all_day' &&
+				(endDate !== input.startDate || startDatePortion === 'all_day')
+			)
 				totalDuration -= 0.5;
 		}
 		const request: HiBobTimeoffRequest = {
@@ -632,9 +654,19 @@ export class HiBobFake extends FakeHttpServer {
 		return request;
 	}
 
-	private appendChange(request: HiBobTimeoffRequest, changeType: TimeoffChangeType, changeReason?: string): void {
+	private appendChange(
+		request: HiBobTimeoffRequest,
+		changeType: TimeoffChangeType,
+		changeReason?: string,
+	): void {
 		this.state.timeoffChanges.push(
-			timeoffChangeFor(request, changeType, this.getPerson(request.employeeId), this.now(), changeReason),
+			timeoffChangeFor(
+				request,
+				changeType,
+				this.getPerson(request.employeeId),
+				this.now(),
+				changeReason,
+			),
 		);
 	}
 
@@ -683,13 +715,16 @@ export class HiBobFake extends FakeHttpServer {
 
 	private readable(field: HiBobField, value: unknown): unknown {
 		if (field.type === 'list' || field.type === 'hierarchy-list') {
-			return field.typeData.listId ? (this.labels(field.typeData.listId).get(String(value)) ?? value) : value;
+			return field.typeData.listId
+				? (this.labels(field.typeData.listId).get(String(value)) ?? value)
+				: value;
 		}
 		if (field.type === 'multi-list' && Array.isArray(value) && field.typeData.listId) {
 			const labels = this.labels(field.typeData.listId);
 			return value.map((v) => labels.get(String(v)) ?? v).join(', ');
 		}
-		if (field.type === 'employee-reference' && isPlainObject(value)) return value.displayName ?? value.id;
+		if (field.type === 'employee-reference' && isPlainObject(value))
+			return value.displayName ?? value.id;
 		if (field.type === 'currency' && isPlainObject(value) && 'value' in value) {
 			return `${value.value} ${value.currency ?? ''}`.trim();
 		}
@@ -702,9 +737,14 @@ export class HiBobFake extends FakeHttpServer {
 		let fields: HiBobField[];
 		if (requested === undefined) {
 			fields = [
-				...ROOT_BASIC_FIELDS.map((id) => byId.get(id)).filter((f): f is HiBobField => f !== undefined),
+				...ROOT_BASIC_FIELDS.map((id) => byId.get(id)).filter(
+					(f): f is HiBobField => f !== undefined,
+				),
 				...this.state.fields.filter(
-					(f) => DEFAULT_CATEGORIES.has(f.category) && !f.id.includes('.custom.') && !f.id.includes('.customColumns.'),
+					(f) =>
+						DEFAULT_CATEGORIES.has(f.category) &&
+						!f.id.includes('.custom.') &&
+						!f.id.includes('.customColumns.'),
 				),
 			];
 		} else {
@@ -728,14 +768,21 @@ export class HiBobFake extends FakeHttpServer {
 		humanReadable?: 'APPEND' | 'REPLACE',
 	): any {
 		const out: any = { id: person.id };
-		const readable: any = humanReadable === 'APPEND' && !this.modes.humanReadableOmitted ? { id: person.id } : undefined;
+		const readable: any =
+			humanReadable === 'APPEND' && !this.modes.humanReadableOmitted
+				? { id: person.id }
+				: undefined;
 		if (this.modes.peopleSlashKeys) {
 			for (const { field, parts } of fields) {
 				const raw = getPath(person, parts);
-				const value = raw === undefined ? null : typeof raw === 'object' && raw !== null ? clone(raw) : raw;
+				const value =
+					raw === undefined ? null : typeof raw === 'object' && raw !== null ? clone(raw) : raw;
 				// As two connectors saw it (api/hibob-api.md): "/work/department": {"value": ...}, root fields as "/root/…".
 				const key = `/${field.id.split('.').join('/')}`;
-				out[key] = { value: humanReadable === 'REPLACE' && value !== null ? this.readable(field, value) : value };
+				out[key] = {
+					value:
+						humanReadable === 'REPLACE' && value !== null ? this.readable(field, value) : value,
+				};
 				if (readable && value !== null) readable[key] = this.readable(field, value);
 			}
 			if (readable) out.humanReadable = readable;
@@ -745,7 +792,8 @@ export class HiBobFake extends FakeHttpServer {
 			const raw = getPath(person, parts);
 			// Scalars are shared with the state (the body is serialized synchronously); the few
 			// object values (reportsTo, currency) are copied so nothing can write into the state.
-			const value = raw === undefined ? null : typeof raw === 'object' && raw !== null ? clone(raw) : raw;
+			const value =
+				raw === undefined ? null : typeof raw === 'object' && raw !== null ? clone(raw) : raw;
 			if (humanReadable === 'REPLACE') {
 				setPath(out, parts, value === null ? null : this.readable(field, value));
 			} else {
@@ -764,12 +812,16 @@ export class HiBobFake extends FakeHttpServer {
 	private parseReadBody(body: unknown, allowSearchKeys: boolean) {
 		if (!isPlainObject(body)) throw bad('The request body must be a JSON object');
 		const { fields, filters, showInactive, humanReadable } = body;
-		if (fields !== undefined && (!Array.isArray(fields) || fields.some((f) => typeof f !== 'string')))
+		if (
+			fields !== undefined &&
+			(!Array.isArray(fields) || fields.some((f) => typeof f !== 'string'))
+		)
 			throw bad('fields must be an array of field ids');
 		let mode: 'APPEND' | 'REPLACE' | undefined;
 		if (humanReadable !== undefined && humanReadable !== null) {
 			const upper = typeof humanReadable === 'string' ? humanReadable.toUpperCase() : '';
-			if (upper !== 'APPEND' && upper !== 'REPLACE') throw bad('humanReadable must be APPEND or REPLACE');
+			if (upper !== 'APPEND' && upper !== 'REPLACE')
+				throw bad('humanReadable must be APPEND or REPLACE');
 			mode = upper;
 		}
 		let filter: { fieldPath: string; values: string[] } | undefined;
@@ -780,13 +832,19 @@ export class HiBobFake extends FakeHttpServer {
 				if (filters.length > 1) throw bad('Only one filter is supported');
 				const f = filters[0];
 				if (!isPlainObject(f)) throw bad('A filter must be an object');
-				if (!FILTER_PATHS.has(f.fieldPath)) throw bad(`Filtering by "${String(f.fieldPath)}" is not supported`);
+				if (!FILTER_PATHS.has(f.fieldPath))
+					throw bad(`Filtering by "${String(f.fieldPath)}" is not supported`);
 				if (f.operator !== 'equals') throw bad(`Operator "${String(f.operator)}" is not supported`);
-				if (!Array.isArray(f.values) || f.values.length === 0 || f.values.some((v: unknown) => typeof v !== 'string'))
+				if (
+					!Array.isArray(f.values) ||
+					f.values.length === 0 ||
+					f.values.some((v: unknown) => typeof v !== 'string')
+				)
 					throw bad('values must be a non-empty array of strings');
 				filter = { fieldPath: f.fieldPath, values: f.values };
 			}
-			if (showInactive !== undefined && typeof showInactive !== 'boolean') throw bad('showInactive must be a boolean');
+			if (showInactive !== undefined && typeof showInactive !== 'boolean')
+				throw bad('showInactive must be a boolean');
 		}
 		return {
 			fields: fields as string[] | undefined,
@@ -811,7 +869,10 @@ export class HiBobFake extends FakeHttpServer {
 				}
 			}
 			const resolved = this.withParts(this.resolveFields(fields));
-			return { status: 200, body: { employees: people.map((p) => this.projectPerson(p, resolved, mode)) } };
+			return {
+				status: 200,
+				body: { employees: people.map((p) => this.projectPerson(p, resolved, mode)) },
+			};
 		});
 
 		this.route(
@@ -821,7 +882,14 @@ export class HiBobFake extends FakeHttpServer {
 				const { fields, mode } = this.parseReadBody(req.body ?? {}, false);
 				const person = this.getPerson(req.params.identifier);
 				if (!person) throw notFound(`Employee ${req.params.identifier} not found`);
-				return { status: 200, body: { employees: [this.projectPerson(person, this.withParts(this.resolveFields(fields)), mode)] } };
+				return {
+					status: 200,
+					body: {
+						employees: [
+							this.projectPerson(person, this.withParts(this.resolveFields(fields)), mode),
+						],
+					},
+				};
 			},
 			{ write: false },
 		);
@@ -835,12 +903,15 @@ export class HiBobFake extends FakeHttpServer {
 			const body = req.body;
 			if (!isPlainObject(body)) throw bad('The request body must be a JSON object');
 			for (const key of ['name', 'category', 'type']) {
-				if (typeof body[key] !== 'string' || body[key].trim() === '') throw bad(`${key} is required`);
+				if (typeof body[key] !== 'string' || body[key].trim() === '')
+					throw bad(`${key} is required`);
 			}
-			if (body.category === 'root') throw bad('Custom fields cannot be created in the root category');
+			if (body.category === 'root')
+				throw bad('Custom fields cannot be created in the root category');
 			const categories = new Set(this.state.fields.map((f) => f.category));
 			if (!categories.has(body.category)) throw notFound(`Category ${body.category} not found`);
-			if (!SUPPORTED_FIELD_TYPES.has(body.type)) throw bad(`Field type ${body.type} is not supported`);
+			if (!SUPPORTED_FIELD_TYPES.has(body.type))
+				throw bad(`Field type ${body.type} is not supported`);
 			const historical = body.historical === true || body.historical === 'true';
 			let n = this.now().getTime();
 			const ids = new Set(this.state.fields.map((f) => f.id));
@@ -859,14 +930,19 @@ export class HiBobFake extends FakeHttpServer {
 					description: typeof body.description === 'string' ? body.description : '',
 				}),
 				categoryDisplayName:
-					existing?.categoryDisplayName ?? hibobCategoryDisplayNames[body.category] ?? body.category,
+					existing?.categoryDisplayName ??
+					hibobCategoryDisplayNames[body.category] ??
+					body.category,
 			});
 			return { status: 200, body: { id }, applied: true };
 		});
 
 		this.route('GET', '/v1/company/named-lists', (req) => {
 			const includeArchived = req.query.get('includeArchived') === 'true';
-			return { status: 200, body: this.state.namedLists.map((l) => this.listView(l, includeArchived)) };
+			return {
+				status: 200,
+				body: this.state.namedLists.map((l) => this.listView(l, includeArchived)),
+			};
 		});
 
 		this.route('GET', '/v1/company/named-lists/:name', (req) => {
@@ -886,7 +962,10 @@ export class HiBobFake extends FakeHttpServer {
 			const exists = (items: HiBobListItem[]): boolean =>
 				items.some((i) => i.name.trim().toLowerCase() === wanted || exists(i.children));
 			if (exists(list.items))
-				throw new HttpError(409, { key: 'conflict', error: `An item named "${body.name}" already exists` });
+				throw new HttpError(409, {
+					key: 'conflict',
+					error: `An item named "${body.name}" already exists`,
+				});
 			let parentId: string | undefined;
 			if (body.parentId !== undefined && body.parentId !== null) {
 				parentId = String(body.parentId);
@@ -910,7 +989,8 @@ export class HiBobFake extends FakeHttpServer {
 				to = parseIsoDateTime(toText);
 				if (!to) throw bad('to must be an ISO-8601 date-time');
 				if (to.getTime() < since.getTime()) throw bad('to must be after since');
-				if (to.getTime() > addMonths(since, 6).getTime()) throw bad('The window between since and to must be at most 6 months');
+				if (to.getTime() > addMonths(since, 6).getTime())
+					throw bad('The window between since and to must be at most 6 months');
 			}
 			const includePending = req.query.get('includePending') === 'true';
 			const fromMs = since.getTime();
@@ -929,20 +1009,25 @@ export class HiBobFake extends FakeHttpServer {
 			const request = this.state.timeoffRequests.find(
 				(r) => r.requestId === requestId && r.employeeId === req.params.id,
 			);
-			if (!request) throw notFound(`Request ${req.params.requestId} not found for employee ${req.params.id}`);
+			if (!request)
+				throw notFound(`Request ${req.params.requestId} not found for employee ${req.params.id}`);
 			const body: Record<string, unknown> = { ...clone(request) };
-			if (this.modes.cancelledSpelling === 'cancelled' && body.status === 'canceled') body.status = 'cancelled';
+			if (this.modes.cancelledSpelling === 'cancelled' && body.status === 'canceled')
+				body.status = 'cancelled';
 			return { status: 200, body };
 		});
 
 		this.route('GET', '/v1/timeoff/whosout', (req) => {
 			const from = req.query.get('from');
 			const to = req.query.get('to');
-			if (!isValidDate(from) || !isValidDate(to)) throw bad('from and to are required dates (YYYY-MM-DD)');
+			if (!isValidDate(from) || !isValidDate(to))
+				throw bad('from and to are required dates (YYYY-MM-DD)');
 			if (to < from) throw bad('to must not be before from');
 			const includeHourly = req.query.get('includeHourly') === 'true';
 			const includePending = req.query.get('includePending') === 'true';
-			const active = new Map(this.state.people.filter((p) => p.internal?.status === 'Active').map((p) => [p.id, p]));
+			const active = new Map(
+				this.state.people.filter((p) => p.internal?.status === 'Active').map((p) => [p.id, p]),
+			);
 			const outs = this.state.timeoffRequests
 				.filter((r) => r.status === 'approved' || (includePending && r.status === 'pending'))
 				.filter((r) => includeHourly || (r.type !== 'hours' && r.type !== 'hoursOnRange'))
@@ -978,7 +1063,8 @@ export class HiBobFake extends FakeHttpServer {
 			row.id = row.requestId;
 			delete row.requestId;
 		}
-		if (this.modes.cancelledSpelling === 'cancelled' && row.changeType === 'Canceled') row.changeType = 'Cancelled';
+		if (this.modes.cancelledSpelling === 'cancelled' && row.changeType === 'Canceled')
+			row.changeType = 'Cancelled';
 		return row;
 	}
 
@@ -986,7 +1072,9 @@ export class HiBobFake extends FakeHttpServer {
 		if (this.modes.timeoffPortionKeys !== 'startDatePortion') return row;
 		const out: Record<string, unknown> = {};
 		for (const [key, value] of Object.entries(row)) {
-			out[key === 'startPortion' ? 'startDatePortion' : key === 'endPortion' ? 'endDatePortion' : key] = value;
+			out[
+				key === 'startPortion' ? 'startDatePortion' : key === 'endPortion' ? 'endDatePortion' : key
+			] = value;
 		}
 		return out;
 	}
@@ -1085,4 +1173,3 @@ export function withSyncToRemoteField(
 export function hibobBasicAuth(serviceUserId: string, token: string): string {
 	return `Basic ${Buffer.from(`${serviceUserId}:${token}`).toString('base64')}`;
 }
-

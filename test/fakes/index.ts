@@ -41,10 +41,16 @@ export interface RunningFakes {
 /** Starts both fakes on 127.0.0.1 (free ports unless options give one). */
 export async function startFakes(options: StartFakesOptions): Promise<RunningFakes> {
 	const common = { now: options.now, inspection: options.inspection };
-	const hibob = await HiBobFake.start(options.hibob, { ...common, ...(options.hibobOptions ?? {}) });
+	const hibob = await HiBobFake.start(options.hibob, {
+		...common,
+		...(options.hibobOptions ?? {}),
+	});
 	let remote: RemoteFake;
 	try {
-		remote = await RemoteFake.start(options.remote, { ...common, ...(options.remoteOptions ?? {}) });
+		remote = await RemoteFake.start(options.remote, {
+			...common,
+			...(options.remoteOptions ?? {}),
+		});
 	} catch (error) {
 		await hibob.close();
 		throw error;

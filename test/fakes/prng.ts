@@ -22,10 +22,13 @@ export function pick<T>(rand: () => number, items: readonly T[]): T {
 }
 
 /** Picks a key of a weight table (weights need not sum to 1; zero/negative weights are never picked). */
-export function pickWeighted<K extends string>(rand: () => number, weights: Partial<Record<K, number>>): K {
-	const entries = Object.entries(weights).filter(([, w]) => typeof w === 'number' && (w as number) > 0) as Array<
-		[K, number]
-	>;
+export function pickWeighted<K extends string>(
+	rand: () => number,
+	weights: Partial<Record<K, number>>,
+): K {
+	const entries = Object.entries(weights).filter(
+		([, w]) => typeof w === 'number' && (w as number) > 0,
+	) as Array<[K, number]>;
 	if (!entries.length) throw new Error('pickWeighted: no positive weight');
 	const total = entries.reduce((sum, [, w]) => sum + w, 0);
 	let r = rand() * total;
@@ -74,7 +77,8 @@ export function isValidDate(value: unknown): value is string {
 	return !Number.isNaN(d.getTime()) && isoDate(d) === value;
 }
 
-const ISO_DATETIME_RE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_DATETIME_RE =
+	/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** Parses an ISO-8601 date or date-time (no zone → UTC). `undefined` when invalid. */
 export function parseIsoDateTime(value: unknown): Date | undefined {

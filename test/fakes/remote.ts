@@ -46,7 +46,12 @@ export {
 	formForBlob,
 	CONTRACT_AMENDMENT_REASONS,
 } from '../fixtures/remote-schemas';
-export type { RemoteFormSchema, RemoteFormName, SchemaFixtureCountry, EmploymentKind } from '../fixtures/remote-schemas';
+export type {
+	RemoteFormSchema,
+	RemoteFormName,
+	SchemaFixtureCountry,
+	EmploymentKind,
+} from '../fixtures/remote-schemas';
 
 // ---- types -----------------------------------------------------------------------------------------
 
@@ -70,9 +75,19 @@ export type EmploymentStatus = (typeof EMPLOYMENT_STATUSES)[number];
 export type EmploymentType = EmploymentKind;
 
 /** Status families of docs/sync-rules.md (U section). */
-export const REMOTE_STATUS_FAMILIES: Record<'not_started' | 'onboarding' | 'active' | 'gone', EmploymentStatus[]> = {
+export const REMOTE_STATUS_FAMILIES: Record<
+	'not_started' | 'onboarding' | 'active' | 'gone',
+	EmploymentStatus[]
+> = {
 	not_started: ['created', 'pre_hire', 'created_awaiting_reserve', 'created_reserve_paid'],
-	onboarding: ['initiated', 'invited', 'pending', 'review', 'job_title_review', 'pending_post_self_enrollment_actions'],
+	onboarding: [
+		'initiated',
+		'invited',
+		'pending',
+		'review',
+		'job_title_review',
+		'pending_post_self_enrollment_actions',
+	],
 	active: ['active'],
 	gone: ['offboarding', 'archived', 'deleted'],
 };
@@ -98,7 +113,8 @@ export const TIMEOFF_TYPES = [
 	'ex_festivita',
 ] as const;
 export type TimeoffType = (typeof TIMEOFF_TYPES)[number];
-export type TimeoffStatus = 'requested' | 'approved' | 'cancelled' | 'declined' | 'taken' | 'cancel_requested';
+export type TimeoffStatus =
+	'requested' | 'approved' | 'cancelled' | 'declined' | 'taken' | 'cancel_requested';
 
 export interface RemoteEmployment {
 	id: string;
@@ -212,7 +228,10 @@ export interface RemoteTimeoff {
 	updated_at: string;
 }
 
-export type NewRemoteTimeoff = Partial<RemoteTimeoff> & { employment_id: string; start_date: string };
+export type NewRemoteTimeoff = Partial<RemoteTimeoff> & {
+	employment_id: string;
+	start_date: string;
+};
 
 export type ContractAmendmentStatus = 'submitted' | 'in_review' | 'done' | 'canceled' | 'deleted';
 
@@ -307,7 +326,8 @@ export type ContractorUpdates = 'refused' | 'external_id_only' | 'like_employee'
 export const DEFAULT_LEGAL_ENTITY_ID = '1e9a1e00-0000-4000-8000-00000000001e';
 
 /** What Remote answers to a PATCH of a contractor (documented: not supported via the API). */
-export const CONTRACTOR_UPDATE_REFUSAL = 'Updating contractors via the API is currently not supported. Please contact Remote.';
+export const CONTRACTOR_UPDATE_REFUSAL =
+	'Updating contractors via the API is currently not supported. Please contact Remote.';
 
 // ---- validation helpers ----------------------------------------------------------------------------
 
@@ -330,7 +350,11 @@ function pushError(errors: Record<string, string[]>, key: string, message: strin
 }
 
 /** ajv errors → Remote's `{errors: {"basic_information.<field>": ["..."]}}` entries. */
-function collectAjvErrors(prefix: string, list: ErrorObject[] | null | undefined, errors: Record<string, string[]>): void {
+function collectAjvErrors(
+	prefix: string,
+	list: ErrorObject[] | null | undefined,
+	errors: Record<string, string[]>,
+): void {
 	for (const e of list ?? []) {
 		// "must match then/else schema" repeats an error reported on the field itself.
 		if (e.keyword === 'if') continue;
@@ -347,7 +371,9 @@ function collectAjvErrors(prefix: string, list: ErrorObject[] | null | undefined
 			message = 'must NOT have additional properties';
 		}
 		if (e.keyword === 'oneOf' && Array.isArray((e.parentSchema as any)?.oneOf)) {
-			const consts = (e.parentSchema as any).oneOf.map((b: any) => b?.const).filter((c: unknown) => c !== undefined);
+			const consts = (e.parentSchema as any).oneOf
+				.map((b: any) => b?.const)
+				.filter((c: unknown) => c !== undefined);
 			if (consts.length) message = `must be one of: ${consts.join(', ')}`;
 		}
 		pushError(errors, [prefix, ...path].join('.'), message);
@@ -358,8 +384,15 @@ function invalid(errors: Record<string, string[]>): HttpError {
 	return new HttpError(422, { errors });
 }
 
-function resourceError(code: string, message: string, resourceType: string, resourceId: string | null): HttpError {
-	return new HttpError(422, { message: { code, message, resource_type: resourceType, resource_id: resourceId } });
+function resourceError(
+	code: string,
+	message: string,
+	resourceType: string,
+	resourceId: string | null,
+): HttpError {
+	return new HttpError(422, {
+		message: { code, message, resource_type: resourceType, resource_id: resourceId },
+	});
 }
 
 function paramError(code: string, message: string, param: string): HttpError {
@@ -398,7 +431,12 @@ export const CREATE_KEYS = new Set<string>([
 	'engaged_by_entity_slug',
 ]);
 /** `EmploymentV2UpdateParams` (`PATCH /v2/employments/{id}`). */
-export const V2_UPDATE_KEYS = new Set<string>(['department_id', 'external_id', 'manager_id', 'work_email']);
+export const V2_UPDATE_KEYS = new Set<string>([
+	'department_id',
+	'external_id',
+	'manager_id',
+	'work_email',
+]);
 const UPDATE_KEYS = new Set<string>([
 	...BLOB_KEYS,
 	'external_id',
@@ -439,11 +477,18 @@ export function updatableFields(
 ): Set<string> {
 	const status = employment.status;
 	if (employment.type === 'contractor' && contractorRule === 'refused') return new Set();
-	if (employment.type === 'contractor' && contractorRule === 'external_id_only') return new Set(['external_id']);
+	if (employment.type === 'contractor' && contractorRule === 'external_id_only')
+		return new Set(['external_id']);
 	if (v2) {
 		const fields = new Set(['external_id']);
-		if (REMOTE_STATUS_FAMILIES.not_started.includes(status) || status === 'active') fields.add('department_id');
-		if (REMOTE_STATUS_FAMILIES.not_started.includes(status) || status === 'active' || status === 'invited') fields.add('work_email');
+		if (REMOTE_STATUS_FAMILIES.not_started.includes(status) || status === 'active')
+			fields.add('department_id');
+		if (
+			REMOTE_STATUS_FAMILIES.not_started.includes(status) ||
+			status === 'active' ||
+			status === 'invited'
+		)
+			fields.add('work_email');
 		if (status === 'active') fields.add('manager_id');
 		return fields;
 	}
@@ -456,7 +501,13 @@ export function updatableFields(
 	if (status === 'active') {
 		// "You can update the manager (manager_id), emergency_contact_details, address_details and
 		// work_email" (+ external_id in every status); the department goes through PATCH /v2.
-		const fields = new Set(['manager_id', 'emergency_contact_details', 'address_details', 'work_email', 'external_id']);
+		const fields = new Set([
+			'manager_id',
+			'emergency_contact_details',
+			'address_details',
+			'work_email',
+			'external_id',
+		]);
 		if (employment.type === 'global_payroll_employee') fields.add('personal_details');
 		return fields;
 	}
@@ -476,9 +527,11 @@ function pageParams(query: URLSearchParams): { page: number; pageSize: number } 
 	const pageText = query.get('page');
 	const sizeText = query.get('page_size');
 	const page = pageText === null ? 1 : Number(pageText);
-	if (!Number.isInteger(page) || page < 1) throw badRequest('page must be an integer of at least 1');
+	if (!Number.isInteger(page) || page < 1)
+		throw badRequest('page must be an integer of at least 1');
 	let pageSize = sizeText === null ? 20 : Number(sizeText);
-	if (!Number.isInteger(pageSize) || pageSize < 1) throw badRequest('page_size must be an integer of at least 1');
+	if (!Number.isInteger(pageSize) || pageSize < 1)
+		throw badRequest('page_size must be an integer of at least 1');
 	pageSize = Math.min(pageSize, 100);
 	return { page, pageSize };
 }
@@ -510,7 +563,12 @@ function humanize(type: string): string {
 }
 
 /** Keys of a contract_amendment that describe the request rather than a contract term. */
-const AMENDMENT_META_KEYS = new Set(['effective_date', 'reason_for_change', 'reason_for_change_description', 'additional_comments']);
+const AMENDMENT_META_KEYS = new Set([
+	'effective_date',
+	'reason_for_change',
+	'reason_for_change_description',
+	'additional_comments',
+]);
 
 /** The current value of an amendable term of an employment. */
 function currentTerm(employment: RemoteEmployment, key: string): unknown {
@@ -589,7 +647,8 @@ export class RemoteFake extends FakeHttpServer {
 		this.token = fixture.token;
 		this.companyId = fixture.companyId ?? fakeUuid(0xc0, 1);
 		this.schemas = fixture.schemas ? clone(fixture.schemas) : cloneRemoteFormSchemas();
-		const countries = fixture.countries ?? Object.keys(this.schemas).map((code) => this.countryFor(code));
+		const countries =
+			fixture.countries ?? Object.keys(this.schemas).map((code) => this.countryFor(code));
 		this.countries = new Map(countries.map((c) => [c.code, c]));
 		this.departmentsPaging = fixture.departmentsPaging ?? 'top';
 		this.uniqueLoginEmails = fixture.uniqueLoginEmails ?? true;
@@ -597,7 +656,13 @@ export class RemoteFake extends FakeHttpServer {
 		this.legalEntities = fixture.legalEntities ?? [DEFAULT_LEGAL_ENTITY_ID];
 		this.contractorUpdates = fixture.contractorUpdates ?? 'refused';
 		this.modes = { ...(fixture.modes ?? {}) };
-		this.state = { employments: [], timeoffs: [], companyManagers: [], departments: [], contractAmendments: [] };
+		this.state = {
+			employments: [],
+			timeoffs: [],
+			companyManagers: [],
+			departments: [],
+			contractAmendments: [],
+		};
 		this.webhooks = new RemoteWebhooks(this);
 		for (const callback of fixture.webhookCallbacks ?? []) this.webhooks.seed(callback);
 		for (const m of fixture.companyManagers ?? []) this.addCompanyManager(m);
@@ -699,7 +764,11 @@ export class RemoteFake extends FakeHttpServer {
 	private countryFor(code: string): RemoteCountry {
 		return (
 			this.countries?.get(code) ??
-			(remoteCountries as Record<string, RemoteCountry>)[code] ?? { code, alpha_2_code: code.slice(0, 2), name: code }
+			(remoteCountries as Record<string, RemoteCountry>)[code] ?? {
+				code,
+				alpha_2_code: code.slice(0, 2),
+				name: code,
+			}
 		);
 	}
 
@@ -720,17 +789,25 @@ export class RemoteFake extends FakeHttpServer {
 			if (input.work_email) basic.work_email = input.work_email;
 		}
 		const now = this.now().toISOString();
-		const department = input.department_id ? this.state.departments.find((d) => d.id === input.department_id) : undefined;
-		const manager = input.manager_id ? this.state.companyManagers.find((m) => m.user_id === input.manager_id) : undefined;
+		const department = input.department_id
+			? this.state.departments.find((d) => d.id === input.department_id)
+			: undefined;
+		const manager = input.manager_id
+			? this.state.companyManagers.find((m) => m.user_id === input.manager_id)
+			: undefined;
 		const employment: RemoteEmployment = {
 			id: input.id ?? fakeUuid(0xe0000000, n),
 			short_id: input.short_id ?? shortId(n),
 			company_id: input.company_id ?? this.companyId,
 			status,
 			type,
-			employment_model: input.employment_model !== undefined ? input.employment_model : employmentModel(type),
-			employment_lifecycle_stage: input.employment_lifecycle_stage ?? LIFECYCLE_STAGE[status] ?? 'employment_creation',
-			user_status: input.user_status ?? (status === 'active' ? 'active' : status === 'archived' ? 'inactive' : 'created'),
+			employment_model:
+				input.employment_model !== undefined ? input.employment_model : employmentModel(type),
+			employment_lifecycle_stage:
+				input.employment_lifecycle_stage ?? LIFECYCLE_STAGE[status] ?? 'employment_creation',
+			user_status:
+				input.user_status ??
+				(status === 'active' ? 'active' : status === 'archived' ? 'inactive' : 'created'),
 			full_name: fullName,
 			job_title: jobTitle,
 			login_email: input.login_email ?? personalEmail,
@@ -743,7 +820,7 @@ export class RemoteFake extends FakeHttpServer {
 				input.engaged_by_legal_entity_id !== undefined
 					? input.engaged_by_legal_entity_id
 					: type === 'global_payroll_employee'
-						? this.legalEntities?.[0] ?? DEFAULT_LEGAL_ENTITY_ID
+						? (this.legalEntities?.[0] ?? DEFAULT_LEGAL_ENTITY_ID)
 						: null,
 			department: input.department ?? department?.name ?? null,
 			department_id: input.department_id ?? null,
@@ -763,7 +840,8 @@ export class RemoteFake extends FakeHttpServer {
 			bank_account_details: clone(input.bank_account_details) ?? [],
 			files: [],
 			termination_date: input.termination_date ?? null,
-			active_contract_id: input.active_contract_id !== undefined ? input.active_contract_id : fakeUuid(0xcc000000, n),
+			active_contract_id:
+				input.active_contract_id !== undefined ? input.active_contract_id : fakeUuid(0xcc000000, n),
 			created_at: input.created_at ?? now,
 			updated_at: input.updated_at ?? now,
 		};
@@ -776,7 +854,8 @@ export class RemoteFake extends FakeHttpServer {
 		if (!employment) throw new Error(`unknown employment ${id}`);
 		const before = { status: employment.status, user_status: employment.user_status };
 		employment.status = status;
-		employment.employment_lifecycle_stage = LIFECYCLE_STAGE[status] ?? employment.employment_lifecycle_stage;
+		employment.employment_lifecycle_stage =
+			LIFECYCLE_STAGE[status] ?? employment.employment_lifecycle_stage;
 		if (status === 'active') employment.user_status = 'active';
 		if (status === 'archived' || status === 'deleted') employment.user_status = 'inactive';
 		employment.updated_at = this.now().toISOString();
@@ -784,7 +863,9 @@ export class RemoteFake extends FakeHttpServer {
 		return employment;
 	}
 
-	addCompanyManager(input: Partial<RemoteCompanyManager> & { user_id: string; user_email: string }): RemoteCompanyManager {
+	addCompanyManager(
+		input: Partial<RemoteCompanyManager> & { user_id: string; user_email: string },
+	): RemoteCompanyManager {
 		const manager: RemoteCompanyManager = {
 			user_id: input.user_id,
 			user_name: input.user_name ?? input.user_email.split('@')[0],
@@ -797,7 +878,11 @@ export class RemoteFake extends FakeHttpServer {
 	}
 
 	addDepartment(name: string, id?: string): RemoteDepartment {
-		const department = { id: id ?? fakeUuid(0xd0000000, ++this.counter), company_id: this.companyId, name };
+		const department = {
+			id: id ?? fakeUuid(0xd0000000, ++this.counter),
+			company_id: this.companyId,
+			name,
+		};
 		this.state.departments.push(department);
 		return department;
 	}
@@ -806,9 +891,14 @@ export class RemoteFake extends FakeHttpServer {
 	addTimeoff(input: NewRemoteTimeoff): RemoteTimeoff {
 		const end = input.end_date ?? input.start_date;
 		const days: RemoteTimeoffDay[] =
-			input.timeoff_days?.map((d) => ({ day: d.day, hours: d.hours, minutes: d.minutes ?? 0 })) ?? [];
+			input.timeoff_days?.map((d) => ({ day: d.day, hours: d.hours, minutes: d.minutes ?? 0 })) ??
+			[];
 		if (!input.timeoff_days) {
-			for (let d = new Date(`${input.start_date}T00:00:00Z`); isoDate(d) <= end; d = new Date(d.getTime() + 86_400_000))
+			for (
+				let d = new Date(`${input.start_date}T00:00:00Z`);
+				isoDate(d) <= end;
+				d = new Date(d.getTime() + 86_400_000)
+			)
 				days.push({ day: isoDate(d), hours: 8, minutes: 0 });
 		}
 		const now = this.now().toISOString();
@@ -823,14 +913,19 @@ export class RemoteFake extends FakeHttpServer {
 			end_date: end,
 			timezone: input.timezone ?? 'Etc/UTC',
 			timeoff_days: days,
-			total_minutes: input.total_minutes ?? days.reduce((sum, d) => sum + d.hours * 60 + d.minutes, 0),
+			total_minutes:
+				input.total_minutes ?? days.reduce((sum, d) => sum + d.hours * 60 + d.minutes, 0),
 			notes: input.notes ?? null,
 			approved_at: input.approved_at ?? (status === 'approved' ? now : null),
 			approver_id: input.approver_id ?? this.state.companyManagers[0]?.user_id ?? null,
 			cancel_reason: input.cancel_reason ?? null,
 			cancelled_at: input.cancelled_at ?? null,
 			automatic: input.automatic ?? false,
-			leave_policy: input.leave_policy ?? { leave_type: type, name: humanize(type), leave_policy_variant_slug: null },
+			leave_policy: input.leave_policy ?? {
+				leave_type: type,
+				name: humanize(type),
+				leave_policy_variant_slug: null,
+			},
 			leave_policy_variant_id: input.leave_policy_variant_id ?? null,
 			document: input.document ?? null,
 			created_at: input.created_at ?? now,
@@ -851,7 +946,9 @@ export class RemoteFake extends FakeHttpServer {
 			id: input.id ?? fakeUuid(0xa0000000, ++this.counter),
 			employment_id: input.employment_id,
 			amendment_contract_id:
-				input.amendment_contract_id !== undefined ? input.amendment_contract_id : employment?.active_contract_id ?? null,
+				input.amendment_contract_id !== undefined
+					? input.amendment_contract_id
+					: (employment?.active_contract_id ?? null),
 			status: input.status ?? 'submitted',
 			requested_by: input.requested_by ?? 'api-integration',
 			submitted_at: input.submitted_at ?? this.now().toISOString(),
@@ -883,7 +980,8 @@ export class RemoteFake extends FakeHttpServer {
 				if (AMENDMENT_META_KEYS.has(key)) continue;
 				if (key === 'job_title') {
 					employment.job_title = value;
-					if (employment.basic_information.job_title !== undefined) employment.basic_information.job_title = value;
+					if (employment.basic_information.job_title !== undefined)
+						employment.basic_information.job_title = value;
 				} else if (key === 'provisional_start_date') {
 					employment.provisional_start_date = value;
 					if (employment.basic_information.provisional_start_date !== undefined)
@@ -907,13 +1005,19 @@ export class RemoteFake extends FakeHttpServer {
 	// ---- validation --------------------------------------------------------------------------------------
 
 	/** Validates form blobs of an employment of `type` in `country`; adds to `errors`. */
-	private validateBlobs(type: EmploymentType, country: string, body: Record<string, any>, errors: Record<string, string[]>) {
+	private validateBlobs(
+		type: EmploymentType,
+		country: string,
+		body: Record<string, any>,
+		errors: Record<string, string[]>,
+	) {
 		const forms = this.schemas[country] ?? {};
 		for (const key of BLOB_KEYS) {
 			if (body[key] === undefined) continue;
 			const value = body[key];
 			if (key === 'bank_account_details') {
-				if (!Array.isArray(value) && !isPlainObject(value)) pushError(errors, key, 'must be an object or an array');
+				if (!Array.isArray(value) && !isPlainObject(value))
+					pushError(errors, key, 'must be an object or an array');
 				continue;
 			}
 			if (!isPlainObject(value)) {
@@ -928,14 +1032,22 @@ export class RemoteFake extends FakeHttpServer {
 		}
 	}
 
-	private checkStartDate(type: EmploymentType, basic: Record<string, any> | undefined, errors: Record<string, string[]>) {
+	private checkStartDate(
+		type: EmploymentType,
+		basic: Record<string, any> | undefined,
+		errors: Record<string, string[]>,
+	) {
 		if (type !== 'employee' || !basic) return;
 		const start = basic.provisional_start_date;
 		if (isValidDate(start) && start <= isoDate(this.now()))
 			pushError(errors, 'basic_information.provisional_start_date', 'must be a date in the future');
 	}
 
-	private checkUniqueEmail(email: unknown, exceptId: string | undefined, errors: Record<string, string[]>) {
+	private checkUniqueEmail(
+		email: unknown,
+		exceptId: string | undefined,
+		errors: Record<string, string[]>,
+	) {
 		if (!this.uniqueLoginEmails || typeof email !== 'string') return;
 		const lower = email.toLowerCase();
 		const taken = this.state.employments.some(
@@ -954,7 +1066,8 @@ export class RemoteFake extends FakeHttpServer {
 			employment.login_email = b.email;
 		}
 		if (typeof b.work_email === 'string') employment.work_email = b.work_email;
-		employment.provisional_start_date = typeof b.provisional_start_date === 'string' ? b.provisional_start_date : null;
+		employment.provisional_start_date =
+			typeof b.provisional_start_date === 'string' ? b.provisional_start_date : null;
 	}
 
 	// ---- routes ---------------------------------------------------------------------------------------------
@@ -968,20 +1081,31 @@ export class RemoteFake extends FakeHttpServer {
 	private createEmployment(req: FakeRequest): FakeResponse {
 		const body = req.body;
 		if (!isPlainObject(body) || Object.keys(body).length === 0)
-			throw new HttpError(422, { message: { code: 'request_body_empty', message: 'The request body is empty' } });
+			throw new HttpError(422, {
+				message: { code: 'request_body_empty', message: 'The request body is empty' },
+			});
 		// The create takes basic information only; the other forms follow by PATCH (every unknown key named).
 		const unknown = Object.keys(body).filter((key) => !CREATE_KEYS.has(key));
 		if (unknown.length)
 			throw new HttpError(422, {
-				message: unknown.map((key) => ({ code: 'parameter_unknown', message: `Unknown parameter ${key}`, param: key })),
+				message: unknown.map((key) => ({
+					code: 'parameter_unknown',
+					message: `Unknown parameter ${key}`,
+					param: key,
+				})),
 			});
 		const errors: Record<string, string[]> = {};
-		if (typeof body.country_code !== 'string' || body.country_code === '') pushError(errors, 'country_code', "can't be blank");
+		if (typeof body.country_code !== 'string' || body.country_code === '')
+			pushError(errors, 'country_code', "can't be blank");
 		if (body.basic_information === undefined || body.basic_information === null)
 			pushError(errors, 'basic_information', "can't be blank");
 		const type: EmploymentType = body.type ?? 'employee';
 		if (!EMPLOYMENT_TYPES.has(type)) pushError(errors, 'type', 'is invalid');
-		if (body.external_id !== undefined && body.external_id !== null && typeof body.external_id !== 'string')
+		if (
+			body.external_id !== undefined &&
+			body.external_id !== null &&
+			typeof body.external_id !== 'string'
+		)
 			pushError(errors, 'external_id', 'must be a string');
 		if (Object.keys(errors).length) throw invalid(errors);
 		const country = body.country_code as string;
@@ -993,10 +1117,21 @@ export class RemoteFake extends FakeHttpServer {
 				country,
 			);
 		}
-		if (type === 'global_payroll_employee' && this.requireLegalEntityForGlobalPayroll && !body.engaged_by_legal_entity_id)
+		if (
+			type === 'global_payroll_employee' &&
+			this.requireLegalEntityForGlobalPayroll &&
+			!body.engaged_by_legal_entity_id
+		)
 			pushError(errors, 'engaged_by_legal_entity_id', "can't be blank");
-		if (body.engaged_by_legal_entity_id && !this.legalEntities.includes(body.engaged_by_legal_entity_id))
-			throw paramError('parameter_value_unknown', 'engaged_by_legal_entity_id is not a legal entity of the company', 'engaged_by_legal_entity_id');
+		if (
+			body.engaged_by_legal_entity_id &&
+			!this.legalEntities.includes(body.engaged_by_legal_entity_id)
+		)
+			throw paramError(
+				'parameter_value_unknown',
+				'engaged_by_legal_entity_id is not a legal entity of the company',
+				'engaged_by_legal_entity_id',
+			);
 		this.validateBlobs(type, country, body, errors);
 		let links: BasicLinks = {};
 		if (isPlainObject(body.basic_information)) {
@@ -1025,14 +1160,27 @@ export class RemoteFake extends FakeHttpServer {
 		if (isPlainObject(basic.manager) && basic.manager.id) {
 			const manager = this.state.companyManagers.find((m) => m.user_id === basic.manager.id);
 			if (!manager || !APPROVER_ROLES.has(manager.role))
-				throw paramError('parameter_value_invalid', 'basic_information.manager.id must be the user id of a company manager', 'basic_information.manager');
+				throw paramError(
+					'parameter_value_invalid',
+					'basic_information.manager.id must be the user id of a company manager',
+					'basic_information.manager',
+				);
 			links.manager = manager;
 		} else if ('manager' in basic) links.manager = null;
 		if (isPlainObject(basic.department) && basic.department.id) {
 			const department = this.state.departments.find((d) => d.id === basic.department.id);
-			if (!department) throw paramError('parameter_value_unknown', 'basic_information.department.id does not exist', 'basic_information.department');
+			if (!department)
+				throw paramError(
+					'parameter_value_unknown',
+					'basic_information.department.id does not exist',
+					'basic_information.department',
+				);
 			links.department = department;
-		} else if (isPlainObject(basic.department) && typeof basic.department.name === 'string' && basic.department.name.trim()) {
+		} else if (
+			isPlainObject(basic.department) &&
+			typeof basic.department.name === 'string' &&
+			basic.department.name.trim()
+		) {
 			links.newDepartment = basic.department.name.trim();
 		} else if ('department' in basic) links.department = null;
 		return links;
@@ -1057,16 +1205,27 @@ export class RemoteFake extends FakeHttpServer {
 		if (!employment) throw notFound('Employment');
 		const body = req.body;
 		if (!isPlainObject(body) || Object.keys(body).length === 0)
-			throw new HttpError(422, { message: { code: 'request_body_empty', message: 'The request body is empty' } });
+			throw new HttpError(422, {
+				message: { code: 'request_body_empty', message: 'The request body is empty' },
+			});
 		const keys = Object.keys(body);
 		const known = v2 ? V2_UPDATE_KEYS : UPDATE_KEYS;
 		const unknown = keys.filter((key) => !known.has(key));
 		if (unknown.length)
 			throw new HttpError(422, {
-				message: unknown.map((key) => ({ code: 'parameter_unknown', message: `Unknown parameter ${key}`, param: key })),
+				message: unknown.map((key) => ({
+					code: 'parameter_unknown',
+					message: `Unknown parameter ${key}`,
+					param: key,
+				})),
 			});
 		if (employment.type === 'contractor' && this.contractorUpdates === 'refused')
-			throw resourceError('resource_not_eligible', CONTRACTOR_UPDATE_REFUSAL, 'employment', employment.id);
+			throw resourceError(
+				'resource_not_eligible',
+				CONTRACTOR_UPDATE_REFUSAL,
+				'employment',
+				employment.id,
+			);
 		const allowed = updatableFields(employment, this.contractorUpdates, v2);
 		const refused = keys.filter((k) => !allowed.has(k));
 		if (refused.length) {
@@ -1083,8 +1242,16 @@ export class RemoteFake extends FakeHttpServer {
 		const type: EmploymentType = body.type ?? employment.type;
 		if (!EMPLOYMENT_TYPES.has(type)) pushError(errors, 'type', 'is invalid');
 		const country: string = body.country_code ?? employment.country.code;
-		if (body.country_code !== undefined && (!this.countries.has(country) || !this.schemas[country])) {
-			throw resourceError('resource_not_supported_for_country', `${country} is not supported`, 'country', country);
+		if (
+			body.country_code !== undefined &&
+			(!this.countries.has(country) || !this.schemas[country])
+		) {
+			throw resourceError(
+				'resource_not_supported_for_country',
+				`${country} is not supported`,
+				'country',
+				country,
+			);
 		}
 		let manager: RemoteCompanyManager | null | undefined;
 		if ('manager_id' in body) {
@@ -1104,10 +1271,19 @@ export class RemoteFake extends FakeHttpServer {
 			if (body.department_id === null) department = null;
 			else {
 				department = this.state.departments.find((d) => d.id === body.department_id);
-				if (!department) throw paramError('parameter_value_unknown', 'department_id does not exist', 'department_id');
+				if (!department)
+					throw paramError(
+						'parameter_value_unknown',
+						'department_id does not exist',
+						'department_id',
+					);
 			}
 		}
-		if ('work_email' in body && body.work_email !== null && (typeof body.work_email !== 'string' || !EMAIL_RE.test(body.work_email)))
+		if (
+			'work_email' in body &&
+			body.work_email !== null &&
+			(typeof body.work_email !== 'string' || !EMAIL_RE.test(body.work_email))
+		)
 			pushError(errors, 'work_email', 'must match format "email"');
 		if ('external_id' in body && body.external_id !== null && typeof body.external_id !== 'string')
 			pushError(errors, 'external_id', 'must be a string');
@@ -1118,7 +1294,11 @@ export class RemoteFake extends FakeHttpServer {
 			'work_email' in body.basic_information &&
 			body.basic_information.work_email !== body.work_email
 		)
-			pushError(errors, 'work_email', 'has two different values in this request (work_email and basic_information.work_email)');
+			pushError(
+				errors,
+				'work_email',
+				'has two different values in this request (work_email and basic_information.work_email)',
+			);
 		this.validateBlobs(type, country, body, errors);
 		let links: BasicLinks = {};
 		if (isPlainObject(body.basic_information)) {
@@ -1143,7 +1323,10 @@ export class RemoteFake extends FakeHttpServer {
 		}
 		if ('work_email' in body) {
 			employment.work_email = body.work_email;
-			if (typeof body.work_email === 'string' && employment.basic_information.work_email !== undefined)
+			if (
+				typeof body.work_email === 'string' &&
+				employment.basic_information.work_email !== undefined
+			)
 				employment.basic_information.work_email = body.work_email;
 		}
 		if ('external_id' in body) employment.external_id = body.external_id;
@@ -1164,7 +1347,9 @@ export class RemoteFake extends FakeHttpServer {
 	private createTimeoff(req: FakeRequest): FakeResponse {
 		const body = req.body;
 		if (!isPlainObject(body))
-			throw new HttpError(422, { message: { code: 'request_body_empty', message: 'The request body is empty' } });
+			throw new HttpError(422, {
+				message: { code: 'request_body_empty', message: 'The request body is empty' },
+			});
 		const errors: Record<string, string[]> = {};
 		const required = [
 			'employment_id',
@@ -1178,18 +1363,27 @@ export class RemoteFake extends FakeHttpServer {
 			'approver_id',
 		];
 		for (const key of required) {
-			if (body[key] === undefined || body[key] === null || body[key] === '') pushError(errors, key, "can't be blank");
+			if (body[key] === undefined || body[key] === null || body[key] === '')
+				pushError(errors, key, "can't be blank");
 		}
 		if (body.status !== undefined && body.status !== null && body.status !== 'approved')
 			pushError(errors, 'status', 'must be approved');
 		if (body.timeoff_type && !(TIMEOFF_TYPES as readonly string[]).includes(body.timeoff_type))
 			pushError(errors, 'timeoff_type', 'is invalid');
-		if (body.start_date && !isValidDate(body.start_date)) pushError(errors, 'start_date', 'must be a date (YYYY-MM-DD)');
-		if (body.end_date && !isValidDate(body.end_date)) pushError(errors, 'end_date', 'must be a date (YYYY-MM-DD)');
-		if (isValidDate(body.start_date) && isValidDate(body.end_date) && body.end_date < body.start_date)
+		if (body.start_date && !isValidDate(body.start_date))
+			pushError(errors, 'start_date', 'must be a date (YYYY-MM-DD)');
+		if (body.end_date && !isValidDate(body.end_date))
+			pushError(errors, 'end_date', 'must be a date (YYYY-MM-DD)');
+		if (
+			isValidDate(body.start_date) &&
+			isValidDate(body.end_date) &&
+			body.end_date < body.start_date
+		)
 			pushError(errors, 'end_date', 'must be on or after start_date');
-		if (body.timezone && !validTimezone(body.timezone)) pushError(errors, 'timezone', 'is not a valid time zone');
-		if (body.approved_at && !parseIsoDateTime(body.approved_at)) pushError(errors, 'approved_at', 'must be an ISO-8601 date-time');
+		if (body.timezone && !validTimezone(body.timezone))
+			pushError(errors, 'timezone', 'is not a valid time zone');
+		if (body.approved_at && !parseIsoDateTime(body.approved_at))
+			pushError(errors, 'approved_at', 'must be an ISO-8601 date-time');
 		if (body.approver_id) {
 			const approver = this.state.companyManagers.find((m) => m.user_id === body.approver_id);
 			if (!approver) pushError(errors, 'approver_id', 'must be the user id of a company manager');
@@ -1207,7 +1401,11 @@ export class RemoteFake extends FakeHttpServer {
 					}
 					if (seen.has(d.day)) pushError(errors, `${at}.day`, `${d.day} is listed twice`);
 					seen.add(d.day);
-					if (isValidDate(body.start_date) && isValidDate(body.end_date) && (d.day < body.start_date || d.day > body.end_date))
+					if (
+						isValidDate(body.start_date) &&
+						isValidDate(body.end_date) &&
+						(d.day < body.start_date || d.day > body.end_date)
+					)
 						pushError(errors, `${at}.day`, `${d.day} is outside start_date..end_date`);
 					if (!Number.isInteger(d.hours) || d.hours < 0 || d.hours > 8)
 						pushError(errors, `${at}.hours`, 'must be a whole number of hours from 0 to 8');
@@ -1236,7 +1434,11 @@ export class RemoteFake extends FakeHttpServer {
 	private activeEmploymentFor(employmentId: string, action: string): RemoteEmployment {
 		const employment = this.getEmployment(employmentId);
 		if (!employment || employment.status === 'deleted')
-			throw paramError('parameter_value_unknown', `Employment ${employmentId} not found`, 'employment_id');
+			throw paramError(
+				'parameter_value_unknown',
+				`Employment ${employmentId} not found`,
+				'employment_id',
+			);
 		if (employment.status !== 'active')
 			throw resourceError(
 				'resource_invalid_state',
@@ -1251,21 +1453,29 @@ export class RemoteFake extends FakeHttpServer {
 	private createContractAmendment(req: FakeRequest): FakeResponse {
 		const body = req.body;
 		if (!isPlainObject(body) || Object.keys(body).length === 0)
-			throw new HttpError(422, { message: { code: 'request_body_empty', message: 'The request body is empty' } });
+			throw new HttpError(422, {
+				message: { code: 'request_body_empty', message: 'The request body is empty' },
+			});
 		const known = new Set(['employment_id', 'amendment_contract_id', 'contract_amendment']);
 		for (const key of Object.keys(body)) {
 			if (!known.has(key)) throw paramError('parameter_unknown', `Unknown parameter ${key}`, key);
 		}
 		const errors: Record<string, string[]> = {};
 		for (const key of ['employment_id', 'amendment_contract_id']) {
-			if (body[key] === undefined || body[key] === null || body[key] === '') pushError(errors, key, "can't be blank");
+			if (body[key] === undefined || body[key] === null || body[key] === '')
+				pushError(errors, key, "can't be blank");
 			else if (typeof body[key] !== 'string') pushError(errors, key, 'must be a string');
 		}
-		if (body.contract_amendment === undefined || body.contract_amendment === null) pushError(errors, 'contract_amendment', "can't be blank");
-		else if (!isPlainObject(body.contract_amendment)) pushError(errors, 'contract_amendment', 'must be object');
+		if (body.contract_amendment === undefined || body.contract_amendment === null)
+			pushError(errors, 'contract_amendment', "can't be blank");
+		else if (!isPlainObject(body.contract_amendment))
+			pushError(errors, 'contract_amendment', 'must be object');
 		if (Object.keys(errors).length) throw invalid(errors);
 
-		const employment = this.activeEmploymentFor(body.employment_id, 'Contract amendments can only be requested');
+		const employment = this.activeEmploymentFor(
+			body.employment_id,
+			'Contract amendments can only be requested',
+		);
 		if (body.amendment_contract_id !== employment.active_contract_id)
 			throw paramError(
 				'parameter_value_invalid',
@@ -1281,21 +1491,29 @@ export class RemoteFake extends FakeHttpServer {
 				employment.country.code,
 			);
 		const validate = validatorFor(form.schema);
-		if (!validate(body.contract_amendment)) collectAjvErrors('contract_amendment', validate.errors, errors);
+		if (!validate(body.contract_amendment))
+			collectAjvErrors('contract_amendment', validate.errors, errors);
 		if (Object.keys(errors).length) throw invalid(errors);
 		if (Object.keys(amendmentChanges(employment, body.contract_amendment)).length === 0)
-			throw invalid({ contract_amendment: ['must change at least one term of the current contract'] });
+			throw invalid({
+				contract_amendment: ['must change at least one term of the current contract'],
+			});
 		const amendment = this.addContractAmendment({
 			employment_id: employment.id,
 			amendment_contract_id: body.amendment_contract_id,
 			requested: body.contract_amendment,
 		});
-		return { status: 200, body: { data: { contract_amendment: publicAmendment(amendment) } }, applied: true };
+		return {
+			status: 200,
+			body: { data: { contract_amendment: publicAmendment(amendment) } },
+			applied: true,
+		};
 	}
 
 	/** Time off as listed and shown (the `timeoffCanceledSpelling` mode spells `canceled`). */
 	private timeoffView<T extends { status: string }>(timeoff: T): T {
-		if (this.modes.timeoffCanceledSpelling && timeoff.status === 'cancelled') timeoff.status = 'canceled';
+		if (this.modes.timeoffCanceledSpelling && timeoff.status === 'cancelled')
+			timeoff.status = 'canceled';
 		return timeoff;
 	}
 
@@ -1305,7 +1523,14 @@ export class RemoteFake extends FakeHttpServer {
 			const q = req.query;
 			const email = q.get('email')?.trim().toLowerCase();
 			const status = q.get('status');
-			const wanted = status ? new Set(status.split(',').map((s) => s.trim()).filter(Boolean)) : undefined;
+			const wanted = status
+				? new Set(
+						status
+							.split(',')
+							.map((s) => s.trim())
+							.filter(Boolean),
+					)
+				: undefined;
 			const incomplete = wanted?.has('incomplete') ?? false;
 			const done = new Set(['active', 'offboarding', 'archived', 'deleted']);
 			const type = q.get('employment_type');
@@ -1316,7 +1541,8 @@ export class RemoteFake extends FakeHttpServer {
 			let list = this.state.employments.filter(
 				(e) =>
 					e.status !== 'deleted' && // Deleted employments are never listed.
-					(email === undefined || (e.login_email.length === email.length && e.login_email.toLowerCase() === email)) &&
+					(email === undefined ||
+						(e.login_email.length === email.length && e.login_email.toLowerCase() === email)) &&
 					(!wanted || wanted.has(e.status) || (incomplete && !done.has(e.status))) &&
 					(!type || e.type === type) &&
 					(!model || e.employment_model === model) &&
@@ -1355,11 +1581,16 @@ export class RemoteFake extends FakeHttpServer {
 			const form = this.schemas[req.params.code]?.contract_amendment;
 			if (!form) throw notFound('Form');
 			const employmentId = req.query.get('employment_id');
-			if (!employmentId) throw badRequest('employment_id is required for the contract_amendment form');
+			if (!employmentId)
+				throw badRequest('employment_id is required for the contract_amendment form');
 			const employment = this.getEmployment(employmentId);
 			if (!employment || employment.status === 'deleted') throw notFound('Employment');
 			if (employment.country.code !== req.params.code)
-				throw paramError('parameter_value_invalid', `The employment is in ${employment.country.code}, not ${req.params.code}`, 'employment_id');
+				throw paramError(
+					'parameter_value_invalid',
+					`The employment is in ${employment.country.code}, not ${req.params.code}`,
+					'employment_id',
+				);
 			const version = req.query.get('json_schema_version');
 			if (version !== null && version !== 'latest' && !/^\d+$/.test(version))
 				throw badRequest('json_schema_version must be a number or "latest"');
@@ -1374,11 +1605,11 @@ export class RemoteFake extends FakeHttpServer {
 			const version = req.query.get('json_schema_version');
 			if (version !== null && version !== 'latest' && !/^\d+$/.test(version))
 				throw badRequest('json_schema_version must be a number or "latest"');
-			if (this.modes.formShape === 'data') return { status: 200, body: { data: clone(form.schema) } };
+			if (this.modes.formShape === 'data')
+				return { status: 200, body: { data: clone(form.schema) } };
 			if (this.modes.formShape === 'bare') return { status: 200, body: clone(form.schema) };
 			return { status: 200, body: { data: { schema: clone(form.schema), version: form.version } } };
 		});
-
 
 		this.route('GET', '/v1/company-managers', (req) => {
 			let list = this.state.companyManagers;
@@ -1407,7 +1638,11 @@ export class RemoteFake extends FakeHttpServer {
 				req.query.get('paginate') === 'false'
 					? { items: all, current_page: 1, total_count: all.length, total_pages: 1 }
 					: paginate(all, req.query);
-			const paging = { current_page: page.current_page, total_count: page.total_count, total_pages: page.total_pages };
+			const paging = {
+				current_page: page.current_page,
+				total_count: page.total_count,
+				total_pages: page.total_pages,
+			};
 			const body =
 				this.departmentsPaging === 'data'
 					? { data: { company_departments: clone(page.items), ...paging } }
@@ -1418,14 +1653,20 @@ export class RemoteFake extends FakeHttpServer {
 		this.route('POST', '/v1/company-departments', (req) => {
 			const body = req.body;
 			const errors: Record<string, string[]> = {};
-			if (!isPlainObject(body) || !body.company_id) pushError(errors, 'company_id', "can't be blank");
+			if (!isPlainObject(body) || !body.company_id)
+				pushError(errors, 'company_id', "can't be blank");
 			if (!isPlainObject(body) || typeof body.name !== 'string' || body.name.trim() === '')
 				pushError(errors, 'name', "can't be blank");
-			else if (body.name.length > 255) pushError(errors, 'name', 'should be at most 255 character(s)');
+			else if (body.name.length > 255)
+				pushError(errors, 'name', 'should be at most 255 character(s)');
 			if (Object.keys(errors).length) throw invalid(errors);
 			if (body.company_id !== this.companyId) throw notFound('Company');
 			const department = this.addDepartment(body.name);
-			return { status: 201, body: { data: { company_department: clone(department) } }, applied: true };
+			return {
+				status: 201,
+				body: { data: { company_department: clone(department) } },
+				applied: true,
+			};
 		});
 
 		this.route('GET', '/v1/timeoff', (req) => {
@@ -1468,16 +1709,26 @@ export class RemoteFake extends FakeHttpServer {
 			const q = req.query;
 			const employmentId = q.get('employment_id');
 			const status = q.get('status');
-			const wanted = status ? new Set(status.split(',').map((s) => s.trim()).filter(Boolean)) : undefined;
+			const wanted = status
+				? new Set(
+						status
+							.split(',')
+							.map((s) => s.trim())
+							.filter(Boolean),
+					)
+				: undefined;
 			const list = this.state.contractAmendments.filter(
-				(a) => (!employmentId || a.employment_id === employmentId) && (!wanted || wanted.has(a.status)),
+				(a) =>
+					(!employmentId || a.employment_id === employmentId) && (!wanted || wanted.has(a.status)),
 			);
 			const page = paginate(list, q);
 			return {
 				status: 200,
 				body: {
 					data: {
-						contract_amendments: page.items.map((a) => minimalAmendment(a, this.getEmployment(a.employment_id))),
+						contract_amendments: page.items.map((a) =>
+							minimalAmendment(a, this.getEmployment(a.employment_id)),
+						),
 						current_page: page.current_page,
 						total_count: page.total_count,
 						total_pages: page.total_pages,
@@ -1498,9 +1749,18 @@ export class RemoteFake extends FakeHttpServer {
 			const amendment = this.state.contractAmendments.find((a) => a.id === req.params.id);
 			if (!amendment) throw notFound('Contract amendment');
 			if (amendment.status !== 'submitted' && amendment.status !== 'in_review')
-				throw resourceError('resource_invalid_state', `The amendment is ${amendment.status}`, 'contract_amendment', amendment.id);
+				throw resourceError(
+					'resource_invalid_state',
+					`The amendment is ${amendment.status}`,
+					'contract_amendment',
+					amendment.id,
+				);
 			this.approveContractAmendment(amendment.id);
-			return { status: 200, body: { data: { contract_amendment: publicAmendment(amendment) } }, applied: true };
+			return {
+				status: 200,
+				body: { data: { contract_amendment: publicAmendment(amendment) } },
+				applied: true,
+			};
 		});
 
 		this.route('GET', '/v1/timeoff/:id', (req) => {
@@ -1513,7 +1773,11 @@ export class RemoteFake extends FakeHttpServer {
 			const timeoff = this.state.timeoffs.find((t) => t.id === req.params.id);
 			if (!timeoff) throw notFound('Time off');
 			const body = req.body;
-			if (!isPlainObject(body) || typeof body.cancel_reason !== 'string' || body.cancel_reason.trim() === '')
+			if (
+				!isPlainObject(body) ||
+				typeof body.cancel_reason !== 'string' ||
+				body.cancel_reason.trim() === ''
+			)
 				throw invalid({ cancel_reason: ["can't be blank"] });
 			if (timeoff.status !== 'approved')
 				throw resourceError(

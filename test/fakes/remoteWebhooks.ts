@@ -24,7 +24,14 @@ export const REMOTE_WEBHOOK_EVENTS: readonly string[] = [
 	'background_check.status.updated',
 	'benefit_renewal_request.created',
 	'billing_document.issued',
-	...['activated', 'manager_created', 'manager_deleted', 'manager_updated', 'owner_changed', 'archived'].map((e) => `company.${e}`),
+	...[
+		'activated',
+		'manager_created',
+		'manager_deleted',
+		'manager_updated',
+		'owner_changed',
+		'archived',
+	].map((e) => `company.${e}`),
 	...[
 		'additional_information_required',
 		'reserve_payment_requested',
@@ -34,10 +41,14 @@ export const REMOTE_WEBHOOK_EVENTS: readonly string[] = [
 	].map((e) => `company.eor_hiring.${e}`),
 	'company.partner_offboarded',
 	'company.pricing_plan.updated',
-	...['canceled', 'deleted', 'done', 'review_started', 'submitted'].map((e) => `contract_amendment.${e}`),
+	...['canceled', 'deleted', 'done', 'review_started', 'submitted'].map(
+		(e) => `contract_amendment.${e}`,
+	),
 	'contract.termination_date_reached',
 	'contract_document.status.changed',
-	...['employer_paid', 'issued', 'paid_out', 'payment_initiated'].map((e) => `contractor_invoice.${e}`),
+	...['employer_paid', 'issued', 'paid_out', 'payment_initiated'].map(
+		(e) => `contractor_invoice.${e}`,
+	),
 	'custom_field.value_updated',
 	'employment.benefits.selected',
 	'employment_company_structure_node.updated',
@@ -53,7 +64,9 @@ export const REMOTE_WEBHOOK_EVENTS: readonly string[] = [
 	'employment.status.updated',
 	'employment.updated',
 	'employment.contractor_management_plan.updated',
-	...['cancelled', 'executed', 'initiated'].map((e) => `employment.contractor_of_record_termination.${e}`),
+	...['cancelled', 'executed', 'initiated'].map(
+		(e) => `employment.contractor_of_record_termination.${e}`,
+	),
 	'employment.cor_hiring.invoice_created',
 	'employment.eor_hiring.invoice_created',
 	...['accepted', 'submitted'].flatMap((e) => [
@@ -72,10 +85,14 @@ export const REMOTE_WEBHOOK_EVENTS: readonly string[] = [
 	]),
 	'employment.probation.period_ending_reminder_sent',
 	...['activated', 'deactivated', 'initiated', 'invited'].map((e) => `employment.user_status.${e}`),
-	...['approved', 'declined', 'deleted', 'reimbursed', 'submitted', 'updated'].map((e) => `expense.${e}`),
+	...['approved', 'declined', 'deleted', 'reimbursed', 'submitted', 'updated'].map(
+		(e) => `expense.${e}`,
+	),
 	'identity_verification.verification_required',
 	...['created', 'deleted', 'paid', 'processing_started', 'updated'].map((e) => `incentive.${e}`),
-	...['completed', 'deleted', 'done', 'review_started', 'submitted_to_payroll', 'submitted'].map((e) => `offboarding.${e}`),
+	...['completed', 'deleted', 'done', 'review_started', 'submitted_to_payroll', 'submitted'].map(
+		(e) => `offboarding.${e}`,
+	),
 	'payslip.released',
 	...['disabled', 'enabled', 'updated'].map((e) => `sso_configuration.${e}`),
 	...[
@@ -91,9 +108,13 @@ export const REMOTE_WEBHOOK_EVENTS: readonly string[] = [
 	].map((e) => `timeoff.${e}`),
 	'timesheet.submitted',
 	'timesheet.in_calibration',
-	...['approved_by_manager', 'approved_by_remote', 'declined_by_manager', 'declined_by_remote', 'requested'].map(
-		(e) => `travel_letter.${e}`,
-	),
+	...[
+		'approved_by_manager',
+		'approved_by_remote',
+		'declined_by_manager',
+		'declined_by_remote',
+		'requested',
+	].map((e) => `travel_letter.${e}`),
 	...[
 		'approved_by_manager',
 		'approved_by_remote',
@@ -112,7 +133,6 @@ const SANDBOX_TRIGGER_EVENTS = new Set(
 		),
 	),
 );
-
 
 export interface WebhookCallbackRecord {
 	id: string;
@@ -151,10 +171,16 @@ export interface RemoteWebhookOptions {
 /** What the webhooks need from the fake Remote. */
 export interface RemoteWebhookHost {
 	readonly companyId: string;
-	getEmployment(id: string): { id: string; status: string; user_status?: string | null } | undefined;
+	getEmployment(
+		id: string,
+	): { id: string; status: string; user_status?: string | null } | undefined;
 }
 
-type Register = (method: string, pattern: string, handler: (req: FakeRequest) => FakeResponse) => void;
+type Register = (
+	method: string,
+	pattern: string,
+	handler: (req: FakeRequest) => FakeResponse,
+) => void;
 
 function unprocessable(errors: Record<string, string[]>): HttpError {
 	return new HttpError(422, { message: 'Unprocessable Entity', errors });
@@ -164,7 +190,9 @@ function publicCallback(callback: WebhookCallbackRecord) {
 	return {
 		id: callback.id,
 		url: callback.url,
-		subscribed_events: callback.subscribe_to_all_events ? [...REMOTE_WEBHOOK_EVENTS] : [...callback.subscribed_events],
+		subscribed_events: callback.subscribe_to_all_events
+			? [...REMOTE_WEBHOOK_EVENTS]
+			: [...callback.subscribed_events],
 	};
 }
 
@@ -179,8 +207,16 @@ function validUrl(url: unknown): boolean {
 }
 
 /** Signs a delivery as Remote does (exported for tests that forge deliveries). */
-export function signRemoteDelivery(signingKey: string, body: string | Buffer, timestamp: string): string {
-	return createHmac('sha256', Buffer.from(signingKey, 'utf8')).update(body).update(':').update(timestamp).digest('hex');
+export function signRemoteDelivery(
+	signingKey: string,
+	body: string | Buffer,
+	timestamp: string,
+): string {
+	return createHmac('sha256', Buffer.from(signingKey, 'utf8'))
+		.update(body)
+		.update(':')
+		.update(timestamp)
+		.digest('hex');
 }
 
 export class RemoteWebhooks {
@@ -225,10 +261,13 @@ export class RemoteWebhooks {
 		route('POST', '/v1/sandbox/webhook-callbacks/trigger', (req) => {
 			const body = req.body ?? {};
 			const errors: Record<string, string[]> = {};
-			if (typeof body.employment_id !== 'string' || !body.employment_id) errors.employment_id = ["can't be blank"];
-			if (typeof body.event_type !== 'string' || !SANDBOX_TRIGGER_EVENTS.has(body.event_type)) errors.event_type = ['is invalid'];
+			if (typeof body.employment_id !== 'string' || !body.employment_id)
+				errors.employment_id = ["can't be blank"];
+			if (typeof body.event_type !== 'string' || !SANDBOX_TRIGGER_EVENTS.has(body.event_type))
+				errors.event_type = ['is invalid'];
 			if (Object.keys(errors).length) throw unprocessable(errors);
-			if (!this.host.getEmployment(body.employment_id)) throw new HttpError(404, { message: 'Not Found' });
+			if (!this.host.getEmployment(body.employment_id))
+				throw new HttpError(404, { message: 'Not Found' });
 			void this.emit(body.event_type, body.employment_id);
 			return { status: 200, body: { data: { status: 'ok' } }, applied: true };
 		});
@@ -236,7 +275,8 @@ export class RemoteWebhooks {
 
 	private create(body: any): FakeResponse {
 		const errors: Record<string, string[]> = {};
-		if (!body || typeof body !== 'object' || Array.isArray(body)) throw unprocessable({ url: ["can't be blank"] });
+		if (!body || typeof body !== 'object' || Array.isArray(body))
+			throw unprocessable({ url: ["can't be blank"] });
 		if (!validUrl(body.url)) errors.url = [body.url ? 'is invalid' : "can't be blank"];
 		const all = body.subscribe_to_all_events === true;
 		if (all && body.subscribed_events !== undefined)
@@ -254,7 +294,11 @@ export class RemoteWebhooks {
 		this.callbacks.push(callback);
 		return {
 			status: 200,
-			body: { data: { webhook_callback: { ...publicCallback(callback), signing_key: callback.signing_key } } },
+			body: {
+				data: {
+					webhook_callback: { ...publicCallback(callback), signing_key: callback.signing_key },
+				},
+			},
 			applied: true,
 		};
 	}
@@ -264,14 +308,21 @@ export class RemoteWebhooks {
 		if (!callback) throw new HttpError(404, { message: 'Not Found' });
 		const errors: Record<string, string[]> = {};
 		if (body?.url !== undefined && !validUrl(body.url)) errors.url = ['is invalid'];
-		const events = body?.subscribed_events !== undefined ? this.validEvents(body.subscribed_events, false, errors) : undefined;
+		const events =
+			body?.subscribed_events !== undefined
+				? this.validEvents(body.subscribed_events, false, errors)
+				: undefined;
 		if (Object.keys(errors).length) throw unprocessable(errors);
 		if (body?.url !== undefined) callback.url = body.url;
 		if (events) {
 			callback.subscribed_events = events;
 			callback.subscribe_to_all_events = false;
 		}
-		return { status: 200, body: { data: { webhook_callback: publicCallback(callback) } }, applied: true };
+		return {
+			status: 200,
+			body: { data: { webhook_callback: publicCallback(callback) } },
+			applied: true,
+		};
 	}
 
 	private validEvents(value: unknown, all: boolean, errors: Record<string, string[]>): string[] {
@@ -280,16 +331,25 @@ export class RemoteWebhooks {
 			errors.subscribed_events = ["can't be blank (or give subscribe_to_all_events: true)"];
 			return [];
 		}
-		const unknown = value.filter((e) => typeof e !== 'string' || !REMOTE_WEBHOOK_EVENTS.includes(e));
-		if (unknown.length) errors.subscribed_events = unknown.map((e) => `${JSON.stringify(e)} is not a valid event`);
+		const unknown = value.filter(
+			(e) => typeof e !== 'string' || !REMOTE_WEBHOOK_EVENTS.includes(e),
+		);
+		if (unknown.length)
+			errors.subscribed_events = unknown.map((e) => `${JSON.stringify(e)} is not a valid event`);
 		return [...new Set(value as string[])];
 	}
 
 	/** What Remote reports when an employment's status changes (called by the fake on every change). */
-	statusChanged(employmentId: string, before: { status: string; user_status?: string | null }): void {
+	statusChanged(
+		employmentId: string,
+		before: { status: string; user_status?: string | null },
+	): void {
 		const employment = this.host.getEmployment(employmentId);
 		if (!employment || employment.status === before.status) return;
-		const beforeActive = [...REMOTE_STATUS_FAMILIES.not_started, ...REMOTE_STATUS_FAMILIES.onboarding] as string[];
+		const beforeActive = [
+			...REMOTE_STATUS_FAMILIES.not_started,
+			...REMOTE_STATUS_FAMILIES.onboarding,
+		] as string[];
 		if (employment.status === 'active' && beforeActive.includes(before.status)) {
 			void this.emit('employment.onboarding.completed', employmentId);
 		}
@@ -303,8 +363,14 @@ export class RemoteWebhooks {
 	 * Sends `event_type` to every callback subscribed to it; resolves when every delivery has
 	 * succeeded or used up its attempts.
 	 */
-	emit(eventType: string, employmentId: string | null, extra: Record<string, string> = {}): Promise<void> {
-		const targets = this.callbacks.filter((c) => c.subscribe_to_all_events || c.subscribed_events.includes(eventType));
+	emit(
+		eventType: string,
+		employmentId: string | null,
+		extra: Record<string, string> = {},
+	): Promise<void> {
+		const targets = this.callbacks.filter(
+			(c) => c.subscribe_to_all_events || c.subscribed_events.includes(eventType),
+		);
 		const payload: Record<string, string> = { event_type: eventType };
 		if (employmentId) payload.employment_id = employmentId;
 		payload.company_id = this.host.companyId;
@@ -342,7 +408,8 @@ export class RemoteWebhooks {
 
 	private async send(callback: WebhookCallbackRecord, delivery: WebhookDelivery): Promise<void> {
 		for (let attempt = 0; attempt < this.options.maxAttempts; attempt++) {
-			if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs));
+			if (attempt > 0)
+				await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs));
 			// Each attempt is signed afresh, with its own timestamp (wall clock, as the receiver checks it).
 			const timestamp = String(Date.now());
 			const at = Date.now();
@@ -352,7 +419,11 @@ export class RemoteWebhooks {
 					headers: {
 						'content-type': 'application/json',
 						'x-remote-timestamp': timestamp,
-						'x-remote-signature': signRemoteDelivery(callback.signing_key, delivery.body, timestamp),
+						'x-remote-signature': signRemoteDelivery(
+							callback.signing_key,
+							delivery.body,
+							timestamp,
+						),
 					},
 					body: delivery.body,
 					signal: AbortSignal.timeout(10_000),

@@ -236,10 +236,12 @@ export abstract class FakeHttpServer {
 		const paramNames: string[] = [];
 		const regex = new RegExp(
 			'^' +
-				pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\/:([A-Za-z]+)/g, (_m, name: string) => {
-					paramNames.push(name);
-					return '/([^/]+)';
-				}) +
+				pattern
+					.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+					.replace(/\/:([A-Za-z]+)/g, (_m, name: string) => {
+						paramNames.push(name);
+						return '/([^/]+)';
+					}) +
 				'/?$',
 		);
 		this.routes.push({
@@ -434,11 +436,18 @@ export abstract class FakeHttpServer {
 
 	private log(entry: Omit<RequestLogEntry, 'durationMs'>, startedAt: number): void {
 		this.requests.push({ ...entry, durationMs: Date.now() - startedAt });
-		for (const observer of FakeHttpServer.observers) observer(this, this.requests[this.requests.length - 1]);
-		if (this.requests.length > this.maxLogEntries) this.requests.splice(0, this.requests.length - this.maxLogEntries);
+		for (const observer of FakeHttpServer.observers)
+			observer(this, this.requests[this.requests.length - 1]);
+		if (this.requests.length > this.maxLogEntries)
+			this.requests.splice(0, this.requests.length - this.maxLogEntries);
 	}
 
-	private send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
+	private send(
+		res: http.ServerResponse,
+		status: number,
+		body: unknown,
+		headers: Record<string, string>,
+	): void {
 		if (body === undefined || status === 204) {
 			res.writeHead(status, headers);
 			res.end();
@@ -475,13 +484,18 @@ export abstract class FakeHttpServer {
 		});
 	}
 
-	private async inspect(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<boolean> {
+	private async inspect(
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		path: string,
+	): Promise<boolean> {
 		if (!this.inspection || !path.startsWith('/__fake/')) return false;
 		await this.readBody(req);
 		if (req.method === 'GET' && path === '/__fake/state') this.send(res, 200, this.snapshot(), {});
 		else if (req.method === 'GET' && path === '/__fake/counters')
 			this.send(res, 200, { counters: this.counters, total: this.requests.length }, {});
-		else if (req.method === 'GET' && path === '/__fake/requests') this.send(res, 200, { requests: this.requests }, {});
+		else if (req.method === 'GET' && path === '/__fake/requests')
+			this.send(res, 200, { requests: this.requests }, {});
 		else if (req.method === 'POST' && path === '/__fake/reset-counters') {
 			this.resetCounters();
 			this.send(res, 200, { ok: true }, {});
@@ -505,7 +519,9 @@ export abstract class FakeHttpServer {
 			const m = candidate.regex.exec(path);
 			if (m) {
 				route = candidate;
-				params = Object.fromEntries(candidate.paramNames.map((name, i) => [name, decodeURIComponent(m[i + 1])]));
+				params = Object.fromEntries(
+					candidate.paramNames.map((name, i) => [name, decodeURIComponent(m[i + 1])]),
+				);
 				break;
 			}
 		}
@@ -575,13 +591,24 @@ export abstract class FakeHttpServer {
 					: status === 429
 						? this.tooManyRequestsBody()
 						: this.errorBody(status, status >= 500 ? 'Internal server error' : 'Injected failure');
-			const faultHeaders = { ...(status === 429 ? injected429() : headers), ...(oneShot.headers ?? {}) };
+			const faultHeaders = {
+				...(status === 429 ? injected429() : headers),
+				...(oneShot.headers ?? {}),
+			};
 			this.send(res, status, body, faultHeaders);
-			this.log({ ...base, status, fault: status === 429 ? '429' : status >= 500 ? '5xx' : 'status' }, startedAt);
+			this.log(
+				{ ...base, status, fault: status === 429 ? '429' : status >= 500 ? '5xx' : 'status' },
+				startedAt,
+			);
 			return;
 		}
 		if (seeded?.kind === '5xx') {
-			this.send(res, seeded.status!, this.errorBody(seeded.status!, 'Internal server error'), headers);
+			this.send(
+				res,
+				seeded.status!,
+				this.errorBody(seeded.status!, 'Internal server error'),
+				headers,
+			);
 			this.log({ ...base, status: seeded.status!, fault: '5xx' }, startedAt);
 			return;
 		}
@@ -591,7 +618,12 @@ export abstract class FakeHttpServer {
 			return;
 		}
 		if (oneShot?.drop || seeded?.kind === 'drop') {
-			await this.dropMidResponse(res, 200, { data: { partial: true, padding: 'x'.repeat(64) } }, headers);
+			await this.dropMidResponse(
+				res,
+				200,
+				{ data: { partial: true, padding: 'x'.repeat(64) } },
+				headers,
+			);
 			this.log({ ...base, status: 200, fault: 'drop', dropped: true }, startedAt);
 			return;
 		}
@@ -604,7 +636,14 @@ export abstract class FakeHttpServer {
 			result = { status: 400, body: this.errorBody(400, 'The request body is not valid JSON') };
 		} else {
 			try {
-				result = route.handler({ method, path, query: url.searchParams, params, body: parsedBody, headers: req.headers });
+				result = route.handler({
+					method,
+					path,
+					query: url.searchParams,
+					params,
+					body: parsedBody,
+					headers: req.headers,
+				});
 			} catch (error) {
 				if (error instanceof HttpError) result = { status: error.status, body: error.body };
 				else throw error;
@@ -615,14 +654,25 @@ export abstract class FakeHttpServer {
 		if (dropAfter) {
 			await this.dropMidResponse(res, result.status, result.body, headers);
 			this.log(
-				{ ...base, status: result.status, fault: 'dropAfterApply', dropped: true, applied: result.applied },
+				{
+					...base,
+					status: result.status,
+					fault: 'dropAfterApply',
+					dropped: true,
+					applied: result.applied,
+				},
 				startedAt,
 			);
 			return;
 		}
 		this.send(res, result.status, result.body, headers);
 		this.log(
-			{ ...base, status: result.status, applied: result.applied, fault: latency > 0 ? 'latency' : undefined },
+			{
+				...base,
+				status: result.status,
+				applied: result.applied,
+				fault: latency > 0 ? 'latency' : undefined,
+			},
 			startedAt,
 		);
 	}

@@ -22,7 +22,8 @@ function apiOf(fake: FakeHttpServer): Api | undefined {
 }
 
 const observer = (fake: FakeHttpServer, entry: RequestLogEntry) => {
-	if (entry.userAgent !== 'n8n' || entry.method === 'GET' || entry.path.startsWith('/__fake')) return;
+	if (entry.userAgent !== 'n8n' || entry.method === 'GET' || entry.path.startsWith('/__fake'))
+		return;
 	const api = apiOf(fake);
 	if (!api) return;
 	log.checked++;
@@ -33,5 +34,8 @@ FakeHttpServer.observers.add(observer);
 afterAll(() => {
 	FakeHttpServer.observers.delete(observer);
 	const problems = [...new Set(log.problems)];
-	if (problems.length) throw new Error(`Requests the product sent outside the vendors' documented contract:\n${problems.join('\n')}`);
+	if (problems.length)
+		throw new Error(
+			`Requests the product sent outside the vendors' documented contract:\n${problems.join('\n')}`,
+		);
 });

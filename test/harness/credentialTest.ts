@@ -23,19 +23,27 @@ function resolve(value: unknown, credentials: ICredentialDataDecryptedObject): u
 	}
 	if (value && typeof value === 'object' && !Array.isArray(value)) {
 		const out: IDataObject = {};
-		for (const [k, v] of Object.entries(value)) out[k] = resolve(v, credentials) as IDataObject[string];
+		for (const [k, v] of Object.entries(value))
+			out[k] = resolve(v, credentials) as IDataObject[string];
 		return out;
 	}
 	return value;
 }
 
-export async function testCredential(type: ICredentialType, data: ICredentialDataDecryptedObject): Promise<CredentialTestResult> {
+export async function testCredential(
+	type: ICredentialType,
+	data: ICredentialDataDecryptedObject,
+): Promise<CredentialTestResult> {
 	if (!type.test) throw new Error(`${type.name} declares no test request`);
 	const request = resolve(type.test.request, data) as IDataObject;
 	const url = new URL(String(request.url), String(request.baseURL));
-	for (const [k, v] of Object.entries((request.qs as IDataObject) ?? {})) url.searchParams.set(k, String(v));
+	for (const [k, v] of Object.entries((request.qs as IDataObject) ?? {}))
+		url.searchParams.set(k, String(v));
 	const headers: Record<string, string> = { accept: 'application/json' };
-	const auth = type.authenticate && typeof type.authenticate === 'object' ? (resolve(type.authenticate.properties, data) as IDataObject) : {};
+	const auth =
+		type.authenticate && typeof type.authenticate === 'object'
+			? (resolve(type.authenticate.properties, data) as IDataObject)
+			: {};
 	for (const [k, v] of Object.entries((auth.headers as IDataObject) ?? {})) headers[k] = String(v);
 	if (auth.auth) {
 		const basic = auth.auth as IDataObject;
@@ -44,10 +52,29 @@ export async function testCredential(type: ICredentialType, data: ICredentialDat
 	const response = await fetch(url, { method: String(request.method ?? 'GET'), headers });
 	await response.arrayBuffer();
 	for (const rule of type.test.rules ?? []) {
-		if (rule.type === 'responseCode' && (rule.properties as IDataObject).value === response.status) {
-			return { status: 'Error', message: String((rule.properties as IDataObject).message), httpStatus: response.status, url: url.pathname };
+		if (
+			rule.type === 'responseCode' &&
+			(rule.properties as IDataObject).value === response.status
+		) {
+			return {
+				status: 'Error',
+				message: String((rule.properties as IDataObject).message),
+				httpStatus: response.status,
+				url: url.pathname,
+			};
 		}
 	}
-	if (response.ok) return { status: 'OK', message: 'Connection tested successfully', httpStatus: response.status, url: url.pathname };
-	return { status: 'Error', message: `Authorization failed - please check your credentials (${response.status})`, httpStatus: response.status, url: url.pathname };
+	if (response.ok)
+		return {
+			status: 'OK',
+			message: 'Connection tested successfully',
+			httpStatus: response.status,
+			url: url.pathname,
+		};
+	return {
+		status: 'Error',
+		message: `Authorization failed - please check your credentials (${response.status})`,
+		httpStatus: response.status,
+		url: url.pathname,
+	};
 }

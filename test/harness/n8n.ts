@@ -45,7 +45,12 @@ export interface RunOptions {
 	logs?: string[];
 	pollBudgetMs?: number;
 	/** For webhook nodes. */
-	request?: { headers: Record<string, string>; body: unknown; rawBody: Buffer; query?: IDataObject };
+	request?: {
+		headers: Record<string, string>;
+		body: unknown;
+		rawBody: Buffer;
+		query?: IDataObject;
+	};
 	webhookUrl?: string;
 }
 
@@ -54,7 +59,9 @@ function resolveTemplate(template: string, credentials: ICredentialDataDecrypted
 	if (!template.startsWith('=')) return template;
 	return template
 		.slice(1)
-		.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_m, name: string) => String(credentials[name] ?? ''));
+		.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_m, name: string) =>
+			String(credentials[name] ?? ''),
+		);
 }
 
 async function sendRequest(
@@ -103,7 +110,9 @@ async function sendRequest(
 		// n8n's request helper wraps transport failures in NodeApiError with the cause attached.
 		const cause = (error as any)?.cause ?? error;
 		const wrapped = Object.assign(new Error((cause as Error)?.message ?? String(error)), {
-			code: (cause as any)?.code ?? ((error as Error).name === 'TimeoutError' ? 'ETIMEDOUT' : 'ECONNRESET'),
+			code:
+				(cause as any)?.code ??
+				((error as Error).name === 'TimeoutError' ? 'ETIMEDOUT' : 'ECONNRESET'),
 		});
 		entry.error = wrapped.code;
 		throw new NodeApiError(node, wrapped as any);
@@ -122,7 +131,8 @@ async function sendRequest(
 	if (response.status >= 400 && !options.ignoreHttpStatusErrors) {
 		throw new NodeApiError(node, { message: text, httpCode: String(response.status) } as any);
 	}
-	if (options.returnFullResponse) return { body: parsed, headers: responseHeaders, statusCode: response.status };
+	if (options.returnFullResponse)
+		return { body: parsed, headers: responseHeaders, statusCode: response.status };
 	return parsed;
 }
 
@@ -141,25 +151,41 @@ export function makeContext(nodeType: INodeType, options: RunOptions): Context {
 		id: 'node-under-test',
 		name: description.defaults.name ?? description.displayName,
 		type: `n8n-nodes-hibob-remote.${description.name}`,
-		typeVersion: Array.isArray(description.version) ? description.version[description.version.length - 1] : description.version,
+		typeVersion: Array.isArray(description.version)
+			? description.version[description.version.length - 1]
+			: description.version,
 		position: [0, 0],
 		parameters: options.parameters,
 	};
 	const resolved =
-		NodeHelpers.getNodeParameters(description.properties, options.parameters, true, false, node, description) ?? {};
+		NodeHelpers.getNodeParameters(
+			description.properties,
+			options.parameters,
+			true,
+			false,
+			node,
+			description,
+		) ?? {};
 	const http: HttpLogEntry[] = [];
 	const logs = options.logs ?? [];
 	const staticData = options.staticData ?? {};
 	const input = options.input ?? [{ json: {} }];
 	const credentials = options.credentials ?? {};
 	const logger = {
-		debug: (m: string, meta?: unknown) => logs.push(`debug ${m} ${meta ? JSON.stringify(meta) : ''}`),
+		debug: (m: string, meta?: unknown) =>
+			logs.push(`debug ${m} ${meta ? JSON.stringify(meta) : ''}`),
 		info: (m: string, meta?: unknown) => logs.push(`info ${m} ${meta ? JSON.stringify(meta) : ''}`),
 		warn: (m: string, meta?: unknown) => logs.push(`warn ${m} ${meta ? JSON.stringify(meta) : ''}`),
-		error: (m: string, meta?: unknown) => logs.push(`error ${m} ${meta ? JSON.stringify(meta) : ''}`),
+		error: (m: string, meta?: unknown) =>
+			logs.push(`error ${m} ${meta ? JSON.stringify(meta) : ''}`),
 	};
 	const getPath = (source: any, path: string) =>
-		path.split('.').reduce((acc: any, key) => (acc === undefined || acc === null ? undefined : acc[key]), source);
+		path
+			.split('.')
+			.reduce(
+				(acc: any, key) => (acc === undefined || acc === null ? undefined : acc[key]),
+				source,
+			);
 	const ctx: any = {
 		logger,
 		getNode: () => node,
@@ -180,19 +206,30 @@ export function makeContext(nodeType: INodeType, options: RunOptions): Context {
 		},
 		async getCredentials(type: string) {
 			const data = credentials[type];
-			if (!data) throw new NodeOperationError(node, `Node does not have credentials of type "${type}" set`);
+			if (!data)
+				throw new NodeOperationError(node, `Node does not have credentials of type "${type}" set`);
 			return data;
 		},
 		helpers: {
-			async httpRequestWithAuthentication(this: unknown, type: string, requestOptions: IHttpRequestOptions) {
+			async httpRequestWithAuthentication(
+				this: unknown,
+				type: string,
+				requestOptions: IHttpRequestOptions,
+			) {
 				const data = credentials[type];
-				if (!data) throw new NodeOperationError(node, `Node does not have credentials of type "${type}" set`);
+				if (!data)
+					throw new NodeOperationError(
+						node,
+						`Node does not have credentials of type "${type}" set`,
+					);
 				return sendRequest(node, type, data, requestOptions, http);
 			},
 			returnJsonArray: (items: IDataObject | IDataObject[]) =>
 				(Array.isArray(items) ? items : [items]).map((json) => ({ json })),
-			constructExecutionMetaData: (items: INodeExecutionData[], meta: { itemData: { item: number } }) =>
-				items.map((item) => ({ ...item, pairedItem: meta.itemData })),
+			constructExecutionMetaData: (
+				items: INodeExecutionData[],
+				meta: { itemData: { item: number } },
+			) => items.map((item) => ({ ...item, pairedItem: meta.itemData })),
 		},
 		// Webhook functions
 		getRequestObject: () => ({
@@ -259,7 +296,11 @@ export async function runWebhook(nodeType: INodeType, options: RunOptions) {
 }
 
 /** Runs one of a trigger's webhook lifecycle methods (`checkExists`, `create`, `delete`), as n8n does on (de)activation. */
-export async function runHook(nodeType: INodeType, method: 'checkExists' | 'create' | 'delete', options: RunOptions) {
+export async function runHook(
+	nodeType: INodeType,
+	method: 'checkExists' | 'create' | 'delete',
+	options: RunOptions,
+) {
 	const context = withoutItemIndex(makeContext(nodeType, options));
 	const hooks = nodeType.webhookMethods?.default;
 	if (!hooks) throw new Error(`${nodeType.description.name} has no webhook methods`);

@@ -18,7 +18,10 @@ export type Api = 'remote' | 'hibob';
 const SPEC_DIR = path.resolve(__dirname, '../../../shared/specs');
 const specs: Partial<Record<Api, Json>> = {};
 function spec(api: Api): Json {
-	if (!specs[api]) specs[api] = yaml.load(fs.readFileSync(path.join(SPEC_DIR, `${api}-openapi.yaml`), 'utf8')) as Json;
+	if (!specs[api])
+		specs[api] = yaml.load(
+			fs.readFileSync(path.join(SPEC_DIR, `${api}-openapi.yaml`), 'utf8'),
+		) as Json;
 	return specs[api]!;
 }
 
@@ -40,28 +43,51 @@ interface Documented {
 const DOCUMENTED: Record<string, Documented> = {
 	// §6.4 EmploymentCreateParams: basic information only; the other forms follow by PATCH.
 	'POST /v1/employments': {
-		extra: { external_id: str, engaged_by_legal_entity_id: str, bill_to_legal_entity_id: str, engaged_by_entity_slug: str },
+		extra: {
+			external_id: str,
+			engaged_by_legal_entity_id: str,
+			bill_to_legal_entity_id: str,
+			engaged_by_entity_slug: str,
+		},
 		override: { type: { type: 'string', enum: KINDS } },
 		required: ['basic_information', 'country_code'],
 	},
 	// §6.6 EmploymentFullParams (live): also external_id and work_email.
 	'PATCH /v1/employments/{employment_id}': {
 		extra: { external_id: strOrNull, work_email: strOrNull },
-		override: { type: { type: 'string', enum: KINDS }, department_id: strOrNull, manager_id: strOrNull },
+		override: {
+			type: { type: 'string', enum: KINDS },
+			department_id: strOrNull,
+			manager_id: strOrNull,
+		},
 	},
 	// §6.6 EmploymentV2UpdateParams.
 	'PATCH /v2/employments/{employment_id}': {
 		only: true,
-		extra: { department_id: strOrNull, external_id: strOrNull, manager_id: strOrNull, work_email: strOrNull },
+		extra: {
+			department_id: strOrNull,
+			external_id: strOrNull,
+			manager_id: strOrNull,
+			work_email: strOrNull,
+		},
 	},
 	// HiBob (hibob-api.md, fields metadata): "The spec types `historical` as a string, but send a boolean."
 	'POST /company/people/fields': { override: { historical: { type: 'boolean' } } },
 	// §8 webhooks: the live event enum (the 2024 file lists fewer events).
 	'POST /v1/webhook-callbacks': {
-		override: { subscribed_events: { type: 'array', items: { type: 'string', enum: [...REMOTE_WEBHOOK_EVENTS] } } },
+		override: {
+			subscribed_events: {
+				type: 'array',
+				items: { type: 'string', enum: [...REMOTE_WEBHOOK_EVENTS] },
+			},
+		},
 	},
 	// §7 status actions.
-	'POST /v1/timeoff/{timeoff_id}/cancel': { only: true, extra: { cancel_reason: str }, required: ['cancel_reason'] },
+	'POST /v1/timeoff/{timeoff_id}/cancel': {
+		only: true,
+		extra: { cancel_reason: str },
+		required: ['cancel_reason'],
+	},
 };
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -72,22 +98,28 @@ function deref(api: Api, node: any, depth = 0): any {
 	if (depth > 12 || node === null || typeof node !== 'object') return node;
 	if (Array.isArray(node)) return node.map((n) => deref(api, n, depth + 1));
 	if (typeof node.$ref === 'string') {
-		const target = node.$ref.replace(/^#\//, '').split('/').reduce((o: any, k: string) => o?.[k], spec(api));
+		const target = node.$ref
+			.replace(/^#\//, '')
+			.split('/')
+			.reduce((o: any, k: string) => o?.[k], spec(api));
 		return deref(api, target, depth + 1);
 	}
 	const out: Json = {};
-	for (const [k, v] of Object.entries(node)) if (!k.startsWith('x-')) out[k] = deref(api, v, depth + 1);
+	for (const [k, v] of Object.entries(node))
+		if (!k.startsWith('x-')) out[k] = deref(api, v, depth + 1);
 	return out;
 }
 
-const deprecated = (s: Json) => /deprecated/i.test(String(s?.title ?? '')) || s?.deprecated === true;
+const deprecated = (s: Json) =>
+	/deprecated/i.test(String(s?.title ?? '')) || s?.deprecated === true;
 
 /** The top-level keys a body may carry (of the non-deprecated branches), and the required ones. */
 function topLevel(schema: Json): { properties: Json; required: string[] } {
 	const branches = schema.oneOf ?? schema.anyOf;
 	if (Array.isArray(branches)) {
 		const properties: Json = {};
-		for (const branch of branches.filter((b: Json) => !deprecated(b))) Object.assign(properties, topLevel(branch).properties);
+		for (const branch of branches.filter((b: Json) => !deprecated(b)))
+			Object.assign(properties, topLevel(branch).properties);
 		return { properties, required: [] };
 	}
 	const properties: Json = { ...(schema.properties ?? {}) };
@@ -113,14 +145,21 @@ function findOperation(api: Api, method: string, requestPath: string): Operation
 	for (const [template, ops] of Object.entries(spec(api).paths ?? {})) {
 		const op = (ops as Json)[method.toLowerCase()];
 		if (!op) continue;
-		const regex = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`);
-		if (regex.test(specPath)) matches.push({ template, op, params: (template.match(/\{/g) ?? []).length });
+		const regex = new RegExp(
+			`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`,
+		);
+		if (regex.test(specPath))
+			matches.push({ template, op, params: (template.match(/\{/g) ?? []).length });
 	}
 	matches.sort((a, b) => a.params - b.params);
 	if (matches.length) {
 		const { template, op } = matches[0];
 		const schema = op.requestBody?.content?.['application/json']?.schema;
-		return { key: `${method} ${template}`, template, schema: schema ? deref(api, schema) : undefined };
+		return {
+			key: `${method} ${template}`,
+			template,
+			schema: schema ? deref(api, schema) : undefined,
+		};
 	}
 	// Operations the 2024 file lacks but the notes document.
 	for (const key of Object.keys(DOCUMENTED)) {
@@ -136,7 +175,12 @@ function findOperation(api: Api, method: string, requestPath: string): Operation
  * The problems of one request body (empty: it follows the contract). Requests to operations
  * neither the spec nor the notes describe are reported too.
  */
-export function checkRequest(api: Api, method: string, requestPath: string, body: unknown): string[] {
+export function checkRequest(
+	api: Api,
+	method: string,
+	requestPath: string,
+	body: unknown,
+): string[] {
 	const where = `${method} ${requestPath}`;
 	const operation = findOperation(api, method, requestPath);
 	if (!operation) return [`${where}: no ${api} operation in the spec or the notes`];
@@ -147,17 +191,24 @@ export function checkRequest(api: Api, method: string, requestPath: string, body
 		return operation.schema?.type === 'array' ? [] : [`${where}: the body is not a JSON object`];
 	}
 	const base = documented.only ? { properties: {}, required: [] } : topLevel(operation.schema!);
-	const properties: Json = { ...base.properties, ...(documented.extra ?? {}), ...(documented.override ?? {}) };
+	const properties: Json = {
+		...base.properties,
+		...(documented.extra ?? {}),
+		...(documented.override ?? {}),
+	};
 	const required = [...new Set([...base.required, ...(documented.required ?? [])])];
 	for (const key of Object.keys(body as Json)) {
 		if (!(key in properties)) {
-			problems.push(`${where}: unknown top-level key "${key}" (${operation.key} takes ${Object.keys(properties).sort().join(', ')})`);
+			problems.push(
+				`${where}: unknown top-level key "${key}" (${operation.key} takes ${Object.keys(properties).sort().join(', ')})`,
+			);
 			continue;
 		}
 		const validate = ajv.compile(properties[key]);
 		if (!validate((body as Json)[key]))
 			problems.push(`${where}: ${key} ${ajv.errorsText(validate.errors, { dataVar: key })}`);
 	}
-	for (const key of required) if (!(key in (body as Json))) problems.push(`${where}: required key "${key}" is missing`);
+	for (const key of required)
+		if (!(key in (body as Json))) problems.push(`${where}: required key "${key}" is missing`);
 	return problems;
 }

@@ -2,7 +2,8 @@
 class SummaryReporter {
 	onRunComplete(_contexts, results) {
 		const skipped = results.numPendingTests + results.numTodoTests;
-		const line = `tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed` +
+		const line =
+			`tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed` +
 			(skipped ? `, ${skipped} skipped` : '');
 		// eslint-disable-next-line no-console
 		console.log(`\n${line}`);

@@ -5,7 +5,15 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { HiBob } from '../../nodes/HiBob/HiBob.node';
 import { RemoteUpsertEmployee } from '../../nodes/RemoteUpsertEmployee/RemoteUpsertEmployee.node';
-import type { HiBobFixture, NewHiBobPerson, NewRemoteEmployment, RemoteFixture, RunningFakes, SyncFieldInfo, SyncKind } from '../fakes';
+import type {
+	HiBobFixture,
+	NewHiBobPerson,
+	NewRemoteEmployment,
+	RemoteFixture,
+	RunningFakes,
+	SyncFieldInfo,
+	SyncKind,
+} from '../fakes';
 import { startFakes, TEST_CREDENTIALS, withSyncToRemoteField } from '../fakes';
 import { DEFAULT_LEGAL_ENTITY_ID } from '../fakes/remote';
 import { defaultHiBobFields, defaultHiBobNamedLists } from '../fixtures/hibob-metadata';
@@ -16,7 +24,8 @@ export const MANAGER_EMAIL = 'boss@example.com';
 
 const dayMs = 86_400_000;
 /** The date `days` from today (UTC), today being the suite's pinned clock (test/harness/clock.ts). */
-export const isoIn = (days: number) => new Date(Date.now() + days * dayMs).toISOString().slice(0, 10);
+export const isoIn = (days: number) =>
+	new Date(Date.now() + days * dayMs).toISOString().slice(0, 10);
 /** The first working day (Monday to Friday) at least `days` from today: a one-day time off that Remote takes. */
 export const weekdayIn = (days: number): string => {
 	for (let d = days; ; d++) {
@@ -51,13 +60,26 @@ export interface World {
 
 function deepMerge(target: any, patch: any): any {
 	for (const [k, v] of Object.entries(patch ?? {})) {
-		if (v && typeof v === 'object' && !Array.isArray(v) && target[k] && typeof target[k] === 'object') deepMerge(target[k], v);
+		if (
+			v &&
+			typeof v === 'object' &&
+			!Array.isArray(v) &&
+			target[k] &&
+			typeof target[k] === 'object'
+		)
+			deepMerge(target[k], v);
 		else target[k] = v;
 	}
 	return target;
 }
 
-export async function makeWorld(options: WorldOptions = {}, build?: (w: Pick<World, 'person' | 'sync'>) => { people?: NewHiBobPerson[]; employments?: NewRemoteEmployment[] }): Promise<World> {
+export async function makeWorld(
+	options: WorldOptions = {},
+	build?: (w: Pick<World, 'person' | 'sync'>) => {
+		people?: NewHiBobPerson[];
+		employments?: NewRemoteEmployment[];
+	},
+): Promise<World> {
 	const hibob: HiBobFixture = {
 		serviceUserId: TEST_CREDENTIALS.hibobServiceUserId,
 		token: TEST_CREDENTIALS.hibobToken,
@@ -67,10 +89,19 @@ export async function makeWorld(options: WorldOptions = {}, build?: (w: Pick<Wor
 		...options.hibob,
 	};
 	const sync = options.noSyncField
-		? ({ fieldId: 'work.custom.field_none', listId: 'none', itemIds: {}, extraItemIds: {} } as unknown as SyncFieldInfo)
+		? ({
+				fieldId: 'work.custom.field_none',
+				listId: 'none',
+				itemIds: {},
+				extraItemIds: {},
+			} as unknown as SyncFieldInfo)
 		: withSyncToRemoteField(hibob, { extraItems: ['As intern'] });
 	const syncKey = sync.fieldId.split('.').pop()!;
-	const person = (id: string, kind: SyncKind | null, overrides: Record<string, any> = {}): NewHiBobPerson => {
+	const person = (
+		id: string,
+		kind: SyncKind | null,
+		overrides: Record<string, any> = {},
+	): NewHiBobPerson => {
 		const base: NewHiBobPerson = {
 			id,
 			email: `p${id}@example.com`,
@@ -86,11 +117,25 @@ export async function makeWorld(options: WorldOptions = {}, build?: (w: Pick<Wor
 				custom: kind ? { [syncKey]: sync.itemIds[kind] } : {},
 			},
 			internal: { status: 'Active', lifecycleStatus: 'employed' },
-			address: { line1: '1 Main Street', line2: null, city: 'New York', postCode: '10001', country: 'United States', usaState: 'NY' },
+			address: {
+				line1: '1 Main Street',
+				line2: null,
+				city: 'New York',
+				postCode: '10001',
+				country: 'United States',
+				usaState: 'NY',
+			},
 			home: { privateEmail: `p${id}.home@example.org`, mobilePhone: '+12125550100' },
-			emergency: { firstName: 'Em', surname: `Contact${id}`, relation: 'Spouse', phone: '+12125550199' },
+			emergency: {
+				firstName: 'Em',
+				surname: `Contact${id}`,
+				relation: 'Spouse',
+				phone: '+12125550199',
+			},
 			identification: { ssn: '123-45-6789' },
-			payroll: { salary: { yearlyPayment: { value: 85000, currency: 'USD' }, payPeriod: 'Annual' } },
+			payroll: {
+				salary: { yearlyPayment: { value: 85000, currency: 'USD' }, payPeriod: 'Annual' },
+			},
 		};
 		return deepMerge(base, overrides);
 	};
@@ -99,7 +144,9 @@ export async function makeWorld(options: WorldOptions = {}, build?: (w: Pick<Wor
 	const remote: RemoteFixture = {
 		token: TEST_CREDENTIALS.remoteToken,
 		employments: [...(options.employments ?? []), ...(built.employments ?? [])],
-		companyManagers: [{ user_id: MANAGER_ID, user_email: MANAGER_EMAIL, user_name: 'The Boss', role: 'admin' }],
+		companyManagers: [
+			{ user_id: MANAGER_ID, user_email: MANAGER_EMAIL, user_name: 'The Boss', role: 'admin' },
+		],
 		departments: [
 			{ id: 'dept-eng', name: 'Engineering' },
 			{ id: 'dept-product', name: 'Product' },
@@ -114,7 +161,11 @@ export async function makeWorld(options: WorldOptions = {}, build?: (w: Pick<Wor
 			environment: 'custom',
 			customUrl: fakes.hibobUrl,
 		},
-		remoteApi: { apiToken: TEST_CREDENTIALS.remoteToken, environment: 'custom', customUrl: fakes.remoteUrl },
+		remoteApi: {
+			apiToken: TEST_CREDENTIALS.remoteToken,
+			environment: 'custom',
+			customUrl: fakes.remoteUrl,
+		},
 	};
 	const staticData: IDataObject = {};
 	const logs: string[] = [];
@@ -127,7 +178,12 @@ export async function makeWorld(options: WorldOptions = {}, build?: (w: Pick<Wor
 		person,
 		async getEmployees(opts = {}, who = '') {
 			const { output } = await runExecute(new HiBob(), {
-				parameters: { resource: 'employee', operation: 'getEmployees', person: who, options: opts as any },
+				parameters: {
+					resource: 'employee',
+					operation: 'getEmployees',
+					person: who,
+					options: opts as any,
+				},
 				credentials: credentials as any,
 				logs,
 			});
@@ -135,7 +191,8 @@ export async function makeWorld(options: WorldOptions = {}, build?: (w: Pick<Wor
 		},
 		async upsert(items, opts = {}) {
 			// The legal entity global payroll creates name (N3); a test passes '' to leave it out.
-			const withEntity = 'gpLegalEntityId' in opts ? opts : { gpLegalEntityId: DEFAULT_LEGAL_ENTITY_ID, ...opts };
+			const withEntity =
+				'gpLegalEntityId' in opts ? opts : { gpLegalEntityId: DEFAULT_LEGAL_ENTITY_ID, ...opts };
 			const { output } = await runExecute(new RemoteUpsertEmployee(), {
 				parameters: { options: withEntity as any },
 				input: items,
@@ -148,7 +205,9 @@ export async function makeWorld(options: WorldOptions = {}, build?: (w: Pick<Wor
 		async run(opts = {}) {
 			const people = await world.getEmployees();
 			const out = await world.upsert(people, opts);
-			return new Map(out.filter((o) => !o.json.summary).map((o) => [String(o.json.hibobId), o.json]));
+			return new Map(
+				out.filter((o) => !o.json.summary).map((o) => [String(o.json.hibobId), o.json]),
+			);
 		},
 		writes: () => fakes.remote.writeCount(),
 		close: () => fakes.close(),

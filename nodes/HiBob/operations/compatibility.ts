@@ -1,7 +1,21 @@
 import { DateTime } from 'luxon';
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INode,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import type { Answer, CompatibilityResult, FailedRead, FormRead, HiBobReads, Read, RemoteReads } from '../../shared/core/compatibility';
+import type {
+	Answer,
+	CompatibilityResult,
+	FailedRead,
+	FormRead,
+	HiBobReads,
+	Read,
+	RemoteReads,
+} from '../../shared/core/compatibility';
 import {
 	checkCompatibility,
 	companyIdOf,
@@ -11,7 +25,12 @@ import {
 	requestToRead,
 	syncListIdOf,
 } from '../../shared/core/compatibility';
-import { findSyncField, LOGICAL_FIELDS, metadataList, resolveFields } from '../../shared/core/hibobFields';
+import {
+	findSyncField,
+	LOGICAL_FIELDS,
+	metadataList,
+	resolveFields,
+} from '../../shared/core/hibobFields';
 import { HiBobClient } from '../../shared/transport/hibob';
 import { RemoteClient } from '../../shared/transport/remote';
 
@@ -22,7 +41,8 @@ export const compatibilityFields: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		displayOptions: { show: { resource: ['setup'], operation: ['checkCompatibility'] } },
-		description: 'Whether to also check Remote with a Remote API credential (read-only, like the HiBob part)',
+		description:
+			'Whether to also check Remote with a Remote API credential (read-only, like the HiBob part)',
 	},
 ];
 
@@ -44,12 +64,16 @@ class Reader {
 			if (error instanceof NodeOperationError) throw new NodeOperationError(this.node, error);
 			const status = Number((error as { httpCode?: string }).httpCode);
 			if (status === 401) this.refused = true;
-			return { failed: true, ...(Number.isFinite(status) && status > 0 ? { status } : {}) } as FailedRead;
+			return {
+				failed: true,
+				...(Number.isFinite(status) && status > 0 ? { status } : {}),
+			} as FailedRead;
 		}
 	}
 }
 
-const bodyOf = (read: Read): unknown => (read && !(read as FailedRead).failed ? (read as Answer).body : undefined);
+const bodyOf = (read: Read): unknown =>
+	read && !(read as FailedRead).failed ? (read as Answer).body : undefined;
 
 async function readHiBob(this: IExecuteFunctions, now: DateTime): Promise<HiBobReads> {
 	const client = new HiBobClient(this);
@@ -63,11 +87,19 @@ async function readHiBob(this: IExecuteFunctions, now: DateTime): Promise<HiBobR
 	const syncField = findSyncField(fields);
 	// Ids and the sync field of everyone (no personal data is kept), then one flagged person in full.
 	reads.peopleIndex = await reader.read(() =>
-		client.asSent.searchPeople({ fields: ['root.id', ...(syncField ? [syncField.id] : [])], humanReadable: 'APPEND' }),
+		client.asSent.searchPeople({
+			fields: ['root.id', ...(syncField ? [syncField.id] : [])],
+			humanReadable: 'APPEND',
+		}),
 	);
 	const flagged = flaggedPersonOf(bodyOf(reads.peopleIndex), syncField?.id);
 	if (flagged) {
-		const ids = [...new Set([...Object.values(resolveFields(fields, LOGICAL_FIELDS).ids), ...(syncField ? [syncField.id] : [])])];
+		const ids = [
+			...new Set([
+				...Object.values(resolveFields(fields, LOGICAL_FIELDS).ids),
+				...(syncField ? [syncField.id] : []),
+			]),
+		];
 		reads.person = await reader.read(() =>
 			client.asSent.searchPeople({
 				fields: ids,
@@ -76,11 +108,18 @@ async function readHiBob(this: IExecuteFunctions, now: DateTime): Promise<HiBobR
 			}),
 		);
 	}
-	reads.changes = await reader.read(() => client.asSent.timeoffChanges(now.minus({ days: 1 }).toISO()!));
+	reads.changes = await reader.read(() =>
+		client.asSent.timeoffChanges(now.minus({ days: 1 }).toISO()!),
+	);
 	const today = now.toISODate()!;
-	reads.whosOut = await reader.read(() => client.asSent.whosOut(today, now.plus({ days: 14 }).toISODate()!));
+	reads.whosOut = await reader.read(() =>
+		client.asSent.whosOut(today, now.plus({ days: 14 }).toISODate()!),
+	);
 	const request = requestToRead(bodyOf(reads.changes), bodyOf(reads.whosOut));
-	if (request) reads.request = await reader.read(() => client.asSent.timeoffRequest(request.employeeId, request.requestId));
+	if (request)
+		reads.request = await reader.read(() =>
+			client.asSent.timeoffRequest(request.employeeId, request.requestId),
+		);
 	return reads;
 }
 
@@ -97,7 +136,11 @@ async function readRemote(this: IExecuteFunctions): Promise<RemoteReads> {
 	const companyId = companyIdOf(bodyOf(reads.managers));
 	if (companyId) reads.departments = await reader.read(() => client.asSent.departments(companyId));
 	for (const { country, form } of formsToRead(page)) {
-		const read: FormRead = { country, form, read: await reader.read(() => client.asSent.countryForm(country, form)) };
+		const read: FormRead = {
+			country,
+			form,
+			read: await reader.read(() => client.asSent.countryForm(country, form)),
+		};
 		reads.forms!.push(read);
 	}
 	reads.timeoffs = await reader.read(() => client.asSent.timeoffs());
@@ -107,7 +150,10 @@ async function readRemote(this: IExecuteFunctions): Promise<RemoteReads> {
 
 function outputItems(result: CompatibilityResult, checkedRemote: boolean): INodeExecutionData[] {
 	const items: INodeExecutionData[] = result.lines.map((line) => ({
-		json: { ...line, got: line.got === undefined ? undefined : JSON.stringify(line.got) } as unknown as IDataObject,
+		json: {
+			...line,
+			got: line.got === undefined ? undefined : JSON.stringify(line.got),
+		} as unknown as IDataObject,
 		pairedItem: { item: 0 },
 	}));
 	items.push({
@@ -136,14 +182,17 @@ function outputItems(result: CompatibilityResult, checkedRemote: boolean): INode
  * the package relies on, and a summary item with the verdict and a copyable JSON report. Sends no
  * write request at all.
  */
-export async function executeCheckCompatibility(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+export async function executeCheckCompatibility(
+	this: IExecuteFunctions,
+): Promise<INodeExecutionData[]> {
 	const checkRemote = this.getNodeParameter('checkRemote', 0, true) as boolean;
 	if (checkRemote) {
 		try {
 			await this.getCredentials('remoteApi');
 		} catch {
 			throw new NodeOperationError(this.getNode(), 'No Remote credential is set', {
-				description: 'Pick (or create) a Remote API credential in this node, or switch off "Check Remote Too" to check HiBob alone.',
+				description:
+					'Pick (or create) a Remote API credential in this node, or switch off "Check Remote Too" to check HiBob alone.',
 			});
 		}
 	}

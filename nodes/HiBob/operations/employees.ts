@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { metadataList, resolveFields } from '../../shared/core/hibobFields';
 import type { PersonResult } from '../../shared/core/person';
@@ -66,7 +71,12 @@ export async function executeGetEmployees(this: IExecuteFunctions): Promise<INod
 				'Run the HiBob node with Resource "Setup" and Operation "Create Sync to Remote Field" once, then set the field for the people to sync. If the field exists, give the service user the permission to view the Work section.',
 		});
 	}
-	const fieldIds = [...new Set([...Object.values(resolved.ids), ...(resolved.syncField ? [resolved.syncField.id] : [])])];
+	const fieldIds = [
+		...new Set([
+			...Object.values(resolved.ids),
+			...(resolved.syncField ? [resolved.syncField.id] : []),
+		]),
+	];
 
 	// The people to read: one search for everyone, or one filtered search per named person.
 	const requests: Array<{ itemIndex: number; person: string }> = [];
@@ -76,7 +86,11 @@ export async function executeGetEmployees(this: IExecuteFunctions): Promise<INod
 	}
 	const batches: Array<{ itemIndex: number; records: IDataObject[] }> = [];
 	if (requests.length === 0) {
-		const records = await client.searchPeople({ fields: fieldIds, showInactive: includeInactive, humanReadable: 'APPEND' });
+		const records = await client.searchPeople({
+			fields: fieldIds,
+			showInactive: includeInactive,
+			humanReadable: 'APPEND',
+		});
 		batches.push({ itemIndex: 0, records });
 	} else {
 		for (const { itemIndex, person } of requests) {
@@ -96,7 +110,9 @@ export async function executeGetEmployees(this: IExecuteFunctions): Promise<INod
 	const normaliseAll = () =>
 		batches.map((batch) => ({
 			itemIndex: batch.itemIndex,
-			results: batch.records.map((record) => normalisePerson(record, { fields: resolved, syncListItems, listItems, includeRaw })),
+			results: batch.records.map((record) =>
+				normalisePerson(record, { fields: resolved, syncListItems, listItems, includeRaw }),
+			),
 		}));
 	let normalised = normaliseAll();
 	// E1: labels come with humanReadable; the named lists are read only when values arrived without
@@ -104,16 +120,25 @@ export async function executeGetEmployees(this: IExecuteFunctions): Promise<INod
 	const unresolved = (r: PersonResult) =>
 		r.valid
 			? r.warnings.some((w) => w.reason === 'unresolved_list_value')
-			: r.reason === 'unresolved_list_value' || (r.reason === 'unknown_sync_kind' && /has no label/.test(r.message));
-	const noLabels = batches.some((b) => b.records.some((record) => record && typeof record === 'object' && !('humanReadable' in record)));
-	if (normalised.some((b) => b.results.some(unresolved)) || (noLabels && batches.some((b) => b.records.length))) {
+			: r.reason === 'unresolved_list_value' ||
+				(r.reason === 'unknown_sync_kind' && /has no label/.test(r.message));
+	const noLabels = batches.some((b) =>
+		b.records.some(
+			(record) => record && typeof record === 'object' && !('humanReadable' in record),
+		),
+	);
+	if (
+		normalised.some((b) => b.results.some(unresolved)) ||
+		(noLabels && batches.some((b) => b.records.length))
+	) {
 		const readList = async (listId: string) => {
 			const list = await client.getNamedList(listId);
 			const entries = Array.isArray(list?.items) ? (list!.items as IDataObject[]) : [];
 			const labels = new Map<string, string>();
 			const walk = (nodes: IDataObject[]) => {
 				for (const node of nodes) {
-					if (node.id !== undefined) labels.set(String(node.id), String(node.name ?? node.value ?? ''));
+					if (node.id !== undefined)
+						labels.set(String(node.id), String(node.name ?? node.value ?? ''));
 					if (Array.isArray(node.children)) walk(node.children as IDataObject[]);
 				}
 			};
@@ -125,7 +150,14 @@ export async function executeGetEmployees(this: IExecuteFunctions): Promise<INod
 		for (const id of fieldIds) {
 			const meta = fields.find((f) => f.id === id);
 			const listId = meta?.typeData?.listId;
-			if (listId === undefined || listId === null || !String(meta?.type ?? '').toLowerCase().includes('list')) continue;
+			if (
+				listId === undefined ||
+				listId === null ||
+				!String(meta?.type ?? '')
+					.toLowerCase()
+					.includes('list')
+			)
+				continue;
 			if (!byList.has(String(listId))) byList.set(String(listId), await readList(String(listId)));
 			listItems[id] = byList.get(String(listId))!;
 		}
@@ -135,10 +167,19 @@ export async function executeGetEmployees(this: IExecuteFunctions): Promise<INod
 
 	const output: INodeExecutionData[] = [];
 	for (const batch of normalised) {
-		const results: PersonResult[] = requests.length === 0 ? markDuplicateEmails(batch.results) : batch.results;
+		const results: PersonResult[] =
+			requests.length === 0 ? markDuplicateEmails(batch.results) : batch.results;
 		for (const result of results) {
-			if (onlyFlagged && !result.kind && !(result.valid === false && result.reason === 'unknown_sync_kind')) continue;
-			output.push({ json: result as unknown as IDataObject, pairedItem: { item: batch.itemIndex } });
+			if (
+				onlyFlagged &&
+				!result.kind &&
+				!(result.valid === false && result.reason === 'unknown_sync_kind')
+			)
+				continue;
+			output.push({
+				json: result as unknown as IDataObject,
+				pairedItem: { item: batch.itemIndex },
+			});
 		}
 	}
 	return output;

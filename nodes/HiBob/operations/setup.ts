@@ -30,7 +30,9 @@ function listItems(list: IDataObject | undefined): IDataObject[] {
  * S1: creates the "Sync to Remote" list field in the Work section with its three items. Finds the
  * field by name first, adds only the items that are missing: running it again changes nothing.
  */
-export async function executeCreateSyncField(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+export async function executeCreateSyncField(
+	this: IExecuteFunctions,
+): Promise<INodeExecutionData[]> {
 	const client = new HiBobClient(this);
 	let fields = metadataList(await client.getFields());
 	let field = findSyncField(fields);
@@ -47,24 +49,44 @@ export async function executeCreateSyncField(this: IExecuteFunctions): Promise<I
 		fields = metadataList(await client.getFields());
 		field = findSyncField(fields);
 		if (!field) {
-			throw new NodeOperationError(this.getNode(), 'HiBob created the field but does not list it yet', {
-				description: 'HiBob can take up to 20 seconds to show a change. Run this operation again in a minute.',
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				'HiBob created the field but does not list it yet',
+				{
+					description:
+						'HiBob can take up to 20 seconds to show a change. Run this operation again in a minute.',
+				},
+			);
 		}
 	}
-	if (!String(field.type ?? '').toLowerCase().includes('list')) {
-		throw new NodeOperationError(this.getNode(), `A field named "${SYNC_FIELD_NAME}" exists but is of type "${field.type}"`, {
-			description: `Rename or delete that field in HiBob, then run this operation again to create the list field.`,
-		});
+	if (
+		!String(field.type ?? '')
+			.toLowerCase()
+			.includes('list')
+	) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`A field named "${SYNC_FIELD_NAME}" exists but is of type "${field.type}"`,
+			{
+				description: `Rename or delete that field in HiBob, then run this operation again to create the list field.`,
+			},
+		);
 	}
 	const listId = (field as FieldMeta).typeData?.listId;
 	if (listId === undefined || listId === null) {
-		throw new NodeOperationError(this.getNode(), `The "${SYNC_FIELD_NAME}" field has no list in HiBob's metadata`, {
-			description: 'Open the field in HiBob settings and check its list, then run this operation again.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`The "${SYNC_FIELD_NAME}" field has no list in HiBob's metadata`,
+			{
+				description:
+					'Open the field in HiBob settings and check its list, then run this operation again.',
+			},
+		);
 	}
 	const list = await client.getNamedList(String(listId));
-	const existing = new Set(listItems(list).map((item) => String(item.name ?? item.value ?? '').toLowerCase()));
+	const existing = new Set(
+		listItems(list).map((item) => String(item.name ?? item.value ?? '').toLowerCase()),
+	);
 	const added: string[] = [];
 	for (const item of SYNC_FIELD_ITEMS) {
 		if (existing.has(item.label.toLowerCase())) continue;
@@ -94,12 +116,19 @@ export async function executeCreateSyncField(this: IExecuteFunctions): Promise<I
  * S3: which fields the sync needs come back missing (HiBob drops fields the service user may not
  * see, with 200 OK), and which HiBob permission (section) grants each.
  */
-export async function executeCheckPermissions(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+export async function executeCheckPermissions(
+	this: IExecuteFunctions,
+): Promise<INodeExecutionData[]> {
 	const client = new HiBobClient(this);
 	const fields = metadataList(await client.getFields());
 	const wanted = [...LOGICAL_FIELDS, ...SENSITIVE_LOGICAL_FIELDS];
 	const resolved = resolveFields(fields, wanted);
-	const ids = [...new Set([...Object.values(resolved.ids), ...(resolved.syncField ? [resolved.syncField.id] : [])])];
+	const ids = [
+		...new Set([
+			...Object.values(resolved.ids),
+			...(resolved.syncField ? [resolved.syncField.id] : []),
+		]),
+	];
 	const people = await client.searchPeople({ fields: ids, showInactive: false });
 	// A section is visible when HiBob returns any of its fields for anyone; HiBob leaves out empty
 	// values too, so a single missing field in a visible section is data, not a permission.
@@ -109,7 +138,9 @@ export async function executeCheckPermissions(this: IExecuteFunctions): Promise<
 		const entry = sections.get(logical.section) ?? {
 			fields: [],
 			visible: false,
-			neededFor: SENSITIVE_LOGICAL_FIELDS.includes(logical) ? 'SSN (USA) and global payroll salary' : 'the employee sync',
+			neededFor: SENSITIVE_LOGICAL_FIELDS.includes(logical)
+				? 'SSN (USA) and global payroll salary'
+				: 'the employee sync',
 		};
 		entry.fields.push(id);
 		if (people.some((p) => hasField(p, id))) entry.visible = true;
@@ -122,7 +153,9 @@ export async function executeCheckPermissions(this: IExecuteFunctions): Promise<
 		visible: people.length === 0 ? null : entry.visible,
 	}));
 	const missing = checks.filter((c) => c.visible === false);
-	const syncFieldVisible = resolved.syncField ? people.some((p) => hasField(p, resolved.syncField!.id)) : false;
+	const syncFieldVisible = resolved.syncField
+		? people.some((p) => hasField(p, resolved.syncField!.id))
+		: false;
 	return [
 		{
 			json: {

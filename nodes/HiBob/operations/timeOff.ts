@@ -13,7 +13,11 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import type { TimeOffRequest } from '../../shared/core/hibobTimeoff';
-import { collectTimeOff as collect, mergeTimeOff, normaliseTimeOff } from '../../shared/core/hibobTimeoff';
+import {
+	collectTimeOff as collect,
+	mergeTimeOff,
+	normaliseTimeOff,
+} from '../../shared/core/hibobTimeoff';
 import { idProblem } from '../../shared/core/ids';
 import { resolveTimezone, timezoneOption } from '../../shared/nodeOptions';
 import { todayIn } from '../../shared/core/today';
@@ -32,7 +36,8 @@ export const timeOffOperations: INodePropertyOptions[] = [
 		name: 'Get Time Off Changes',
 		value: 'getChanges',
 		action: 'Get time off changes',
-		description: 'Read the requests created, cancelled or deleted since a time (at most 6 months back), one item per request',
+		description:
+			'Read the requests created, cancelled or deleted since a time (at most 6 months back), one item per request',
 	},
 	{
 		name: 'Get Time Off Request',
@@ -76,14 +81,16 @@ export const timeOffFields: INodeProperties[] = [
 				name: 'to',
 				type: 'dateTime',
 				default: '',
-				description: 'Read the changes made up to this time (at most 6 months after "Changed Since"). Leave empty for now.',
+				description:
+					'Read the changes made up to this time (at most 6 months after "Changed Since"). Leave empty for now.',
 			},
 			{
 				displayName: 'Include Pending Requests',
 				name: 'includePending',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to include requests still waiting for approval (they are never synced to Remote)',
+				description:
+					'Whether to include requests still waiting for approval (they are never synced to Remote)',
 			},
 		],
 	},
@@ -95,7 +102,8 @@ export const timeOffFields: INodeProperties[] = [
 		required: true,
 		default: '={{ $json.employeeId }}',
 		placeholder: 'e.g. 3332883884017713938',
-		description: 'The HiBob employee ID of the person who asked for the time off. The default takes it from the incoming item (e.g. a HiBob Trigger event).',
+		description:
+			'The HiBob employee ID of the person who asked for the time off. The default takes it from the incoming item (e.g. a HiBob Trigger event).',
 		displayOptions: show(['getRequest']),
 	},
 	{
@@ -105,7 +113,8 @@ export const timeOffFields: INodeProperties[] = [
 		required: true,
 		default: '={{ $json.requestId }}',
 		placeholder: 'e.g. 1234567',
-		description: 'The HiBob time-off request ID. The default takes it from the incoming item (e.g. a HiBob Trigger event).',
+		description:
+			'The HiBob time-off request ID. The default takes it from the incoming item (e.g. a HiBob Trigger event).',
 		displayOptions: show(['getRequest']),
 	},
 	// ---- getApproved -----------------------------------------------------------------------------
@@ -137,7 +146,8 @@ export const timeOffFields: INodeProperties[] = [
 				name: 'includeSinceJanuary',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to start at 1 January of this year instead of today (use the same setting in the Remote Time Off node)',
+				description:
+					'Whether to start at 1 January of this year instead of today (use the same setting in the Remote Time Off node)',
 			},
 			timezoneOption(''),
 		],
@@ -147,21 +157,50 @@ export const timeOffFields: INodeProperties[] = [
 /** The most HiBob lets `since` (and the since..to window) reach: 6 months. */
 const MAX_MONTHS = 6;
 
-function outputOf(request: TimeOffRequest, itemIndex: number, extra: IDataObject = {}): INodeExecutionData {
-	return { json: { ...(request as unknown as IDataObject), ...extra }, pairedItem: { item: itemIndex } };
+function outputOf(
+	request: TimeOffRequest,
+	itemIndex: number,
+	extra: IDataObject = {},
+): INodeExecutionData {
+	return {
+		json: { ...(request as unknown as IDataObject), ...extra },
+		pairedItem: { item: itemIndex },
+	};
 }
 
-function invalidOutput(reason: string, row: unknown, itemIndex: number, extra: IDataObject = {}): INodeExecutionData {
+function invalidOutput(
+	reason: string,
+	row: unknown,
+	itemIndex: number,
+	extra: IDataObject = {},
+): INodeExecutionData {
 	return {
-		json: { valid: false, outcome: 'skipped', reason: 'invalid_request', message: reason, hibobRow: row as IDataObject, ...extra },
+		json: {
+			valid: false,
+			outcome: 'skipped',
+			reason: 'invalid_request',
+			message: reason,
+			hibobRow: row as IDataObject,
+			...extra,
+		},
 		pairedItem: { item: itemIndex },
 	};
 }
 
 /** A request whose ids cannot go into a HiBob path: skipped with `invalid_id` (nothing was requested). */
-function invalidIdOutput(problem: string, ids: { employeeId: string; requestId: string }, itemIndex: number): INodeExecutionData {
+function invalidIdOutput(
+	problem: string,
+	ids: { employeeId: string; requestId: string },
+	itemIndex: number,
+): INodeExecutionData {
 	return {
-		json: { valid: false, outcome: 'skipped', reason: 'invalid_id', message: `Not requested from HiBob: ${problem}.`, ...ids },
+		json: {
+			valid: false,
+			outcome: 'skipped',
+			reason: 'invalid_id',
+			message: `Not requested from HiBob: ${problem}.`,
+			...ids,
+		},
 		pairedItem: { item: itemIndex },
 	};
 }
@@ -181,7 +220,10 @@ function parseTime(value: unknown, zone: string): DateTime | undefined {
 }
 
 /** `getChanges`: the changes feed, one item per request (its latest state in the feed). */
-async function getChanges(this: IExecuteFunctions, client: HiBobClient): Promise<INodeExecutionData[]> {
+async function getChanges(
+	this: IExecuteFunctions,
+	client: HiBobClient,
+): Promise<INodeExecutionData[]> {
 	const zone = workflowZone(this);
 	const options = this.getNodeParameter('changesOptions', 0, {}) as IDataObject;
 	const now = DateTime.utc();
@@ -190,18 +232,27 @@ async function getChanges(this: IExecuteFunctions, client: HiBobClient): Promise
 	const sinceParam = this.getNodeParameter('since', 0, '');
 	let since = parseTime(sinceParam, zone);
 	if (sinceParam && !since) {
-		throw new NodeOperationError(this.getNode(), `"Changed Since" is not a date and time: "${String(sinceParam)}"`, {
-			description: 'Pick a date and time, or leave the field empty for the last 24 hours.',
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`"Changed Since" is not a date and time: "${String(sinceParam)}"`,
+			{
+				description: 'Pick a date and time, or leave the field empty for the last 24 hours.',
+			},
+		);
 	}
 	since = since ?? now.minus({ days: 1 });
 	if (since < limit) {
-		notices.push(`HiBob keeps 6 months of changes: "Changed Since" ${since.toUTC().toISO()} was moved to ${limit.toISO()}.`);
+		notices.push(
+			`HiBob keeps 6 months of changes: "Changed Since" ${since.toUTC().toISO()} was moved to ${limit.toISO()}.`,
+		);
 		since = limit;
 	}
 	let to = parseTime(options.to, zone);
 	if (options.to && !to) {
-		throw new NodeOperationError(this.getNode(), `"Changed Until" is not a date and time: "${String(options.to)}"`);
+		throw new NodeOperationError(
+			this.getNode(),
+			`"Changed Until" is not a date and time: "${String(options.to)}"`,
+		);
 	}
 	if (to && to < since) {
 		throw new NodeOperationError(this.getNode(), '"Changed Until" is before "Changed Since"', {
@@ -210,7 +261,9 @@ async function getChanges(this: IExecuteFunctions, client: HiBobClient): Promise
 	}
 	if (to && to > since.plus({ months: MAX_MONTHS })) {
 		const clamped = since.plus({ months: MAX_MONTHS }).minus({ minutes: 1 });
-		notices.push(`HiBob reads at most 6 months at once: "Changed Until" was moved to ${clamped.toUTC().toISO()}.`);
+		notices.push(
+			`HiBob reads at most 6 months at once: "Changed Until" was moved to ${clamped.toUTC().toISO()}.`,
+		);
 		to = clamped;
 	}
 	const rows = await client.getTimeoffChanges(
@@ -229,13 +282,26 @@ async function getChanges(this: IExecuteFunctions, client: HiBobClient): Promise
 	const badIds: INodeExecutionData[] = [];
 	let detailCalls = 0;
 	for (const request of requests) {
-		if (!fetchDetails || request.status !== 'approved' || request.startDate < yearStart || request.approvedAt) {
+		if (
+			!fetchDetails ||
+			request.status !== 'approved' ||
+			request.startDate < yearStart ||
+			request.approvedAt
+		) {
 			enriched.push({ request });
 			continue;
 		}
-		const problem = idProblem('hibobEmployee', request.employeeId) ?? idProblem('hibobRequest', request.requestId);
+		const problem =
+			idProblem('hibobEmployee', request.employeeId) ??
+			idProblem('hibobRequest', request.requestId);
 		if (problem) {
-			badIds.push(invalidIdOutput(problem, { employeeId: request.employeeId, requestId: request.requestId }, 0));
+			badIds.push(
+				invalidIdOutput(
+					problem,
+					{ employeeId: request.employeeId, requestId: request.requestId },
+					0,
+				),
+			);
 			continue;
 		}
 		detailCalls++;
@@ -262,12 +328,19 @@ async function getChanges(this: IExecuteFunctions, client: HiBobClient): Promise
 	const output = enriched.map(({ request, notice }) => outputOf(request, 0, withNotice(notice)));
 	for (const { reason, row } of invalid) output.push(invalidOutput(reason, row, 0, withNotice()));
 	output.push(...badIds);
-	this.logger.debug('HiBob time-off changes read', { rows: rows.length, requests: requests.length, detailCalls });
+	this.logger.debug('HiBob time-off changes read', {
+		rows: rows.length,
+		requests: requests.length,
+		detailCalls,
+	});
 	return output;
 }
 
 /** `getRequest`: one request per input item (a missing request reads as deleted). */
-async function getRequest(this: IExecuteFunctions, client: HiBobClient): Promise<INodeExecutionData[]> {
+async function getRequest(
+	this: IExecuteFunctions,
+	client: HiBobClient,
+): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const output: INodeExecutionData[] = [];
 	for (let i = 0; i < items.length; i++) {
@@ -277,11 +350,13 @@ async function getRequest(this: IExecuteFunctions, client: HiBobClient): Promise
 			if (!employeeId || !requestId) {
 				throw new NodeOperationError(this.getNode(), 'Employee ID and Request ID are both needed', {
 					itemIndex: i,
-					description: 'Map them from the incoming item, e.g. {{ $json.employeeId }} and {{ $json.requestId }} of a HiBob Trigger event.',
+					description:
+						'Map them from the incoming item, e.g. {{ $json.employeeId }} and {{ $json.requestId }} of a HiBob Trigger event.',
 				});
 			}
 			// Ids go into the request's path: one that is not an id is this item's reason, nothing is sent.
-			const problem = idProblem('hibobEmployee', employeeId) ?? idProblem('hibobRequest', requestId);
+			const problem =
+				idProblem('hibobEmployee', employeeId) ?? idProblem('hibobRequest', requestId);
 			if (problem) {
 				output.push(invalidIdOutput(problem, { employeeId, requestId }, i));
 				continue;
@@ -290,14 +365,30 @@ async function getRequest(this: IExecuteFunctions, client: HiBobClient): Promise
 			if (!details) {
 				// HiBob answers 404 for a request that was deleted: the Remote side cancels its copy (T4).
 				const gone = normaliseTimeOff({ requestId, employeeId, status: 'deleted' });
-				if (gone.ok) output.push(outputOf(gone.request, i, { notice: `HiBob has no request ${requestId} for employee ${employeeId}: reported as deleted.` }));
+				if (gone.ok)
+					output.push(
+						outputOf(gone.request, i, {
+							notice: `HiBob has no request ${requestId} for employee ${employeeId}: reported as deleted.`,
+						}),
+					);
 				continue;
 			}
-			const normalised = normaliseTimeOff({ ...details, employeeId: details.employeeId ?? employeeId, requestId: details.requestId ?? requestId });
-			output.push(normalised.ok ? outputOf(normalised.request, i) : invalidOutput(normalised.reason, details, i));
+			const normalised = normaliseTimeOff({
+				...details,
+				employeeId: details.employeeId ?? employeeId,
+				requestId: details.requestId ?? requestId,
+			});
+			output.push(
+				normalised.ok
+					? outputOf(normalised.request, i)
+					: invalidOutput(normalised.reason, details, i),
+			);
 		} catch (error) {
 			if (this.continueOnFail()) {
-				output.push({ json: { outcome: 'failed', reason: 'hibob_error', message: (error as Error).message }, pairedItem: { item: i } });
+				output.push({
+					json: { outcome: 'failed', reason: 'hibob_error', message: (error as Error).message },
+					pairedItem: { item: i },
+				});
 				continue;
 			}
 			throw asNodeError(this.getNode(), error, i);
@@ -307,7 +398,10 @@ async function getRequest(this: IExecuteFunctions, client: HiBobClient): Promise
 }
 
 /** `getApproved`: who's out from today (or 1 January) for a window; approved requests starting in it. */
-async function getApproved(this: IExecuteFunctions, client: HiBobClient): Promise<INodeExecutionData[]> {
+async function getApproved(
+	this: IExecuteFunctions,
+	client: HiBobClient,
+): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('approvedOptions', 0, {}) as IDataObject;
 	const zone = resolveTimezone(this.getNode(), options.timezone);
 	const today = DateTime.fromISO(todayIn(zone), { zone });
@@ -315,7 +409,11 @@ async function getApproved(this: IExecuteFunctions, client: HiBobClient): Promis
 	const days = Math.max(1, Math.min(730, Math.floor(Number(options.windowDays ?? 365)) || 365));
 	const to = today.plus({ days });
 	const fromIso = from.toISODate() as string;
-	const rows = await client.whosOut(fromIso, to.toISODate() as string, options.includeHourly !== false);
+	const rows = await client.whosOut(
+		fromIso,
+		to.toISODate() as string,
+		options.includeHourly !== false,
+	);
 	const { requests, invalid } = collect(rows);
 	const output: INodeExecutionData[] = [];
 	for (const request of requests) {
@@ -328,12 +426,19 @@ async function getApproved(this: IExecuteFunctions, client: HiBobClient): Promis
 }
 
 /** Runs a time-off operation of the HiBob node. */
-export async function executeTimeOff(this: IExecuteFunctions, operation: string): Promise<INodeExecutionData[]> {
+export async function executeTimeOff(
+	this: IExecuteFunctions,
+	operation: string,
+): Promise<INodeExecutionData[]> {
 	const client = new HiBobClient(this);
 	if (operation === 'getChanges') return getChanges.call(this, client);
 	if (operation === 'getRequest') return getRequest.call(this, client);
 	if (operation === 'getApproved') return getApproved.call(this, client);
-	throw new NodeOperationError(this.getNode(), `The time-off operation "${operation}" is not known`, {
-		description: 'Pick one of the operations listed for Time Off.',
-	});
+	throw new NodeOperationError(
+		this.getNode(),
+		`The time-off operation "${operation}" is not known`,
+		{
+			description: 'Pick one of the operations listed for Time Off.',
+		},
+	);
 }

@@ -264,7 +264,16 @@ export interface Country {
 }
 
 /** Letters NFD does not decompose, spelled the way English writes them. */
-const FOLDS: Record<string, string> = { ß: 'ss', æ: 'ae', ø: 'o', œ: 'oe', ł: 'l', đ: 'd', ı: 'i', þ: 'th' };
+const FOLDS: Record<string, string> = {
+	ß: 'ss',
+	æ: 'ae',
+	ø: 'o',
+	œ: 'oe',
+	ł: 'l',
+	đ: 'd',
+	ı: 'i',
+	þ: 'th',
+};
 
 /**
  * The lookup key of a name: accents, case, dots, apostrophes and most punctuation do not count;

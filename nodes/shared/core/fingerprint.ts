@@ -22,7 +22,8 @@ export function stableStringify(value: unknown): string {
  */
 export function fingerprintKey(purpose: string, ...secrets: unknown[]): Buffer {
 	const hmac = createHmac('sha256', 'n8n-nodes-hibob-remote/fingerprint-key/v2').update(purpose);
-	for (const secret of secrets) hmac.update('\u0000').update(typeof secret === 'string' ? secret : '');
+	for (const secret of secrets)
+		hmac.update('\u0000').update(typeof secret === 'string' ? secret : '');
 	return hmac.digest();
 }
 

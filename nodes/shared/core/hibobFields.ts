@@ -27,7 +27,10 @@ export interface LogicalField {
 
 export const SYNC_FIELD_NAME = 'Sync to Remote';
 
-export const SYNC_FIELD_ITEMS: Array<{ label: string; kind: 'employee' | 'contractor' | 'global_payroll_employee' }> = [
+export const SYNC_FIELD_ITEMS: Array<{
+	label: string;
+	kind: 'employee' | 'contractor' | 'global_payroll_employee';
+}> = [
 	{ label: 'As employee', kind: 'employee' },
 	{ label: 'As contractor', kind: 'contractor' },
 	{ label: 'As global payroll employee', kind: 'global_payroll_employee' },
@@ -35,38 +38,134 @@ export const SYNC_FIELD_ITEMS: Array<{ label: string; kind: 'employee' | 'contra
 
 export const LOGICAL_FIELDS: LogicalField[] = [
 	{ key: 'id', id: 'root.id', names: ['Employee ID', 'ID'], section: 'Basic info', required: true },
-	{ key: 'email', id: 'root.email', names: ['Email', 'Work email'], section: 'Basic info', required: true },
-	{ key: 'firstName', id: 'root.firstName', names: ['First name'], section: 'Basic info', required: true },
-	{ key: 'surname', id: 'root.surname', names: ['Last name', 'Surname'], section: 'Basic info', required: true },
+	{
+		key: 'email',
+		id: 'root.email',
+		names: ['Email', 'Work email'],
+		section: 'Basic info',
+		required: true,
+	},
+	{
+		key: 'firstName',
+		id: 'root.firstName',
+		names: ['First name'],
+		section: 'Basic info',
+		required: true,
+	},
+	{
+		key: 'surname',
+		id: 'root.surname',
+		names: ['Last name', 'Surname'],
+		section: 'Basic info',
+		required: true,
+	},
 	{ key: 'displayName', id: 'root.displayName', names: ['Display name'], section: 'Basic info' },
-	{ key: 'title', id: 'work.title', names: ['Job title', 'Title'], section: 'Work', required: true },
-	{ key: 'startDate', id: 'work.startDate', names: ['Start date'], section: 'Work', required: true },
+	{
+		key: 'title',
+		id: 'work.title',
+		names: ['Job title', 'Title'],
+		section: 'Work',
+		required: true,
+	},
+	{
+		key: 'startDate',
+		id: 'work.startDate',
+		names: ['Start date'],
+		section: 'Work',
+		required: true,
+	},
 	{ key: 'department', id: 'work.department', names: ['Department'], section: 'Work' },
 	{ key: 'site', id: 'work.site', names: ['Site'], section: 'Work' },
 	{ key: 'reportsTo', id: 'work.reportsTo', names: ['Reports to', 'Manager'], section: 'Work' },
 	{ key: 'status', id: 'internal.status', names: ['Status'], section: 'Lifecycle (Work)' },
-	{ key: 'lifecycleStatus', id: 'internal.lifecycleStatus', names: ['Lifecycle status'], section: 'Lifecycle (Work)' },
-	{ key: 'addressLine1', id: 'address.line1', names: ['Address line 1', 'Line 1'], section: 'Address', required: true },
-	{ key: 'addressLine2', id: 'address.line2', names: ['Address line 2', 'Line 2'], section: 'Address' },
+	{
+		key: 'lifecycleStatus',
+		id: 'internal.lifecycleStatus',
+		names: ['Lifecycle status'],
+		section: 'Lifecycle (Work)',
+	},
+	{
+		key: 'addressLine1',
+		id: 'address.line1',
+		names: ['Address line 1', 'Line 1'],
+		section: 'Address',
+		required: true,
+	},
+	{
+		key: 'addressLine2',
+		id: 'address.line2',
+		names: ['Address line 2', 'Line 2'],
+		section: 'Address',
+	},
 	{ key: 'city', id: 'address.city', names: ['City'], section: 'Address', required: true },
-	{ key: 'postCode', id: 'address.postCode', names: ['Postal code', 'Post code', 'Zip code'], section: 'Address' },
+	{
+		key: 'postCode',
+		id: 'address.postCode',
+		names: ['Postal code', 'Post code', 'Zip code'],
+		section: 'Address',
+	},
 	{ key: 'country', id: 'address.country', names: ['Country'], section: 'Address', required: true },
 	{ key: 'usaState', id: 'address.usaState', names: ['State', 'USA state'], section: 'Address' },
-	{ key: 'privateEmail', id: 'home.privateEmail', names: ['Personal email', 'Private email'], section: 'Home' },
-	{ key: 'mobilePhone', id: 'home.mobilePhone', names: ['Mobile phone', 'Personal mobile'], section: 'Home' },
-	{ key: 'emergencyFirstName', id: 'emergency.firstName', names: ['First name'], section: 'Emergency' },
-	{ key: 'emergencySurname', id: 'emergency.surname', names: ['Last name', 'Surname'], section: 'Emergency' },
-	{ key: 'emergencyRelation', id: 'emergency.relation', names: ['Relation', 'Relationship'], section: 'Emergency' },
+	{
+		key: 'privateEmail',
+		id: 'home.privateEmail',
+		names: ['Personal email', 'Private email'],
+		section: 'Home',
+	},
+	{
+		key: 'mobilePhone',
+		id: 'home.mobilePhone',
+		names: ['Mobile phone', 'Personal mobile'],
+		section: 'Home',
+	},
+	{
+		key: 'emergencyFirstName',
+		id: 'emergency.firstName',
+		names: ['First name'],
+		section: 'Emergency',
+	},
+	{
+		key: 'emergencySurname',
+		id: 'emergency.surname',
+		names: ['Last name', 'Surname'],
+		section: 'Emergency',
+	},
+	{
+		key: 'emergencyRelation',
+		id: 'emergency.relation',
+		names: ['Relation', 'Relationship'],
+		section: 'Emergency',
+	},
 	{ key: 'emergencyPhone', id: 'emergency.phone', names: ['Phone'], section: 'Emergency' },
-	{ key: 'emergencyMobile', id: 'emergency.mobilePhone', names: ['Mobile phone'], section: 'Emergency' },
+	{
+		key: 'emergencyMobile',
+		id: 'emergency.mobilePhone',
+		names: ['Mobile phone'],
+		section: 'Emergency',
+	},
 	{ key: 'emergencyEmail', id: 'emergency.email', names: ['Email'], section: 'Emergency' },
 ];
 
 /** Read only inside Remote Upsert Employee, never passed through the workflow (R1). */
 export const SENSITIVE_LOGICAL_FIELDS: LogicalField[] = [
-	{ key: 'ssn', id: 'identification.ssn', names: ['SSN', 'Social security number'], section: 'Identification' },
-	{ key: 'yearlyPayment', id: 'payroll.salary.yearlyPayment', names: ['Yearly payment', 'Annual salary'], section: 'Payroll' },
-	{ key: 'basePayment', id: 'payroll.salary.payment', names: ['Base salary', 'Payment'], section: 'Payroll' },
+	{
+		key: 'ssn',
+		id: 'identification.ssn',
+		names: ['SSN', 'Social security number'],
+		section: 'Identification',
+	},
+	{
+		key: 'yearlyPayment',
+		id: 'payroll.salary.yearlyPayment',
+		names: ['Yearly payment', 'Annual salary'],
+		section: 'Payroll',
+	},
+	{
+		key: 'basePayment',
+		id: 'payroll.salary.payment',
+		names: ['Base salary', 'Payment'],
+		section: 'Payroll',
+	},
 	{ key: 'payPeriod', id: 'payroll.salary.payPeriod', names: ['Pay period'], section: 'Payroll' },
 ];
 
@@ -117,7 +216,10 @@ export function findSyncFieldPath(response: unknown): string | undefined {
 	return id || undefined;
 }
 
-export function resolveFields(fields: FieldMeta[], wanted: LogicalField[] = LOGICAL_FIELDS): ResolvedFields {
+export function resolveFields(
+	fields: FieldMeta[],
+	wanted: LogicalField[] = LOGICAL_FIELDS,
+): ResolvedFields {
 	const byId = new Map(fields.map((f) => [f.id, f]));
 	const ids: Record<string, string> = {};
 	const unknown: string[] = [];
@@ -162,7 +264,8 @@ export function locateField(
 		}
 		current = (current as Record<string, unknown>)[part];
 	}
-	if (current !== NOT_FOUND && current !== undefined) return { present: true, raw: current, where: 'nested' };
+	if (current !== NOT_FOUND && current !== undefined)
+		return { present: true, raw: current, where: 'nested' };
 	const slashKey = `/${parts.join('/')}`;
 	if (slashKey in record) return { present: true, raw: record[slashKey], where: 'slash' };
 	return { present: current !== NOT_FOUND, raw: undefined };

@@ -136,21 +136,34 @@ const rowSchema = z
 type Row = z.infer<typeof rowSchema>;
 
 /** Precedence when a row carries more than one status signal: the most final one wins. */
-const STATUS_RANK: Record<TimeOffStatus, number> = { pending: 0, approved: 1, declined: 2, cancelled: 3, deleted: 4 };
+const STATUS_RANK: Record<TimeOffStatus, number> = {
+	pending: 0,
+	approved: 1,
+	declined: 2,
+	cancelled: 3,
+	deleted: 4,
+};
 
 /** HiBob's status and change-type words → our status. */
 export function parseStatusWord(word: string | undefined): TimeOffStatus | undefined {
 	if (!word) return undefined;
-	const w = word.trim().toLowerCase().replace(/[\s_-]+/g, '');
+	const w = word
+		.trim()
+		.toLowerCase()
+		.replace(/[\s_-]+/g, '');
 	if (w === 'approved' || w === 'created' || w === 'imported') return 'approved';
 	if (w === 'pending' || w === 'requested' || w === 'pendingapproval') return 'pending';
 	if (w === 'canceled' || w === 'cancelled' || w === 'cancel') return 'cancelled';
-	if (w === 'disapproved' || w === 'declined' || w === 'rejected' || w === 'denied') return 'declined';
+	if (w === 'disapproved' || w === 'declined' || w === 'rejected' || w === 'denied')
+		return 'declined';
 	if (w === 'deleted' || w === 'removed') return 'deleted';
 	return undefined;
 }
 
-export function strongerStatus(a: TimeOffStatus | undefined, b: TimeOffStatus | undefined): TimeOffStatus | undefined {
+export function strongerStatus(
+	a: TimeOffStatus | undefined,
+	b: TimeOffStatus | undefined,
+): TimeOffStatus | undefined {
 	if (!a) return b;
 	if (!b) return a;
 	return STATUS_RANK[a] >= STATUS_RANK[b] ? a : b;
@@ -158,7 +171,10 @@ export function strongerStatus(a: TimeOffStatus | undefined, b: TimeOffStatus | 
 
 function parsePortion(word: string | undefined): DayPortion | undefined | 'invalid' {
 	if (!word) return undefined;
-	const w = word.trim().toLowerCase().replace(/[\s-]+/g, '_');
+	const w = word
+		.trim()
+		.toLowerCase()
+		.replace(/[\s-]+/g, '_');
 	if (w === 'all_day' || w === 'allday' || w === 'full_day' || w === 'fullday') return 'all_day';
 	if (w === 'morning' || w === 'am' || w === 'first_half') return 'morning';
 	if (w === 'afternoon' || w === 'pm' || w === 'second_half') return 'afternoon';
@@ -181,7 +197,9 @@ export function toUtcIso(value: string | undefined): string | undefined {
 		const ms = Date.parse(value);
 		if (Number.isFinite(ms)) parsed = DateTime.fromMillis(ms, { zone: 'utc' });
 	}
-	return parsed.isValid ? parsed.toUTC().toISO({ suppressMilliseconds: false }) ?? undefined : undefined;
+	return parsed.isValid
+		? (parsed.toUTC().toISO({ suppressMilliseconds: false }) ?? undefined)
+		: undefined;
 }
 
 function describeIssues(error: z.ZodError): string {
@@ -196,67 +214,104 @@ function describeIssues(error: z.ZodError): string {
  */
 export function normaliseTimeOff(input: unknown): NormaliseResult {
 	if (!input || typeof input !== 'object' || Array.isArray(input)) {
-		return { ok: false, reason: 'The item is not a HiBob time-off request (expected an object with requestId and employeeId).' };
+		return {
+			ok: false,
+			reason:
+				'The item is not a HiBob time-off request (expected an object with requestId and employeeId).',
+		};
 	}
 	const parsed = rowSchema.safeParse(input);
-	if (!parsed.success) return { ok: false, reason: `The HiBob time-off row is not usable: ${describeIssues(parsed.error)}.` };
+	if (!parsed.success)
+		return {
+			ok: false,
+			reason: `The HiBob time-off row is not usable: ${describeIssues(parsed.error)}.`,
+		};
 	const row: Row = parsed.data;
 
 	const requestId = row.requestId || row.id;
 	if (!requestId) return { ok: false, reason: 'The HiBob time-off row has no requestId.' };
-	if (!row.employeeId) return { ok: false, reason: `HiBob request ${requestId} has no employeeId.` };
+	if (!row.employeeId)
+		return { ok: false, reason: `HiBob request ${requestId} has no employeeId.` };
 
 	// Status: every signal the row carries, the most final wins.
 	let status: TimeOffStatus | undefined;
 	const statusWords = [row.status, row.changeType].filter((w): w is string => !!w);
 	for (const word of statusWords) {
 		const s = parseStatusWord(word);
-		if (!s) return { ok: false, reason: `HiBob request ${requestId} has an unknown status "${word}".` };
+		if (!s)
+			return { ok: false, reason: `HiBob request ${requestId} has an unknown status "${word}".` };
 		status = strongerStatus(status, s);
 	}
 	// The changes feed has no "declined" type: a decline may come as Canceled with a reason saying so.
-	if (status === 'cancelled' && !row.status && /declin|disapprov|reject/i.test(String((input as Record<string, unknown>).changeReason ?? ''))) {
+	if (
+		status === 'cancelled' &&
+		!row.status &&
+		/declin|disapprov|reject/i.test(String((input as Record<string, unknown>).changeReason ?? ''))
+	) {
 		status = 'declined';
 	}
 	if (row.approved !== undefined && row.approved !== null) {
 		const approved = row.approved === true || String(row.approved).toLowerCase() === 'true';
 		status = strongerStatus(status, approved ? 'approved' : undefined);
 	}
-	if (!status) return { ok: false, reason: `HiBob request ${requestId} has no status (status, changeType or approved).` };
+	if (!status)
+		return {
+			ok: false,
+			reason: `HiBob request ${requestId} has no status (status, changeType or approved).`,
+		};
 	const terminal = status === 'cancelled' || status === 'deleted' || status === 'declined';
 
 	const rawType = row.type ?? row.requestRangeType;
 	const type = rawType ?? (row.date && !row.startDate ? 'hours' : 'days');
 	const lowerType = type.toLowerCase();
-	const hourType = lowerType === 'hours' || lowerType === 'hoursonrange' || lowerType.includes('hours');
+	const hourType =
+		lowerType === 'hours' || lowerType === 'hoursonrange' || lowerType.includes('hours');
 	const unitWord = (row.durationUnit ?? row.unit)?.toLowerCase();
 	let unit: 'days' | 'hours';
 	if (unitWord === 'days' || unitWord === 'day') unit = 'days';
 	else if (unitWord === 'hours' || unitWord === 'hour') unit = 'hours';
-	else if (unitWord) return { ok: false, reason: `HiBob request ${requestId} has an unknown duration unit "${unitWord}".` };
+	else if (unitWord)
+		return {
+			ok: false,
+			reason: `HiBob request ${requestId} has an unknown duration unit "${unitWord}".`,
+		};
 	else unit = hourType ? 'hours' : 'days';
 
-	const dates: Record<'start' | 'end' | 'date', string | undefined> = { start: undefined, end: undefined, date: undefined };
+	const dates: Record<'start' | 'end' | 'date', string | undefined> = {
+		start: undefined,
+		end: undefined,
+		date: undefined,
+	};
 	for (const [key, value] of [
 		['start', row.startDate],
 		['end', row.endDate],
 		['date', row.date],
 	] as const) {
 		const d = isoDate(value);
-		if (d === 'invalid') return { ok: false, reason: `HiBob request ${requestId} has an invalid ${key === 'date' ? 'date' : `${key}Date`} "${value}".` };
+		if (d === 'invalid')
+			return {
+				ok: false,
+				reason: `HiBob request ${requestId} has an invalid ${key === 'date' ? 'date' : `${key}Date`} "${value}".`,
+			};
 		dates[key] = d;
 	}
-	const startDate = (lowerType === 'hours' ? dates.date ?? dates.start : dates.start ?? dates.date) ?? '';
-	const endDate = (lowerType === 'hours' ? dates.date ?? dates.end : dates.end ?? dates.date) ?? startDate;
+	const startDate =
+		(lowerType === 'hours' ? (dates.date ?? dates.start) : (dates.start ?? dates.date)) ?? '';
+	const endDate =
+		(lowerType === 'hours' ? (dates.date ?? dates.end) : (dates.end ?? dates.date)) ?? startDate;
 	if (!terminal && (!startDate || !endDate)) {
 		return { ok: false, reason: `HiBob request ${requestId} has no start or end date.` };
 	}
 	if (startDate && endDate && endDate < startDate) {
-		return { ok: false, reason: `HiBob request ${requestId} ends (${endDate}) before it starts (${startDate}).` };
+		return {
+			ok: false,
+			reason: `HiBob request ${requestId} ends (${endDate}) before it starts (${startDate}).`,
+		};
 	}
 
 	const policyType = row.policyType ?? row.policyTypeDisplayName ?? '';
-	if (!terminal && !policyType) return { ok: false, reason: `HiBob request ${requestId} has no policy type.` };
+	if (!terminal && !policyType)
+		return { ok: false, reason: `HiBob request ${requestId} has no policy type.` };
 
 	const portions: Record<'start' | 'end', DayPortion> = { start: 'all_day', end: 'all_day' };
 	for (const [key, value] of [
@@ -264,14 +319,22 @@ export function normaliseTimeOff(input: unknown): NormaliseResult {
 		['end', row.endPortion ?? row.endDatePortion],
 	] as const) {
 		const p = parsePortion(value);
-		if (p === 'invalid') return { ok: false, reason: `HiBob request ${requestId} has an unknown ${key} portion "${value}".` };
+		if (p === 'invalid')
+			return {
+				ok: false,
+				reason: `HiBob request ${requestId} has an unknown ${key} portion "${value}".`,
+			};
 		portions[key] = p ?? 'all_day';
 	}
 	let dayPortion: 'morning' | 'afternoon' | undefined;
 	if (row.dayPortion) {
 		const p = parsePortion(row.dayPortion);
 		if (p === 'morning' || p === 'afternoon') dayPortion = p;
-		else if (p === 'invalid') return { ok: false, reason: `HiBob request ${requestId} has an unknown day portion "${row.dayPortion}".` };
+		else if (p === 'invalid')
+			return {
+				ok: false,
+				reason: `HiBob request ${requestId} has an unknown day portion "${row.dayPortion}".`,
+			};
 	}
 
 	const request: TimeOffRequest = {
@@ -295,18 +358,24 @@ export function normaliseTimeOff(input: unknown): NormaliseResult {
 	if (baseHours !== undefined || (lowerType === 'hours' && row.minutes !== undefined)) {
 		request.hoursOnDate = (baseHours ?? 0) + (row.minutes ?? 0) / 60;
 	}
-	if (row.dailyHours !== undefined) request.dailyHours = row.dailyHours + (row.dailyMinutes ?? 0) / 60;
+	if (row.dailyHours !== undefined)
+		request.dailyHours = row.dailyHours + (row.dailyMinutes ?? 0) / 60;
 	if (row.durations && row.durations.length) {
 		const days: Array<{ date: string; hours: number }> = [];
 		for (const d of row.durations) {
 			const date = isoDate(d.date);
-			if (!date || date === 'invalid') return { ok: false, reason: `HiBob request ${requestId} has an invalid duration date "${d.date}".` };
+			if (!date || date === 'invalid')
+				return {
+					ok: false,
+					reason: `HiBob request ${requestId} has an invalid duration date "${d.date}".`,
+				};
 			days.push({ date, hours: (d.hours ?? 0) + (d.minutes ?? 0) / 60 });
 		}
 		request.dayDurations = days;
 	} else if (Array.isArray((input as Record<string, unknown>).dayDurations)) {
 		// An already-normalised item passing through again.
-		const days = (input as { dayDurations: Array<{ date?: unknown; hours?: unknown }> }).dayDurations;
+		const days = (input as { dayDurations: Array<{ date?: unknown; hours?: unknown }> })
+			.dayDurations;
 		request.dayDurations = days
 			.filter((d) => typeof d?.date === 'string' && Number.isFinite(Number(d.hours)))
 			.map((d) => ({ date: String(d.date), hours: Number(d.hours) }));
@@ -314,7 +383,8 @@ export function normaliseTimeOff(input: unknown): NormaliseResult {
 
 	const approvedAt = toUtcIso(row.approvedAt);
 	if (approvedAt) request.approvedAt = approvedAt;
-	if (row.previousRequestId && row.previousRequestId !== requestId) request.previousRequestId = row.previousRequestId;
+	if (row.previousRequestId && row.previousRequestId !== requestId)
+		request.previousRequestId = row.previousRequestId;
 	const zone = row.timeZone ?? row.timezone;
 	if (zone && IANAZone.isValidZone(zone)) request.timeZone = zone;
 	return { ok: true, request };
@@ -342,7 +412,10 @@ function stripEmpty(request: TimeOffRequest): Partial<TimeOffRequest> {
 }
 
 /** Normalises rows and merges rows of the same request; unusable rows are kept apart with their reason. */
-export function collectTimeOff(rows: unknown[]): { requests: TimeOffRequest[]; invalid: Array<{ reason: string; row: unknown }> } {
+export function collectTimeOff(rows: unknown[]): {
+	requests: TimeOffRequest[];
+	invalid: Array<{ reason: string; row: unknown }>;
+} {
 	const byId = new Map<string, TimeOffRequest>();
 	const invalid: Array<{ reason: string; row: unknown }> = [];
 	for (const row of rows) {

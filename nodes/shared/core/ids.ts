@@ -7,20 +7,32 @@ export type IdKind = 'hibobEmployee' | 'hibobRequest' | 'remote' | 'country' | '
 
 const RULES: Record<IdKind, { pattern: RegExp; what: string }> = {
 	// HiBob shows digits; the people rule (person.ts, invalid_hibob_id) also allows letters, `_` and `-`.
-	hibobEmployee: { pattern: /^[A-Za-z0-9_-]{1,64}$/, what: 'a HiBob employee id (letters and digits)' },
+	hibobEmployee: {
+		pattern: /^[A-Za-z0-9_-]{1,64}$/,
+		what: 'a HiBob employee id (letters and digits)',
+	},
 	hibobRequest: { pattern: /^\d{1,20}$/, what: 'a HiBob time-off request id (an integer)' },
-	remote: { pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,126}[A-Za-z0-9])?$/, what: 'a Remote id (letters, digits and dashes)' },
+	remote: {
+		pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,126}[A-Za-z0-9])?$/,
+		what: 'a Remote id (letters, digits and dashes)',
+	},
 	country: { pattern: /^[A-Za-z]{3}$/, what: 'a three-letter country code' },
 	form: { pattern: /^[a-z][a-z_]{0,63}$/, what: 'a Remote form name' },
 	/** A name or email (a HiBob list name, a person's email): not `.`/`..`, no slashes, `?`, `#` or line breaks. */
-	name: { pattern: /^(?!\.{1,2}$)[^/\\?#\s]{1}(?:[^/\\?#\n\r\t]{0,198}[^/\\?#\s])?$/, what: 'a usable name' },
+	name: {
+		pattern: /^(?!\.{1,2}$)[^/\\?#\s]{1}(?:[^/\\?#\n\r\t]{0,198}[^/\\?#\s])?$/,
+		what: 'a usable name',
+	},
 };
 
 /** Why `value` cannot be used as an id of this kind in a path (a sentence), or undefined. */
 export function idProblem(kind: IdKind, value: unknown): string | undefined {
 	const text = typeof value === 'number' && Number.isInteger(value) ? String(value) : value;
 	if (typeof text === 'string' && RULES[kind].pattern.test(text)) return undefined;
-	const shown = typeof text === 'string' ? `"${text.slice(0, 40)}${text.length > 40 ? '…' : ''}"` : String(text);
+	const shown =
+		typeof text === 'string'
+			? `"${text.slice(0, 40)}${text.length > 40 ? '…' : ''}"`
+			: String(text);
 	return `${shown} is not ${RULES[kind].what}`;
 }
 

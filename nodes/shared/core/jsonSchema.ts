@@ -41,7 +41,10 @@ const MAX_LISTED_OPTIONS = 12;
  * prefixes every issue path.
  */
 export function validateAgainstSchema(schema: unknown, value: unknown, path = ''): SchemaIssue[] {
-	return dedupe(run(schema, value, path)).map(({ path: where, message }) => ({ path: where, message }));
+	return dedupe(run(schema, value, path)).map(({ path: where, message }) => ({
+		path: where,
+		message,
+	}));
 }
 
 /** The paths of required fields the value lacks (including ones required by `if`/`then`). */
@@ -55,14 +58,17 @@ export function requiredFieldsMissing(schema: unknown, value: unknown): string[]
 
 /** Issues as one readable line each: `name is required; email must be an email address`. */
 export function describeIssues(issues: SchemaIssue[]): string {
-	return issues.map((issue) => (issue.path ? `${issue.path} ${issue.message}` : issue.message)).join('; ');
+	return issues
+		.map((issue) => (issue.path ? `${issue.path} ${issue.message}` : issue.message))
+		.join('; ');
 }
 
 function run(schema: unknown, value: unknown, path: string): Issue[] {
 	const budget = { steps: MAX_STEPS, exhausted: false };
 	const issues = check(schema, value, path, { root: schema, depth: 0, budget });
 	// A (broken) schema that loops or nests beyond reason gets one issue, not a partial verdict.
-	if (budget.exhausted) return [issue(path, 'cannot be checked: the schema is nested too deeply', 'depth')];
+	if (budget.exhausted)
+		return [issue(path, 'cannot be checked: the schema is nested too deeply', 'depth')];
 	return issues;
 }
 
@@ -94,12 +100,15 @@ function check(schema: unknown, value: unknown, path: string, ctx: Context): Iss
 
 	if (typeof s.$ref === 'string') {
 		const target = resolveRef(ctx.root, s.$ref);
-		if (target === undefined) issues.push(issue(path, `cannot be checked: unknown schema reference ${s.$ref}`, '$ref'));
+		if (target === undefined)
+			issues.push(issue(path, `cannot be checked: unknown schema reference ${s.$ref}`, '$ref'));
 		else append(issues, check(target, value, path, inner));
 	}
 
 	if (s.type !== undefined) {
-		const types = (Array.isArray(s.type) ? s.type : [s.type]).filter((t): t is string => typeof t === 'string');
+		const types = (Array.isArray(s.type) ? s.type : [s.type]).filter(
+			(t): t is string => typeof t === 'string',
+		);
 		if (types.length && !types.some((t) => hasType(value, t))) {
 			// Everything else about a value of the wrong type is noise.
 			issues.push(issue(path, `must be ${types.map(typeName).join(' or ')}`, 'type'));
@@ -122,8 +131,10 @@ function check(schema: unknown, value: unknown, path: string, ctx: Context): Iss
 	if (Array.isArray(s.allOf)) {
 		for (const sub of s.allOf) append(issues, check(sub, value, path, inner));
 	}
-	if (Array.isArray(s.anyOf) && s.anyOf.length) append(issues, checkAlternatives(s.anyOf, value, path, inner, false));
-	if (Array.isArray(s.oneOf) && s.oneOf.length) append(issues, checkAlternatives(s.oneOf, value, path, inner, true));
+	if (Array.isArray(s.anyOf) && s.anyOf.length)
+		append(issues, checkAlternatives(s.anyOf, value, path, inner, false));
+	if (Array.isArray(s.oneOf) && s.oneOf.length)
+		append(issues, checkAlternatives(s.oneOf, value, path, inner, true));
 	if ('not' in s && s.not !== undefined && check(s.not, value, path, inner).length === 0) {
 		issues.push(issue(path, 'is not allowed', 'not'));
 	}
@@ -134,13 +145,20 @@ function check(schema: unknown, value: unknown, path: string, ctx: Context): Iss
 	return issues;
 }
 
-function checkAlternatives(options: unknown[], value: unknown, path: string, ctx: Context, exactlyOne: boolean): Issue[] {
+function checkAlternatives(
+	options: unknown[],
+	value: unknown,
+	path: string,
+	ctx: Context,
+	exactlyOne: boolean,
+): Issue[] {
 	const results = options.map((option) => check(option, value, path, ctx));
 	const matches = results.filter((result) => result.length === 0).length;
 	if (matches === 1 || (matches > 1 && !exactlyOne)) return [];
 	if (matches > 1) return [issue(path, 'matches more than one of the allowed options', 'oneOf')];
 	const values = constantOptions(options);
-	if (values) return [issue(path, `must be one of: ${listOptions(values)}`, exactlyOne ? 'oneOf' : 'anyOf')];
+	if (values)
+		return [issue(path, `must be one of: ${listOptions(values)}`, exactlyOne ? 'oneOf' : 'anyOf')];
 	// For objects and lists, the problems with the closest option say most about what to fix.
 	if (isObject(value) || Array.isArray(value)) {
 		let best = results[0];
@@ -169,7 +187,11 @@ function checkString(s: Schema, value: string, path: string): Issue[] {
 	const length = needsLength ? codePoints(value) : 0;
 	if (typeof s.minLength === 'number' && length < s.minLength) {
 		issues.push(
-			issue(path, s.minLength === 1 ? 'must not be empty' : `must be at least ${s.minLength} characters`, 'minLength'),
+			issue(
+				path,
+				s.minLength === 1 ? 'must not be empty' : `must be at least ${s.minLength} characters`,
+				'minLength',
+			),
 		);
 	}
 	if (typeof s.maxLength === 'number' && length > s.maxLength) {
@@ -177,7 +199,8 @@ function checkString(s: Schema, value: string, path: string): Issue[] {
 	}
 	if (typeof s.pattern === 'string') {
 		const regex = compilePattern(s.pattern);
-		if (regex && !regex.test(value)) issues.push(issue(path, `is not in the expected format (${s.pattern})`, 'pattern'));
+		if (regex && !regex.test(value))
+			issues.push(issue(path, `is not in the expected format (${s.pattern})`, 'pattern'));
 	}
 	if (typeof s.format === 'string') {
 		const format = FORMATS.get(s.format);
@@ -219,17 +242,35 @@ function checkArray(s: Schema, value: unknown[], path: string, ctx: Context): Is
 	const issues: Issue[] = [];
 	if (typeof s.minItems === 'number' && value.length < s.minItems) {
 		issues.push(
-			issue(path, s.minItems === 1 ? 'must not be empty' : `must have at least ${s.minItems} items`, 'minItems'),
+			issue(
+				path,
+				s.minItems === 1 ? 'must not be empty' : `must have at least ${s.minItems} items`,
+				'minItems',
+			),
 		);
 	}
 	if (typeof s.maxItems === 'number' && value.length > s.maxItems) {
-		issues.push(issue(path, `must have at most ${s.maxItems} ${s.maxItems === 1 ? 'item' : 'items'}`, 'maxItems'));
+		issues.push(
+			issue(
+				path,
+				`must have at most ${s.maxItems} ${s.maxItems === 1 ? 'item' : 'items'}`,
+				'maxItems',
+			),
+		);
 	}
 	if (s.uniqueItems === true && hasDuplicates(value)) {
 		issues.push(issue(path, 'must not contain duplicates', 'uniqueItems'));
 	}
-	const tuple = Array.isArray(s.prefixItems) ? s.prefixItems : Array.isArray(s.items) ? s.items : undefined;
-	const rest = Array.isArray(s.prefixItems) ? s.items : Array.isArray(s.items) ? s.additionalItems : s.items;
+	const tuple = Array.isArray(s.prefixItems)
+		? s.prefixItems
+		: Array.isArray(s.items)
+			? s.items
+			: undefined;
+	const rest = Array.isArray(s.prefixItems)
+		? s.items
+		: Array.isArray(s.items)
+			? s.additionalItems
+			: s.items;
 	value.forEach((item, index) => {
 		const where = `${path}[${index}]`;
 		if (tuple && index < tuple.length) append(issues, check(tuple[index], item, where, ctx));
@@ -246,7 +287,12 @@ function checkArray(s: Schema, value: unknown[], path: string, ctx: Context): Is
 	return issues;
 }
 
-function checkObject(s: Schema, value: Record<string, unknown>, path: string, ctx: Context): Issue[] {
+function checkObject(
+	s: Schema,
+	value: Record<string, unknown>,
+	path: string,
+	ctx: Context,
+): Issue[] {
 	const issues: Issue[] = [];
 	const present = Object.keys(value).filter((key) => value[key] !== undefined);
 	const properties = isObject(s.properties) ? (s.properties as Record<string, unknown>) : undefined;
@@ -294,7 +340,8 @@ function checkObject(s: Schema, value: Record<string, unknown>, path: string, ct
 			}
 		}
 		if (!known && s.additionalProperties !== undefined) {
-			if (s.additionalProperties === false) issues.push(issue(where, 'is not allowed', 'additionalProperties'));
+			if (s.additionalProperties === false)
+				issues.push(issue(where, 'is not allowed', 'additionalProperties'));
 			else append(issues, check(s.additionalProperties, value[key], where, ctx));
 		}
 	}
@@ -321,7 +368,9 @@ function isDate(value: string): boolean {
 
 /** RFC 3339 full-time: `HH:MM:SS[.frac]` and a zone (`Z`, `±HH:MM`); a leap second only at 23:59:60 UTC. */
 function isTime(value: string): boolean {
-	const match = /^(\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([zZ])|([+-])(\d{2})(?::?(\d{2}))?)$/.exec(value);
+	const match = /^(\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([zZ])|([+-])(\d{2})(?::?(\d{2}))?)$/.exec(
+		value,
+	);
 	if (!match) return false;
 	const [hour, minute, second] = [Number(match[1]), Number(match[2]), Number(match[3])];
 	const sign = match[6] === '-' ? -1 : 1;
@@ -504,7 +553,9 @@ function deepEqual(a: unknown, b: unknown): boolean {
 	const rightKeys = Object.keys(right).filter((key) => right[key] !== undefined);
 	return (
 		leftKeys.length === rightKeys.length &&
-		leftKeys.every((key) => Object.prototype.hasOwnProperty.call(right, key) && deepEqual(left[key], right[key]))
+		leftKeys.every(
+			(key) => Object.prototype.hasOwnProperty.call(right, key) && deepEqual(left[key], right[key]),
+		)
 	);
 }
 

@@ -51,7 +51,11 @@ export function indexEmployments(employments: RemoteEmployment[]): EmploymentInd
 		if (employment.external_id !== undefined && employment.external_id !== null) {
 			add(byExternalId, String(employment.external_id).trim(), employment);
 		}
-		for (const email of [employment.work_email, employment.personal_email, employment.login_email]) {
+		for (const email of [
+			employment.work_email,
+			employment.personal_email,
+			employment.login_email,
+		]) {
 			add(byEmail, key(email), employment);
 		}
 	}
@@ -71,13 +75,17 @@ export function matchPerson(
 	const steps: Array<[MatchStep, RemoteEmployment[] | undefined]> = [
 		['external_id', index.byExternalId.get(person.hibobId)],
 		['work_email', person.workEmail ? index.byEmail.get(key(person.workEmail)) : undefined],
-		['personal_email', person.personalEmail ? index.byEmail.get(key(person.personalEmail)) : undefined],
+		[
+			'personal_email',
+			person.personalEmail ? index.byEmail.get(key(person.personalEmail)) : undefined,
+		],
 	];
 	for (const [by, candidates] of steps) {
 		if (!candidates || candidates.length === 0) continue;
 		if (candidates.length > 1) return { kind: 'ambiguous', candidates, by };
 		const employment = candidates[0];
-		if (GONE.has(String(employment.status ?? '').toLowerCase())) return { kind: 'archived', employment, by };
+		if (GONE.has(String(employment.status ?? '').toLowerCase()))
+			return { kind: 'archived', employment, by };
 		return { kind: 'match', employment, by };
 	}
 	return { kind: 'none' };

@@ -103,7 +103,11 @@ export function isSensitiveField(field: string, extra?: ReadonlySet<string>): bo
  * The property names a country form (JSON schema) marks as sensitive: money inputs, password inputs,
  * and properties whose title or description names a sensitive value (e.g. "Social security number").
  */
-export function sensitiveKeysOfSchema(schema: unknown, out = new Set<string>(), depth = 0): Set<string> {
+export function sensitiveKeysOfSchema(
+	schema: unknown,
+	out = new Set<string>(),
+	depth = 0,
+): Set<string> {
 	if (!schema || typeof schema !== 'object' || depth > 12) return out;
 	if (Array.isArray(schema)) {
 		for (const inner of schema) sensitiveKeysOfSchema(inner, out, depth + 1);
@@ -125,7 +129,8 @@ export function sensitiveKeysOfSchema(schema: unknown, out = new Set<string>(), 
 			}
 		}
 	}
-	for (const value of Object.values(record)) if (value && typeof value === 'object') sensitiveKeysOfSchema(value, out, depth + 1);
+	for (const value of Object.values(record))
+		if (value && typeof value === 'object') sensitiveKeysOfSchema(value, out, depth + 1);
 	return out;
 }
 
@@ -163,7 +168,9 @@ export function maskDeep<T>(value: T, extra?: ReadonlySet<string>): T {
 function maskAll(value: unknown): unknown {
 	if (Array.isArray(value)) return value.map(maskAll);
 	if (value && typeof value === 'object') {
-		return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, maskAll(v)]));
+		return Object.fromEntries(
+			Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, maskAll(v)]),
+		);
 	}
 	return maskValue(value);
 }
@@ -189,7 +196,10 @@ function readings(token: string): number[] {
 	const digits = token.replace(/\D/g, '');
 	const out = [Number(digits)];
 	const decimals = /[.,](\d{1,2})$/.exec(token);
-	if (decimals) out.push(Number(digits.slice(0, -decimals[1].length)) + Number(decimals[1]) / 10 ** decimals[1].length);
+	if (decimals)
+		out.push(
+			Number(digits.slice(0, -decimals[1].length)) + Number(decimals[1]) / 10 ** decimals[1].length,
+		);
 	return out;
 }
 
@@ -197,7 +207,12 @@ function readings(token: string): number[] {
  * The values of sensitive fields (`isSensitiveField`, plus `extra`) anywhere in a request body, for
  * `maskSensitiveText`.
  */
-export function sensitiveValuesOf(value: unknown, extra?: ReadonlySet<string>, sensitive = false, out = new Set<string>()): string[] {
+export function sensitiveValuesOf(
+	value: unknown,
+	extra?: ReadonlySet<string>,
+	sensitive = false,
+	out = new Set<string>(),
+): string[] {
 	if (Array.isArray(value)) {
 		for (const inner of value) sensitiveValuesOf(inner, extra, sensitive, out);
 	} else if (value && typeof value === 'object') {
@@ -245,13 +260,18 @@ export function maskSensitiveText(text: string, sent: string[] = []): string {
 		const groups = token.split(/(?<=\d)(?=[ ,.'’\u00a0\u202f])/);
 		for (let i = 0; i < groups.length; i++) {
 			for (let j = i; j < groups.length; j++) {
-				const part = groups.slice(i, j + 1).join('').replace(/^[^\d]+/, '');
+				const part = groups
+					.slice(i, j + 1)
+					.join('')
+					.replace(/^[^\d]+/, '');
 				if (matches(part)) return '***';
 			}
 		}
 		return token;
 	});
-	return out.replace(SSN_SHAPE, '***').replace(CURRENCY_AMOUNT, (amount) => amount.replace(/\d[\d ,.'’\u00a0\u202f]*\d/, '***'));
+	return out
+		.replace(SSN_SHAPE, '***')
+		.replace(CURRENCY_AMOUNT, (amount) => amount.replace(/\d[\d ,.'’\u00a0\u202f]*\d/, '***'));
 }
 
 /** One summary of a run: counts by outcome and by reason. */

@@ -95,14 +95,29 @@ function hasControlCharacters(value: string): boolean {
 	for (let i = 0; i < value.length; i++) {
 		const code = value.charCodeAt(i);
 		if ((code < 32 && code !== 9 && code !== 10 && code !== 13) || code === 127) return true;
-		if (code === 0x200b || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069)) return true;
+		if (code === 0x200b || (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069))
+			return true;
 	}
 	return false;
 }
 const MAX_TEXT = 255;
 
-function invalid(hibobId: string | null, reason: string, message: string, fields?: string[], kind?: string | null): InvalidPerson {
-	return { valid: false, hibobId, kind: kind ?? null, outcome: 'skipped', reason, message, ...(fields ? { fields } : {}) };
+function invalid(
+	hibobId: string | null,
+	reason: string,
+	message: string,
+	fields?: string[],
+	kind?: string | null,
+): InvalidPerson {
+	return {
+		valid: false,
+		hibobId,
+		kind: kind ?? null,
+		outcome: 'skipped',
+		reason,
+		message,
+		...(fields ? { fields } : {}),
+	};
 }
 
 class TextProblem extends Error {
@@ -147,7 +162,11 @@ function label(
 	if (value === null || value === undefined || value === '') return null;
 	const human = readField(record.humanReadable as Record<string, unknown> | undefined, fieldId);
 	// A "label" that only repeats a numeric item id is no label.
-	if (typeof human === 'string' && human.trim() && !(human.trim() === String(value).trim() && /^\d+$/.test(human.trim()))) {
+	if (
+		typeof human === 'string' &&
+		human.trim() &&
+		!(human.trim() === String(value).trim() && /^\d+$/.test(human.trim()))
+	) {
 		return human;
 	}
 	if (listItems) {
@@ -160,14 +179,19 @@ function label(
 
 export function kindFromLabel(labelText: string): SyncKind | undefined {
 	const wanted = labelText.trim().toLowerCase();
-	return SYNC_FIELD_ITEMS.find((item) => item.label.toLowerCase() === wanted || item.kind === wanted)?.kind;
+	return SYNC_FIELD_ITEMS.find(
+		(item) => item.label.toLowerCase() === wanted || item.kind === wanted,
+	)?.kind;
 }
 
 function siteCountry(site: string | null): string | null {
 	if (!site) return null;
 	const direct = toAlpha3(site);
 	if (direct) return direct;
-	const parts = site.split(/[,/()-]/).map((p) => p.trim()).filter(Boolean);
+	const parts = site
+		.split(/[,/()-]/)
+		.map((p) => p.trim())
+		.filter(Boolean);
 	for (const part of parts.reverse()) {
 		const code = toAlpha3(part);
 		if (code) return code;
@@ -225,13 +249,28 @@ function normaliseRecord(record: unknown, ctx: NormaliseContext): PersonResult {
 	const r = record as Record<string, unknown>;
 	const ids = ctx.fields.ids;
 	const rawId = r.id ?? readField(r, ids.id ?? 'root.id');
-	const hibobId = typeof rawId === 'number' ? String(rawId) : typeof rawId === 'string' ? rawId.trim() : '';
+	const hibobId =
+		typeof rawId === 'number' ? String(rawId) : typeof rawId === 'string' ? rawId.trim() : '';
 	const sync = readSyncKind(r, ctx, hibobId);
-	if (sync instanceof Refusal) return invalid(sync.hibobId, sync.reason, sync.sentence, sync.fields);
+	if (sync instanceof Refusal)
+		return invalid(sync.hibobId, sync.reason, sync.sentence, sync.fields);
 	const kind = sync.kind;
-	if (!hibobId) return invalid(null, 'missing_hibob_id', 'The HiBob record has no employee id.', ['root.id'], kind);
+	if (!hibobId)
+		return invalid(
+			null,
+			'missing_hibob_id',
+			'The HiBob record has no employee id.',
+			['root.id'],
+			kind,
+		);
 	if (!/^[A-Za-z0-9_-]{1,64}$/.test(hibobId)) {
-		return invalid(null, 'invalid_hibob_id', 'The HiBob employee id has unexpected characters.', ['root.id'], kind);
+		return invalid(
+			null,
+			'invalid_hibob_id',
+			'The HiBob employee id has unexpected characters.',
+			['root.id'],
+			kind,
+		);
 	}
 	const missingFields = Object.entries(ids)
 		.filter(([key, id]) => key !== 'id' && !hasField(r, id))
@@ -247,7 +286,8 @@ function normaliseRecord(record: unknown, ctx: NormaliseContext): PersonResult {
 		const emergencyContact = readEmergencyContact(r, ids, ctx);
 		const status = String(readField(r, ids.status) ?? 'Active').toLowerCase();
 		const lifecycleStatus = cleanText(readField(r, ids.lifecycleStatus), ids.lifecycleStatus);
-		const terminated = /terminat|left|inactive/.test((lifecycleStatus ?? '').toLowerCase()) || status === 'inactive';
+		const terminated =
+			/terminat|left|inactive/.test((lifecycleStatus ?? '').toLowerCase()) || status === 'inactive';
 		const person: Person = {
 			valid: true,
 			hibobId,
@@ -270,7 +310,8 @@ function normaliseRecord(record: unknown, ctx: NormaliseContext): PersonResult {
 		if (ctx.includeRaw) person.raw = r;
 		return person;
 	} catch (error) {
-		if (error instanceof Refusal) return invalid(error.hibobId, error.reason, error.sentence, error.fields, kind);
+		if (error instanceof Refusal)
+			return invalid(error.hibobId, error.reason, error.sentence, error.fields, kind);
 		if (error instanceof TextProblem) {
 			const sentence =
 				error.reason === 'invalid_characters'
@@ -280,17 +321,32 @@ function normaliseRecord(record: unknown, ctx: NormaliseContext): PersonResult {
 						: `The value of ${error.field} is not text.`;
 			return invalid(hibobId, error.reason, sentence, [error.field], kind);
 		}
-		return invalid(hibobId, 'invalid_record', `The HiBob record could not be read: ${(error as Error).message}`, undefined, kind);
+		return invalid(
+			hibobId,
+			'invalid_record',
+			`The HiBob record could not be read: ${(error as Error).message}`,
+			undefined,
+			kind,
+		);
 	}
 }
 
 /** E1/E2: the "Sync to Remote" value, as a label and a kind (none: not flagged). */
-function readSyncKind(r: Record<string, unknown>, ctx: NormaliseContext, hibobId: string): { kind: SyncKind | null; syncValue: string | null } | Refusal {
+function readSyncKind(
+	r: Record<string, unknown>,
+	ctx: NormaliseContext,
+	hibobId: string,
+): { kind: SyncKind | null; syncValue: string | null } | Refusal {
 	const syncField = ctx.fields.syncField;
 	if (!syncField) return { kind: null, syncValue: null };
 	const value = readField(r, syncField.id);
 	if (value === null || value === undefined || value === '') return { kind: null, syncValue: null };
-	const syncLabel = label(r, syncField.id, value, ctx.syncListItems ?? ctx.listItems?.[syncField.id]);
+	const syncLabel = label(
+		r,
+		syncField.id,
+		value,
+		ctx.syncListItems ?? ctx.listItems?.[syncField.id],
+	);
 	if (syncLabel === undefined) {
 		return new Refusal(
 			hibobId || null,
@@ -330,7 +386,12 @@ function readName(r: Record<string, unknown>, ids: Ids, hibobId: string, missing
 	return { firstName, lastName, fullName };
 }
 
-function readEmails(r: Record<string, unknown>, ids: Ids, hibobId: string, missingFields: string[]) {
+function readEmails(
+	r: Record<string, unknown>,
+	ids: Ids,
+	hibobId: string,
+	missingFields: string[],
+) {
 	const rawWork = readField(r, ids.email);
 	const rawPersonal = readField(r, ids.privateEmail);
 	const workEmail = normaliseEmail(rawWork);
@@ -343,7 +404,12 @@ function readEmails(r: Record<string, unknown>, ids: Ids, hibobId: string, missi
 			throw new Refusal(hibobId, 'invalid_email', `The email in ${field} is not text.`, [field]);
 		}
 		if (value && (!EMAIL.test(value) || value.length > 254 || hasControlCharacters(value))) {
-			throw new Refusal(hibobId, 'invalid_email', `${JSON.stringify(value)} in ${field} is not a valid email address.`, [field]);
+			throw new Refusal(
+				hibobId,
+				'invalid_email',
+				`${JSON.stringify(value)} in ${field} is not a valid email address.`,
+				[field],
+			);
 		}
 	}
 	if (!workEmail && !personalEmail) {
@@ -376,10 +442,24 @@ function readStartDate(r: Record<string, unknown>, ids: Ids, hibobId: string): s
 }
 
 /** Job title (a list item must have a label), department (a warning when it has none), work site. */
-function readWork(r: Record<string, unknown>, ids: Ids, ctx: NormaliseContext, hibobId: string, warnings: Person['warnings']) {
+function readWork(
+	r: Record<string, unknown>,
+	ids: Ids,
+	ctx: NormaliseContext,
+	hibobId: string,
+	warnings: Person['warnings'],
+) {
 	const titleValue = readField(r, ids.title);
-	const jobTitle = cleanText(label(r, ids.title, titleValue, ctx.listItems?.[ids.title]), ids.title);
-	if (titleValue !== null && titleValue !== undefined && titleValue !== '' && label(r, ids.title, titleValue, ctx.listItems?.[ids.title]) === undefined) {
+	const jobTitle = cleanText(
+		label(r, ids.title, titleValue, ctx.listItems?.[ids.title]),
+		ids.title,
+	);
+	if (
+		titleValue !== null &&
+		titleValue !== undefined &&
+		titleValue !== '' &&
+		label(r, ids.title, titleValue, ctx.listItems?.[ids.title]) === undefined
+	) {
 		throw new Refusal(
 			hibobId,
 			'unresolved_list_value',
@@ -387,10 +467,19 @@ function readWork(r: Record<string, unknown>, ids: Ids, ctx: NormaliseContext, h
 			[ids.title],
 		);
 	}
-	const departmentLabel = label(r, ids.department, readField(r, ids.department), ctx.listItems?.[ids.department]);
-	if (departmentLabel === undefined) warnings.push({ field: ids.department, reason: 'unresolved_list_value' });
+	const departmentLabel = label(
+		r,
+		ids.department,
+		readField(r, ids.department),
+		ctx.listItems?.[ids.department],
+	);
+	if (departmentLabel === undefined)
+		warnings.push({ field: ids.department, reason: 'unresolved_list_value' });
 	const department = cleanText(departmentLabel ?? null, ids.department);
-	const site = cleanText(label(r, ids.site, readField(r, ids.site), ctx.listItems?.[ids.site]) ?? null, ids.site);
+	const site = cleanText(
+		label(r, ids.site, readField(r, ids.site), ctx.listItems?.[ids.site]) ?? null,
+		ids.site,
+	);
 	return { jobTitle, department, site };
 }
 
@@ -407,20 +496,39 @@ function readSupervisor(r: Record<string, unknown>, ids: Ids, warnings: Person['
 		}
 		supervisorName =
 			cleanText(ref.displayName, ids.reportsTo) ??
-			([cleanText(ref.firstName, ids.reportsTo), cleanText(ref.surname, ids.reportsTo)].filter(Boolean).join(' ') || null);
+			([cleanText(ref.firstName, ids.reportsTo), cleanText(ref.surname, ids.reportsTo)]
+				.filter(Boolean)
+				.join(' ') ||
+				null);
 	}
 	return { supervisorEmail, supervisorName };
 }
 
 /** N4: the address, and the country from the address, else from the work site. */
-function readAddress(r: Record<string, unknown>, ids: Ids, ctx: NormaliseContext, hibobId: string, site: string | null) {
-	const countryRaw = cleanText(label(r, ids.country, readField(r, ids.country), ctx.listItems?.[ids.country]) ?? readField(r, ids.country), ids.country);
+function readAddress(
+	r: Record<string, unknown>,
+	ids: Ids,
+	ctx: NormaliseContext,
+	hibobId: string,
+	site: string | null,
+) {
+	const countryRaw = cleanText(
+		label(r, ids.country, readField(r, ids.country), ctx.listItems?.[ids.country]) ??
+			readField(r, ids.country),
+		ids.country,
+	);
 	const address = {
 		line1: cleanText(readField(r, ids.addressLine1), ids.addressLine1),
 		line2: cleanText(readField(r, ids.addressLine2), ids.addressLine2),
 		city: cleanText(readField(r, ids.city), ids.city),
-		postalCode: cleanText(readField(r, ids.postCode) ?? readField(r, 'address.zipCode'), ids.postCode),
-		state: cleanText(label(r, ids.usaState, readField(r, ids.usaState), ctx.listItems?.[ids.usaState]) ?? null, ids.usaState),
+		postalCode: cleanText(
+			readField(r, ids.postCode) ?? readField(r, 'address.zipCode'),
+			ids.postCode,
+		),
+		state: cleanText(
+			label(r, ids.usaState, readField(r, ids.usaState), ctx.listItems?.[ids.usaState]) ?? null,
+			ids.usaState,
+		),
 		country: countryRaw,
 	};
 	const hasAddress = Object.values(address).some((v) => v !== null);
@@ -441,7 +549,11 @@ function readAddress(r: Record<string, unknown>, ids: Ids, ctx: NormaliseContext
 	return { address: hasAddress ? address : null, countryCode };
 }
 
-function readEmergencyContact(r: Record<string, unknown>, ids: Ids, ctx: NormaliseContext): Person['emergencyContact'] {
+function readEmergencyContact(
+	r: Record<string, unknown>,
+	ids: Ids,
+	ctx: NormaliseContext,
+): Person['emergencyContact'] {
 	const eFirst = cleanText(readField(r, ids.emergencyFirstName), ids.emergencyFirstName);
 	const eLast = cleanText(readField(r, ids.emergencySurname), ids.emergencySurname);
 	const eName = [eFirst, eLast].filter(Boolean).join(' ');
@@ -452,7 +564,15 @@ function readEmergencyContact(r: Record<string, unknown>, ids: Ids, ctx: Normali
 	if (!eName) return null;
 	return {
 		name: eName,
-		relationship: cleanText(label(r, ids.emergencyRelation, readField(r, ids.emergencyRelation), ctx.listItems?.[ids.emergencyRelation]) ?? null, ids.emergencyRelation),
+		relationship: cleanText(
+			label(
+				r,
+				ids.emergencyRelation,
+				readField(r, ids.emergencyRelation),
+				ctx.listItems?.[ids.emergencyRelation],
+			) ?? null,
+			ids.emergencyRelation,
+		),
 		phone: ePhone,
 		email: eEmail && EMAIL.test(eEmail) ? eEmail : null,
 	};
@@ -466,7 +586,9 @@ export function markDuplicateEmails(results: PersonResult[]): PersonResult[] {
 	const counts = new Map<string, string[]>();
 	for (const result of results) {
 		if (!result.valid) continue;
-		for (const email of new Set([result.workEmail, result.personalEmail].filter((e): e is string => !!e))) {
+		for (const email of new Set(
+			[result.workEmail, result.personalEmail].filter((e): e is string => !!e),
+		)) {
 			counts.set(email, [...(counts.get(email) ?? []), result.hibobId]);
 		}
 	}
@@ -477,12 +599,12 @@ export function markDuplicateEmails(results: PersonResult[]): PersonResult[] {
 			if (owners && owners.length > 1) {
 				return {
 					...invalid(
-					result.hibobId,
-					'duplicate_hibob_email',
-					`The email ${email} belongs to ${owners.length} HiBob people (${owners.join(', ')}); fix it in HiBob so the right Remote employment is updated.`,
-					['root.email'],
-					result.kind,
-				),
+						result.hibobId,
+						'duplicate_hibob_email',
+						`The email ${email} belongs to ${owners.length} HiBob people (${owners.join(', ')}); fix it in HiBob so the right Remote employment is updated.`,
+						['root.email'],
+						result.kind,
+					),
 					name: result.fullName,
 				};
 			}

@@ -81,7 +81,10 @@ export const DEFAULT_POLICY_TYPE_RULES: Array<{ words: string[]; remoteType: str
 	{ words: ['parental'], remoteType: 'parental_leave' },
 	{ words: ['bereavement'], remoteType: 'bereavement' },
 	{ words: ['military'], remoteType: 'military_leave' },
-	{ words: ['holiday', 'holidays', 'vacation', 'annual', 'pto', 'paid time off'], remoteType: 'paid_time_off' },
+	{
+		words: ['holiday', 'holidays', 'vacation', 'annual', 'pto', 'paid time off'],
+		remoteType: 'paid_time_off',
+	},
 ];
 
 function normaliseTypeName(name: string): string {
@@ -95,7 +98,10 @@ export interface MappedType {
 }
 
 /** T5: the HiBob policy type → Remote `timeoff_type` (user entries first, exact match, any case). */
-export function mapPolicyType(policyType: string, mapping: PolicyTypeMappingEntry[] = []): MappedType {
+export function mapPolicyType(
+	policyType: string,
+	mapping: PolicyTypeMappingEntry[] = [],
+): MappedType {
 	const wanted = normaliseTypeName(policyType);
 	if (!wanted) return {};
 	for (const entry of mapping) {
@@ -107,7 +113,8 @@ export function mapPolicyType(policyType: string, mapping: PolicyTypeMappingEntr
 	}
 	const words = ` ${wanted.replace(/[^a-z0-9]+/g, ' ').trim()} `;
 	for (const rule of DEFAULT_POLICY_TYPE_RULES) {
-		if (rule.words.some((w) => words.includes(` ${w} `))) return { remoteType: rule.remoteType, source: 'default' };
+		if (rule.words.some((w) => words.includes(` ${w} `)))
+			return { remoteType: rule.remoteType, source: 'default' };
 	}
 	return {};
 }
@@ -121,7 +128,12 @@ export const MAX_HOURS_PER_DAY = 8;
 
 export type DaysResult =
 	| { ok: true; days: TimeoffDay[] }
-	| { ok: false; reason: 'timeoff_hours_unsupported' | 'no_working_days' | 'unsupported_request_type'; message: string; day?: string };
+	| {
+			ok: false;
+			reason: 'timeoff_hours_unsupported' | 'no_working_days' | 'unsupported_request_type';
+			message: string;
+			day?: string;
+	  };
 
 function isWeekend(date: DateTime): boolean {
 	return date.weekday === 6 || date.weekday === 7;
@@ -150,25 +162,40 @@ export function buildTimeoffDays(request: TimeOffRequest): DaysResult {
 	const type = request.type.toLowerCase();
 	const planned: Array<{ date: DateTime; hours: number }> = [];
 	if (request.dayDurations && request.dayDurations.length) {
-		for (const d of request.dayDurations) planned.push({ date: DateTime.fromISO(d.date, { zone: 'utc' }), hours: d.hours });
+		for (const d of request.dayDurations)
+			planned.push({ date: DateTime.fromISO(d.date, { zone: 'utc' }), hours: d.hours });
 	} else if (type === 'hours') {
 		if (request.hoursOnDate === undefined) {
-			return { ok: false, reason: 'timeoff_hours_unsupported', message: `HiBob sent no hours for the hour request on ${request.startDate}.`, day: request.startDate };
+			return {
+				ok: false,
+				reason: 'timeoff_hours_unsupported',
+				message: `HiBob sent no hours for the hour request on ${request.startDate}.`,
+				day: request.startDate,
+			};
 		}
-		for (const date of eachDay(request.startDate, request.endDate)) planned.push({ date, hours: request.hoursOnDate });
+		for (const date of eachDay(request.startDate, request.endDate))
+			planned.push({ date, hours: request.hoursOnDate });
 	} else if (type === 'hoursonrange') {
 		if (request.dailyHours === undefined) {
-			return { ok: false, reason: 'timeoff_hours_unsupported', message: `HiBob sent no daily hours for the request from ${request.startDate} to ${request.endDate}.`, day: request.startDate };
+			return {
+				ok: false,
+				reason: 'timeoff_hours_unsupported',
+				message: `HiBob sent no daily hours for the request from ${request.startDate} to ${request.endDate}.`,
+				day: request.startDate,
+			};
 		}
-		for (const date of eachDay(request.startDate, request.endDate)) planned.push({ date, hours: request.dailyHours });
+		for (const date of eachDay(request.startDate, request.endDate))
+			planned.push({ date, hours: request.dailyHours });
 	} else if (type === 'portiononrange') {
-		for (const date of eachDay(request.startDate, request.endDate)) planned.push({ date, hours: HALF_DAY_HOURS });
+		for (const date of eachDay(request.startDate, request.endDate))
+			planned.push({ date, hours: HALF_DAY_HOURS });
 	} else if (type === 'days') {
 		const days = eachDay(request.startDate, request.endDate);
 		days.forEach((date, index) => {
 			const first = index === 0;
 			const last = index === days.length - 1;
-			const half = (first && request.startPortion !== 'all_day') || (last && request.endPortion !== 'all_day');
+			const half =
+				(first && request.startPortion !== 'all_day') || (last && request.endPortion !== 'all_day');
 			planned.push({ date, hours: half ? HALF_DAY_HOURS : FULL_DAY_HOURS });
 		});
 	} else {
@@ -184,8 +211,15 @@ export function buildTimeoffDays(request: TimeOffRequest): DaysResult {
 		if (!date.isValid) continue;
 		if (isWeekend(date)) continue;
 		const day = date.toISODate() as string;
-		if (!Number.isFinite(hours) || hours < 0 || !Number.isInteger(hours) || hours > MAX_HOURS_PER_DAY) {
-			const why = !Number.isInteger(hours) ? 'Remote takes whole hours only' : `Remote takes at most ${MAX_HOURS_PER_DAY} hours a day`;
+		if (
+			!Number.isFinite(hours) ||
+			hours < 0 ||
+			!Number.isInteger(hours) ||
+			hours > MAX_HOURS_PER_DAY
+		) {
+			const why = !Number.isInteger(hours)
+				? 'Remote takes whole hours only'
+				: `Remote takes at most ${MAX_HOURS_PER_DAY} hours a day`;
 			return {
 				ok: false,
 				reason: 'timeoff_hours_unsupported',
@@ -269,7 +303,13 @@ export interface TimeOffContext {
 }
 
 export type TimeOffAction =
-	| { kind: 'cancel'; timeoffId: string; employmentId: string; requestId: string; cancelReason: string }
+	| {
+			kind: 'cancel';
+			timeoffId: string;
+			employmentId: string;
+			requestId: string;
+			cancelReason: string;
+	  }
 	| { kind: 'create'; employmentId: string; requestId: string; body: Record<string, unknown> };
 
 export interface TimeOffPlan {
@@ -302,7 +342,10 @@ const GONE_EMPLOYMENT = new Set(['archived', 'deleted']);
  */
 export function pickEmployment(
 	employments: RemoteEmploymentLite[],
-): { kind: 'none' } | { kind: 'one'; employment: RemoteEmploymentLite } | { kind: 'ambiguous'; ids: string[] } {
+):
+	| { kind: 'none' }
+	| { kind: 'one'; employment: RemoteEmploymentLite }
+	| { kind: 'ambiguous'; ids: string[] } {
 	if (employments.length === 0) return { kind: 'none' };
 	if (employments.length === 1) return { kind: 'one', employment: employments[0] };
 	const live = employments.filter((e) => !GONE_EMPLOYMENT.has(String(e.status)));
@@ -318,14 +361,28 @@ export function earliestStart(today: string, includeSinceJanuary: boolean): stri
 function describe(request: TimeOffRequest): string {
 	const what = request.policyType || 'time off';
 	if (!request.startDate) return `HiBob request ${request.requestId} (${what})`;
-	const when = request.startDate === request.endDate ? `on ${request.startDate}` : `from ${request.startDate} to ${request.endDate}`;
+	const when =
+		request.startDate === request.endDate
+			? `on ${request.startDate}`
+			: `from ${request.startDate} to ${request.endDate}`;
 	return `HiBob request ${request.requestId} (${what} ${when})`;
 }
 
-function cancelRequest(t: RemoteTimeoffLite, request: TimeOffRequest, employmentId: string, why: string): { action: TimeOffAction; planned: PlannedRequest } {
+function cancelRequest(
+	t: RemoteTimeoffLite,
+	request: TimeOffRequest,
+	employmentId: string,
+	why: string,
+): { action: TimeOffAction; planned: PlannedRequest } {
 	const cancelReason = why;
 	return {
-		action: { kind: 'cancel', timeoffId: t.id, employmentId, requestId: request.requestId, cancelReason },
+		action: {
+			kind: 'cancel',
+			timeoffId: t.id,
+			employmentId,
+			requestId: request.requestId,
+			cancelReason,
+		},
 		planned: {
 			method: 'POST',
 			path: `/v1/timeoff/${t.id}/cancel`,
@@ -379,78 +436,132 @@ export function planTimeOff(request: TimeOffRequest, ctx: TimeOffContext): TimeO
 	const linked = linkedEmployment(p);
 	if ('plan' in linked) return linked.plan;
 	const { employment } = linked;
-	const mine = ctx.existing.filter((t) => (!t.employment_id || t.employment_id === employment.id) && hasMarker(t, request.requestId));
+	const mine = ctx.existing.filter(
+		(t) =>
+			(!t.employment_id || t.employment_id === employment.id) && hasMarker(t, request.requestId),
+	);
 	plan.existingTimeoffIds = mine.map((t) => t.id);
 	// T4: cancelled, deleted or declined in HiBob after it was synced → cancel in Remote.
-	if (request.status === 'cancelled' || request.status === 'deleted' || request.status === 'declined') return planCancel(p, employment, mine);
+	if (
+		request.status === 'cancelled' ||
+		request.status === 'deleted' ||
+		request.status === 'declined'
+	)
+		return planCancel(p, employment, mine);
 	// T2: approved only.
 	if (request.status !== 'approved') {
-		return done('skipped', 'not_approved', `${p.label} is ${request.status} in HiBob; only approved requests are synced.`);
+		return done(
+			'skipped',
+			'not_approved',
+			`${p.label} is ${request.status} in HiBob; only approved requests are synced.`,
+		);
 	}
 	const r = replacements(p, employment);
 	return alreadyInRemote(p, mine, r) ?? planCreateTimeOff(p, employment, r);
 }
 
 /** T1: a linked, active employee or GP employment (or the plan that says why not). */
-function linkedEmployment(p: Planning): { employment: RemoteEmploymentLite } | { plan: TimeOffPlan } {
+function linkedEmployment(
+	p: Planning,
+): { employment: RemoteEmploymentLite } | { plan: TimeOffPlan } {
 	const { request, ctx, label, done } = p;
 	const picked = pickEmployment(ctx.employments);
 	if (picked.kind === 'none') {
-		return { plan: done(
-			'skipped',
-			'employment_not_linked',
-			`${label}: no Remote employment has external_id ${request.employeeId}. Sync the person first (Remote Upsert Employee links them).`,
-		) };
+		return {
+			plan: done(
+				'skipped',
+				'employment_not_linked',
+				`${label}: no Remote employment has external_id ${request.employeeId}. Sync the person first (Remote Upsert Employee links them).`,
+			),
+		};
 	}
 	if (picked.kind === 'ambiguous') {
 		p.plan.skipped.push({ field: 'employment', reason: 'ambiguous_match', to: picked.ids });
-		return { plan: done(
-			'skipped',
-			'ambiguous_match',
-			`${label}: ${picked.ids.length} Remote employments have external_id ${request.employeeId} (${picked.ids.join(', ')}). Nothing was written; clear the external_id of the wrong one in Remote.`,
-		) };
+		return {
+			plan: done(
+				'skipped',
+				'ambiguous_match',
+				`${label}: ${picked.ids.length} Remote employments have external_id ${request.employeeId} (${picked.ids.join(', ')}). Nothing was written; clear the external_id of the wrong one in Remote.`,
+			),
+		};
 	}
 	const employment = picked.employment;
 	p.plan.employmentId = employment.id;
 	p.plan.kind = employment.type;
 	if (employment.type === 'contractor') {
-		return { plan: done('skipped', 'contractor_no_timeoff', `${label}: the person is a contractor in Remote; contractors' time off is never synced.`) };
+		return {
+			plan: done(
+				'skipped',
+				'contractor_no_timeoff',
+				`${label}: the person is a contractor in Remote; contractors' time off is never synced.`,
+			),
+		};
 	}
 	if (!employment.type || !TIMEOFF_KINDS.includes(employment.type)) {
-		return { plan: done(
-			'skipped',
-			'employment_type_not_supported',
-			`${label}: the Remote employment is of type "${employment.type ?? 'unknown'}"; only employees and global payroll employees get time off synced.`,
-		) };
+		return {
+			plan: done(
+				'skipped',
+				'employment_type_not_supported',
+				`${label}: the Remote employment is of type "${employment.type ?? 'unknown'}"; only employees and global payroll employees get time off synced.`,
+			),
+		};
 	}
 	if (employment.status !== 'active') {
-		return { plan: done(
-			'skipped',
-			'employment_not_active',
-			`${label}: the Remote employment is "${employment.status ?? 'unknown'}", not active; time off is synced only for active employments.`,
-		) };
+		return {
+			plan: done(
+				'skipped',
+				'employment_not_active',
+				`${label}: the Remote employment is "${employment.status ?? 'unknown'}", not active; time off is synced only for active employments.`,
+			),
+		};
 	}
 	return { employment };
 }
 
 /** T4: the request is gone in HiBob: its Remote time off is cancelled where the API allows it. */
-function planCancel(p: Planning, employment: RemoteEmploymentLite, mine: RemoteTimeoffLite[]): TimeOffPlan {
+function planCancel(
+	p: Planning,
+	employment: RemoteEmploymentLite,
+	mine: RemoteTimeoffLite[],
+): TimeOffPlan {
 	const { request, plan, label, done } = p;
 	if (!mine.length) {
-		return done('skipped', 'not_approved', `${label} is ${request.status} in HiBob and was never synced to Remote: nothing to cancel.`);
+		return done(
+			'skipped',
+			'not_approved',
+			`${label} is ${request.status} in HiBob and was never synced to Remote: nothing to cancel.`,
+		);
 	}
 	const live = mine.filter((t) => CANCELLABLE.has(String(t.status)));
-	const stuck = mine.filter((t) => !CANCELLABLE.has(String(t.status)) && !ALREADY_GONE.has(String(t.status)));
+	const stuck = mine.filter(
+		(t) => !CANCELLABLE.has(String(t.status)) && !ALREADY_GONE.has(String(t.status)),
+	);
 	for (const t of live) {
-		const { action, planned } = cancelRequest(t, request, employment.id, `HiBob request ${request.requestId} was ${request.status} in HiBob`);
+		const { action, planned } = cancelRequest(
+			t,
+			request,
+			employment.id,
+			`HiBob request ${request.requestId} was ${request.status} in HiBob`,
+		);
 		plan.actions.push(action);
 		plan.requests.push(planned);
 		plan.changes.push({ field: `timeoff ${t.id}.status`, from: t.status, to: 'cancelled' });
 	}
-	for (const t of stuck) plan.skipped.push({ field: `timeoff ${t.id}`, reason: 'remote_status_not_cancellable', from: t.status });
+	for (const t of stuck)
+		plan.skipped.push({
+			field: `timeoff ${t.id}`,
+			reason: 'remote_status_not_cancellable',
+			from: t.status,
+		});
 	if (live.length) {
-		const extra = stuck.length ? ` Remote time off ${stuck.map((t) => `${t.id} (${t.status})`).join(', ')} cannot be cancelled through the API.` : '';
-		return done('updated', 'cancelled_in_remote', `${label} is ${request.status} in HiBob: Remote time off ${live.map((t) => t.id).join(', ')} cancelled.${extra}`);
+		const extra = stuck.length
+			? ` Remote time off ${stuck.map((t) => `${t.id} (${t.status})`).join(', ')} cannot be cancelled through the API.`
+			: '';
+		return done(
+			'updated',
+			'cancelled_in_remote',
+			`${label} is ${request.status} in HiBob: Remote time off ${live.map((t) => t.id).join(', ')} cancelled.${extra}`,
+		);
 	}
 	if (stuck.length) {
 		return done(
@@ -459,7 +570,11 @@ function planCancel(p: Planning, employment: RemoteEmploymentLite, mine: RemoteT
 			`${label} is ${request.status} in HiBob, but Remote time off ${stuck.map((t) => `${t.id} is "${t.status}"`).join(', ')}; only approved time off can be cancelled through the API. Cancel it in Remote by hand.`,
 		);
 	}
-	return done('unchanged', 'already_cancelled', `${label} is ${request.status} in HiBob and already cancelled in Remote.`);
+	return done(
+		'unchanged',
+		'already_cancelled',
+		`${label} is ${request.status} in HiBob and already cancelled in Remote.`,
+	);
 }
 
 /**
@@ -472,7 +587,9 @@ function replacements(p: Planning, employment: RemoteEmploymentLite): Replacing 
 	const replacing: Replacing['replacing'] = [];
 	if (request.previousRequestId) {
 		const previous = ctx.existing.filter(
-			(t) => (!t.employment_id || t.employment_id === employment.id) && hasMarker(t, request.previousRequestId as string),
+			(t) =>
+				(!t.employment_id || t.employment_id === employment.id) &&
+				hasMarker(t, request.previousRequestId as string),
 		);
 		for (const t of previous) {
 			if (!CANCELLABLE.has(String(t.status))) continue;
@@ -494,7 +611,11 @@ function replacements(p: Planning, employment: RemoteEmploymentLite): Replacing 
 }
 
 /** T3: already in Remote? (looked up before anything is created); undefined when it is not. */
-function alreadyInRemote(p: Planning, mine: RemoteTimeoffLite[], r: Replacing): TimeOffPlan | undefined {
+function alreadyInRemote(
+	p: Planning,
+	mine: RemoteTimeoffLite[],
+	r: Replacing,
+): TimeOffPlan | undefined {
 	const { request, label, done } = p;
 	const liveMine = mine.filter((t) => !ALREADY_GONE.has(String(t.status)));
 	if (liveMine.length) {
@@ -506,7 +627,11 @@ function alreadyInRemote(p: Planning, mine: RemoteTimeoffLite[], r: Replacing): 
 				`${label} is already in Remote (time off ${liveMine.map((t) => t.id).join(', ')}); the Remote time off of the request it replaces (${request.previousRequestId}) is cancelled.`,
 			);
 		}
-		return done('unchanged', 'already_synced', `${label} is already in Remote (time off ${liveMine.map((t) => t.id).join(', ')}).`);
+		return done(
+			'unchanged',
+			'already_synced',
+			`${label} is already in Remote (time off ${liveMine.map((t) => t.id).join(', ')}).`,
+		);
 	}
 	if (mine.length) {
 		// It was synced, and someone cancelled (or declined) it in Remote: respect that.
@@ -520,7 +645,11 @@ function alreadyInRemote(p: Planning, mine: RemoteTimeoffLite[], r: Replacing): 
 }
 
 /** T2 (from today), T5 (the type), T6 (the days), T7 (approval): the approved time off to create. */
-function planCreateTimeOff(p: Planning, employment: RemoteEmploymentLite, r: Replacing): TimeOffPlan {
+function planCreateTimeOff(
+	p: Planning,
+	employment: RemoteEmploymentLite,
+	r: Replacing,
+): TimeOffPlan {
 	const { request, ctx, plan, label, done } = p;
 	const earliest = earliestStart(ctx.today, ctx.options.includeSinceJanuary);
 	if (request.startDate < earliest) {
@@ -533,7 +662,11 @@ function planCreateTimeOff(p: Planning, employment: RemoteEmploymentLite, r: Rep
 	const mapped = mapPolicyType(request.policyType, ctx.options.mapping);
 	plan.mappingSource = mapped.source;
 	if (mapped.source === 'excluded') {
-		return done('skipped', 'timeoff_type_excluded', `${label}: the HiBob type "${request.policyType}" is set to "Do Not Sync" in the node's mapping.${r.leftAlone}`);
+		return done(
+			'skipped',
+			'timeoff_type_excluded',
+			`${label}: the HiBob type "${request.policyType}" is set to "Do Not Sync" in the node's mapping.${r.leftAlone}`,
+		);
 	}
 	if (!mapped.remoteType) {
 		return done(
@@ -564,9 +697,23 @@ function planCreateTimeOff(p: Planning, employment: RemoteEmploymentLite, r: Rep
 		approver_id: ctx.options.approverId,
 		notes: markerNote(request),
 	};
-	plan.actions.push({ kind: 'create', employmentId: employment.id, requestId: request.requestId, body });
-	plan.requests.push({ method: 'POST', path: '/v1/timeoff', body, purpose: `create approved ${mapped.remoteType} time off` });
-	plan.changes.push({ field: 'timeoff', from: null, to: `${mapped.remoteType} ${request.startDate}..${request.endDate}` });
+	plan.actions.push({
+		kind: 'create',
+		employmentId: employment.id,
+		requestId: request.requestId,
+		body,
+	});
+	plan.requests.push({
+		method: 'POST',
+		path: '/v1/timeoff',
+		body,
+		purpose: `create approved ${mapped.remoteType} time off`,
+	});
+	plan.changes.push({
+		field: 'timeoff',
+		from: null,
+		to: `${mapped.remoteType} ${request.startDate}..${request.endDate}`,
+	});
 	const hours = days.days.reduce((sum, d) => sum + d.hours, 0);
 	const summary = `approved ${mapped.remoteType}, ${days.days.length} working day(s), ${hours} hours`;
 	if (r.replacing.length) {
@@ -596,5 +743,8 @@ export function dateWindow(requests: TimeOffRequest[]): { from: string; to: stri
  * a skip for a reason someone must act on (not "not approved" or "in the past").
  */
 export function timeOffNeedsAHuman(outcome: string, reason: string): boolean {
-	return outcome === 'failed' || (outcome === 'skipped' && reason !== 'not_approved' && reason !== 'in_the_past');
+	return (
+		outcome === 'failed' ||
+		(outcome === 'skipped' && reason !== 'not_approved' && reason !== 'in_the_past')
+	);
 }

@@ -27,15 +27,27 @@ export interface ReconcileScope {
 	to: string;
 }
 
-export function reconcileScope(today: string, includeSinceJanuary: boolean, horizonDays: number = DEFAULT_HORIZON_DAYS): ReconcileScope {
-	const days = Math.max(1, Math.min(MAX_HORIZON_DAYS, Math.floor(Number(horizonDays)) || DEFAULT_HORIZON_DAYS));
+export function reconcileScope(
+	today: string,
+	includeSinceJanuary: boolean,
+	horizonDays: number = DEFAULT_HORIZON_DAYS,
+): ReconcileScope {
+	const days = Math.max(
+		1,
+		Math.min(MAX_HORIZON_DAYS, Math.floor(Number(horizonDays)) || DEFAULT_HORIZON_DAYS),
+	);
 	const to = DateTime.fromISO(today, { zone: 'utc' }).plus({ days }).toISODate() as string;
 	return { from: earliestStart(today, includeSinceJanuary), to };
 }
 
 /** The approved requests that start in scope (who's out also lists requests overlapping its start). */
-export function approvedInScope(requests: TimeOffRequest[], scope: ReconcileScope): TimeOffRequest[] {
-	return requests.filter((r) => r.status === 'approved' && r.startDate >= scope.from && r.startDate <= scope.to);
+export function approvedInScope(
+	requests: TimeOffRequest[],
+	scope: ReconcileScope,
+): TimeOffRequest[] {
+	return requests.filter(
+		(r) => r.status === 'approved' && r.startDate >= scope.from && r.startDate <= scope.to,
+	);
 }
 
 /** Text that shows a note was meant to carry a HiBob request id. */
@@ -82,8 +94,12 @@ export function remoteOnly(
 		if (typeof t.notes !== 'string' || !MENTIONS_HIBOB.test(t.notes)) continue;
 		const employment = employmentsById.get(String(t.employment_id ?? ''));
 		if (!employment) continue;
-		if (employment.status !== 'active' || !TIMEOFF_KINDS.includes(String(employment.type))) continue;
-		const employeeId = employment.external_id === undefined || employment.external_id === null ? '' : String(employment.external_id).trim();
+		if (employment.status !== 'active' || !TIMEOFF_KINDS.includes(String(employment.type)))
+			continue;
+		const employeeId =
+			employment.external_id === undefined || employment.external_id === null
+				? ''
+				: String(employment.external_id).trim();
 		if (!employeeId) continue;
 		if (String(t.status) !== 'approved') continue;
 		if (!t.start_date || t.start_date < scope.from || t.start_date > scope.to) continue;
@@ -95,7 +111,9 @@ export function remoteOnly(
 				employment,
 				employeeId,
 				message: `Remote time off ${t.id} (${t.start_date}..${t.end_date}) has a note that mentions HiBob but ${
-					ids.length ? `names "${bad.join('", "')}", which is not a HiBob request id` : 'names no request id'
+					ids.length
+						? `names "${bad.join('", "')}", which is not a HiBob request id`
+						: 'names no request id'
 				}: it is left as it is. Fix the note in Remote ("HiBob request <number>") or cancel it by hand.`,
 			});
 			continue;

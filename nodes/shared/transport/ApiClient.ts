@@ -124,10 +124,13 @@ function isNetworkError(error: any): boolean {
 function maskBody(value: unknown, values: string[], extra: ReadonlySet<string>): unknown {
 	const walk = (inner: unknown): unknown => {
 		if (typeof inner === 'string') return maskSensitiveText(inner, values);
-		if (typeof inner === 'number') return maskSensitiveText(String(inner), values) === String(inner) ? inner : '***';
+		if (typeof inner === 'number')
+			return maskSensitiveText(String(inner), values) === String(inner) ? inner : '***';
 		if (Array.isArray(inner)) return inner.map(walk);
 		if (inner && typeof inner === 'object') {
-			return Object.fromEntries(Object.entries(inner as Record<string, unknown>).map(([key, v]) => [key, walk(v)]));
+			return Object.fromEntries(
+				Object.entries(inner as Record<string, unknown>).map(([key, v]) => [key, walk(v)]),
+			);
 		}
 		return inner;
 	};
@@ -155,7 +158,8 @@ function parseBody(body: unknown): unknown {
 			}
 		}
 	}
-	if (typeof Buffer !== 'undefined' && Buffer.isBuffer(body)) return parseBody(body.toString('utf8'));
+	if (typeof Buffer !== 'undefined' && Buffer.isBuffer(body))
+		return parseBody(body.toString('utf8'));
 	return body;
 }
 
@@ -172,7 +176,13 @@ export class ApiClient {
 	 */
 	static defaultPolicy: RetryPolicy = DEFAULT_RETRY_POLICY;
 
-	readonly stats: ClientStats = { calls: 0, retries: 0, rateLimited: 0, waitsBeforeLimit: 0, recovered: 0 };
+	readonly stats: ClientStats = {
+		calls: 0,
+		retries: 0,
+		rateLimited: 0,
+		waitsBeforeLimit: 0,
+		recovered: 0,
+	};
 
 	/** The (lower-case) headers of the last answer received; `answer` returns them with the body. */
 	lastHeaders: Record<string, string> = {};
@@ -224,9 +234,14 @@ export class ApiClient {
 	pathId(kind: IdKind, value: unknown): string {
 		const problem = idProblem(kind, value);
 		if (problem) {
-			throw new NodeOperationError(this.ctx.getNode(), `${this.profile.label}: ${problem}; nothing was requested`, {
-				description: 'The id came from the input or from the API; check where it was mapped from.',
-			});
+			throw new NodeOperationError(
+				this.ctx.getNode(),
+				`${this.profile.label}: ${problem}; nothing was requested`,
+				{
+					description:
+						'The id came from the input or from the API; check where it was mapped from.',
+				},
+			);
 		}
 		return encodeURIComponent(String(value));
 	}
@@ -238,7 +253,8 @@ export class ApiClient {
 		const secrets: unknown[] = this.profile.secretFields.map((field) => credentials[field]);
 		if (this.credentials && this.profile.derivedSecrets) {
 			// Base64 is also masked without its padding, which an echo may leave out.
-			for (const derived of this.profile.derivedSecrets(this.credentials)) secrets.push(derived, derived.replace(/=+$/, ''));
+			for (const derived of this.profile.derivedSecrets(this.credentials))
+				secrets.push(derived, derived.replace(/=+$/, ''));
 		}
 		for (const secret of secrets) {
 			if (typeof secret === 'string' && secret.length >= 4) out = out.split(secret).join('***');
@@ -286,7 +302,11 @@ export class ApiClient {
 			`${this.profile.label} answered ${status} to ${request.method} ${request.path}` +
 				(apiMessage ? `: ${apiMessage}` : ''),
 		);
-		const safeBody = maskBody(JSON.parse(this.scrub(JSON.stringify(body ?? null))), sent, this.sensitiveKeys);
+		const safeBody = maskBody(
+			JSON.parse(this.scrub(JSON.stringify(body ?? null))),
+			sent,
+			this.sensitiveKeys,
+		);
 		return new NodeApiError(
 			this.ctx.getNode(),
 			{ status, body: safeBody as JsonObject } as unknown as JsonObject,
@@ -297,7 +317,8 @@ export class ApiClient {
 	/** Sends one request with retries; returns the parsed body of the 2xx answer. */
 	async request<T = any>(request: ApiRequest): Promise<T> {
 		const baseUrl = await this.baseUrl();
-		const idempotent = request.idempotent ?? (request.method === 'GET' || request.method === 'PATCH');
+		const idempotent =
+			request.idempotent ?? (request.method === 'GET' || request.method === 'PATCH');
 		let attempt = 0;
 		let rateAttempt = 0;
 		let ambiguous = false;
@@ -334,24 +355,25 @@ export class ApiClient {
 					statusCode: Number(raw?.statusCode ?? 200),
 				};
 			} catch (error) {
-				if (error instanceof NodeOperationError) throw new NodeOperationError(this.ctx.getNode(), error);
-				if (isNetworkError(error) && attempt < this.policy.maxRetries && (idempotent || request.recover)) {
+				if (error instanceof NodeOperationError)
+					throw new NodeOperationError(this.ctx.getNode(), error);
+				if (
+					isNetworkError(error) &&
+					attempt < this.policy.maxRetries &&
+					(idempotent || request.recover)
+				) {
 					ambiguous = true;
 					await sleep(this.backoff(attempt++));
 					this.stats.retries++;
 					continue;
 				}
 				const reason = this.scrub(String((error as Error)?.message ?? error));
-				throw new NodeApiError(
-					this.ctx.getNode(),
-					{ message: reason } as JsonObject,
-					{
-						message: `${this.profile.label} could not be reached for ${request.method} ${request.path}: ${reason}`,
-						description: isNetworkError(error)
-							? `The connection failed ${attempt + 1 === 1 ? 'once' : `${attempt + 1} times`}. Running the workflow again is safe: creates are looked up before they are sent again.`
-							: 'Check the base URL in the credential.',
-					},
-				);
+				throw new NodeApiError(this.ctx.getNode(), { message: reason } as JsonObject, {
+					message: `${this.profile.label} could not be reached for ${request.method} ${request.path}: ${reason}`,
+					description: isNetworkError(error)
+						? `The connection failed ${attempt + 1 === 1 ? 'once' : `${attempt + 1} times`}. Running the workflow again is safe: creates are looked up before they are sent again.`
+						: 'Check the base URL in the credential.',
+				});
 			}
 			const { statusCode, headers, body } = response;
 			this.lastHeaders = headers;
@@ -373,7 +395,11 @@ export class ApiClient {
 				await sleep(Math.min(wait, 120_000));
 				continue;
 			}
-			if (statusCode >= 500 && attempt < this.policy.maxRetries && (idempotent || request.recover)) {
+			if (
+				statusCode >= 500 &&
+				attempt < this.policy.maxRetries &&
+				(idempotent || request.recover)
+			) {
 				ambiguous = true;
 				this.stats.retries++;
 				await sleep(this.backoff(attempt++));
@@ -389,7 +415,9 @@ export class ApiClient {
 	 * Compatibility. Reads only (GET, or a POST the API documents as a read); same retries, rate
 	 * limits and error mapping as every request (401/403 never retried).
 	 */
-	async answer(request: ApiRequest & { method: 'GET' | 'POST' }): Promise<{ status: number; body: unknown; headers: Record<string, string> }> {
+	async answer(
+		request: ApiRequest & { method: 'GET' | 'POST' },
+	): Promise<{ status: number; body: unknown; headers: Record<string, string> }> {
 		const body = await this.request<unknown>({ ...request, idempotent: true });
 		return { status: this.lastStatus, body, headers: { ...this.lastHeaders } };
 	}
@@ -398,10 +426,19 @@ export class ApiClient {
 	 * Walks a page-numbered list (`page`, `page_size`, `data.<key>`, `data.total_pages`) and
 	 * returns every item of every page.
 	 */
-	async listAll<T = IDataObject>(path: string, key: string, qs: IDataObject = {}, pageSize = 100): Promise<T[]> {
+	async listAll<T = IDataObject>(
+		path: string,
+		key: string,
+		qs: IDataObject = {},
+		pageSize = 100,
+	): Promise<T[]> {
 		const items: T[] = [];
 		for (let page = 1; ; page++) {
-			const body = await this.request<any>({ method: 'GET', path, qs: { ...qs, page, page_size: pageSize } });
+			const body = await this.request<any>({
+				method: 'GET',
+				path,
+				qs: { ...qs, page, page_size: pageSize },
+			});
 			const data = body?.data ?? body ?? {};
 			const pageItems: T[] = Array.isArray(data[key]) ? data[key] : [];
 			items.push(...pageItems);

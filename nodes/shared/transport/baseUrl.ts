@@ -21,10 +21,12 @@ export function baseUrlProblem(url: string): string | undefined {
 	} catch {
 		return 'it is not a URL';
 	}
-	if (parsed.username || parsed.password || url.includes('@')) return 'it contains a user name or password (user info)';
+	if (parsed.username || parsed.password || url.includes('@'))
+		return 'it contains a user name or password (user info)';
 	if (parsed.search || url.includes('?')) return 'it contains a query (?…)';
 	if (parsed.hash || url.includes('#')) return 'it contains a fragment (#…)';
-	if (parsed.protocol === 'http:' && !LOOPBACK.test(parsed.hostname)) return 'it is not https:// (plain http:// is allowed only for localhost)';
+	if (parsed.protocol === 'http:' && !LOOPBACK.test(parsed.hostname))
+		return 'it is not https:// (plain http:// is allowed only for localhost)';
 	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return 'it is not https://';
 	if (!CUSTOM_URL_PATTERN.test(url)) return 'it is not of the form https://host[:port][/path]';
 	return undefined;
@@ -47,9 +49,15 @@ export const REMOTE_HOSTS: ApiHosts = {
 };
 
 /** The base URL a credential points at (a custom URL trimmed, without trailing slashes; checked by the client). */
-export function baseUrlOf(hosts: ApiHosts, credentials: { environment?: unknown; customUrl?: unknown }): string {
+export function baseUrlOf(
+	hosts: ApiHosts,
+	credentials: { environment?: unknown; customUrl?: unknown },
+): string {
 	const environment = String(credentials.environment ?? 'production');
-	if (environment === 'custom') return String(credentials.customUrl ?? '').trim().replace(/\/+$/, '');
+	if (environment === 'custom')
+		return String(credentials.customUrl ?? '')
+			.trim()
+			.replace(/\/+$/, '');
 	return environment === 'sandbox' ? hosts.sandbox : hosts.production;
 }
 

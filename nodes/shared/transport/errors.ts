@@ -26,7 +26,10 @@ export function describeErrorBody(body: unknown): string | undefined {
 		if (Array.isArray(errors)) return describeErrorBody(errors);
 		if (errors && typeof errors === 'object') {
 			return Object.entries(errors as Record<string, unknown>)
-				.map(([field, value]) => `${field}: ${Array.isArray(value) ? value.join(', ') : JSON.stringify(value)}`)
+				.map(
+					([field, value]) =>
+						`${field}: ${Array.isArray(value) ? value.join(', ') : JSON.stringify(value)}`,
+				)
 				.join('; ');
 		}
 	}
@@ -35,7 +38,8 @@ export function describeErrorBody(body: unknown): string | undefined {
 
 /** Remote's ParameterError / ActionError / ResourceError: `{code, message, param|action|resource_type}`. */
 function describeErrorDetail(detail: unknown): string | undefined {
-	if (!detail || typeof detail !== 'object' || Array.isArray(detail)) return describeErrorBody(detail);
+	if (!detail || typeof detail !== 'object' || Array.isArray(detail))
+		return describeErrorBody(detail);
 	const inner = detail as Record<string, unknown>;
 	const where = inner.param ?? inner.action ?? inner.resource_type;
 	const text = typeof inner.message === 'string' ? inner.message : JSON.stringify(inner);

@@ -21,7 +21,9 @@ export const hibobProfile: ApiProfile = {
 	baseUrl: (credentials) => baseUrlOf(HIBOB_HOSTS, credentials),
 	secretFields: ['token'],
 	derivedSecrets: (credentials) => [
-		Buffer.from(`${String(credentials.serviceUserId ?? '')}:${String(credentials.token ?? '')}`).toString('base64'),
+		Buffer.from(
+			`${String(credentials.serviceUserId ?? '')}:${String(credentials.token ?? '')}`,
+		).toString('base64'),
 	],
 	rateInfo(headers) {
 		const remaining = headers['x-ratelimit-remaining'];
@@ -29,7 +31,10 @@ export const hibobProfile: ApiProfile = {
 		return {
 			remaining: remaining !== undefined && remaining !== '' ? Number(remaining) : undefined,
 			// HiBob sends the reset as a Unix time in seconds.
-			resetAtMs: reset !== undefined && reset !== '' && Number.isFinite(Number(reset)) ? Number(reset) * 1000 : undefined,
+			resetAtMs:
+				reset !== undefined && reset !== '' && Number.isFinite(Number(reset))
+					? Number(reset) * 1000
+					: undefined,
 		};
 	},
 	errorMessage: describeErrorBody,
@@ -39,8 +44,10 @@ export const hibobProfile: ApiProfile = {
 		if (status === 403)
 			return 'The HiBob service user lacks a permission. Run the "Check Permissions" operation of the HiBob node to see which one.';
 		if (status === 404) return 'HiBob does not know this record; it may have been deleted.';
-		if (status === 429) return 'HiBob kept answering "too many requests". Run the workflow again later.';
-		if (status >= 500) return 'HiBob had a temporary problem. Run the workflow again; nothing is written twice.';
+		if (status === 429)
+			return 'HiBob kept answering "too many requests". Run the workflow again later.';
+		if (status >= 500)
+			return 'HiBob had a temporary problem. Run the workflow again; nothing is written twice.';
 		return 'Check the node settings.';
 	},
 };
@@ -59,14 +66,24 @@ export class HiBobClient extends ApiClient {
 		humanReadable?: 'APPEND' | 'REPLACE';
 	}): Promise<IDataObject[]> {
 		const payload: IDataObject = { fields: body.fields, showInactive: body.showInactive ?? false };
-		if (body.filters && body.filters.length) payload.filters = body.filters as unknown as IDataObject[];
+		if (body.filters && body.filters.length)
+			payload.filters = body.filters as unknown as IDataObject[];
 		if (body.humanReadable) payload.humanReadable = body.humanReadable;
-		const response = await this.request<any>({ method: 'POST', path: '/v1/people/search', body: payload, idempotent: true });
+		const response = await this.request<any>({
+			method: 'POST',
+			path: '/v1/people/search',
+			body: payload,
+			idempotent: true,
+		});
 		return Array.isArray(response?.employees) ? response.employees : [];
 	}
 
 	/** `POST /v1/people/{idOrEmail}`: one person (answered as `{employees: [...]}` or a bare object). */
-	async getPerson(idOrEmail: string, fields: string[], humanReadable?: 'APPEND'): Promise<IDataObject | undefined> {
+	async getPerson(
+		idOrEmail: string,
+		fields: string[],
+		humanReadable?: 'APPEND',
+	): Promise<IDataObject | undefined> {
 		const body: IDataObject = { fields };
 		if (humanReadable) body.humanReadable = humanReadable;
 		const response = await this.request<any>({
@@ -88,7 +105,12 @@ export class HiBobClient extends ApiClient {
 	}
 
 	async createField(body: IDataObject): Promise<IDataObject> {
-		return this.request({ method: 'POST', path: '/v1/company/people/fields', body, idempotent: false });
+		return this.request({
+			method: 'POST',
+			path: '/v1/company/people/fields',
+			body,
+			idempotent: false,
+		});
 	}
 
 	/** `GET /v1/company/named-lists/{name}`; `undefined` when the list does not exist. */
@@ -112,14 +134,25 @@ export class HiBobClient extends ApiClient {
 	}
 
 	/** `GET /v1/timeoff/requests/changes?since=…` (since at most six months back). */
-	async getTimeoffChanges(since: string, to?: string, includePending = false): Promise<IDataObject[]> {
+	async getTimeoffChanges(
+		since: string,
+		to?: string,
+		includePending = false,
+	): Promise<IDataObject[]> {
 		const qs: IDataObject = { since, includePending };
 		if (to) qs.to = to;
-		const response = await this.request<any>({ method: 'GET', path: '/v1/timeoff/requests/changes', qs });
+		const response = await this.request<any>({
+			method: 'GET',
+			path: '/v1/timeoff/requests/changes',
+			qs,
+		});
 		return Array.isArray(response?.changes) ? response.changes : [];
 	}
 
-	async getTimeoffRequest(employeeId: string, requestId: string | number): Promise<IDataObject | undefined> {
+	async getTimeoffRequest(
+		employeeId: string,
+		requestId: string | number,
+	): Promise<IDataObject | undefined> {
 		return this.request({
 			method: 'GET',
 			path: `/v1/timeoff/employees/${this.pathId('hibobEmployee', employeeId)}/requests/${this.pathId('hibobRequest', String(requestId))}`,
@@ -142,16 +175,28 @@ export class HiBobClient extends ApiClient {
 	readonly asSent = {
 		fields: () => this.answer({ method: 'GET', path: '/v1/company/people/fields' }),
 		namedList: (name: string) =>
-			this.answer({ method: 'GET', path: `/v1/company/named-lists/${encodeURIComponent(name)}`, qs: { includeArchived: false } }),
+			this.answer({
+				method: 'GET',
+				path: `/v1/company/named-lists/${encodeURIComponent(name)}`,
+				qs: { includeArchived: false },
+			}),
 		/** `POST /v1/people/search` is a read (HiBob documents search as POST). */
-		searchPeople: (body: { fields: string[]; filters?: Array<{ fieldPath: string; operator: 'equals'; values: string[] }>; humanReadable?: 'APPEND' }) =>
+		searchPeople: (body: {
+			fields: string[];
+			filters?: Array<{ fieldPath: string; operator: 'equals'; values: string[] }>;
+			humanReadable?: 'APPEND';
+		}) =>
 			this.answer({
 				method: 'POST',
 				path: '/v1/people/search',
 				body: { showInactive: false, ...body } as unknown as IDataObject,
 			}),
 		timeoffChanges: (since: string) =>
-			this.answer({ method: 'GET', path: '/v1/timeoff/requests/changes', qs: { since, includePending: false } }),
+			this.answer({
+				method: 'GET',
+				path: '/v1/timeoff/requests/changes',
+				qs: { since, includePending: false },
+			}),
 		timeoffRequest: (employeeId: string, requestId: string) =>
 			this.answer({
 				method: 'GET',

@@ -15,18 +15,25 @@ export const remoteProfile: ApiProfile = {
 		return {
 			remaining: remaining !== undefined && remaining !== '' ? Number(remaining) : undefined,
 			// Remote sends the milliseconds left until the window resets (there is no Retry-After).
-			resetAtMs: reset !== undefined && reset !== '' && Number.isFinite(Number(reset)) ? nowMs + Number(reset) : undefined,
+			resetAtMs:
+				reset !== undefined && reset !== '' && Number.isFinite(Number(reset))
+					? nowMs + Number(reset)
+					: undefined,
 		};
 	},
 	errorMessage: describeErrorBody,
 	hint(status) {
 		if (status === 401)
 			return 'Remote refused the token. Check the Remote credential: ra_live_ tokens work only in production, ra_test_ tokens only in the sandbox.';
-		if (status === 403) return 'The Remote token may not do this. Use a company API token created by an admin or owner.';
+		if (status === 403)
+			return 'The Remote token may not do this. Use a company API token created by an admin or owner.';
 		if (status === 404) return 'Remote does not know this record; it may have been deleted.';
-		if (status === 409 || status === 422) return 'Remote refused the values sent; the message names the fields.';
-		if (status === 429) return 'Remote kept answering "too many requests". Run the workflow again later.';
-		if (status >= 500) return 'Remote had a temporary problem. Run the workflow again; nothing is written twice.';
+		if (status === 409 || status === 422)
+			return 'Remote refused the values sent; the message names the fields.';
+		if (status === 429)
+			return 'Remote kept answering "too many requests". Run the workflow again later.';
+		if (status >= 500)
+			return 'Remote had a temporary problem. Run the workflow again; nothing is written twice.';
 		return 'Check the node settings.';
 	},
 };
@@ -42,7 +49,10 @@ export class RemoteClient extends ApiClient {
 	}
 
 	async getEmployment(id: string): Promise<IDataObject> {
-		const response = await this.request<any>({ method: 'GET', path: `/v1/employments/${this.pathId('remote', id)}` });
+		const response = await this.request<any>({
+			method: 'GET',
+			path: `/v1/employments/${this.pathId('remote', id)}`,
+		});
 		return response?.data?.employment ?? response;
 	}
 
@@ -61,8 +71,17 @@ export class RemoteClient extends ApiClient {
 	 * `POST /v1/employments`. A create is never simply re-sent: after a lost answer, `recover`
 	 * looks the employment up first (by external_id and email).
 	 */
-	async createEmployment(body: IDataObject, recover: () => Promise<IDataObject | undefined>): Promise<IDataObject> {
-		const response = await this.request<any>({ method: 'POST', path: '/v1/employments', body, idempotent: false, recover });
+	async createEmployment(
+		body: IDataObject,
+		recover: () => Promise<IDataObject | undefined>,
+	): Promise<IDataObject> {
+		const response = await this.request<any>({
+			method: 'POST',
+			path: '/v1/employments',
+			body,
+			idempotent: false,
+			recover,
+		});
 		return response?.data?.employment ?? response;
 	}
 
@@ -91,11 +110,18 @@ export class RemoteClient extends ApiClient {
 	 * `GET /v1/countries/{code}/{form}`: the JSON schema Remote validates that form against. The
 	 * `contract_amendment` form needs the `employment_id` it is for.
 	 */
-	async getCountryForm(countryCode: string, form: string, employmentId?: string): Promise<IDataObject> {
+	async getCountryForm(
+		countryCode: string,
+		form: string,
+		employmentId?: string,
+	): Promise<IDataObject> {
 		const response = await this.request<any>({
 			method: 'GET',
 			path: `/v1/countries/${this.pathId('country', countryCode)}/${this.pathId('form', form)}`,
-			qs: { json_schema_version: 'latest', ...(employmentId ? { employment_id: employmentId } : {}) },
+			qs: {
+				json_schema_version: 'latest',
+				...(employmentId ? { employment_id: employmentId } : {}),
+			},
 		});
 		return response?.data?.schema ?? response?.data ?? response;
 	}
@@ -105,7 +131,11 @@ export class RemoteClient extends ApiClient {
 	}
 
 	listDepartments(companyId?: string): Promise<IDataObject[]> {
-		return this.listAll('/v1/company-departments', 'company_departments', companyId ? { company_id: companyId } : {});
+		return this.listAll(
+			'/v1/company-departments',
+			'company_departments',
+			companyId ? { company_id: companyId } : {},
+		);
 	}
 
 	/**
@@ -113,7 +143,9 @@ export class RemoteClient extends ApiClient {
 	 * the employment filter is sent and also applied here (a server that ignores it lists them all).
 	 */
 	async listContractAmendments(employmentId: string): Promise<IDataObject[]> {
-		const all = await this.listAll<IDataObject>('/v1/contract-amendments', 'contract_amendments', { employment_id: employmentId });
+		const all = await this.listAll<IDataObject>('/v1/contract-amendments', 'contract_amendments', {
+			employment_id: employmentId,
+		});
 		return all.filter((amendment) => String(amendment.employment_id ?? '') === employmentId);
 	}
 
@@ -122,8 +154,17 @@ export class RemoteClient extends ApiClient {
 	 * starts a review at Remote. Never simply re-sent: after a lost answer, `recover` looks for the
 	 * amendment first.
 	 */
-	async createContractAmendment(body: IDataObject, recover: () => Promise<IDataObject | undefined>): Promise<IDataObject> {
-		const response = await this.request<any>({ method: 'POST', path: '/v1/contract-amendments', body, idempotent: false, recover });
+	async createContractAmendment(
+		body: IDataObject,
+		recover: () => Promise<IDataObject | undefined>,
+	): Promise<IDataObject> {
+		const response = await this.request<any>({
+			method: 'POST',
+			path: '/v1/contract-amendments',
+			body,
+			idempotent: false,
+			recover,
+		});
 		return response?.data?.contract_amendment ?? response;
 	}
 
@@ -156,12 +197,25 @@ export class RemoteClient extends ApiClient {
 		return this.listAll('/v1/timeoff', 'timeoffs', filters);
 	}
 
-	async createTimeoff(body: IDataObject, recover: () => Promise<IDataObject | undefined>): Promise<IDataObject> {
-		const response = await this.request<any>({ method: 'POST', path: '/v1/timeoff', body, idempotent: false, recover });
+	async createTimeoff(
+		body: IDataObject,
+		recover: () => Promise<IDataObject | undefined>,
+	): Promise<IDataObject> {
+		const response = await this.request<any>({
+			method: 'POST',
+			path: '/v1/timeoff',
+			body,
+			idempotent: false,
+			recover,
+		});
 		return response?.data?.timeoff ?? response;
 	}
 
-	async cancelTimeoff(id: string, cancelReason: string, recover: () => Promise<IDataObject | undefined>): Promise<IDataObject> {
+	async cancelTimeoff(
+		id: string,
+		cancelReason: string,
+		recover: () => Promise<IDataObject | undefined>,
+	): Promise<IDataObject> {
 		const response = await this.request<any>({
 			method: 'POST',
 			path: `/v1/timeoff/${this.pathId('remote', id)}/cancel`,
@@ -175,18 +229,26 @@ export class RemoteClient extends ApiClient {
 	// ---- Setup → Check API Compatibility: reads answered as they came (body and headers), GET only ----
 
 	readonly asSent = {
-		employmentsPage: () => this.answer({ method: 'GET', path: '/v1/employments', qs: { page: 1, page_size: 100 } }),
-		employment: (id: string) => this.answer({ method: 'GET', path: `/v1/employments/${encodeURIComponent(id)}` }),
-		companyManagers: () => this.answer({ method: 'GET', path: '/v1/company-managers', qs: { page: 1, page_size: 100 } }),
+		employmentsPage: () =>
+			this.answer({ method: 'GET', path: '/v1/employments', qs: { page: 1, page_size: 100 } }),
+		employment: (id: string) =>
+			this.answer({ method: 'GET', path: `/v1/employments/${encodeURIComponent(id)}` }),
+		companyManagers: () =>
+			this.answer({ method: 'GET', path: '/v1/company-managers', qs: { page: 1, page_size: 100 } }),
 		departments: (companyId: string) =>
-			this.answer({ method: 'GET', path: '/v1/company-departments', qs: { company_id: companyId, page: 1, page_size: 100 } }),
+			this.answer({
+				method: 'GET',
+				path: '/v1/company-departments',
+				qs: { company_id: companyId, page: 1, page_size: 100 },
+			}),
 		countryForm: (countryCode: string, form: string) =>
 			this.answer({
 				method: 'GET',
 				path: `/v1/countries/${encodeURIComponent(countryCode)}/${encodeURIComponent(form)}`,
 				qs: { json_schema_version: 'latest' },
 			}),
-		timeoffs: () => this.answer({ method: 'GET', path: '/v1/timeoff', qs: { page: 1, page_size: 100 } }),
+		timeoffs: () =>
+			this.answer({ method: 'GET', path: '/v1/timeoff', qs: { page: 1, page_size: 100 } }),
 		webhookCallbacks: () => this.answer({ method: 'GET', path: '/v1/webhook-callbacks' }),
 	};
 }

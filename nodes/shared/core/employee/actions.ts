@@ -5,9 +5,13 @@
 import type { FieldChange, HeldBackField, PlannedRequest, SyncKind } from '../outcome';
 import type { PlanOptions } from './common';
 
-
 /** The forms of an employment the sync writes (Remote's PATCH replaces a form sent whole). */
-export type FormKey = 'basic_information' | 'address_details' | 'emergency_contact_details' | 'administrative_details' | 'contract_details';
+export type FormKey =
+	| 'basic_information'
+	| 'address_details'
+	| 'emergency_contact_details'
+	| 'administrative_details'
+	| 'contract_details';
 
 /**
  * One write of a plan. `sync.ts` executes them in order with one small interpreter; dry run shows
@@ -27,7 +31,9 @@ export type EmployeeAction =
 	/** `POST /v1/contract-amendments` (U6). */
 	| { type: 'submitAmendment'; body: Record<string, unknown>; changes: FieldChange[] };
 
-export type FormParts = Partial<Record<FormKey, { owned: Record<string, unknown>; kept: Record<string, unknown> }>>;
+export type FormParts = Partial<
+	Record<FormKey, { owned: Record<string, unknown>; kept: Record<string, unknown> }>
+>;
 
 /** Forms whose kept keys are never shown in outputs (they may hold tax ids, pay terms). */
 const PRIVATE_FORMS = new Set<FormKey>(['administrative_details', 'contract_details']);
@@ -39,7 +45,8 @@ export function actionBody(action: EmployeeAction): Record<string, unknown> {
 			return action.body;
 		case 'patch': {
 			const body: Record<string, unknown> = { ...action.fields };
-			for (const [form, part] of Object.entries(action.forms)) body[form] = { ...part!.kept, ...part!.owned };
+			for (const [form, part] of Object.entries(action.forms))
+				body[form] = { ...part!.kept, ...part!.owned };
 			return body;
 		}
 		case 'setDepartment':
@@ -53,24 +60,51 @@ export function actionBody(action: EmployeeAction): Record<string, unknown> {
  * The requests of a plan, as shown in a dry run. A form's kept keys of administrative or contract
  * details are not copied into the output (only named).
  */
-export function renderRequests(actions: EmployeeAction[], employmentId: string | null): PlannedRequest[] {
+export function renderRequests(
+	actions: EmployeeAction[],
+	employmentId: string | null,
+): PlannedRequest[] {
 	const id = employmentId ?? '{created}';
 	return actions.map((action): PlannedRequest => {
 		switch (action.type) {
 			case 'create':
-				return { method: 'POST', path: '/v1/employments', body: action.body, purpose: 'create employment (basic information)' };
+				return {
+					method: 'POST',
+					path: '/v1/employments',
+					body: action.body,
+					purpose: 'create employment (basic information)',
+				};
 			case 'patch': {
 				const body: Record<string, unknown> = { ...action.fields };
-				for (const [form, part] of Object.entries(action.forms) as Array<[FormKey, { owned: Record<string, unknown>; kept: Record<string, unknown> }]>) {
-					const kept = PRIVATE_FORMS.has(form) ? Object.fromEntries(Object.keys(part.kept).map((k) => [k, '(kept as in Remote)'])) : part.kept;
+				for (const [form, part] of Object.entries(action.forms) as Array<
+					[FormKey, { owned: Record<string, unknown>; kept: Record<string, unknown> }]
+				>) {
+					const kept = PRIVATE_FORMS.has(form)
+						? Object.fromEntries(Object.keys(part.kept).map((k) => [k, '(kept as in Remote)']))
+						: part.kept;
 					body[form] = { ...kept, ...part.owned };
 				}
-				return { method: 'PATCH', path: `/v1/employments/${id}`, body, purpose: `update ${Object.keys(body).join(', ')}` };
+				return {
+					method: 'PATCH',
+					path: `/v1/employments/${id}`,
+					body,
+					purpose: `update ${Object.keys(body).join(', ')}`,
+				};
 			}
 			case 'setDepartment':
-				return { method: 'PATCH', path: `/v2/employments/${id}`, body: { department_id: action.departmentId }, purpose: 'set department' };
+				return {
+					method: 'PATCH',
+					path: `/v2/employments/${id}`,
+					body: { department_id: action.departmentId },
+					purpose: 'set department',
+				};
 			case 'submitAmendment':
-				return { method: 'POST', path: '/v1/contract-amendments', body: action.body, purpose: 'submit contract amendment' };
+				return {
+					method: 'POST',
+					path: '/v1/contract-amendments',
+					body: action.body,
+					purpose: 'submit contract amendment',
+				};
 		}
 	});
 }
@@ -79,12 +113,19 @@ export function renderRequests(actions: EmployeeAction[], employmentId: string |
  * Contractors with contractor updates off: every write after the create becomes a held-back
  * difference (`not_updatable_via_api`), so no refused request is ever sent.
  */
-export function holdContractorWrites(kind: SyncKind, options: PlanOptions, actions: EmployeeAction[], heldBack: HeldBackField[]): EmployeeAction[] {
+export function holdContractorWrites(
+	kind: SyncKind,
+	options: PlanOptions,
+	actions: EmployeeAction[],
+	heldBack: HeldBackField[],
+): EmployeeAction[] {
 	if (kind !== 'contractor' || options.contractorUpdates) return actions;
 	const kept: EmployeeAction[] = [];
 	for (const action of actions) {
 		if (action.type === 'create') kept.push(action);
-		else for (const c of action.changes) heldBack.push({ field: c.field, reason: 'not_updatable_via_api', from: c.from, to: c.to });
+		else
+			for (const c of action.changes)
+				heldBack.push({ field: c.field, reason: 'not_updatable_via_api', from: c.from, to: c.to });
 	}
 	return kept;
 }

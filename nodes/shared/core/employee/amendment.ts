@@ -35,7 +35,11 @@ export interface AmendmentDecision {
 function enumOf(schema: unknown): string[] {
 	const s = schema as { enum?: unknown[]; oneOf?: Array<{ const?: unknown }> } | undefined;
 	if (Array.isArray(s?.enum)) return s.enum.map(String);
-	if (Array.isArray(s?.oneOf)) return s.oneOf.map((o) => o?.const).filter((c) => c !== undefined).map(String);
+	if (Array.isArray(s?.oneOf))
+		return s.oneOf
+			.map((o) => o?.const)
+			.filter((c) => c !== undefined)
+			.map(String);
 	return [];
 }
 
@@ -54,18 +58,32 @@ export function planAmendment(
 	const keep = (note: string): AmendmentDecision => ({ changes: [], heldBack: held, note });
 	const contractId = detail.active_contract_id;
 	if (typeof contractId !== 'string' || contractId === '') {
-		return keep('Remote did not give the active contract of this employment, so no contract amendment was submitted.');
+		return keep(
+			'Remote did not give the active contract of this employment, so no contract amendment was submitted.',
+		);
 	}
 
 	// Never twice: an amendment Remote has not finished reviewing holds any new one back.
-	if (!input.contractAmendments) return { done: false, needs: 'detail', part: 'contractAmendments', employmentId: employment.id };
+	if (!input.contractAmendments)
+		return {
+			done: false,
+			needs: 'detail',
+			part: 'contractAmendments',
+			employmentId: employment.id,
+		};
 	const pending = input.contractAmendments.filter(
-		(a) => isPendingAmendment(a) && (a.employment_id === undefined || String(a.employment_id) === employment.id),
+		(a) =>
+			isPendingAmendment(a) &&
+			(a.employment_id === undefined || String(a.employment_id) === employment.id),
 	);
 	if (pending.length) {
 		const ids = pending.map((a) => String(a.id ?? '?')).join(', ');
 		const title = held.find((h) => h.field === 'job_title');
-		const sameValues = !title || pending.some((a) => a.job_title === undefined || a.job_title === null || same(a.job_title, title.to));
+		const sameValues =
+			!title ||
+			pending.some(
+				(a) => a.job_title === undefined || a.job_title === null || same(a.job_title, title.to),
+			);
 		return {
 			changes: [],
 			heldBack: held.map((h) => ({ ...h, reason: 'contract_amendment_pending' })),
@@ -76,11 +94,23 @@ export function planAmendment(
 		};
 	}
 
-	const country = employment.country?.code ?? (detail.country as { code?: string } | undefined)?.code ?? person.countryCode;
-	if (!country) return keep('Remote gave no country for this employment, so its contract amendment form could not be read.');
+	const country =
+		employment.country?.code ??
+		(detail.country as { code?: string } | undefined)?.code ??
+		person.countryCode;
+	if (!country)
+		return keep(
+			'Remote gave no country for this employment, so its contract amendment form could not be read.',
+		);
 	const schema = input.schemas?.[CONTRACT_AMENDMENT_FORM];
 	if (schema === undefined) {
-		return { done: false, needs: 'schemas', country: String(country), forms: [CONTRACT_AMENDMENT_FORM], employmentId: employment.id };
+		return {
+			done: false,
+			needs: 'schemas',
+			country: String(country),
+			forms: [CONTRACT_AMENDMENT_FORM],
+			employmentId: employment.id,
+		};
 	}
 	const properties = (schema as { properties?: Record<string, unknown> })?.properties;
 	const knows = (key: string) => !properties || typeof properties !== 'object' || key in properties;
@@ -101,8 +131,12 @@ export function planAmendment(
 			? person.startDate
 			: options.today;
 	const reasons = enumOf(properties?.reason_for_change);
-	const reason = onlyStartDate && reasons.includes('error_correction') ? 'error_correction' : 'other';
-	const contractAmendment: Record<string, unknown> = { effective_date: effectiveDate, reason_for_change: reason };
+	const reason =
+		onlyStartDate && reasons.includes('error_correction') ? 'error_correction' : 'other';
+	const contractAmendment: Record<string, unknown> = {
+		effective_date: effectiveDate,
+		reason_for_change: reason,
+	};
 	if (knows('reason_for_change_description') && properties) {
 		// Names the terms only: the values (salary) stay out of free text.
 		contractAmendment.reason_for_change_description = `Requested by the HiBob to Remote sync: the ${carried
@@ -115,8 +149,12 @@ export function planAmendment(
 		(issue) => `${CONTRACT_AMENDMENT_FORM}${issue.path ? `.${issue.path}` : ''} ${issue.message}`,
 	);
 	if (issues.length) {
-		const carriedKeys = new Set(carried.map((h) => `${CONTRACT_AMENDMENT_FORM}.${AMENDABLE_FIELDS[h.field]}`));
-		const others = [...new Set(issues.map((issue) => issue.split(' ')[0]))].filter((field) => !carriedKeys.has(field));
+		const carriedKeys = new Set(
+			carried.map((h) => `${CONTRACT_AMENDMENT_FORM}.${AMENDABLE_FIELDS[h.field]}`),
+		);
+		const others = [...new Set(issues.map((issue) => issue.split(' ')[0]))].filter(
+			(field) => !carriedKeys.has(field),
+		);
 		return {
 			changes: [],
 			heldBack: [
@@ -131,7 +169,11 @@ export function planAmendment(
 	return {
 		action: {
 			type: 'submitAmendment',
-			body: { employment_id: employment.id, amendment_contract_id: contractId, contract_amendment: contractAmendment },
+			body: {
+				employment_id: employment.id,
+				amendment_contract_id: contractId,
+				contract_amendment: contractAmendment,
+			},
 			changes: carried.map((h) => ({ field: h.field, from: h.from, to: h.to })),
 		},
 		changes: carried.map((h) => ({ field: h.field, from: h.from, to: h.to })),

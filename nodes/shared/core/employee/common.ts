@@ -51,7 +51,7 @@ export interface PlanOptions {
 
 /** What a contractor's held-back differences say when contractor updates are off. */
 export const CONTRACTOR_NOT_UPDATABLE =
-	"Remote's API does not update contractors (\"currently not supported\"): change these in Remote, or turn on the option \"Contractor Updates Enabled by Remote\" if Remote enabled them for your company.";
+	'Remote\'s API does not update contractors ("currently not supported"): change these in Remote, or turn on the option "Contractor Updates Enabled by Remote" if Remote enabled them for your company.';
 
 /** Values read inside the Upsert node only (never carried by workflow items). */
 export interface SensitiveValues {
@@ -159,7 +159,12 @@ export type PlanStep =
 	 * More of one employment: the full employment (GET /v1/employments/{id}), or with
 	 * `part: 'contractAmendments'` its contract amendments (GET /v1/contract-amendments).
 	 */
-	| { done: false; needs: 'detail'; employmentId: string; part?: 'employment' | 'contractAmendments' }
+	| {
+			done: false;
+			needs: 'detail';
+			employmentId: string;
+			part?: 'employment' | 'contractAmendments';
+	  }
 	/** `employmentId`: the employment a per-employment form (contract_amendment) is asked for. */
 	| { done: false; needs: 'schemas'; country: string; forms: string[]; employmentId?: string }
 	/** The legal entity that engages global payroll employees in `country` (set `legalEntityId`). */
@@ -196,13 +201,22 @@ export const FORMS: Record<SyncKind, Record<string, string>> = {
 	},
 };
 
-export const lower = (v: unknown) => (typeof v === 'string' ? v.trim().toLowerCase() : v === null || v === undefined ? '' : String(v));
+export const lower = (v: unknown) =>
+	typeof v === 'string' ? v.trim().toLowerCase() : v === null || v === undefined ? '' : String(v);
 export const same = (a: unknown, b: unknown) => lower(a) === lower(b);
 export const blank = (v: unknown) => v === null || v === undefined || v === '';
 
-export function result(input: PlanInput, outcome: Outcome, reason: string, message: string, extra: Partial<Plan> = {}): PlanStep {
+export function result(
+	input: PlanInput,
+	outcome: Outcome,
+	reason: string,
+	message: string,
+	extra: Partial<Plan> = {},
+): PlanStep {
 	const employmentId =
-		input.match.kind === 'match' || input.match.kind === 'archived' ? input.match.employment.id : null;
+		input.match.kind === 'match' || input.match.kind === 'archived'
+			? input.match.employment.id
+			: null;
 	return {
 		done: true,
 		plan: {
@@ -257,9 +271,14 @@ export function isoDaysAfter(date: string, today: string): boolean {
 
 export function annualSalaryMinor(sensitive: SensitiveValues | undefined): number | undefined {
 	const yearly = sensitive?.yearlySalary;
-	if (!yearly || typeof yearly.value !== 'number' || !Number.isFinite(yearly.value) || yearly.value <= 0) return undefined;
+	if (
+		!yearly ||
+		typeof yearly.value !== 'number' ||
+		!Number.isFinite(yearly.value) ||
+		yearly.value <= 0
+	)
+		return undefined;
 	if (sensitive?.payPeriod && !/annual|year/i.test(sensitive.payPeriod)) return undefined;
 	// N7: minor units, ×100 also for currencies without minor units.
 	return Math.round(yearly.value * 100);
 }
-

@@ -7,15 +7,24 @@ import type { PlanInput, PlanStep } from './common';
 import { blank, CONTRACTOR_NOT_UPDATABLE, FORMS, isoDaysAfter, KIND_LABEL, result } from './common';
 import { buildForm, formsOfKind, propertiesOf, wantedValues } from './forms';
 
-
 export function planCreate(input: PlanInput, kind: SyncKind): PlanStep {
 	const { person, options } = input;
 	if (person.terminated) {
-		return result(input, 'skipped', 'terminated_in_hibob', 'The person is terminated in HiBob and has no Remote employment; nothing is created.');
+		return result(
+			input,
+			'skipped',
+			'terminated_in_hibob',
+			'The person is terminated in HiBob and has no Remote employment; nothing is created.',
+		);
 	}
 	if (kind === 'employee') {
 		if (!person.startDate) {
-			return result(input, 'skipped', 'start_date_not_in_future', 'An EOR employee needs a start date after today in HiBob; it is empty.');
+			return result(
+				input,
+				'skipped',
+				'start_date_not_in_future',
+				'An EOR employee needs a start date after today in HiBob; it is empty.',
+			);
 		}
 		if (!isoDaysAfter(person.startDate, options.today)) {
 			return result(
@@ -27,7 +36,12 @@ export function planCreate(input: PlanInput, kind: SyncKind): PlanStep {
 		}
 	}
 	if (!person.countryCode) {
-		return result(input, 'skipped', 'missing_country', 'HiBob has no address country and no work site country for this person.');
+		return result(
+			input,
+			'skipped',
+			'missing_country',
+			'HiBob has no address country and no work site country for this person.',
+		);
 	}
 	// N3: Remote requires the legal entity that engages a global payroll employee.
 	if (kind === 'global_payroll_employee' && input.legalEntityId === undefined) {
@@ -56,7 +70,8 @@ export function planCreate(input: PlanInput, kind: SyncKind): PlanStep {
 	const basicSchema = schemas[forms.basic_information];
 	const basicProps = propertiesOf(basicSchema) ?? {};
 	const built: Partial<Record<FormKey, Record<string, unknown>>> = {};
-	for (const part of parts) built[part] = buildForm(part, {}, wanted.forms[part]!, schemas[forms[part]]).owned;
+	for (const part of parts)
+		built[part] = buildForm(part, {}, wanted.forms[part]!, schemas[forms[part]]).owned;
 	// A new hire has no prior seniority at the company unless told otherwise.
 	if ('has_seniority_date' in basicProps) built.basic_information!.has_seniority_date = 'no';
 
@@ -73,7 +88,12 @@ export function planCreate(input: PlanInput, kind: SyncKind): PlanStep {
 			'skipped',
 			'remote_schema_invalid',
 			`Remote's ${person.countryCode} forms would refuse this person: ${issues.join('; ')}. Nothing was created.`,
-			{ heldBack: issues.map((issue) => ({ field: issue.split(' ')[0], reason: 'remote_schema_invalid' })) },
+			{
+				heldBack: issues.map((issue) => ({
+					field: issue.split(' ')[0],
+					reason: 'remote_schema_invalid',
+				})),
+			},
 		);
 	}
 	const flat = (prefix: string, values: Record<string, unknown> | undefined): FieldChange[] =>
@@ -84,15 +104,37 @@ export function planCreate(input: PlanInput, kind: SyncKind): PlanStep {
 		external_id: person.hibobId,
 		basic_information: built.basic_information,
 	};
-	if (kind === 'global_payroll_employee') createBody.engaged_by_legal_entity_id = input.legalEntityId;
-	const actions: EmployeeAction[] = [{ type: 'create', body: createBody, changes: flat('basic_information', built.basic_information) }];
+	if (kind === 'global_payroll_employee')
+		createBody.engaged_by_legal_entity_id = input.legalEntityId;
+	const actions: EmployeeAction[] = [
+		{
+			type: 'create',
+			body: createBody,
+			changes: flat('basic_information', built.basic_information),
+		},
+	];
 	// The other forms follow by PATCH, one form each (Remote's documented sequence); the contract
 	// details last (with them Remote may invite the employee, after which the forms are frozen).
-	for (const part of ['address_details', 'emergency_contact_details', 'administrative_details'] as FormKey[]) {
-		if (built[part]) actions.push({ type: 'patch', fields: {}, forms: { [part]: { owned: built[part]!, kept: {} } }, changes: flat(part, built[part]) });
+	for (const part of [
+		'address_details',
+		'emergency_contact_details',
+		'administrative_details',
+	] as FormKey[]) {
+		if (built[part])
+			actions.push({
+				type: 'patch',
+				fields: {},
+				forms: { [part]: { owned: built[part]!, kept: {} } },
+				changes: flat(part, built[part]),
+			});
 	}
 	const heldBack: HeldBackField[] = [];
-	if (wanted.department === null) heldBack.push({ field: 'department', reason: 'department_not_in_remote', to: person.department });
+	if (wanted.department === null)
+		heldBack.push({
+			field: 'department',
+			reason: 'department_not_in_remote',
+			to: person.department,
+		});
 	else if (wanted.department && !('department' in basicProps)) {
 		actions.push({
 			type: 'patch',
@@ -101,20 +143,42 @@ export function planCreate(input: PlanInput, kind: SyncKind): PlanStep {
 			changes: [{ field: 'department', from: null, to: wanted.department.name }],
 		});
 	}
-	if (wanted.managerId === null) heldBack.push({ field: 'manager', reason: 'supervisor_not_a_remote_manager', to: person.supervisorEmail });
+	if (wanted.managerId === null)
+		heldBack.push({
+			field: 'manager',
+			reason: 'supervisor_not_a_remote_manager',
+			to: person.supervisorEmail,
+		});
 	else if (wanted.managerId && !('manager' in basicProps)) {
 		// manager_id is for active employments only; sent by the first run after activation.
-		heldBack.push({ field: 'manager', reason: 'not_updatable_via_api', to: person.supervisorEmail });
+		heldBack.push({
+			field: 'manager',
+			reason: 'not_updatable_via_api',
+			to: person.supervisorEmail,
+		});
 	}
 	if (built.contract_details)
-		actions.push({ type: 'patch', fields: {}, forms: { contract_details: { owned: built.contract_details, kept: {} } }, changes: flat('contract_details', built.contract_details) });
+		actions.push({
+			type: 'patch',
+			fields: {},
+			forms: { contract_details: { owned: built.contract_details, kept: {} } },
+			changes: flat('contract_details', built.contract_details),
+		});
 	const sent = holdContractorWrites(kind, options, actions, heldBack);
-	const notWritten = heldBack.length ? ` Not written: ${heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.` : '';
+	const notWritten = heldBack.length
+		? ` Not written: ${heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.`
+		: '';
 	const contractorNote = sent.length < actions.length ? ` ${CONTRACTOR_NOT_UPDATABLE}` : '';
-	return result(input, 'created', 'created', `Created the ${KIND_LABEL[kind]} in Remote (${person.countryCode}).${notWritten}${contractorNote}`, {
-		changes: sent.flatMap((a) => a.changes),
-		heldBack,
-		actions: sent,
-		requests: renderRequests(sent, null),
-	});
+	return result(
+		input,
+		'created',
+		'created',
+		`Created the ${KIND_LABEL[kind]} in Remote (${person.countryCode}).${notWritten}${contractorNote}`,
+		{
+			changes: sent.flatMap((a) => a.changes),
+			heldBack,
+			actions: sent,
+			requests: renderRequests(sent, null),
+		},
+	);
 }

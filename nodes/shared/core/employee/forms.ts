@@ -4,10 +4,21 @@ import type { FormKey } from './actions';
 import type { PlanInput } from './common';
 import { annualSalaryMinor, blank, desiredValues, lower } from './common';
 
-
 /** The keys of each form the sync owns (it writes them; an empty HiBob value clears them). */
 const OWNED_KEYS: Record<FormKey, string[]> = {
-	basic_information: ['name', 'first_name', 'last_name', 'email', 'personal_email', 'work_email', 'job_title', 'provisional_start_date', 'mobile_number', 'manager', 'department'],
+	basic_information: [
+		'name',
+		'first_name',
+		'last_name',
+		'email',
+		'personal_email',
+		'work_email',
+		'job_title',
+		'provisional_start_date',
+		'mobile_number',
+		'manager',
+		'department',
+	],
 	address_details: ['address', 'address_line_2', 'city', 'postal_code', 'state'],
 	emergency_contact_details: ['name', 'relationship', 'phone_number', 'email'],
 	administrative_details: ['ssn'],
@@ -35,7 +46,13 @@ export const propertiesOf = (schema: unknown): Record<string, unknown> | undefin
  * default, so after their create these are tried once and reported `not_updatable_via_api`.
  */
 export function formsOfKind(_kind: SyncKind): FormKey[] {
-	return ['basic_information', 'address_details', 'emergency_contact_details', 'administrative_details', 'contract_details'];
+	return [
+		'basic_information',
+		'address_details',
+		'emergency_contact_details',
+		'administrative_details',
+		'contract_details',
+	];
 }
 
 export interface Wanted {
@@ -52,10 +69,20 @@ export interface Wanted {
 export function wantedValues(input: PlanInput, kind: SyncKind): Wanted {
 	const { person, options } = input;
 	const desired = desiredValues(person);
-	const managerId = person.supervisorEmail ? input.lookups.managers.get(lower(person.supervisorEmail)) ?? null : undefined;
-	const department = person.department ? input.lookups.departments.get(lower(person.department)) ?? null : undefined;
-	const ssn = options.syncSsn && person.countryCode === 'USA' ? input.sensitive?.ssn ?? undefined : undefined;
-	const salary = options.syncSalary && kind === 'global_payroll_employee' ? annualSalaryMinor(input.sensitive) : undefined;
+	const managerId = person.supervisorEmail
+		? (input.lookups.managers.get(lower(person.supervisorEmail)) ?? null)
+		: undefined;
+	const department = person.department
+		? (input.lookups.departments.get(lower(person.department)) ?? null)
+		: undefined;
+	const ssn =
+		options.syncSsn && person.countryCode === 'USA'
+			? (input.sensitive?.ssn ?? undefined)
+			: undefined;
+	const salary =
+		options.syncSalary && kind === 'global_payroll_employee'
+			? annualSalaryMinor(input.sensitive)
+			: undefined;
 	const forms: Wanted['forms'] = {
 		basic_information: {
 			name: desired.full_name,
@@ -96,7 +123,9 @@ export function buildForm(
 	schema: unknown,
 ): { owned: Record<string, unknown>; kept: Record<string, unknown>; diffKeys: string[] } {
 	const properties = propertiesOf(schema);
-	const ownedKeys = OWNED_KEYS[form].filter((k) => (properties ? k in properties : k in wanted && k !== 'manager' && k !== 'department'));
+	const ownedKeys = OWNED_KEYS[form].filter((k) =>
+		properties ? k in properties : k in wanted && k !== 'manager' && k !== 'department',
+	);
 	const owned: Record<string, unknown> = {};
 	for (const k of ownedKeys) if (!blank(wanted[k])) owned[k] = wanted[k];
 	// Keys the sync does not own (or this country's form has no field for) stay as Remote has them.
@@ -110,4 +139,3 @@ export function formChangeField(form: FormKey, key: string): string {
 	if (form === 'basic_information') return BASIC_FIELD[key] ?? `basic_information.${key}`;
 	return `${form}.${key}`;
 }
-

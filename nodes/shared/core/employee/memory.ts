@@ -45,10 +45,20 @@ export function needsAHuman(outcome: string, reason: string): boolean {
  * written by this run, so that HiBob's sensitive fields are read for them at all.
  */
 export function wantsSensitive(person: Person, match: MatchResult, options: PlanOptions): boolean {
-	const family = match.kind === 'match' ? statusFamily(match.employment.status) : match.kind === 'none' ? 'new' : 'none';
-	const ssn = options.syncSsn && person.countryCode === 'USA' && (family === 'new' || family === 'not_started');
+	const family =
+		match.kind === 'match'
+			? statusFamily(match.employment.status)
+			: match.kind === 'none'
+				? 'new'
+				: 'none';
+	const ssn =
+		options.syncSsn &&
+		person.countryCode === 'USA' &&
+		(family === 'new' || family === 'not_started');
 	const salary =
-		options.syncSalary && person.kind === 'global_payroll_employee' && (family === 'new' || family === 'not_started' || family === 'active');
+		options.syncSalary &&
+		person.kind === 'global_payroll_employee' &&
+		(family === 'new' || family === 'not_started' || family === 'active');
 	return ssn || salary;
 }
 
@@ -61,7 +71,8 @@ export function currentEntries(value: unknown): Record<string, RememberedEntry> 
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return out;
 	for (const [id, entry] of Object.entries(value as Record<string, unknown>)) {
 		if (isFingerprint(entry)) out[id] = entry as string;
-		else if (entry && typeof entry === 'object' && isFingerprint((entry as { f?: unknown }).f)) out[id] = entry as RememberedEntry;
+		else if (entry && typeof entry === 'object' && isFingerprint((entry as { f?: unknown }).f))
+			out[id] = entry as RememberedEntry;
 	}
 	return out;
 }
@@ -79,13 +90,27 @@ export function personFingerprint(
 	lookups: Lookups,
 ): string {
 	const { warnings: _w, missingFields: _m, raw: _r, ...values } = person;
-	const manager = person.supervisorEmail ? lookups.managers.get(person.supervisorEmail.toLowerCase()) ?? null : null;
-	const department = person.department ? lookups.departments.get(person.department.trim().toLowerCase())?.id ?? null : null;
-	return fingerprint(key, { values, employmentId, status: status ?? null, sensitive: sensitive ?? null, manager, department });
+	const manager = person.supervisorEmail
+		? (lookups.managers.get(person.supervisorEmail.toLowerCase()) ?? null)
+		: null;
+	const department = person.department
+		? (lookups.departments.get(person.department.trim().toLowerCase())?.id ?? null)
+		: null;
+	return fingerprint(key, {
+		values,
+		employmentId,
+		status: status ?? null,
+		sensitive: sensitive ?? null,
+		manager,
+		department,
+	});
 }
 
 /** The last run's result, when the stored entry was made for exactly this fingerprint. */
-export function recall(stored: RememberedEntry | undefined, fp: string): RememberedResult | undefined {
+export function recall(
+	stored: RememberedEntry | undefined,
+	fp: string,
+): RememberedResult | undefined {
 	if (stored === fp) return { heldBack: [] };
 	if (stored && typeof stored === 'object' && stored.f === fp) return { heldBack: stored.h ?? [] };
 	return undefined;
@@ -96,9 +121,13 @@ export function recall(stored: RememberedEntry | undefined, fp: string): Remembe
  * that stay true while nothing changes. A submitted or pending contract amendment is re-checked.
  */
 export function isSettled(plan: Plan): boolean {
-	const heldOnly = plan.outcome === 'skipped' && plan.heldBack.length > 0 && REMEMBERABLE_HELD.has(plan.reason);
+	const heldOnly =
+		plan.outcome === 'skipped' && plan.heldBack.length > 0 && REMEMBERABLE_HELD.has(plan.reason);
 	return (
-		(plan.outcome === 'unchanged' || plan.outcome === 'updated' || plan.outcome === 'created' || heldOnly) &&
+		(plan.outcome === 'unchanged' ||
+			plan.outcome === 'updated' ||
+			plan.outcome === 'created' ||
+			heldOnly) &&
 		!plan.reason.startsWith('contract_amendment') &&
 		plan.heldBack.every((h) => REMEMBERABLE_HELD.has(h.reason))
 	);
@@ -107,6 +136,14 @@ export function isSettled(plan: Plan): boolean {
 /** The entry to store for a settled plan (held-back values already masked by the caller). */
 export function rememberedEntry(fp: string, maskedHeldBack: HeldBackField[]): RememberedEntry {
 	return maskedHeldBack.length
-		? { f: fp, h: maskedHeldBack.map((h) => ({ field: h.field, reason: h.reason, from: h.from ?? null, to: h.to ?? null })) }
+		? {
+				f: fp,
+				h: maskedHeldBack.map((h) => ({
+					field: h.field,
+					reason: h.reason,
+					from: h.from ?? null,
+					to: h.to ?? null,
+				})),
+			}
 		: fp;
 }

@@ -20,7 +20,12 @@ export function planEmployee(input: PlanInput): PlanStep {
 	const { person, match } = input;
 	const kind = person.kind;
 	if (!kind) {
-		return result(input, 'skipped', 'not_flagged_for_sync', 'The "Sync to Remote" field is empty for this person in HiBob.');
+		return result(
+			input,
+			'skipped',
+			'not_flagged_for_sync',
+			'The "Sync to Remote" field is empty for this person in HiBob.',
+		);
 	}
 	if (match.kind === 'ambiguous') {
 		const ids = match.candidates.map((c) => c.id);
@@ -43,4 +48,3 @@ export function planEmployee(input: PlanInput): PlanStep {
 	if (match.kind === 'none') return planCreate(input, kind);
 	return planUpdate(input, kind, match.employment);
 }
-
