@@ -471,25 +471,38 @@ function hibobChangesLines(read: Read): CheckLine[] {
 		);
 	out.push(portionLine(portionBase, objects, 'startPortion', '$.changes[*]'));
 	const types = objects.map((r) => r.changeType);
-	const strange = types.filter(
-		(t) =>
-			!HIBOB_CHANGE_TYPES.includes(String(t)) && !HIBOB_CHANGE_TYPE_VARIANTS.includes(String(t)),
+	out.push(
+		vocabularyLine(
+			typeBase,
+			'$.changes[*].changeType',
+			types,
+			HIBOB_CHANGE_TYPES,
+			HIBOB_CHANGE_TYPE_VARIANTS,
+		),
 	);
-	const variants = [
-		...new Set(types.filter((t) => HIBOB_CHANGE_TYPE_VARIANTS.includes(String(t))).map(String)),
-	];
-	if (strange.length)
-		out.push(
-			unknown(
-				typeBase,
-				'$.changes[*].changeType',
-				[...HIBOB_CHANGE_TYPES, ...HIBOB_CHANGE_TYPE_VARIANTS].join(', '),
-				[...new Set(strange.map((t) => word(t, [])))],
-			),
-		);
-	else if (variants.length) out.push(variant(typeBase, variants.join(', ')));
-	else out.push(ok(typeBase, [...new Set(types.map(String))].sort().join(', ')));
 	return out;
+}
+
+/**
+ * A line about a closed vocabulary (change types, statuses): ok when every value is documented, a
+ * variant when some are documented alternative spellings, unknown when any is neither.
+ */
+function vocabularyLine(
+	base: LineBase,
+	path: string,
+	values: unknown[],
+	known: string[],
+	variants: string[],
+): CheckLine {
+	const strange = values.filter((v) => !known.includes(String(v)) && !variants.includes(String(v)));
+	const seen = [...new Set(values.filter((v) => variants.includes(String(v))).map(String))];
+	if (strange.length) {
+		return unknown(base, path, [...known, ...variants].join(', '), [
+			...new Set(strange.map((v) => word(v, []))),
+		]);
+	}
+	if (seen.length) return variant(base, seen.join(', '));
+	return ok(base, [...new Set(values.map(String))].sort().join(', '));
 }
 
 function hibobRequestLines(read: Read, asked: boolean): CheckLine[] {
@@ -841,24 +854,15 @@ function remoteTimeoffsLine(read: Read): CheckLine[] {
 	const statuses = items.filter(isObject).map((t) => t.status);
 	if (!statuses.length)
 		return [...out, notChecked(statusBase, 'No time off in Remote yet: no status to look at.')];
-	const strange = statuses.filter(
-		(s) =>
-			!REMOTE_TIMEOFF_STATUSES.includes(String(s)) && !REMOTE_TIMEOFF_VARIANTS.includes(String(s)),
+	out.push(
+		vocabularyLine(
+			statusBase,
+			'$.data.timeoffs[*].status',
+			statuses,
+			REMOTE_TIMEOFF_STATUSES,
+			REMOTE_TIMEOFF_VARIANTS,
+		),
 	);
-	const variants = [
-		...new Set(statuses.filter((s) => REMOTE_TIMEOFF_VARIANTS.includes(String(s))).map(String)),
-	];
-	if (strange.length)
-		out.push(
-			unknown(
-				statusBase,
-				'$.data.timeoffs[*].status',
-				[...REMOTE_TIMEOFF_STATUSES, ...REMOTE_TIMEOFF_VARIANTS].join(', '),
-				[...new Set(strange.map((s) => word(s, [])))],
-			),
-		);
-	else if (variants.length) out.push(variant(statusBase, variants.join(', ')));
-	else out.push(ok(statusBase, [...new Set(statuses.map(String))].sort().join(', ')));
 	return out;
 }
 

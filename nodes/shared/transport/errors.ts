@@ -45,3 +45,14 @@ function describeErrorDetail(detail: unknown): string | undefined {
 	const text = typeof inner.message === 'string' ? inner.message : JSON.stringify(inner);
 	return where ? `${text} (${String(where)})` : text;
 }
+
+/** What to do after an HTTP error, said the same way for both APIs; `specific` (by status) answers first. */
+export function hintFor(label: string, status: number, specific: Record<number, string>): string {
+	if (specific[status]) return specific[status];
+	if (status === 404) return `${label} does not know this record; it may have been deleted.`;
+	if (status === 429)
+		return `${label} kept answering "too many requests". Run the workflow again later.`;
+	if (status >= 500)
+		return `${label} had a temporary problem. Run the workflow again; nothing is written twice.`;
+	return 'Check the node settings.';
+}

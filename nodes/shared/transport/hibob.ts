@@ -3,7 +3,7 @@ import type { IAllExecuteFunctions, IDataObject } from 'n8n-workflow';
 import type { ApiProfile, RetryPolicy } from './ApiClient';
 import { ApiClient } from './ApiClient';
 import { baseUrlOf, HIBOB_HOSTS } from './baseUrl';
-import { describeErrorBody } from './errors';
+import { describeErrorBody, hintFor } from './errors';
 
 /**
  * The oldest `since` HiBob's changes feed takes: "6 months" before `now`, read the strict way. At a month
@@ -38,18 +38,11 @@ export const hibobProfile: ApiProfile = {
 		};
 	},
 	errorMessage: describeErrorBody,
-	hint(status) {
-		if (status === 401)
-			return 'HiBob refused the service user. Check the service user ID and token in the HiBob credential (and production vs sandbox).';
-		if (status === 403)
-			return 'The HiBob service user lacks a permission. Run the "Check Permissions" operation of the HiBob node to see which one.';
-		if (status === 404) return 'HiBob does not know this record; it may have been deleted.';
-		if (status === 429)
-			return 'HiBob kept answering "too many requests". Run the workflow again later.';
-		if (status >= 500)
-			return 'HiBob had a temporary problem. Run the workflow again; nothing is written twice.';
-		return 'Check the node settings.';
-	},
+	hint: (status) =>
+		hintFor('HiBob', status, {
+			401: 'HiBob refused the service user. Check the service user ID and token in the HiBob credential (and production vs sandbox).',
+			403: 'The HiBob service user lacks a permission. Run the "Check Permissions" operation of the HiBob node to see which one.',
+		}),
 };
 
 /** Typed calls to the HiBob endpoints this package uses. */

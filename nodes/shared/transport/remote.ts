@@ -2,7 +2,7 @@ import type { IAllExecuteFunctions, IDataObject } from 'n8n-workflow';
 import type { ApiProfile, RetryPolicy } from './ApiClient';
 import { ApiClient } from './ApiClient';
 import { baseUrlOf, REMOTE_HOSTS } from './baseUrl';
-import { describeErrorBody } from './errors';
+import { describeErrorBody, hintFor } from './errors';
 
 export const remoteProfile: ApiProfile = {
 	label: 'Remote',
@@ -22,20 +22,13 @@ export const remoteProfile: ApiProfile = {
 		};
 	},
 	errorMessage: describeErrorBody,
-	hint(status) {
-		if (status === 401)
-			return 'Remote refused the token. Check the Remote credential: ra_live_ tokens work only in production, ra_test_ tokens only in the sandbox.';
-		if (status === 403)
-			return 'The Remote token may not do this. Use a company API token created by an admin or owner.';
-		if (status === 404) return 'Remote does not know this record; it may have been deleted.';
-		if (status === 409 || status === 422)
-			return 'Remote refused the values sent; the message names the fields.';
-		if (status === 429)
-			return 'Remote kept answering "too many requests". Run the workflow again later.';
-		if (status >= 500)
-			return 'Remote had a temporary problem. Run the workflow again; nothing is written twice.';
-		return 'Check the node settings.';
-	},
+	hint: (status) =>
+		hintFor('Remote', status, {
+			401: 'Remote refused the token. Check the Remote credential: ra_live_ tokens work only in production, ra_test_ tokens only in the sandbox.',
+			403: 'The Remote token may not do this. Use a company API token created by an admin or owner.',
+			409: 'Remote refused the values sent; the message names the fields.',
+			422: 'Remote refused the values sent; the message names the fields.',
+		}),
 };
 
 /** Typed calls to the Remote endpoints this package uses. */
