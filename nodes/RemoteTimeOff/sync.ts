@@ -450,16 +450,35 @@ async function planAndApply(
 			dryRun: settings.dryRun,
 		},
 	});
-	let outcome: Outcome = plan.outcome;
-	let reason = plan.reason;
-	let message = plan.message;
-	let changes = plan.changes;
 	const written: Written = { cancelledTimeoffIds: [], done: [] };
+	const result = await writeActions(run, request, plan, written);
+	return {
+		json: resultJson(p, plan, {
+			...result,
+			dryRun: settings.dryRun,
+			createdTimeoffId: written.createdTimeoffId,
+			cancelledTimeoffIds: written.cancelledTimeoffIds,
+		}),
+		pairedItem: { item: p.itemIndex },
+	};
+}
+
+/**
+ * Sends a plan's actions in order (a dry run only pretends). A failure fails this request alone and
+ * says what was already done, so that running again finishes the rest.
+ */
+async function writeActions(
+	run: TimeOffRun,
+	request: TimeOffRequest,
+	plan: TimeOffPlan,
+	written: Written,
+): Promise<{ outcome: Outcome; reason: string; message: string; changes: TimeOffPlan['changes'] }> {
+	const { settings } = run;
 	try {
 		for (const action of plan.actions) {
 			if (settings.dryRun) pretend(run, action, written);
 			else
-				await apply(run.client, book, action, {
+				await apply(run.client, run.book, action, {
 					onCancelled: (id) => {
 						written.cancelledTimeoffIds.push(id);
 						written.done.push(`cancelled Remote time off ${id}`);
@@ -470,18 +489,8 @@ async function planAndApply(
 					},
 				});
 		}
-		if (settings.dryRun && plan.actions.length) message = `Dry run, nothing was sent: ${message}`;
 	} catch (error) {
 		const { done } = written;
-		outcome = 'failed';
-		reason = 'remote_error';
-		// Each planned write has its change at the same index: keep the ones that went through.
-		changes = plan.changes.slice(0, done.length);
-		message =
-			errorText(error) +
-			(done.length
-				? ` (Before this, the node ${done.join(' and ')}; running it again finishes the rest.)`
-				: '');
 		if (!(error instanceof NodeApiError)) {
 			// Not an answer from Remote: still only this item fails, but leave a trace for support.
 			run.ctx.logger.error('Remote Time Off: unexpected error', {
@@ -489,19 +498,24 @@ async function planAndApply(
 				message: errorText(error),
 			});
 		}
+		return {
+			outcome: 'failed',
+			reason: 'remote_error',
+			message:
+				errorText(error) +
+				(done.length
+					? ` (Before this, the node ${done.join(' and ')}; running it again finishes the rest.)`
+					: ''),
+			// Each planned write has its change at the same index: keep the ones that went through.
+			changes: plan.changes.slice(0, done.length),
+		};
 	}
-	const { createdTimeoffId, cancelledTimeoffIds } = written;
+	const dryRunNote = settings.dryRun && plan.actions.length ? 'Dry run, nothing was sent: ' : '';
 	return {
-		json: resultJson(p, plan, {
-			outcome,
-			reason,
-			message,
-			dryRun: settings.dryRun,
-			createdTimeoffId,
-			cancelledTimeoffIds,
-			changes,
-		}),
-		pairedItem: { item: p.itemIndex },
+		outcome: plan.outcome,
+		reason: plan.reason,
+		message: `${dryRunNote}${plan.message}`,
+		changes: plan.changes,
 	};
 }
 

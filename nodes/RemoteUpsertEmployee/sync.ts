@@ -552,6 +552,13 @@ function shapeOutput(
 	return out;
 }
 
+/** An action Remote did not take, and why. */
+interface Problem {
+	action: EmployeeAction;
+	reason: string;
+	message: string;
+}
+
 /** What a run learns while writing. */
 interface RunState {
 	/** Remote refused to update a contractor (documented: not supported via the API). */
@@ -574,21 +581,11 @@ async function applyPlan(
 ): Promise<void> {
 	let id = plan.remoteEmploymentId ?? undefined;
 	const done: EmployeeAction[] = [];
-	const problems: Array<{ action: EmployeeAction; reason: string; message: string }> = [];
+	const problems: Problem[] = [];
 	for (const action of plan.actions) {
 		const body = actionBody(action) as IDataObject;
 		if (action.type === 'create') {
-			const loginEmail =
-				((body.basic_information as IDataObject)?.email as string) ??
-				person.personalEmail ??
-				person.workEmail;
-			// R6: before re-sending a create whose answer was lost, look for what it may have created.
-			const recover = async () => {
-				const found = loginEmail ? await remote.listEmployments({ email: loginEmail }) : [];
-				return found.find((e) => String(e.external_id ?? '') === person.hibobId);
-			};
-			const created = await remote.createEmployment(body, recover);
-			id = String(created.id);
+			id = await createEmployment(remote, body, person);
 			plan.remoteEmploymentId = id;
 			done.push(action);
 			continue;
@@ -636,9 +633,30 @@ async function applyPlan(
 			}
 		}
 	}
-	if (!problems.length) return;
+	if (problems.length) reportProblems(plan, done, problems);
+}
 
-	// What was not written is held back, with the reason; what was written stays reported.
+/** `POST /v1/employments`; the new employment's id. */
+async function createEmployment(
+	remote: RemoteClient,
+	body: IDataObject,
+	person: Person,
+): Promise<string> {
+	const loginEmail =
+		((body.basic_information as IDataObject)?.email as string) ??
+		person.personalEmail ??
+		person.workEmail;
+	// R6: before re-sending a create whose answer was lost, look for what it may have created.
+	const recover = async () => {
+		const found = loginEmail ? await remote.listEmployments({ email: loginEmail }) : [];
+		return found.find((e) => String(e.external_id ?? '') === person.hibobId);
+	};
+	const created = await remote.createEmployment(body, recover);
+	return String(created.id);
+}
+
+/** What was not written is held back, with the reason; what was written stays reported. */
+function reportProblems(plan: Plan, done: EmployeeAction[], problems: Problem[]): void {
 	const notWritten = new Set(problems.map((p) => p.action));
 	plan.changes = done.flatMap((a) => a.changes);
 	for (const problem of problems) {

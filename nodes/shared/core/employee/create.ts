@@ -5,9 +5,23 @@ import type { EmployeeAction, FormKey } from './actions';
 import { holdContractorWrites, renderRequests } from './actions';
 import type { PlanInput, PlanStep } from './common';
 import { blank, CONTRACTOR_NOT_UPDATABLE, FORMS, isoDaysAfter, KIND_LABEL, result } from './common';
+import type { Wanted } from './forms';
 import { buildForm, formsOfKind, propertiesOf, wantedValues } from './forms';
 
+/**
+ * A person Remote does not have yet: checked (N1–N3), built and validated against the country's forms
+ * (N5), then created with the basic information and completed form by form (N6, N7).
+ */
 export function planCreate(input: PlanInput, kind: SyncKind): PlanStep {
+	const refused = refuseCreate(input, kind);
+	if (refused) return refused;
+	const forms = buildCreateForms(input, kind);
+	if ('done' in forms) return forms;
+	return createActions(input, kind, forms);
+}
+
+/** N1–N3: who is never created (a leaver, an EOR hire without a future start, no country, no legal entity). */
+function refuseCreate(input: PlanInput, kind: SyncKind): PlanStep | undefined {
 	const { person, options } = input;
 	if (person.terminated) {
 		return result(
@@ -55,6 +69,19 @@ export function planCreate(input: PlanInput, kind: SyncKind): PlanStep {
 			`Remote needs the legal entity that engages global payroll employees in ${person.countryCode}, and no global payroll employment there shows one. Copy the legal entity id from Remote (Company settings → Legal entities, or an existing global payroll employment) into the node option "Global Payroll Legal Entity ID". Nothing was created.`,
 		);
 	}
+	return undefined;
+}
+
+/** The forms of a new hire, built from HiBob; the country's schemas are asked for, then checked (N5). */
+interface CreateForms {
+	wanted: Wanted;
+	built: Partial<Record<FormKey, Record<string, unknown>>>;
+	basicProps: Record<string, unknown>;
+}
+
+function buildCreateForms(input: PlanInput, kind: SyncKind): CreateForms | PlanStep {
+	// refuseCreate has checked the country.
+	const country = input.person.countryCode as string;
 	const wanted = wantedValues(input, kind);
 	const forms = FORMS[kind];
 	const parts = formsOfKind(kind).filter((part) => {
@@ -64,7 +91,7 @@ export function planCreate(input: PlanInput, kind: SyncKind): PlanStep {
 	});
 	const formNames = parts.map((part) => forms[part]);
 	if (!input.schemas || formNames.some((form) => !(form in input.schemas!))) {
-		return { done: false, needs: 'schemas', country: person.countryCode, forms: formNames };
+		return { done: false, needs: 'schemas', country, forms: formNames };
 	}
 	const schemas = input.schemas;
 	const basicSchema = schemas[forms.basic_information];
@@ -87,7 +114,7 @@ export function planCreate(input: PlanInput, kind: SyncKind): PlanStep {
 			input,
 			'skipped',
 			'remote_schema_invalid',
-			`Remote's ${person.countryCode} forms would refuse this person: ${issues.join('; ')}. Nothing was created.`,
+			`Remote's ${country} forms would refuse this person: ${issues.join('; ')}. Nothing was created.`,
 			{
 				heldBack: issues.map((issue) => ({
 					field: issue.split(' ')[0],
@@ -96,6 +123,16 @@ export function planCreate(input: PlanInput, kind: SyncKind): PlanStep {
 			},
 		);
 	}
+	return { wanted, built, basicProps };
+}
+
+/** N6/N7: the create (basic information), then one PATCH per form, the department, the contract details last. */
+function createActions(
+	input: PlanInput,
+	kind: SyncKind,
+	{ wanted, built, basicProps }: CreateForms,
+): PlanStep {
+	const { person, options } = input;
 	const flat = (prefix: string, values: Record<string, unknown> | undefined): FieldChange[] =>
 		Object.entries(values ?? {}).map(([k, v]) => ({ field: `${prefix}.${k}`, from: null, to: v }));
 	const createBody: Record<string, unknown> = {
