@@ -571,7 +571,7 @@ async function reconcile(
 		let why: string;
 		if (!hibobId) why = 'employment no plan needs in full';
 		else if (before?.heldBack)
-			why = `unchanged person whose last run held back ${before.heldFields}: the node remembers only people it left fully in sync`;
+			why = `unchanged person whose last run (${before.outcome}/${before.reason}) held back ${before.heldFields}`;
 		else if (
 			before &&
 			(before.outcome === 'unchanged' ||

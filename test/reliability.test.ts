@@ -39,6 +39,8 @@ const TIMEOFF_REQUESTS = 2_000;
 const COMPANY_SEED = 7;
 const FAULT_SEED = 20_251_122;
 const MAX_RUNS = 3;
+/** Runs allowed at 50% 5xx (see the test). */
+const HARSH_MAX_RUNS = 8;
 
 /** DEFAULT_RETRY_POLICY with its backoff delays divided by 40 (everything else as shipped). */
 const FAST_POLICY: RetryPolicy = {
@@ -632,7 +634,10 @@ describe('Reliability under faults', () => {
 			faults: { ...FAULTS, seed: FAULT_SEED + 2, error5xxRate: 0.5 },
 		});
 		try {
-			const passes = await converge(harsh, MAX_RUNS);
+			// Which requests draw a 5xx depends on the order concurrent requests reach the fake, so the
+			// number of runs is not fixed: each left-over item fails again with p ≈ 8% per run, and 8 runs
+			// leave one pending with p < 1e-6 (3 runs did, once, in CI).
+			const passes = await converge(harsh, HARSH_MAX_RUNS);
 			const cleanPasses: PassResult[] = [];
 			while (cleanPasses.length < passes.length) cleanPasses.push(await syncPass(clean));
 			figures.harsh = { pendingByRun: passes.map((p) => p.pending) };
