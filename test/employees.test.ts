@@ -674,6 +674,60 @@ describe('Updating (U)', () => {
 		},
 	);
 
+	it.each([
+		['deleted in Remote (no longer listed, still readable by id)', 'deleted'],
+		['gone from Remote (no longer listed, 404 by id)', 'missing'],
+	] as const)(
+		'U8/M3/R6: an employment an earlier run synced, then %s → skipped, never created again',
+		async (_label, how) => {
+			w = await makeWorld({}, ({ person }) => ({
+				people: [person('1', 'employee', { address: { city: 'Boston' } }), person('2', 'employee')],
+				employments: [activeEmployment('1'), activeEmployment('2')],
+			}));
+			expect((await w.run()).get('1')).toMatchObject({ outcome: 'updated' });
+			if (how === 'deleted') w.fakes.remote.setStatus('emp-1', 'deleted');
+			else
+				w.fakes.remote.state.employments.splice(
+					w.fakes.remote.state.employments.findIndex((e) => e.id === 'emp-1'),
+					1,
+				);
+			w.fakes.remote.resetCounters();
+			for (let run = 0; run < 2; run++) {
+				const out = await w.run();
+				expect(out.get('1')).toMatchObject({
+					outcome: 'skipped',
+					reason: 'matches_archived_profile',
+					remoteEmploymentId: 'emp-1',
+					matchedBy: 'earlier_run',
+				});
+				expect(out.get('2')).toMatchObject({ outcome: 'unchanged' });
+			}
+			expect(w.fakes.remote.count('POST /v1/employments')).toBe(0);
+			expect(w.writes()).toBe(0);
+			// One look-up by id per run for the person the list no longer shows, none for the others.
+			expect(w.fakes.remote.count('GET /v1/employments/:id')).toBe(2);
+		},
+	);
+
+	it('U8/R2: when the look-up of an employment the list no longer shows fails, that person fails and nothing is created', async () => {
+		w = await makeWorld({}, ({ person }) => ({
+			people: [person('1', 'employee'), person('2', 'employee')],
+			employments: [activeEmployment('1'), activeEmployment('2')],
+		}));
+		await w.run();
+		w.fakes.remote.setStatus('emp-1', 'deleted');
+		for (let i = 0; i < 6; i++)
+			w.fakes.remote.failNext('GET /v1/employments/:id', {
+				status: 503,
+				body: { message: 'down' },
+			});
+		const out = await w.run();
+		expect(out.get('1')).toMatchObject({ outcome: 'failed', reason: 'remote_read_failed' });
+		expect(out.get('1')!.message).toMatch(/nothing was created/);
+		expect(out.get('2')).toMatchObject({ outcome: 'unchanged' });
+		expect(w.fakes.remote.count('POST /v1/employments')).toBe(0);
+	});
+
 	it('U9: terminated in HiBob but active in Remote → terminated_in_hibob, never offboarded', async () => {
 		w = await makeWorld({}, ({ person }) => ({
 			people: [
@@ -827,6 +881,44 @@ describe('Every run (R)', () => {
 		const third = await w.run();
 		expect(third.get('2')).toMatchObject({ outcome: 'updated' });
 		expect(w.fakes.remote.count('GET /v1/employments/:id')).toBe(1);
+	});
+
+	it('R4/U3/U7: an external_id that cannot be written (onboarding, a contractor) is remembered too: the next run reads no employment; once onboarding ends it is written', async () => {
+		w = await makeWorld({}, ({ person }) => ({
+			people: [person('1', 'employee'), person('2', 'contractor'), person('3', 'employee')],
+			// Linked by work email only: Remote holds no external_id for any of them.
+			employments: [
+				activeEmployment('1', { status: 'invited', external_id: null }),
+				activeEmployment('2', { type: 'contractor', external_id: null }),
+				activeEmployment('3', { status: 'invited', external_id: null }),
+			],
+		}));
+		const first = await w.run();
+		expect(first.get('1')).toMatchObject({ outcome: 'skipped', reason: 'onboarding_in_progress' });
+		expect(first.get('1')!.heldBack).toContainEqual({
+			field: 'external_id',
+			from: null,
+			to: '1',
+			reason: 'onboarding_in_progress',
+		});
+		expect(first.get('2')).toMatchObject({ outcome: 'skipped', reason: 'not_updatable_via_api' });
+		expect(w.writes()).toBe(0);
+		w.fakes.remote.resetCounters();
+		const second = await w.run();
+		expect(w.fakes.remote.count('GET /v1/employments/:id')).toBe(0);
+		for (const id of ['1', '2', '3'])
+			expect(second.get(id)).toMatchObject({
+				outcome: first.get(id)!.outcome,
+				reason: first.get(id)!.reason,
+				heldBack: first.get(id)!.heldBack,
+			});
+		// Onboarding ends for person 1: the status is in the fingerprint, so it is read and linked.
+		w.fakes.remote.setStatus('emp-1', 'active');
+		w.fakes.remote.resetCounters();
+		await w.run();
+		expect(w.fakes.remote.count('GET /v1/employments/:id')).toBe(1);
+		expect(w.fakes.remote.getEmployment('emp-1')!.external_id).toBe('1');
+		expect(w.fakes.remote.getEmployment('emp-3')!.external_id ?? null).toBeNull();
 	});
 
 	it('R6: a crash after the first half of the writes, then a re-run, gives no duplicate', async () => {

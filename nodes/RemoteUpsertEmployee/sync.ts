@@ -39,7 +39,7 @@ import {
 	SENSITIVE_LOGICAL_FIELDS,
 } from '../shared/core/hibobFields';
 import type { MatchResult, RemoteEmployment } from '../shared/core/match';
-import { indexEmployments, matchPerson } from '../shared/core/match';
+import { indexEmployments, matchFromLink, matchPerson, unlistedLink } from '../shared/core/match';
 import { maskDeep, sensitiveKeysOfSchema, summarise } from '../shared/core/outcome';
 import type { Person } from '../shared/core/person';
 import { invalidPersonSchema, personSchema } from '../shared/core/person';
@@ -67,6 +67,8 @@ interface EmployeeRun {
 	fullRecheck: boolean;
 	/** HiBob id → fingerprint of the person when last in sync, with what could not be written then. */
 	remembered: Record<string, RememberedEntry>;
+	/** HiBob id → the Remote employment id an earlier run matched or created (U8: deleted ones vanish from the list). */
+	links: Record<string, string>;
 	fpKey: Buffer;
 	remote: RemoteClient;
 	/** One slot per input item; filled by whichever phase decides that item. */
@@ -120,11 +122,13 @@ export async function runEmployeeSync(
 	if (entries.length) {
 		const remoteData = await readRemote(run, entries);
 		const live = matchEveryone(run, entries, remoteData);
+		await followLinks(run, live, remoteData);
 		await planEveryone(run, live, remoteData);
 		await applyEveryone(run, live, remoteData.lookups);
 	}
 	if (!run.dryRun) {
 		run.staticData.employeeFingerprints = run.remembered;
+		run.staticData.employmentLinks = run.links;
 		if (run.fullRecheck) run.staticData.lastFullRecheckAt = new Date().toISOString();
 	}
 	return report(run, items.length);
@@ -152,6 +156,7 @@ async function startRun(
 		fullRecheck: isFullRecheckDue(ctx, options, staticData),
 		// Fingerprints are keyed with the credentials' secrets; older (unkeyed) ones are dropped.
 		remembered: currentEntries(staticData.employeeFingerprints),
+		links: storedLinks(staticData.employmentLinks),
 		fpKey: await employeeFingerprintKey(ctx),
 		remote: new RemoteClient(ctx),
 		output: new Array(itemCount),
@@ -263,6 +268,45 @@ function matchEveryone(run: EmployeeRun, entries: Entry[], remoteData: RemoteDat
 	return entries.filter((entry) => !run.output[entry.itemIndex]);
 }
 
+/**
+ * Match, continued: a person nothing matched whom an earlier run linked to an employment the list no
+ * longer shows is looked up by that id (U8: Remote lists every employment except deleted ones), so a
+ * deleted employment is reported and never created again. A failed lookup fails that person only.
+ */
+async function followLinks(run: EmployeeRun, live: Entry[], remoteData: RemoteData): Promise<void> {
+	const listed = new Set(remoteData.employments.map((e) => String(e.id)));
+	for (const entry of live) {
+		const id = unlistedLink(entry.person.hibobId, entry.match!, run.links, listed);
+		if (!id) continue;
+		try {
+			const found = (await run.remote.findEmployment(id)) as RemoteEmployment | undefined;
+			entry.match = matchFromLink(id, found);
+		} catch (error) {
+			entry.plan = {
+				hibobId: entry.person.hibobId,
+				remoteEmploymentId: id,
+				kind: entry.person.kind,
+				outcome: 'failed',
+				reason: 'remote_read_failed',
+				message: `The Remote employment ${id} an earlier run synced this person to is no longer listed, and reading it failed (nothing was created): ${apiMessage(error)}`,
+				changes: [],
+				heldBack: [],
+				actions: [],
+				requests: [],
+			};
+		}
+	}
+}
+
+/** The stored links of earlier runs (HiBob id → Remote employment id); anything else is dropped. */
+function storedLinks(value: unknown): Record<string, string> {
+	const out: Record<string, string> = {};
+	if (!value || typeof value !== 'object' || Array.isArray(value)) return out;
+	for (const [hibobId, id] of Object.entries(value as Record<string, unknown>))
+		if (typeof id === 'string' && id) out[hibobId] = id;
+	return out;
+}
+
 /** Plan: every person, answering what each plan asks for (detail, schemas, legal entity) from Remote. */
 async function planEveryone(
 	run: EmployeeRun,
@@ -289,6 +333,7 @@ async function planEveryone(
 			sensitive: sensitive?.get(person.hibobId),
 		};
 		entry.input = input;
+		if (entry.plan) continue; // decided already (a failed link lookup)
 		if (match.kind === 'match') {
 			entry.fp = personFingerprint(
 				run.fpKey,
@@ -360,6 +405,7 @@ function remember(run: EmployeeRun, entry: Entry, lookups: Lookups): void {
 					lookups,
 				)
 			: entry.fp;
+	if (plan.remoteEmploymentId) run.links[plan.hibobId] = plan.remoteEmploymentId;
 	if (isSettled(plan) && fp)
 		run.remembered[plan.hibobId] = rememberedEntry(
 			fp,

@@ -26,7 +26,7 @@ export type MatchResult =
 	| { kind: 'ambiguous'; candidates: RemoteEmployment[]; by: MatchStep }
 	| { kind: 'archived'; employment: RemoteEmployment; by: MatchStep };
 
-export type MatchStep = 'external_id' | 'work_email' | 'personal_email';
+export type MatchStep = 'external_id' | 'work_email' | 'personal_email' | 'earlier_run';
 
 const GONE = new Set(['archived', 'deleted']);
 
@@ -89,4 +89,32 @@ export function matchPerson(
 		return { kind: 'match', employment, by };
 	}
 	return { kind: 'none' };
+}
+
+/**
+ * U8/R6: the employment an earlier run linked this person to, when the list no longer shows it
+ * and nothing else matched. Remote lists every employment except deleted ones, so the person must
+ * not be created again before that employment is looked at.
+ */
+export function unlistedLink(
+	hibobId: string,
+	match: MatchResult,
+	links: Record<string, string>,
+	listedIds: Set<string>,
+): string | undefined {
+	const linked = links[hibobId];
+	if (match.kind !== 'none' || typeof linked !== 'string' || !linked) return undefined;
+	return listedIds.has(linked) ? undefined : linked;
+}
+
+/**
+ * The match an earlier run's link gives, from the employment read by its id (undefined: Remote
+ * answered 404, i.e. it no longer exists). Gone (deleted, archived) or missing → `archived` (M3:
+ * nothing is created again); otherwise the employment itself.
+ */
+export function matchFromLink(id: string, employment: RemoteEmployment | undefined): MatchResult {
+	const found = employment ?? ({ id, status: 'deleted' } as RemoteEmployment);
+	if (GONE.has(String(found.status ?? '').toLowerCase()))
+		return { kind: 'archived', employment: found, by: 'earlier_run' };
+	return { kind: 'match', employment: found, by: 'earlier_run' };
 }

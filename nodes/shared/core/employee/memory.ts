@@ -121,8 +121,11 @@ export function recall(
  * that stay true while nothing changes. A submitted or pending contract amendment is re-checked.
  */
 export function isSettled(plan: Plan): boolean {
+	// U3: an onboarding person is settled even with nothing waiting (the status is in the fingerprint).
 	const heldOnly =
-		plan.outcome === 'skipped' && plan.heldBack.length > 0 && REMEMBERABLE_HELD.has(plan.reason);
+		plan.outcome === 'skipped' &&
+		(plan.heldBack.length > 0 || plan.reason === 'onboarding_in_progress') &&
+		REMEMBERABLE_HELD.has(plan.reason);
 	return (
 		(plan.outcome === 'unchanged' ||
 			plan.outcome === 'updated' ||

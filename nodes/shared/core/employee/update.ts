@@ -121,7 +121,7 @@ export function planUpdate(
 			`The start date ${person.startDate} is not after today (${options.today}); Remote keeps EOR start dates in the future.`,
 		);
 	}
-	if (!input.detail) return fromMemory(input, employment, listDiffs, needsExternalId);
+	if (!input.detail) return fromMemory(input, employment, family, listDiffs, needsExternalId);
 	const update = readUpdate(input, kind, employment, family, desired, listDiffs, needsExternalId);
 	if ('done' in update) return update;
 	if (family === 'onboarding') return planOnboarding(update);
@@ -170,16 +170,27 @@ function refuseUpdate(
 function fromMemory(
 	input: PlanInput,
 	employment: RemoteEmployment,
+	family: StatusFamily,
 	listDiffs: Difference[],
 	needsExternalId: boolean,
 ): PlanStep {
 	const remembered = input.remembered;
-	// List differences are fine when they are exactly what was held back last time.
+	// List differences are fine when they are exactly what was held back last time; so is a missing
+	// external_id that could not be written then (onboarding, a contractor): the employment id, its
+	// status and the HiBob values are in the fingerprint, so the reason still holds.
 	const explained = (d: Difference) =>
 		!!remembered?.heldBack.some(
 			(h) => h.field === d.field && same(h.to, d.to) && same(h.from, d.from),
 		);
-	if (remembered && listDiffs.every(explained) && !needsExternalId) {
+	const externalIdExplained =
+		!needsExternalId ||
+		explained({
+			field: 'external_id',
+			from: employment.external_id ?? null,
+			to: input.person.hibobId,
+		});
+	if (remembered && listDiffs.every(explained) && externalIdExplained) {
+		if (family === 'onboarding') return onboardingResult(input, employment, remembered.heldBack);
 		if (!remembered.heldBack.length) {
 			return result(
 				input,
@@ -188,14 +199,11 @@ function fromMemory(
 				'Remote already matches HiBob (nothing changed since the last run that synced this person).',
 			);
 		}
-		const waiting = remembered.heldBack.every((h) => h.reason === 'onboarding_in_progress');
 		return result(
 			input,
 			'skipped',
 			heldBackReason(remembered.heldBack),
-			waiting
-				? `Remote is onboarding this person (${employment.status}); ${remembered.heldBack.length} difference(s) wait until onboarding completes: ${remembered.heldBack.map((h) => h.field).join(', ')}.`
-				: `Differences that cannot be written through Remote's API (unchanged since the last run): ${remembered.heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.`,
+			`Differences that cannot be written through Remote's API (unchanged since the last run): ${remembered.heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.`,
 			{ heldBack: remembered.heldBack },
 		);
 	}
@@ -348,6 +356,22 @@ function planOnboarding(u: Update): PlanStep {
 				to: built.owned[k] ?? null,
 			});
 	}
+	if (u.needsExternalId)
+		waiting.push({
+			field: 'external_id',
+			reason: 'onboarding_in_progress',
+			from: employment.external_id ?? null,
+			to: person.hibobId,
+		});
+	return onboardingResult(input, employment, waiting);
+}
+
+/** U3: skipped while Remote onboards the person, with every difference that waits. */
+function onboardingResult(
+	input: PlanInput,
+	employment: RemoteEmployment,
+	waiting: HeldBackField[],
+): PlanStep {
 	return result(
 		input,
 		'skipped',
