@@ -937,11 +937,20 @@ interface KnownData {
 	basicTakesDepartment: (country: string) => boolean;
 	/** Remote status of each employment as the fake holds it (before the run). */
 	employmentStatus: Map<string, string>;
+	/** Remote type (employee, contractor, global_payroll_employee) of each employment. */
+	employmentType: Map<string, string>;
 }
 
-/** An employment the API may update (active, not started), unless the person left in HiBob and it is active (U9: reported, not read). */
+/**
+ * An employment whose differences only its full record shows: active or not started (the API may
+ * update it), or onboarding (U3: every difference that waits is listed); not an active one whose
+ * person left in HiBob (U9: reported, not read).
+ */
 const needsFullRead = (p: Pick<GeneratedPerson, 'active'>, status: string) =>
-	(status === 'active' && p.active) || NOT_STARTED.has(status);
+	(status === 'active' && p.active) || NOT_STARTED.has(status) || ONBOARDING.has(status);
+
+/** U7: Remote's API does not update contractors (the fake's default, as Remote documents it). */
+const CONTRACTOR = 'contractor';
 
 const NOT_STARTED = new Set([
 	'created',
@@ -982,27 +991,33 @@ export function expectedWork(
 			schemaReads: 0,
 			basis: ['nothing changed on either side: no write, no full read, no schema'],
 		};
-	if (run.kind === 'changed')
+	if (run.kind === 'changed') {
+		const kindOf = new Map(data.generated.map((p) => [p.hibobId, p.kind]));
+		const writable = run.people.filter((id) => kindOf.get(id) !== CONTRACTOR);
 		return {
 			creates: 0,
-			writes: run.people.length,
+			writes: writable.length,
 			fullReads: run.people.length,
 			schemaReads: 0,
 			basis: [
-				`${run.people.length} people changed in HiBob by the bench: one full read and one PATCH each`,
+				`${run.people.length} people changed in HiBob by the bench: one full read each`,
+				`${writable.length} of them EOR or global payroll employees: one PATCH each; ${run.people.length - writable.length} contractors: reported, not written (U7)`,
 			],
 		};
-	if (run.kind === 'daily')
+	}
+	if (run.kind === 'daily') {
+		const writable = run.handEdits.filter((id) => data.employmentType.get(id) !== CONTRACTOR);
 		return {
 			creates: 0,
-			writes: run.handEdits.length,
+			writes: writable.length,
 			fullReads: run.linked,
 			schemaReads: 0,
 			basis: [
-				`a day after the last full re-check: every linked employment Remote lets the API update is read in full (${run.linked}, counted in the fake's state)`,
-				`${run.handEdits.length} addresses the bench edited by hand in Remote: one PATCH each`,
+				`a day after the last full re-check: every linked employment active, not started or onboarding is read in full (${run.linked}, counted in the fake's state)`,
+				`${run.handEdits.length} addresses the bench edited by hand in Remote: one PATCH each for the ${writable.length} employees; ${run.handEdits.length - writable.length} contractors reported, not written (U7)`,
 			],
 		};
+	}
 	// The first run: nothing remembered.
 	const writesPerNewHire = (country: string) => 1 + (data.basicTakesDepartment(country) ? 0 : 1);
 	const gen = data.generated.filter((p) => p.kind);
@@ -1039,7 +1054,7 @@ export function expectedWork(
 			`${newHires.length} new hires (no employment, active, EOR start after today, DEU EOR with a mobile): ${createWrites} write requests (1 POST each, + 1 PATCH where the country's basic information takes no department)`,
 			`${linkWrites.length} employments linked by email only: 1 PATCH each (external_id, with any drift)`,
 			`${drift.length} employments linked by external id whose address or work email the generator made differ: 1 PATCH each`,
-			`${updatable.length} linked employments Remote lets the API update (active or not started): each read once in full`,
+			`${updatable.length} linked employments active, not started or onboarding (U3): each read once in full`,
 			`${schemaPairs.size} (country, form) schemas of the new hires' countries`,
 		],
 	};
@@ -1351,6 +1366,7 @@ export async function benchEmployees(
 				'"department"',
 			),
 		employmentStatus: new Map(fakes.remote.employments.map((e) => [e.id, String(e.status)])),
+		employmentType: new Map(fakes.remote.employments.map((e) => [e.id, String(e.type)])),
 	});
 	const ctx: RunContext = {
 		fakes,
