@@ -113,6 +113,14 @@ export class RemoteUpsertEmployee implements INodeType {
 							'Whether to send the social security number of people in the USA (needs the HiBob credential)',
 					},
 					timezoneOption(' for start dates'),
+					{
+						displayName: 'Write Status Back to HiBob',
+						name: 'writeStatusToHibob',
+						type: 'boolean',
+						default: false,
+						description:
+							"Whether to write each person's Remote employment ID, Remote status, sync result and last-synced date to the four HiBob fields that HiBob → Setup → Create Remote Status Fields creates; only changed values are written (needs the HiBob credential with edit rights on those fields)",
+					},
 				],
 			},
 		],
