@@ -43,6 +43,7 @@ import { indexEmployments, matchPerson } from '../shared/core/match';
 import { maskDeep, sensitiveKeysOfSchema, summarise } from '../shared/core/outcome';
 import type { Person } from '../shared/core/person';
 import { invalidPersonSchema, personSchema } from '../shared/core/person';
+import { LAST_SUCCESS_KEY } from '../shared/core/syncHealth';
 import { todayIn } from '../shared/core/today';
 import { keepOutput, resolveTimezone } from '../shared/nodeOptions';
 import { HiBobClient } from '../shared/transport/hibob';
@@ -79,9 +80,6 @@ interface EmployeeRun {
 	statusBack?: StatusBack;
 	statusBackCounts?: { written: number; failed: number };
 }
-
-/** Where the last successful run's time is kept: global static data, so that a health check can read it. */
-export const LAST_SUCCESS_KEY = 'remoteUpsertLastSuccessAt';
 
 /** What the run reads from Remote once, for everyone. */
 interface RemoteData {
@@ -156,9 +154,9 @@ export async function runEmployeeSync(
 }
 
 /**
- * A run that reached the end counts as a success unless every person failed (Remote down, a
- * token refused mid-run). Its time goes to the workflow's global static data, where the Sync Health
- * node reads it; n8n saves static data only for runs started by a trigger, never for manual runs.
+ * R9: a run that reached the end counts as a success unless every person failed (Remote down, a
+ * token refused mid-run). Its time goes to the workflow's global static data, where the Remote Sync
+ * Health node reads it; n8n saves static data only for runs started by a trigger, never for manual runs.
  */
 function recordSuccess(run: EmployeeRun): void {
 	const results = run.output.filter((o): o is INodeExecutionData => !!o);
