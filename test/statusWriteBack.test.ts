@@ -408,7 +408,14 @@ describe('R8: Remote Upsert Employee → Write Status Back to HiBob', () => {
 		expect(failed[0].outcome).not.toBe('failed');
 		expect([...out.values()].filter((o) => o.hibobStatus === 'written')).toHaveLength(2);
 		expect(out.get('3')!.outcome).toBe('created');
-		const text = JSON.stringify([...out.values()]);
+		// With Output "Changes and Problems Only", a refused write-back stays in view even for an unchanged person.
+		advanceClock(24 * 3600_000);
+		await w.run({ writeStatusToHibob: true });
+		advanceClock(24 * 3600_000);
+		w.fakes.hibob.failNext('PUT /v1/people/:identifier', { status: 403, body: { error: 'No' } }, 3);
+		const quiet = await w.run({ writeStatusToHibob: true, output: 'changes' });
+		expect([...quiet.values()].filter((o) => o.hibobStatus === 'failed')).toHaveLength(3);
+		const text = JSON.stringify([...out.values(), ...quiet.values()]);
 		expect(text).not.toContain(w.credentials.hiBobApi.token as string);
 		expect(text).not.toContain('123-45-6789');
 	});

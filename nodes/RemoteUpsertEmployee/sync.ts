@@ -439,8 +439,12 @@ function report(run: EmployeeRun, itemCount: number): INodeExecutionData[] {
 			pairedItem: Array.from({ length: itemCount }, (_, item) => ({ item })),
 		});
 	}
-	return keepOutput(options.output, results, (json) =>
-		needsAHuman(String(json.outcome), String(json.reason)),
+	// A status HiBob refused (R8) is kept in view too, whatever the Remote outcome.
+	return keepOutput(
+		options.output,
+		results,
+		(json) =>
+			needsAHuman(String(json.outcome), String(json.reason)) || json.hibobStatus === 'failed',
 	);
 }
 
