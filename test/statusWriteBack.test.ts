@@ -368,6 +368,16 @@ describe('R8: Remote Upsert Employee → Write Status Back to HiBob', () => {
 		expect(statusOf(w, '1').lastSynced).toBe('2026-06-11');
 	});
 
+	it('R8: HiBob answering 429 to a write-back: the transport waits for the window and every person is written (R5)', async () => {
+		w = await world();
+		await setupStatusFields(w);
+		w.fakes.hibob.failNext('PUT /v1/people/:identifier', { status: 429 }, 2);
+		const out = await w.run({ writeStatusToHibob: true });
+		expect([...out.values()].map((o) => o.hibobStatus)).toEqual(['written', 'written', 'written']);
+		const puts = hibobPuts(w);
+		expect(puts.map((p) => p.status)).toEqual([429, 429, 200, 200, 200]);
+	});
+
 	it('R8: dry run writes nothing to HiBob either, and says what it would write', async () => {
 		w = await world();
 		await setupStatusFields(w);

@@ -34,7 +34,8 @@ export class RemoteUpsertEmployee implements INodeType {
 			{
 				name: 'hiBobApi',
 				required: false,
-				displayName: 'HiBob (reads SSN and salary directly, never through the workflow)',
+				displayName:
+					'HiBob (reads SSN and salary directly, never through the workflow; writes the status back when that option is on)',
 			},
 		],
 		properties: [
