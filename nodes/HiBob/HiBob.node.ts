@@ -7,7 +7,11 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { compatibilityFields, executeCheckCompatibility } from './operations/compatibility';
 import { employeeFields, executeGetEmployees } from './operations/employees';
-import { executeCheckPermissions, executeCreateSyncField } from './operations/setup';
+import {
+	executeCheckPermissions,
+	executeCreateStatusFields,
+	executeCreateSyncField,
+} from './operations/setup';
 import { executeTimeOff, timeOffFields, timeOffOperations } from './operations/timeOff';
 
 export class HiBob implements INodeType {
@@ -84,6 +88,13 @@ export class HiBob implements INodeType {
 							'Report which fields HiBob hides from the service user and which permission grants each',
 					},
 					{
+						name: 'Create Remote Status Fields',
+						value: 'createStatusFields',
+						action: 'Create the remote status fields',
+						description:
+							'Create the four fields Remote Upsert Employee writes its status to (Remote employment ID, status, sync result, last synced) in the Work section (safe to run again)',
+					},
+					{
 						name: 'Create Sync to Remote Field',
 						value: 'createSyncField',
 						action: 'Create the sync to remote field',
@@ -115,6 +126,8 @@ export class HiBob implements INodeType {
 			return [await executeGetEmployees.call(this)];
 		if (resource === 'setup' && operation === 'createSyncField')
 			return [await executeCreateSyncField.call(this)];
+		if (resource === 'setup' && operation === 'createStatusFields')
+			return [await executeCreateStatusFields.call(this)];
 		if (resource === 'setup' && operation === 'checkPermissions')
 			return [await executeCheckPermissions.call(this)];
 		if (resource === 'setup' && operation === 'checkCompatibility')

@@ -34,7 +34,8 @@ export class RemoteUpsertEmployee implements INodeType {
 			{
 				name: 'hiBobApi',
 				required: false,
-				displayName: 'HiBob (reads SSN and salary directly, never through the workflow)',
+				displayName:
+					'HiBob (reads SSN and salary directly, never through the workflow; writes the status back when that option is on)',
 			},
 		],
 		properties: [
@@ -113,6 +114,14 @@ export class RemoteUpsertEmployee implements INodeType {
 							'Whether to send the social security number of people in the USA (needs the HiBob credential)',
 					},
 					timezoneOption(' for start dates'),
+					{
+						displayName: 'Write Status Back to HiBob',
+						name: 'writeStatusToHibob',
+						type: 'boolean',
+						default: false,
+						description:
+							"Whether to write each person's Remote employment ID, Remote status, sync result and last-synced date to the four HiBob fields that HiBob → Setup → Create Remote Status Fields creates; only changed values are written (needs the HiBob credential with edit rights on those fields)",
+					},
 				],
 			},
 		],

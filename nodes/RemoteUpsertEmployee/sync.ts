@@ -43,10 +43,13 @@ import { indexEmployments, matchFromLink, matchPerson, unlistedLink } from '../s
 import { maskDeep, sensitiveKeysOfSchema, summarise } from '../shared/core/outcome';
 import type { Person } from '../shared/core/person';
 import { invalidPersonSchema, personSchema } from '../shared/core/person';
+import { LAST_SUCCESS_KEY } from '../shared/core/syncHealth';
 import { todayIn } from '../shared/core/today';
 import { keepOutput, resolveTimezone } from '../shared/nodeOptions';
 import { HiBobClient } from '../shared/transport/hibob';
 import { RemoteClient } from '../shared/transport/remote';
+import type { StatusBack } from './statusBack';
+import { readStatusBack, writeStatusBack } from './statusBack';
 
 interface Entry {
 	itemIndex: number;
@@ -73,6 +76,11 @@ interface EmployeeRun {
 	remote: RemoteClient;
 	/** One slot per input item; filled by whichever phase decides that item. */
 	output: Array<INodeExecutionData | undefined>;
+	/** Remote employment id → its status (as listed, or as created this run): for the write-back (R8). */
+	remoteStatus: Map<string, string>;
+	/** Set when "Write Status Back to HiBob" is on: the fields and what HiBob holds (R8). */
+	statusBack?: StatusBack;
+	statusBackCounts?: { written: number; failed: number };
 }
 
 /** What the run reads from Remote once, for everyone. */
@@ -118,20 +126,47 @@ export async function runEmployeeSync(
 ): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
 	const run = await startRun(ctx, options, items.length);
+	// R8: a configuration mistake stops the node here, before anything is written to Remote.
+	if (options.writeStatusToHibob === true) run.statusBack = await readStatusBack(ctx);
 	const entries = readInput(run, items);
 	if (entries.length) {
 		const remoteData = await readRemote(run, entries);
+		for (const employment of remoteData.employments)
+			if (employment.id && employment.status)
+				run.remoteStatus.set(employment.id, String(employment.status));
 		const live = matchEveryone(run, entries, remoteData);
 		await followLinks(run, live, remoteData);
 		await planEveryone(run, live, remoteData);
 		await applyEveryone(run, live, remoteData.lookups);
 	}
+	if (run.statusBack) {
+		run.statusBackCounts = await writeStatusBack(
+			run.statusBack,
+			run.output.filter((o): o is INodeExecutionData => !!o),
+			run.remoteStatus,
+			run.planOptions.today,
+			run.dryRun,
+		);
+	}
 	if (!run.dryRun) {
 		run.staticData.employeeFingerprints = run.remembered;
 		run.staticData.employmentLinks = run.links;
 		if (run.fullRecheck) run.staticData.lastFullRecheckAt = new Date().toISOString();
+		recordSuccess(run);
 	}
 	return report(run, items.length);
+}
+
+/**
+ * R9: a run that reached the end counts as a success unless every person failed (Remote down, a
+ * token refused mid-run). Its time goes to the workflow's global static data, where the Remote Sync
+ * Health node reads it; n8n saves static data only for runs started by a trigger, never for manual runs.
+ */
+function recordSuccess(run: EmployeeRun): void {
+	const results = run.output.filter((o): o is INodeExecutionData => !!o);
+	if (results.length && results.every((r) => r.json.outcome === 'failed')) return;
+	const global = run.ctx.getWorkflowStaticData('global') as IDataObject;
+	global[LAST_SUCCESS_KEY] = new Date().toISOString();
 }
 
 /** The node's settings, what the last runs remember, and the fingerprint key. */
@@ -160,6 +195,7 @@ async function startRun(
 		fpKey: await employeeFingerprintKey(ctx),
 		remote: new RemoteClient(ctx),
 		output: new Array(itemCount),
+		remoteStatus: new Map(),
 	};
 }
 
@@ -367,7 +403,7 @@ async function planEveryone(
 /** Apply (unless dry run), one person at a time; a failure stays with that person (R2). Then remember. */
 async function applyEveryone(run: EmployeeRun, live: Entry[], lookups: Lookups): Promise<void> {
 	const { remote } = run;
-	const state: RunState = { contractorUpdatesRefused: false };
+	const state: RunState = { contractorUpdatesRefused: false, created: run.remoteStatus };
 	for (const entry of live) {
 		const plan = entry.plan!;
 		if (!run.dryRun && plan.actions.length) {
@@ -439,12 +475,22 @@ function report(run: EmployeeRun, itemCount: number): INodeExecutionData[] {
 					})),
 				apiCalls: remote.stats.calls,
 				retries: remote.stats.retries,
+				...(run.statusBackCounts
+					? {
+							hibobStatusWritten: run.statusBackCounts.written,
+							hibobStatusFailed: run.statusBackCounts.failed,
+						}
+					: {}),
 			},
 			pairedItem: Array.from({ length: itemCount }, (_, item) => ({ item })),
 		});
 	}
-	return keepOutput(options.output, results, (json) =>
-		needsAHuman(String(json.outcome), String(json.reason)),
+	// A status HiBob refused (R8) is kept in view too, whatever the Remote outcome.
+	return keepOutput(
+		options.output,
+		results,
+		(json) =>
+			needsAHuman(String(json.outcome), String(json.reason)) || json.hibobStatus === 'failed',
 	);
 }
 
@@ -609,6 +655,8 @@ interface Problem {
 interface RunState {
 	/** Remote refused to update a contractor (documented: not supported via the API). */
 	contractorUpdatesRefused: boolean;
+	/** Employment id → status of the employments created this run. */
+	created: Map<string, string>;
 }
 
 const CONTRACTOR_MESSAGE =
@@ -631,7 +679,9 @@ async function applyPlan(
 	for (const action of plan.actions) {
 		const body = actionBody(action) as IDataObject;
 		if (action.type === 'create') {
-			id = await createEmployment(remote, body, person);
+			const created = await createEmployment(remote, body, person);
+			id = created.id;
+			run.created.set(id, created.status);
 			plan.remoteEmploymentId = id;
 			done.push(action);
 			continue;
@@ -682,12 +732,12 @@ async function applyPlan(
 	if (problems.length) reportProblems(plan, done, problems);
 }
 
-/** `POST /v1/employments`; the new employment's id. */
+/** `POST /v1/employments`; the new employment's id and status. */
 async function createEmployment(
 	remote: RemoteClient,
 	body: IDataObject,
 	person: Person,
-): Promise<string> {
+): Promise<{ id: string; status: string }> {
 	const loginEmail =
 		((body.basic_information as IDataObject)?.email as string) ??
 		person.personalEmail ??
@@ -698,7 +748,10 @@ async function createEmployment(
 		return found.find((e) => String(e.external_id ?? '') === person.hibobId);
 	};
 	const created = await remote.createEmployment(body, recover);
-	return String(created.id);
+	return {
+		id: String(created.id),
+		status: typeof created.status === 'string' && created.status ? created.status : 'created',
+	};
 }
 
 /** What was not written is held back, with the reason; what was written stays reported. */

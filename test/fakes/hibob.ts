@@ -902,10 +902,23 @@ export class HiBobFake extends FakeHttpServer {
 		this.route('POST', '/v1/company/people/fields', (req) => {
 			const body = req.body;
 			if (!isPlainObject(body)) throw bad('The request body must be a JSON object');
+			// CreateFieldRequest: name, category and type required; description and historical optional.
+			const known = new Set(['name', 'category', 'type', 'description', 'historical']);
+			const unknownKeys = Object.keys(body).filter((key) => !known.has(key));
+			if (unknownKeys.length) throw bad(`Unknown properties: ${unknownKeys.join(', ')}`);
 			for (const key of ['name', 'category', 'type']) {
 				if (typeof body[key] !== 'string' || body[key].trim() === '')
 					throw bad(`${key} is required`);
 			}
+			if (body.description !== undefined && typeof body.description !== 'string')
+				throw bad('description must be a string');
+			if (
+				body.historical !== undefined &&
+				typeof body.historical !== 'boolean' &&
+				body.historical !== 'true' &&
+				body.historical !== 'false'
+			)
+				throw bad('historical must be true or false');
 			if (body.category === 'root')
 				throw bad('Custom fields cannot be created in the root category');
 			const categories = new Set(this.state.fields.map((f) => f.category));
@@ -935,6 +948,53 @@ export class HiBobFake extends FakeHttpServer {
 					body.category,
 			});
 			return { status: 200, body: { id }, applied: true };
+		});
+
+		// PUT /v1/people/{identifier}: like PATCH, non-historical fields only (api/hibob-api.md §3).
+		this.route('PUT', '/v1/people/:identifier', (req) => {
+			const person = this.getPerson(req.params.identifier);
+			if (!person) throw notFound(`Employee ${req.params.identifier} not found`);
+			if (!isPlainObject(req.body) || Object.keys(req.body).length === 0)
+				throw bad('The request body must be a non-empty JSON object of fields');
+			const byId = new Map(this.state.fields.map((f) => [f.id, f]));
+			const updates: Array<{ field: HiBobField; value: unknown }> = [];
+			const walk = (value: unknown, path: string[]) => {
+				const id = path.join('.');
+				const field = byId.get(id) ?? byId.get(`root.${id}`);
+				if (field) {
+					if (field.historical)
+						throw bad(`Field ${field.id} is historical; update it through its history table`);
+					if (this.isDenied(field))
+						throw new HttpError(403, {
+							key: 'forbidden',
+							error: `No permission to edit field ${field.id}`,
+						});
+					if (value !== null && (field.type === 'text' || field.type === 'text-area')) {
+						if (typeof value !== 'string') throw bad(`Field ${field.id} takes a string`);
+					}
+					if (value !== null && field.type === 'date') {
+						if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value))
+							throw bad(`Field ${field.id} takes a date as yyyy-MM-dd`);
+					}
+					updates.push({ field, value });
+					return;
+				}
+				if (isPlainObject(value) && path.length < 4) {
+					for (const [key, child] of Object.entries(value)) walk(child, [...path, key]);
+					return;
+				}
+				throw bad(`Field ${id} does not exist`);
+			};
+			for (const [key, value] of Object.entries(req.body)) walk(value, [key]);
+			let changed = false;
+			for (const { field, value } of updates) {
+				const parts = field.jsonPath.split('.');
+				if (getPath(person, parts) === value) continue;
+				setPath(person, parts, value);
+				changed = true;
+			}
+			if (!changed) return { status: 304 };
+			return { status: 200, body: {}, applied: true };
 		});
 
 		this.route('GET', '/v1/company/named-lists', (req) => {

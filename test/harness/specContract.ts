@@ -73,6 +73,10 @@ const DOCUMENTED: Record<string, Documented> = {
 	},
 	// HiBob (hibob-api.md, fields metadata): "The spec types `historical` as a string, but send a boolean."
 	'POST /company/people/fields': { override: { historical: { type: 'boolean' } } },
+	// HiBob PUT /people/{identifier} (spec description, hibob-api.md §3): the body holds any field of the
+	// fields metadata with historical false, under its category; the spec's example lists three keys only.
+	// The write-back (R8) sends the Work category's custom fields.
+	'PUT /people/{identifier}': { extra: { work: { type: 'object' } } },
 	// §8 webhooks: the live event enum (the 2024 file lists fewer events).
 	'POST /v1/webhook-callbacks': {
 		override: {

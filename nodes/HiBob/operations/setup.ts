@@ -11,6 +11,8 @@ import {
 	SYNC_FIELD_ITEMS,
 	SYNC_FIELD_NAME,
 } from '../../shared/core/hibobFields';
+import type { StatusKey } from '../../shared/core/statusWriteBack';
+import { fieldPath, findStatusFields, STATUS_FIELDS } from '../../shared/core/statusWriteBack';
 import { HiBobClient } from '../../shared/transport/hibob';
 
 function listItems(list: IDataObject | undefined): IDataObject[] {
@@ -113,6 +115,70 @@ export async function executeCreateSyncField(
 }
 
 /**
+ * S5: creates the four Remote status fields (Remote employment ID, Remote status, Remote sync
+ * result, Remote last synced) in the Work section for the write-back (R8). Each is found by name
+ * first; running it again creates nothing.
+ */
+export async function executeCreateStatusFields(
+	this: IExecuteFunctions,
+): Promise<INodeExecutionData[]> {
+	const client = new HiBobClient(this);
+	const before = findStatusFields(metadataList(await client.getFields()));
+	const created: string[] = [];
+	for (const spec of STATUS_FIELDS) {
+		if (!before.missing.includes(spec.key)) continue;
+		await client.createField({
+			name: spec.name,
+			category: 'work',
+			type: spec.type,
+			description: spec.description,
+			historical: false,
+		});
+		created.push(spec.name);
+	}
+	const after = created.length ? findStatusFields(metadataList(await client.getFields())) : before;
+	if (after.missing.length) {
+		throw new NodeOperationError(
+			this.getNode(),
+			'HiBob created the fields but does not list them all yet',
+			{
+				description:
+					'HiBob can take up to 20 seconds to show a change. Run this operation again in a minute: it creates only what is missing.',
+			},
+		);
+	}
+	const historical = STATUS_FIELDS.filter((spec) =>
+		[true, 'true'].includes(after.found[spec.key]?.historical as never),
+	);
+	if (historical.length) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`"${historical[0].name}" exists in HiBob as a historical field, which HiBob's API cannot update`,
+			{
+				description:
+					'Rename or delete that field in HiBob, then run this operation again to create it as a plain field.',
+			},
+		);
+	}
+	const fields = Object.fromEntries(
+		STATUS_FIELDS.map((spec) => [spec.name, fieldPath(after.found[spec.key]!)]),
+	) as IDataObject;
+	return [
+		{
+			json: {
+				fields,
+				created,
+				changed: created.length > 0,
+				message: created.length
+					? `Ready: created ${created.join(', ')} in the Work section.`
+					: 'Nothing to do: the four Remote status fields already exist.',
+			},
+			pairedItem: { item: 0 },
+		},
+	];
+}
+
+/**
  * S3: which fields the sync needs come back missing (HiBob drops fields the service user may not
  * see, with 200 OK), and which HiBob permission (section) grants each.
  */
@@ -153,6 +219,15 @@ export async function executeCheckPermissions(
 		visible: people.length === 0 ? null : entry.visible,
 	}));
 	const missing = checks.filter((c) => c.visible === false);
+	// R8: the write-back needs the four status fields and the right to edit them (not checked by writing).
+	const status = findStatusFields(fields);
+	const statusFields = {
+		found: status.missing.length === 0,
+		missing: status.missing.map((key: StatusKey) => STATUS_FIELDS.find((f) => f.key === key)!.name),
+		permission: "People's data → Work → View and Edit (the four Remote status fields)",
+		neededFor: 'Remote Upsert Employee → Write Status Back to HiBob (optional)',
+		...(status.missing.length ? { fix: 'Run Setup → Create Remote Status Fields' } : {}),
+	};
 	const syncFieldVisible = resolved.syncField
 		? people.some((p) => hasField(p, resolved.syncField!.id))
 		: false;
@@ -164,6 +239,7 @@ export async function executeCheckPermissions(
 				syncField: resolved.syncField
 					? { found: true, id: resolved.syncField.id, visible: syncFieldVisible }
 					: { found: false, fix: 'Run Setup → Create Sync to Remote Field' },
+				statusFields,
 				missing: missing.map((c) => ({
 					permission: `People's data → ${c.section} → View`,
 					fields: c.fields,

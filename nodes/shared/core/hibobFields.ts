@@ -13,6 +13,7 @@ export interface FieldMeta {
 	type?: string;
 	jsonPath?: string;
 	typeData?: { listId?: string | number } | null;
+	historical?: boolean | string;
 }
 
 export interface LogicalField {

@@ -106,6 +106,19 @@ export class HiBobClient extends ApiClient {
 		});
 	}
 
+	/**
+	 * `PUT /v1/people/{identifier}`: behaves like PATCH, non-historical fields only, each under its
+	 * field path; `304` when nothing changed. The same body sent twice changes nothing (retried as such).
+	 */
+	async updatePerson(employeeId: string, body: IDataObject): Promise<void> {
+		await this.request({
+			method: 'PUT',
+			path: `/v1/people/${this.pathId('hibobEmployee', employeeId)}`,
+			body,
+			idempotent: true,
+		});
+	}
+
 	/** `GET /v1/company/named-lists/{name}`; `undefined` when the list does not exist. */
 	async getNamedList(name: string): Promise<IDataObject | undefined> {
 		const response = await this.request<any>({
