@@ -7,6 +7,7 @@ import {
 	validateAgainstSchema,
 } from '../nodes/shared/core/jsonSchema';
 import type { SchemaIssue } from '../nodes/shared/core/jsonSchema';
+import { US_STATES } from './fixtures/remote-schemas';
 
 const v = validateAgainstSchema;
 
@@ -532,59 +533,6 @@ describe('requiredFieldsMissing', () => {
 // ---- differential test against ajv --------------------------------------------------------------
 
 const COUNTRY_CODES = ['DEU', 'AUT', 'CHE', 'FRA', 'NLD', 'POL', 'ESP', 'ITA', 'USA', 'GBR'];
-const US_STATES = [
-	'AL',
-	'AK',
-	'AZ',
-	'AR',
-	'CA',
-	'CO',
-	'CT',
-	'DE',
-	'DC',
-	'FL',
-	'GA',
-	'HI',
-	'ID',
-	'IL',
-	'IN',
-	'IA',
-	'KS',
-	'KY',
-	'LA',
-	'ME',
-	'MD',
-	'MA',
-	'MI',
-	'MN',
-	'MS',
-	'MO',
-	'MT',
-	'NE',
-	'NV',
-	'NH',
-	'NJ',
-	'NM',
-	'NY',
-	'NC',
-	'ND',
-	'OH',
-	'OK',
-	'OR',
-	'PA',
-	'RI',
-	'SC',
-	'SD',
-	'TN',
-	'TX',
-	'UT',
-	'VT',
-	'VA',
-	'WA',
-	'WV',
-	'WI',
-	'WY',
-];
 
 /** Germany's employment_basic_information, in the shape Remote's json-schema-form schemas have. */
 const DEU_BASIC_INFORMATION = {
