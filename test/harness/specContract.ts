@@ -15,13 +15,18 @@ import { REMOTE_WEBHOOK_EVENTS } from '../fakes/remoteWebhooks';
 type Json = Record<string, any>;
 export type Api = 'remote' | 'hibob';
 
-const SPEC_DIR = path.resolve(__dirname, '../../../shared/specs');
+/** The vendors' OpenAPI documents: ../shared/specs next to the repository, or SPECS_DIR. */
+const SPEC_DIR = process.env.SPECS_DIR ?? path.resolve(__dirname, '../../../shared/specs');
 const specs: Partial<Record<Api, Json>> = {};
 function spec(api: Api): Json {
-	if (!specs[api])
-		specs[api] = yaml.load(
-			fs.readFileSync(path.join(SPEC_DIR, `${api}-openapi.yaml`), 'utf8'),
-		) as Json;
+	if (!specs[api]) {
+		const file = path.join(SPEC_DIR, `${api}-openapi.yaml`);
+		if (!fs.existsSync(file))
+			throw new Error(
+				`The contract check needs the vendors' OpenAPI documents: ${file} is missing. Check out the project next to its shared/ folder, or set SPECS_DIR to the folder holding remote-openapi.yaml and hibob-openapi.yaml.`,
+			);
+		specs[api] = yaml.load(fs.readFileSync(file, 'utf8')) as Json;
+	}
 	return specs[api]!;
 }
 
