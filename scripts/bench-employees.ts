@@ -16,6 +16,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { HiBob } from '../nodes/HiBob/HiBob.node';
 import { RemoteUpsertEmployee } from '../nodes/RemoteUpsertEmployee/RemoteUpsertEmployee.node';
+import { DEFAULT_FULL_RECHECK_HOURS } from '../nodes/RemoteUpsertEmployee/sync';
 import type {
 	FullEmployment,
 	Lookups,
@@ -486,6 +487,12 @@ async function reconcile(
 ): Promise<{ figures: RunFigures; output: INodeExecutionData[] }> {
 	const { fakes } = ctx;
 	const options = PLAN_OPTIONS();
+	// The node's daily full re-check (option "Full Re-Check Every (Hours)", 24 by default) reads every
+	// matched employment again, remembered or not.
+	const last = ctx.staticData.lastFullRecheckAt;
+	const fullRecheck =
+		typeof last !== 'string' ||
+		Date.now() - Date.parse(last) >= DEFAULT_FULL_RECHECK_HOURS * 3600_000;
 	fakes.hibob.resetCounters();
 	fakes.remote.resetCounters();
 	const started = Date.now();
@@ -551,6 +558,7 @@ async function reconcile(
 		const before = ctx.previous.get(hibobId);
 		const match = prepared.matches.get(hibobId)!;
 		const known =
+			!fullRecheck &&
 			before !== undefined &&
 			before.outcome !== 'failed' &&
 			before.values === currentValues.get(hibobId) &&
@@ -1051,7 +1059,7 @@ export function expectedWork(
 		fullReads: updatable.length,
 		schemaReads: schemaPairs.size,
 		basis: [
-			`${newHires.length} new hires (no employment, active, EOR start after today, DEU EOR with a mobile): ${createWrites} write requests (1 POST each, + 1 PATCH where the country's basic information takes no department)`,
+			`${newHires.length} new hires (no employment, active, EOR start after today, DEU EOR with a mobile): ${createWrites} write requests (1 POST each, + 1 PATCH where the country's basic information takes no department; not derived yet: the documented sequence's one PATCH per further form (address, emergency contact, administrative, contract details) and the global payroll hires that need a legal entity, which is why the first run is stated, not gated)`,
 			`${linkWrites.length} employments linked by email only: 1 PATCH each (external_id, with any drift)`,
 			`${drift.length} employments linked by external id whose address or work email the generator made differ: 1 PATCH each`,
 			`${updatable.length} linked employments active, not started or onboarding (U3): each read once in full`,
