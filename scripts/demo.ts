@@ -204,14 +204,23 @@ async function main(): Promise<void> {
 			(people.rows.length === 0 ? 'no person was synced' : undefined);
 		say('');
 		if (failure) say(`The sync run went wrong: ${failure}\n`);
-		say(`Dry run (as shipped, nothing written): ${formatCounts(countByOutcome(dryPeople.rows))}.`);
+		// The template ships Output "Changes and Problems Only": the rows are the people who moved or
+		// need someone; the summary item counts everyone.
+		const everyone = (
+			lane: { summaryItem?: Record<string, unknown> },
+			rows: Array<{ outcome: string }>,
+		) =>
+			formatCounts(
+				(lane.summaryItem?.byOutcome as Record<string, number> | undefined) ?? countByOutcome(rows),
+			);
+		say(`Dry run (as shipped, nothing written): ${everyone(dryPeople, dryPeople.rows)}.`);
 		say(`Real run: ${runs.writes} write requests reached the fake Remote.\n`);
-		say(`People (${people.rows.length}): ${formatCounts(countByOutcome(people.rows))}`);
+		say(
+			`People: ${everyone(people, people.rows)}. Listed below (${people.rows.length}): those created, updated or failed, or who need someone (Output "Changes and Problems Only", as shipped; set Output to "Everything" to list all).`,
+		);
 		say(peopleTable(people.rows));
 		say('');
-		say(
-			`Time off (${timeOff.rows.length} requests): ${formatCounts(countByOutcome(timeOff.rows))}`,
-		);
+		say(`Time off: ${everyone(timeOff, timeOff.rows)}. Listed below (${timeOff.rows.length}):`);
 		say(timeOffTable(timeOff.rows));
 		const needs = people.rows.filter(
 			(r) => r.outcome === 'skipped' || r.outcome === 'failed',

@@ -495,6 +495,9 @@ async function setUpBase(): Promise<Base> {
 		remoteCredential: { id: remoteId, name: 'Remote account' },
 		approverId: c.approverId,
 		gpLegalEntityId: DEFAULT_LEGAL_ENTITY_ID,
+		// Every person's result is checked, so every person is listed (the template ships
+		// "Changes and Problems Only"; the demo and the Remote-trigger e2e run it as shipped).
+		output: 'all',
 		webhookSecret: `crash-secret-${Date.now()}`,
 	});
 	const workflowId = await importWorkflow(folder, setup.workflow);

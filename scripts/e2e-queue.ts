@@ -329,6 +329,9 @@ async function main(): Promise<number> {
 					hibobCredential: { id: hibobId, name: 'HiBob account' },
 					remoteCredential: { id: remoteId, name: 'Remote account' },
 					approverId: company.approverId,
+					// Every person's result is checked, so every person is listed (the template ships
+					// "Changes and Problems Only"; the demo and the Remote-trigger e2e run it as shipped).
+					output: 'all',
 					webhookSecret,
 				});
 				const workflowId = await importWorkflow(base, workflow, env);

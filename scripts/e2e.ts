@@ -715,6 +715,9 @@ async function main(): Promise<number> {
 				remoteCredential: creds.remote,
 				approverId: company.approverId,
 				gpLegalEntityId: DEFAULT_LEGAL_ENTITY_ID,
+				// Every person's result is checked, so every person is listed (the template ships
+				// "Changes and Problems Only"; the demo and the Remote-trigger e2e run it as shipped).
+				output: 'all',
 				webhookSecret,
 			});
 			console.log(

@@ -95,6 +95,11 @@ export interface UserSetup {
 	webhookSecret?: string;
 	/** The Remote legal entity of global payroll hires, pasted into Remote Upsert Employee's options. */
 	gpLegalEntityId?: string;
+	/**
+	 * The Output option of the sync nodes that ship with one (the template ships "changes": only people
+	 * and requests that moved or need someone). 'all' lists everyone, as a user does to see every result.
+	 */
+	output?: 'all' | 'changes';
 }
 
 /**
@@ -134,6 +139,18 @@ export function applyUserSetup(
 				gpLegalEntityId: setup.gpLegalEntityId,
 			};
 			changes.push(`"${node.name}": Global Payroll Legal Entity ID → ${setup.gpLegalEntityId}`);
+		}
+	}
+	if (setup.output !== undefined) {
+		for (const node of [
+			...nodesOfType(wf, typeOf('remoteUpsertEmployee')),
+			...nodesOfType(wf, typeOf('remoteTimeOff')),
+		]) {
+			if (node.parameters.options?.output === undefined) continue;
+			node.parameters.options = { ...node.parameters.options, output: setup.output };
+			changes.push(
+				`"${node.name}": Output → ${setup.output === 'all' ? 'Everything' : 'Changes and Problems Only'}`,
+			);
 		}
 	}
 	// The template ships without a webhookId; n8n's editor gives every imported node whose type has
@@ -249,6 +266,15 @@ export function checkTemplate(
 			detail: known ? `n8n has v${known.join(', v')}` : 'type not registered',
 		});
 	}
+	// Issue 16: scheduled full syncs keep n8n's execution history small by default.
+	for (const node of [
+		...nodesOfType(wf, typeOf('remoteUpsertEmployee')),
+		...nodesOfType(wf, typeOf('remoteTimeOff')).filter((n) => n.parameters.mode === 'reconcile'),
+	])
+		out.push({
+			ok: node.parameters.options?.output === 'changes',
+			what: `"${node.name}": ships with Output "Changes and Problems Only" (the summary still counts everyone)`,
+		});
 	const ours = wf.nodes.filter((n) => n.type.startsWith(`${PACKAGE_NAME}.`));
 	out.push({
 		ok:
