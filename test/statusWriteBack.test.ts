@@ -8,7 +8,7 @@ import {
 	resultText,
 	statusUpdateBody,
 } from '../nodes/shared/core/statusWriteBack';
-import { advanceClock } from './harness/clock';
+import { advanceClock, todayIso } from './harness/clock';
 import { runExecute } from './harness/n8n';
 import { isoIn, makeWorld } from './helpers/world';
 import type { World } from './helpers/world';
@@ -306,20 +306,21 @@ describe('R8: Remote Upsert Employee → Write Status Back to HiBob', () => {
 		w = await world();
 		await setupStatusFields(w);
 		const first = await w.run({ writeStatusToHibob: true });
+		const today = todayIso(); // the pinned clock's day (test:dates moves it)
 		expect(hibobPuts(w)).toHaveLength(3);
 		expect(first.get('1')).toMatchObject({ hibobStatus: 'written' });
 		expect(statusOf(w, '1')).toEqual({
 			employmentId: 'emp-1',
 			status: 'active',
 			result: `${first.get('1')!.outcome}: ${first.get('1')!.reason} (provisional_start_date)`,
-			lastSynced: '2026-06-10',
+			lastSynced: today,
 		});
 		// Nothing held and nothing to hold: the empty values are not sent at all.
 		expect(statusOf(w, '2')).toEqual({
 			employmentId: undefined,
 			status: undefined,
 			result: 'skipped: start_date_not_in_future',
-			lastSynced: '2026-06-10',
+			lastSynced: today,
 		});
 		const created = first.get('3')!;
 		expect(created.outcome).toBe('created');
@@ -353,6 +354,7 @@ describe('R8: Remote Upsert Employee → Write Status Back to HiBob', () => {
 		expect(w.fakes.hibob.requests.filter((r) => r.path === '/v1/people/search')).toHaveLength(3);
 
 		advanceClock(24 * 3600_000);
+		const tomorrow = todayIso();
 		w.fakes.hibob.resetCounters();
 		await w.run({ writeStatusToHibob: true });
 		const puts = hibobPuts(w);
@@ -361,11 +363,11 @@ describe('R8: Remote Upsert Employee → Write Status Back to HiBob', () => {
 			.find((f) => f.name === 'Remote last synced')!
 			.id.split('.')
 			.pop()!;
-		for (const put of puts) expect((put.body as any).work.custom[dateField]).toBe('2026-06-11');
+		for (const put of puts) expect((put.body as any).work.custom[dateField]).toBe(tomorrow);
 		// Person 2's status did not change: the date alone.
 		const two = puts.find((p) => p.path === '/v1/people/2')!;
-		expect((two.body as any).work.custom).toEqual({ [dateField]: '2026-06-11' });
-		expect(statusOf(w, '1').lastSynced).toBe('2026-06-11');
+		expect((two.body as any).work.custom).toEqual({ [dateField]: tomorrow });
+		expect(statusOf(w, '1').lastSynced).toBe(tomorrow);
 	});
 
 	it('R8: HiBob answering 429 to a write-back: the transport waits for the window and every person is written (R5)', async () => {
