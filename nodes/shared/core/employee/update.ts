@@ -75,37 +75,20 @@ export function planUpdate(
 	const refused = refuseUpdate(input, kind, employment, family);
 	if (refused) return refused;
 	const desired = desiredValues(person);
-	const listDiffs: Difference[] = [];
-	if (!same(employment.full_name, desired.full_name))
-		listDiffs.push({
-			field: 'full_name',
-			from: employment.full_name ?? null,
-			to: desired.full_name,
-		});
-	if (desired.job_title && !same(employment.job_title, desired.job_title))
-		listDiffs.push({
-			field: 'job_title',
-			from: employment.job_title ?? null,
-			to: desired.job_title,
-		});
-	if (desired.work_email && !same(employment.work_email, desired.work_email))
-		listDiffs.push({
-			field: 'work_email',
-			from: employment.work_email ?? null,
-			to: desired.work_email,
-		});
-	if (person.personalEmail && !same(employment.personal_email, person.personalEmail))
-		listDiffs.push({
-			field: 'personal_email',
-			from: employment.personal_email ?? null,
-			to: person.personalEmail,
-		});
-	if (person.department && !same(employment.department, person.department))
-		listDiffs.push({
-			field: 'department',
-			from: employment.department ?? null,
-			to: person.department,
-		});
+	// The differences the employment list itself shows (name, job title, emails, department).
+	const listed: Array<[field: keyof RemoteEmployment & string, wanted: string | null | undefined]> =
+		[
+			['full_name', desired.full_name],
+			['job_title', desired.job_title],
+			['work_email', desired.work_email],
+			['personal_email', person.personalEmail],
+			['department', person.department],
+		];
+	const listDiffs: Difference[] = listed
+		.filter(
+			([field, wanted]) => (field === 'full_name' || !!wanted) && !same(employment[field], wanted),
+		)
+		.map(([field, wanted]) => ({ field, from: employment[field] ?? null, to: wanted }));
 	const needsExternalId = String(employment.external_id ?? '') !== person.hibobId;
 
 	if (
