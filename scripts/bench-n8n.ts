@@ -39,6 +39,7 @@ import {
 	startServer,
 	waitForExecution,
 	type N8nServer,
+	fakeCredentialSpecs,
 } from './lib/n8n';
 import { countByOutcome, employeeResult, formatCounts, timeOffResult } from './lib/report';
 import { postgresBinDir, queueEnv, startPostgres, startRedis, type Postgres } from './lib/services';
@@ -195,27 +196,7 @@ async function credsAndWorkflow(
 ) {
 	const [hibob, remote] = await importCredentials(
 		folder,
-		[
-			{
-				name: 'HiBob account',
-				type: 'hiBobApi',
-				data: {
-					serviceUserId: company.credentials.hibobServiceUserId,
-					token: company.credentials.hibobToken,
-					environment: 'custom',
-					customUrl: f.hibobUrl,
-				},
-			},
-			{
-				name: 'Remote account',
-				type: 'remoteApi',
-				data: {
-					apiToken: company.credentials.remoteToken,
-					environment: 'custom',
-					customUrl: f.remoteUrl,
-				},
-			},
-		],
+		fakeCredentialSpecs(company.credentials, { hibob: f.hibobUrl, remote: f.remoteUrl }),
 		env,
 	);
 	const workflow = prepareWorkflow(company, { hibob, remote });

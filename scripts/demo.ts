@@ -39,6 +39,7 @@ import {
 	waitForExecution,
 	type N8nServer,
 	type OwnerAccount,
+	fakeCredentialSpecs,
 } from './lib/n8n';
 import {
 	countByOutcome,
@@ -132,27 +133,14 @@ async function main(): Promise<void> {
 		const workflowId = await stage(
 			'importing the credentials and the template',
 			async () => {
-				const [hibobId, remoteId] = await importCredentials(uf, [
-					{
-						name: 'HiBob (demo)',
-						type: 'hiBobApi',
-						data: {
-							serviceUserId: company.credentials.hibobServiceUserId,
-							token: company.credentials.hibobToken,
-							environment: 'custom',
-							customUrl: running.hibobUrl,
-						},
-					},
-					{
-						name: 'Remote (demo)',
-						type: 'remoteApi',
-						data: {
-							apiToken: company.credentials.remoteToken,
-							environment: 'custom',
-							customUrl: running.remoteUrl,
-						},
-					},
-				]);
+				const [hibobId, remoteId] = await importCredentials(
+					uf,
+					fakeCredentialSpecs(
+						company.credentials,
+						{ hibob: running.hibobUrl, remote: running.remoteUrl },
+						{ hibob: 'HiBob (demo)', remote: 'Remote (demo)' },
+					),
+				);
 				const { workflow } = applyUserSetup(template, {
 					hibobCredential: { id: hibobId, name: 'HiBob (demo)' },
 					remoteCredential: { id: remoteId, name: 'Remote (demo)' },

@@ -68,6 +68,7 @@ import {
 	type ExecutionRecord,
 	type N8nServer,
 	type Session,
+	fakeCredentialSpecs,
 } from './lib/n8n';
 import { countByOutcome, employeeResult, formatCounts, timeOffResult } from './lib/report';
 import {
@@ -469,27 +470,13 @@ async function setUpBase(): Promise<Base> {
 	note(`package ${pkg.tarball} installed (${secs(pkg.ms)})`);
 	const ports = { hibob: await freePort(), remote: await freePort() };
 	const c = makeCompany({ people: 0, seed: COMPANY_SEED });
-	const [hibobId, remoteId] = await importCredentials(folder, [
-		{
-			name: 'HiBob account',
-			type: 'hiBobApi',
-			data: {
-				serviceUserId: c.credentials.hibobServiceUserId,
-				token: c.credentials.hibobToken,
-				environment: 'custom',
-				customUrl: `http://127.0.0.1:${ports.hibob}`,
-			},
-		},
-		{
-			name: 'Remote account',
-			type: 'remoteApi',
-			data: {
-				apiToken: c.credentials.remoteToken,
-				environment: 'custom',
-				customUrl: `http://127.0.0.1:${ports.remote}`,
-			},
-		},
-	]);
+	const [hibobId, remoteId] = await importCredentials(
+		folder,
+		fakeCredentialSpecs(c.credentials, {
+			hibob: `http://127.0.0.1:${ports.hibob}`,
+			remote: `http://127.0.0.1:${ports.remote}`,
+		}),
+	);
 	const setup = applyUserSetup(loadTemplate(root), {
 		hibobCredential: { id: hibobId, name: 'HiBob account' },
 		remoteCredential: { id: remoteId, name: 'Remote account' },

@@ -59,6 +59,7 @@ import {
 	webhookUrl,
 	type ExecutionRecord,
 	type N8nServer,
+	fakeCredentialSpecs,
 } from './lib/n8n';
 import { countByOutcome, employeeResult, formatCounts, timeOffResult } from './lib/report';
 import {
@@ -302,27 +303,7 @@ async function main(): Promise<number> {
 				note(`package ${pkg.tarball} installed (${secs(pkg.ms)})`);
 				const [hibobId, remoteId] = await importCredentials(
 					base,
-					[
-						{
-							name: 'HiBob account',
-							type: 'hiBobApi',
-							data: {
-								serviceUserId: company.credentials.hibobServiceUserId,
-								token: company.credentials.hibobToken,
-								environment: 'custom',
-								customUrl: f.hibobUrl,
-							},
-						},
-						{
-							name: 'Remote account',
-							type: 'remoteApi',
-							data: {
-								apiToken: company.credentials.remoteToken,
-								environment: 'custom',
-								customUrl: f.remoteUrl,
-							},
-						},
-					],
+					fakeCredentialSpecs(company.credentials, { hibob: f.hibobUrl, remote: f.remoteUrl }),
 					env,
 				);
 				const { workflow } = applyUserSetup(loadTemplate(root), {

@@ -46,6 +46,7 @@ import {
 	webhookUrl,
 	type ExecutionRecord,
 	type N8nServer,
+	fakeCredentialSpecs,
 } from './lib/n8n';
 import {
 	applyUserSetup,
@@ -134,27 +135,10 @@ async function main(): Promise<number> {
 			requestId: 48001,
 		});
 
-		const [hibobId, remoteId] = await importCredentials(uf, [
-			{
-				name: 'HiBob account',
-				type: 'hiBobApi',
-				data: {
-					serviceUserId: company.credentials.hibobServiceUserId,
-					token: company.credentials.hibobToken,
-					environment: 'custom',
-					customUrl: f.hibobUrl,
-				},
-			},
-			{
-				name: 'Remote account',
-				type: 'remoteApi',
-				data: {
-					apiToken: company.credentials.remoteToken,
-					environment: 'custom',
-					customUrl: f.remoteUrl,
-				},
-			},
-		]);
+		const [hibobId, remoteId] = await importCredentials(
+			uf,
+			fakeCredentialSpecs(company.credentials, { hibob: f.hibobUrl, remote: f.remoteUrl }),
+		);
 		const template = loadTemplate();
 		const setup = applyUserSetup(template, {
 			hibobCredential: { id: hibobId, name: 'HiBob account' },

@@ -60,6 +60,7 @@ import {
 	type PackageTypes,
 	type RegisteredTypes,
 	type Session,
+	fakeCredentialSpecs,
 } from './lib/n8n';
 import {
 	countByOutcome,
@@ -651,27 +652,10 @@ async function main(): Promise<number> {
 
 		// Named like the template's placeholders, so a raw import of the file links them by name (step 3).
 		const creds = await phase('import credentials', async () => {
-			const [hibobId, remoteId] = await importCredentials(uf, [
-				{
-					name: 'HiBob account',
-					type: 'hiBobApi',
-					data: {
-						serviceUserId: company.credentials.hibobServiceUserId,
-						token: company.credentials.hibobToken,
-						environment: 'custom',
-						customUrl: f.hibobUrl,
-					},
-				},
-				{
-					name: 'Remote account',
-					type: 'remoteApi',
-					data: {
-						apiToken: company.credentials.remoteToken,
-						environment: 'custom',
-						customUrl: f.remoteUrl,
-					},
-				},
-			]);
+			const [hibobId, remoteId] = await importCredentials(
+				uf,
+				fakeCredentialSpecs(company.credentials, { hibob: f.hibobUrl, remote: f.remoteUrl }),
+			);
 			console.log(
 				`   imported: hiBobApi ${hibobId}, remoteApi ${remoteId} (checked on the server below)`,
 			);
@@ -837,17 +821,10 @@ async function main(): Promise<number> {
 						data,
 					},
 				})) as { status?: string; message?: string };
-			const hibobData = {
-				serviceUserId: company.credentials.hibobServiceUserId,
-				token: company.credentials.hibobToken,
-				environment: 'custom',
-				customUrl: f.hibobUrl,
-			};
-			const remoteData = {
-				apiToken: company.credentials.remoteToken,
-				environment: 'custom',
-				customUrl: f.remoteUrl,
-			};
+			const [{ data: hibobData }, { data: remoteData }] = fakeCredentialSpecs(company.credentials, {
+				hibob: f.hibobUrl,
+				remote: f.remoteUrl,
+			});
 			const results = {
 				hibobOk: await credentialTest('hiBobApi', hibobData),
 				remoteOk: await credentialTest('remoteApi', remoteData),

@@ -586,6 +586,34 @@ export interface CredentialSpec {
 	data: Record<string, unknown>;
 }
 
+/**
+ * The two credentials of the template, pointing at the fake servers (custom base URLs): HiBob first,
+ * then Remote. Named like the template's placeholders unless `names` says otherwise.
+ */
+export function fakeCredentialSpecs(
+	secrets: { hibobServiceUserId: string; hibobToken: string; remoteToken: string },
+	urls: { hibob: string; remote: string },
+	names: { hibob: string; remote: string } = { hibob: 'HiBob account', remote: 'Remote account' },
+): [CredentialSpec, CredentialSpec] {
+	return [
+		{
+			name: names.hibob,
+			type: 'hiBobApi',
+			data: {
+				serviceUserId: secrets.hibobServiceUserId,
+				token: secrets.hibobToken,
+				environment: 'custom',
+				customUrl: urls.hibob,
+			},
+		},
+		{
+			name: names.remote,
+			type: 'remoteApi',
+			data: { apiToken: secrets.remoteToken, environment: 'custom', customUrl: urls.remote },
+		},
+	];
+}
+
 /** `import:credentials` from a temporary 0600 file (deleted afterwards). Returns the ids, in order. */
 export async function importCredentials(
 	userFolder: string,
