@@ -55,6 +55,7 @@ import {
 	setDryRun,
 	TRIGGERS,
 	typeOf,
+	employeeNodes,
 } from './lib/template';
 
 const results: Array<{ name: string; ok: boolean; detail?: string }> = [];
@@ -385,7 +386,8 @@ async function main(): Promise<number> {
 				'a failing published run starts the alert lane, which names the node, the reason and what to do',
 				!!failedRun &&
 					alertRun?.status === 'success' &&
-					/HiBob: Get employees/.test(String(alert?.alert)) &&
+					String(alert?.alert).includes(employeeNodes(setup.workflow).upsert) &&
+					/HiBob/.test(String(alert?.alert)) &&
 					/credentials/.test(String(alert?.whatToDo)) &&
 					String(alert?.failedExecution).includes(String(failedRun?.id)),
 				alert

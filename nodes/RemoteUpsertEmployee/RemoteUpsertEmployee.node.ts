@@ -24,7 +24,7 @@ export class RemoteUpsertEmployee implements INodeType {
 		version: 1,
 		subtitle: dryRunSubtitle('Create or update'),
 		description:
-			'Create or update Remote employments from HiBob people (output of HiBob → Get Employees)',
+			'Create or update Remote employments from HiBob people (read by this node, or the output of HiBob → Get Employees)',
 		defaults: { name: 'Remote Upsert Employee' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -35,16 +35,46 @@ export class RemoteUpsertEmployee implements INodeType {
 				name: 'hiBobApi',
 				required: false,
 				displayName:
-					'HiBob (reads SSN and salary directly, never through the workflow; writes the status back when that option is on)',
+					'HiBob (reads the people when People is "Read From HiBob"; reads SSN and salary directly, never through the workflow; writes the status back when that option is on)',
 			},
 		],
 		properties: [
 			{
 				displayName:
-					'Takes the items of HiBob → Get Employees. Each person is matched (Remote external ID, then work email, then personal email), then created or updated as the sync rules allow. Every person gets one output item with an outcome and a reason.',
+					'Each person from HiBob is matched (Remote external ID, then work email, then personal email), then created or updated as the sync rules allow. Every person gets an outcome and a reason.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
+			},
+			{
+				displayName: 'People',
+				name: 'people',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'From Input Items',
+						value: 'input',
+						description: 'The items of HiBob → Get Employees, connected before this node',
+					},
+					{
+						name: 'Read From HiBob',
+						value: 'hibob',
+						description:
+							'This node reads the people flagged "Sync to Remote" itself (needs the HiBob credential below). For large companies: n8n then stores no copy of every person with each run.',
+					},
+				],
+				default: 'input',
+			},
+			{
+				displayName: 'Person',
+				name: 'person',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. {{ $json.employeeId }} or jane@example.com',
+				description:
+					'Leave empty for everyone flagged "Sync to Remote". A HiBob employee ID or email syncs just that person (for example after a HiBob Trigger event).',
+				displayOptions: { show: { people: ['hibob'] } },
 			},
 			{
 				displayName: 'Options',

@@ -46,6 +46,8 @@ import { invalidPersonSchema, personSchema } from '../shared/core/person';
 import { LAST_SUCCESS_KEY } from '../shared/core/syncHealth';
 import { todayIn } from '../shared/core/today';
 import { keepOutput, resolveTimezone } from '../shared/nodeOptions';
+import type { PeopleRequest } from '../shared/hibobPeople';
+import { readHiBobPeople } from '../shared/hibobPeople';
 import { HiBobClient } from '../shared/transport/hibob';
 import { RemoteClient } from '../shared/transport/remote';
 import type { StatusBack } from './statusBack';
@@ -74,8 +76,10 @@ interface EmployeeRun {
 	links: Record<string, string>;
 	fpKey: Buffer;
 	remote: RemoteClient;
-	/** One slot per input item; filled by whichever phase decides that item. */
+	/** One slot per person read (an input item, or a person this node read from HiBob). */
 	output: Array<INodeExecutionData | undefined>;
+	/** Slot → the input item it pairs with (the item itself, or the item that named the person). */
+	paired: number[];
 	/** Remote employment id → its status (as listed, or as created this run): for the write-back (R8). */
 	remoteStatus: Map<string, string>;
 	/** Set when "Write Status Back to HiBob" is on: the fields and what HiBob holds (R8). */
@@ -125,10 +129,13 @@ export async function runEmployeeSync(
 	options: IDataObject,
 ): Promise<INodeExecutionData[]> {
 	const items = ctx.getInputData();
-	const run = await startRun(ctx, options, items.length);
+	const run = await startRun(ctx, options);
 	// R8: a configuration mistake stops the node here, before anything is written to Remote.
 	if (options.writeStatusToHibob === true) run.statusBack = await readStatusBack(ctx);
-	const entries = readInput(run, items);
+	const people = await peopleToSync(ctx, items);
+	run.output = new Array(people.length);
+	run.paired = people.map((p) => p.item);
+	const entries = readInput(run, people);
 	if (entries.length) {
 		const remoteData = await readRemote(run, entries);
 		for (const employment of remoteData.employments)
@@ -170,11 +177,7 @@ function recordSuccess(run: EmployeeRun): void {
 }
 
 /** The node's settings, what the last runs remember, and the fingerprint key. */
-async function startRun(
-	ctx: IExecuteFunctions,
-	options: IDataObject,
-	itemCount: number,
-): Promise<EmployeeRun> {
+async function startRun(ctx: IExecuteFunctions, options: IDataObject): Promise<EmployeeRun> {
 	const staticData = ctx.getWorkflowStaticData('node') as IDataObject;
 	return {
 		ctx,
@@ -194,13 +197,49 @@ async function startRun(
 		links: storedLinks(staticData.employmentLinks),
 		fpKey: await employeeFingerprintKey(ctx),
 		remote: new RemoteClient(ctx),
-		output: new Array(itemCount),
+		output: [],
+		paired: [],
 		remoteStatus: new Map(),
 	};
 }
 
-/** Read: the input items (the documented output of HiBob → Get Employees); a bad item is reported. */
-function readInput(run: EmployeeRun, items: INodeExecutionData[]): Entry[] {
+/**
+ * Read: the people to sync. "From Input Items": the input items (the documented output of HiBob → Get
+ * Employees). "Read From HiBob": this node reads them with the same reader as Get Employees (everyone
+ * flagged, or the person each input item names), so that n8n keeps no copy of everyone in the execution.
+ */
+async function peopleToSync(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<Array<{ json: IDataObject; item: number }>> {
+	if (ctx.getNodeParameter('people', 0, 'input') !== 'hibob')
+		return items.map((item, i) => ({ json: item.json, item: i }));
+	try {
+		await ctx.getCredentials('hiBobApi');
+	} catch {
+		throw new NodeOperationError(ctx.getNode(), 'No HiBob credential on this node', {
+			description:
+				'"People" is set to "Read From HiBob": select the HiBob credential (the service user) in this node, or set "People" to "From Input Items" and connect HiBob → Get Employees before it.',
+		});
+	}
+	const requests: PeopleRequest[] = [];
+	for (let i = 0; i < items.length; i++) {
+		const person = String(ctx.getNodeParameter('person', i, '') ?? '').trim();
+		if (person) requests.push({ itemIndex: i, person });
+	}
+	const read = await readHiBobPeople(ctx, requests, {
+		onlyFlagged: true,
+		includeRaw: false,
+		includeInactive: true,
+	});
+	return read.map(({ itemIndex, person }) => ({
+		json: person as unknown as IDataObject,
+		item: itemIndex,
+	}));
+}
+
+/** Read: each person is checked against the documented person shape; a bad one is reported. */
+function readInput(run: EmployeeRun, items: Array<{ json: IDataObject }>): Entry[] {
 	const entries: Entry[] = [];
 	const seen = new Set<string>();
 	for (let i = 0; i < items.length; i++) {
@@ -209,7 +248,7 @@ function readInput(run: EmployeeRun, items: INodeExecutionData[]): Entry[] {
 		if (parsed.success) {
 			if (seen.has(parsed.data.hibobId)) {
 				run.output[i] = skippedItem(
-					i,
+					run.paired[i],
 					parsed.data.hibobId,
 					'duplicate_input',
 					'This HiBob person appears twice in the input; only the first is synced.',
@@ -225,7 +264,7 @@ function readInput(run: EmployeeRun, items: INodeExecutionData[]): Entry[] {
 		const invalid = invalidPersonSchema.safeParse(json);
 		if (invalid.success) {
 			run.output[i] = skippedItem(
-				i,
+				run.paired[i],
 				invalid.data.hibobId,
 				invalid.data.reason,
 				invalid.data.message,
@@ -238,7 +277,7 @@ function readInput(run: EmployeeRun, items: INodeExecutionData[]): Entry[] {
 			.slice(0, 5)
 			.map((issue) => `${issue.path.join('.') || 'item'}: ${issue.message}`);
 		run.output[i] = skippedItem(
-			i,
+			run.paired[i],
 			typeof json.hibobId === 'string' ? json.hibobId : null,
 			'invalid_input_item',
 			`The item is not a person from HiBob → Get Employees (${issues.join('; ')}).`,
@@ -297,7 +336,7 @@ function matchEveryone(run: EmployeeRun, entries: Entry[], remoteData: RemoteDat
 					changes: [],
 					heldBack: [],
 				},
-				pairedItem: { item: entry.itemIndex },
+				pairedItem: { item: run.paired[entry.itemIndex] },
 			};
 		}
 	}
@@ -422,7 +461,7 @@ async function applyEveryone(run: EmployeeRun, live: Entry[], lookups: Lookups):
 		if (!run.dryRun) remember(run, entry, lookups);
 		run.output[entry.itemIndex] = {
 			json: shapeOutput(plan, run.dryRun, entry.person.fullName, remote.sensitiveKeys),
-			pairedItem: { item: entry.itemIndex },
+			pairedItem: { item: run.paired[entry.itemIndex] },
 		};
 	}
 }

@@ -57,7 +57,7 @@ export function employeeResult(
 	wf: WorkflowJson,
 ): LaneResult<PersonRow> {
 	const names = employeeNodes(wf);
-	const people = nodeItems(run, names.read);
+	const people = names.read ? nodeItems(run, names.read) : [];
 	const byId = new Map(people.map((p) => [String(p.hibobId), p]));
 	const out = nodeItems(run, names.upsert);
 	const rows: PersonRow[] = out

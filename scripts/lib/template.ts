@@ -275,6 +275,15 @@ export function checkTemplate(
 			ok: node.parameters.options?.output === 'changes',
 			what: `"${node.name}": ships with Output "Changes and Problems Only" (the summary still counts everyone)`,
 		});
+	// Issue 16: the Upsert reads the people itself, so n8n stores no copy of everyone with each run.
+	for (const node of nodesOfType(wf, typeOf('remoteUpsertEmployee')))
+		out.push({
+			ok:
+				node.parameters.people === 'hibob' &&
+				/employeeId/.test(String(node.parameters.person ?? '')) &&
+				node.credentials?.hiBobApi !== undefined,
+			what: `"${node.name}": People "Read From HiBob" (everyone, or the webhook event's person), with the HiBob credential`,
+		});
 	const ours = wf.nodes.filter((n) => n.type.startsWith(`${PACKAGE_NAME}.`));
 	out.push({
 		ok:
@@ -459,11 +468,16 @@ export function setupLaneIssues(wf: WorkflowJson): TemplateIssue[] {
 }
 
 /** The run's lanes, as the editor would see them after a manual run from a trigger. */
-export function employeeNodes(wf: WorkflowJson): { read: string; upsert: string; summary: string } {
+export function employeeNodes(wf: WorkflowJson): {
+	/** HiBob → Get Employees before the Upsert, when People is "From Input Items". */
+	read?: string;
+	upsert: string;
+	summary: string;
+} {
 	const upsert = onlyNode(wf, typeOf('remoteUpsertEmployee')).name;
 	const read = wf.nodes.find(
 		(n) => n.type === typeOf('hiBob') && n.parameters.resource === 'employee',
-	)!.name;
+	)?.name;
 	return { read, upsert, summary: downstreamSet(wf, upsert) };
 }
 
