@@ -10,7 +10,8 @@
  *
  *   npm run build && npm run build:dev && node .build/scripts/bench-n8n.js
  *   settings: BENCH_PEOPLE=10000 BENCH_MODES=regular,queue BENCH_OUTPUT=<changes|all> (the template's
- *   Output option of both sync nodes; default: as shipped) KEEP_E2E=1
+ *   Output option of both sync nodes; default: as shipped) KEEP_E2E=1 BENCH_NODE_OPTIONS=<NODE_OPTIONS for
+ *   n8n in regular mode, e.g. --max-old-space-size=400>
  *
  * Not part of CI (about 10 minutes on 2 cores).
  */
@@ -56,6 +57,8 @@ const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 10_000);
 const MODES = (process.env.BENCH_MODES ?? 'regular,queue').split(',').map((m) => m.trim());
 const OUTPUT = process.env.BENCH_OUTPUT;
 const KEEP = process.env.KEEP_E2E === '1';
+/** NODE_OPTIONS for the n8n process of the regular mode (e.g. --max-old-space-size=400). */
+const NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS;
 
 // ---------------------------------------------------------------------------------------------------------
 // Peak memory of a process group, from /proc
@@ -63,14 +66,20 @@ const KEEP = process.env.KEEP_E2E === '1';
 interface Peak {
 	/** pid → [peak VmHWM in kB, command] */
 	byPid: Map<number, [number, string]>;
+	/** pid → CPU time (user + system, ms) at the last sample */
+	cpuMs: Map<number, number>;
 	stop(): void;
 }
 
-function procStat(pid: number): { pgrp: number } | undefined {
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+function procStat(pid: number): { pgrp: number; cpuMs: number } | undefined {
 	try {
 		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
 		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		return { pgrp: Number(fields[2]) };
+		// fields[11], fields[12]: utime, stime (clock ticks), counted from the state field (index 0)
+		const cpuMs = ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+		return { pgrp: Number(fields[2]), cpuMs };
 	} catch {
 		return undefined;
 	}
@@ -88,10 +97,13 @@ function vmHwmKb(pid: number): number {
 /** Samples VmHWM (the kernel's own peak RSS) of every process in the group every 200 ms. */
 function watchGroup(pgid: number): Peak {
 	const byPid = new Map<number, [number, string]>();
+	const cpuMs = new Map<number, number>();
 	const sample = () => {
 		for (const name of fs.readdirSync('/proc')) {
 			const pid = Number(name);
-			if (!Number.isInteger(pid) || procStat(pid)?.pgrp !== pgid) continue;
+			const stat = Number.isInteger(pid) ? procStat(pid) : undefined;
+			if (stat?.pgrp !== pgid) continue;
+			cpuMs.set(pid, stat.cpuMs);
 			const hwm = vmHwmKb(pid);
 			let cmd = byPid.get(pid)?.[1];
 			if (!cmd) {
@@ -111,7 +123,7 @@ function watchGroup(pgid: number): Peak {
 	};
 	sample();
 	const timer = setInterval(sample, 200);
-	return { byPid, stop: () => (clearInterval(timer), sample()) };
+	return { byPid, cpuMs, stop: () => (clearInterval(timer), sample()) };
 }
 
 const mb = (kb: number) => `${Math.round(kb / 1024)} MB`;
@@ -129,6 +141,30 @@ function peakLine(p: Peak): string {
 
 function mark(f: RunningFakes) {
 	return { hibob: f.hibob.requests.length, remote: f.remote.requests.length };
+}
+
+/**
+ * Where a run's time went, from the fakes' request log: n8n's start-up (until the first request), then
+ * each endpoint's first and last request, in order, relative to the start of the run.
+ */
+function timeline(f: RunningFakes, m: { hibob: number; remote: number }, t0: number): string {
+	const reqs = [
+		...f.hibob.requests.slice(m.hibob).map((r) => ({ ...r, api: 'HiBob' })),
+		...f.remote.requests.slice(m.remote).map((r) => ({ ...r, api: 'Remote' })),
+	].map((r) => ({ key: `${r.api} ${r.endpoint}`, at: Date.parse(r.timestamp) - t0 }));
+	const spans = new Map<string, { first: number; last: number; n: number }>();
+	for (const r of reqs) {
+		const s = spans.get(r.key) ?? { first: r.at, last: r.at, n: 0 };
+		s.first = Math.min(s.first, r.at);
+		s.last = Math.max(s.last, r.at);
+		s.n++;
+		spans.set(r.key, s);
+	}
+	const t = (ms: number) => (ms / 1000).toFixed(1);
+	return [...spans]
+		.sort((a, b) => a[1].first - b[1].first)
+		.map(([k, s]) => `${k} ×${s.n} ${t(s.first)}–${t(s.last)} s`)
+		.join('; ');
 }
 
 function callsSince(f: RunningFakes, m: { hibob: number; remote: number }) {
@@ -270,8 +306,15 @@ async function regular(workDir: string): Promise<void> {
 		const paths = await ensureN8n();
 		for (const label of ['first run', 'no-change run']) {
 			const m = mark(f);
-			const env = n8nEnv(paths, folder, await freePort(), await freePort());
+			const env = n8nEnv(
+				paths,
+				folder,
+				await freePort(),
+				await freePort(),
+				NODE_OPTIONS ? { NODE_OPTIONS } : {},
+			);
 			const t0 = Date.now();
+			const fakesCpu0 = process.cpuUsage();
 			const child = spawnGroup(paths.node, [paths.n8nBin, 'execute', `--id=${id}`, '--rawOutput'], {
 				cwd: folder,
 				env,
@@ -287,7 +330,11 @@ async function regular(workDir: string): Promise<void> {
 				child.once('close', (c) => resolve(c)),
 			);
 			const ms = Date.now() - t0;
+			const fakesCpu = process.cpuUsage(fakesCpu0);
 			peak.stop();
+			console.log(
+				`     CPU: n8n ${secs(peak.cpuMs.get(child.pid!) ?? 0)} (last sample, up to 200 ms short), the fake servers (this process) ${secs((fakesCpu.user + fakesCpu.system) / 1000)}`,
+			);
 			const stored = await sqliteExecution(folder);
 			if (code !== 0 || stored.status !== 'success')
 				throw new Error(`n8n execute failed (exit ${code}, status ${stored.status}): ${tailOut}`);
@@ -305,6 +352,7 @@ async function regular(workDir: string): Promise<void> {
 				people: '(see the calls)',
 			});
 			console.log(`     calls: ${calls.byEndpoint}`);
+			console.log(`     timeline: ${timeline(f, m, t0)}`);
 		}
 		void workflow;
 	} finally {
@@ -359,6 +407,7 @@ async function queue(workDir: string): Promise<void> {
 				people: `${formatCounts(countByOutcome(employeeResult(ex, workflow).rows))}; time off ${formatCounts(countByOutcome(timeOffResult(ex, workflow).rows))}`,
 			});
 			console.log(`     calls: ${calls.byEndpoint}`);
+			console.log(`     timeline: ${timeline(f, m, t0)}`);
 			await sleep(1_000);
 		}
 	} finally {
@@ -374,7 +423,7 @@ async function main(): Promise<number> {
 	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-hibob-remote-bench-'));
 	if (!KEEP) addCleanup(() => fs.rmSync(workDir, { recursive: true, force: true }));
 	console.log(
-		`bench-n8n: ${PEOPLE} people, modes ${MODES.join(', ')}, output ${OUTPUT ?? 'as shipped'}`,
+		`bench-n8n: ${PEOPLE} people, modes ${MODES.join(', ')}, output ${OUTPUT ?? 'as shipped'}${NODE_OPTIONS ? `, NODE_OPTIONS ${NODE_OPTIONS}` : ''}`,
 	);
 	await ensureN8n();
 	if (MODES.includes('regular')) await regular(workDir);
