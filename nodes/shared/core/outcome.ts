@@ -95,8 +95,22 @@ export function isSensitiveField(field: string, extra?: ReadonlySet<string>): bo
 	if (SENSITIVE_FIELDS.has(field) || extra?.has(field)) return true;
 	const last = field.split('.').pop() ?? field;
 	if (SENSITIVE_FIELDS.has(last) || extra?.has(last)) return true;
-	const words = fieldWords(last);
-	return words.some((word) => SENSITIVE_WORDS.has(word)) || SENSITIVE_PHRASES.test(words.join('_'));
+	return sensitiveByWords(last);
+}
+
+/** Field names already judged by their words (the same few dozen keys recur in every item). */
+const judgedByWords = new Map<string, boolean>();
+
+function sensitiveByWords(name: string): boolean {
+	let verdict = judgedByWords.get(name);
+	if (verdict === undefined) {
+		const words = fieldWords(name);
+		verdict =
+			words.some((word) => SENSITIVE_WORDS.has(word)) || SENSITIVE_PHRASES.test(words.join('_'));
+		if (judgedByWords.size >= 10_000) judgedByWords.clear();
+		judgedByWords.set(name, verdict);
+	}
+	return verdict;
 }
 
 /**
