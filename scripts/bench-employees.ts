@@ -45,7 +45,13 @@ import type {
 	MakeCompanyOptions,
 	RunningFakes,
 } from '../test/fakes';
-import { makeCompany, MINIMAL_EMPLOYMENT_KEYS, startFakes } from '../test/fakes';
+import {
+	DEFAULT_DEPARTMENTS,
+	formForBlob,
+	makeCompany,
+	MINIMAL_EMPLOYMENT_KEYS,
+	startFakes,
+} from '../test/fakes';
 import { runExecute } from '../test/harness/n8n';
 
 // ---- options and result shapes --------------------------------------------------------------------
@@ -108,6 +114,8 @@ export interface RunFigures {
 	needsDetailWithoutMemory: number;
 	/** The work measured at the fake Remote (requests, not people). */
 	work: Work;
+	/** The country forms read (`COUNTRY/form`), sorted. */
+	schemaForms: string[];
 	/** The work the bench's own data requires (expectedWork), set after the run. */
 	expected?: ExpectedWork;
 }
@@ -122,6 +130,8 @@ export interface Work {
 }
 
 export interface ExpectedWork extends Work {
+	/** The country forms the run must read (`COUNTRY/form`), sorted. */
+	schemaForms: string[];
 	/** How each figure was derived, in words. */
 	basis: string[];
 }
@@ -339,8 +349,6 @@ interface Prepared {
 	matches: Map<string, MatchResult>;
 	/** Employment id → HiBob id of the people whose plan (without memory) asks for the full employment. */
 	needsDetail: Map<string, string>;
-	/** `country/form` of every schema a new hire's plan asks for. */
-	schemasNeeded: Set<string>;
 	wantsSensitive: boolean;
 	needsLookups: boolean;
 	listed: number;
@@ -380,7 +388,6 @@ function prepare(
 	}
 	const lookups: Lookups = { managers: new Map(), departments: new Map() };
 	const needsDetail = new Map<string, string>();
-	const schemasNeeded = new Set<string>();
 	let wantsSensitive = false;
 	for (const person of persons) {
 		const match = matches.get(person.hibobId)!;
@@ -414,15 +421,12 @@ function prepare(
 		if (step.done) continue;
 		if (step.needs === 'detail' && step.part !== 'contractAmendments')
 			needsDetail.set(step.employmentId, person.hibobId);
-		if (step.needs === 'schemas')
-			for (const form of step.forms) schemasNeeded.add(`${step.country}/${form}`);
 	}
 	return {
 		persons,
 		index,
 		matches,
 		needsDetail,
-		schemasNeeded,
 		wantsSensitive,
 		needsLookups: persons.some((p) => p.supervisorEmail || p.department),
 		listed: list.length,
@@ -484,6 +488,7 @@ interface RunContext {
 async function reconcile(
 	label: string,
 	ctx: RunContext,
+	expected: ExpectedWork,
 ): Promise<{ figures: RunFigures; output: INodeExecutionData[] }> {
 	const { fakes } = ctx;
 	const options = PLAN_OPTIONS();
@@ -528,17 +533,11 @@ async function reconcile(
 	const outcomes: Record<string, number> = {};
 	const reasons: Record<string, number> = {};
 	const byId = new Map<string, IDataObject>();
-	let departmentPatchesAfterCreate = 0;
 	for (const item of sync.output) {
 		const json = item.json;
 		bump(outcomes, String(json.outcome));
 		bump(reasons, `${json.outcome}/${json.reason}`);
 		if (json.hibobId) byId.set(String(json.hibobId), json);
-		if (
-			json.outcome === 'created' &&
-			((json.changes as IDataObject[]) ?? []).some((c) => c.field === 'department')
-		)
-			departmentPatchesAfterCreate++;
 	}
 	const created = outcomes.created ?? 0;
 	const updated = outcomes.updated ?? 0;
@@ -716,15 +715,15 @@ async function reconcile(
 	lines.push({
 		caller: 'Upsert node → Remote',
 		endpoint: 'GET /v1/countries/:code/:form',
-		what: 'country form schemas (one per country and form of the new hires)',
+		what: 'country form schemas (each form a write or a create check of the run needs, once)',
 		calls: schemaCalls,
-		minimum: prepared.schemasNeeded.size,
+		minimum: expected.schemaReads,
 		notes: [
 			...(schemaCalls > Object.keys(schemaPaths).length
 				? ['a schema was read more than once']
 				: []),
-			...(prepared.schemasNeeded.size
-				? [`the new hires not in Remote yet need ${schemaSummary(prepared.schemasNeeded)}`]
+			...(expected.schemaReads
+				? [`the run needs ${schemaSummary(new Set(expected.schemaForms))} (expectedWork)`]
 				: []),
 		],
 	});
@@ -746,23 +745,26 @@ async function reconcile(
 		endpoint: 'POST /v1/employments',
 		what: `creates (${created} created)`,
 		calls: posts,
-		minimum: created,
+		minimum: expected.creates,
 		notes: [],
 	});
-	const patches = take(rc, 'PATCH /v1/employments/:id');
+	// The PATCHes of the create sequence (one per remaining form, remote-api.md §6.5) and of the
+	// updates; an active employment's department goes through /v2 (§6.6). Minimum: expectedWork.
+	const patchesV2 = take(rc, 'PATCH /v2/employments/:id');
+	const patches = take(rc, 'PATCH /v1/employments/:id') + patchesV2;
 	const patchNotes = Object.entries(extraWrites).map(
 		([why, n]) => `${n.toLocaleString('en-US')}× ${why}`,
 	);
-	if (departmentPatchesAfterCreate)
+	if (patchesV2)
 		patchNotes.push(
-			`${departmentPatchesAfterCreate.toLocaleString('en-US')}× a second PATCH right after a create to set the department: Remote's create takes no department_id and only some country forms have a department field`,
+			`${patchesV2.toLocaleString('en-US')} of them PATCH /v2/employments/:id (the department of an active employment)`,
 		);
 	lines.push({
 		caller: 'Upsert node → Remote',
-		endpoint: 'PATCH /v1/employments/:id',
-		what: `updates (${updated} updated)`,
+		endpoint: 'PATCH /v1|v2/employments/:id',
+		what: `form PATCHes after creates + updates (${updated} updated)`,
 		calls: patches,
-		minimum: requiredWrites - created,
+		minimum: expected.writes - expected.creates,
 		notes: patchNotes,
 	});
 	for (const [key, n] of Object.entries(rc))
@@ -845,6 +847,9 @@ async function reconcile(
 			fullReads: detailCalls,
 			schemaReads: schemaCalls,
 		},
+		schemaForms: Object.keys(schemaPaths)
+			.map((p) => p.replace(/^\/v1\/countries\//, ''))
+			.sort(),
 	};
 	return { figures, output: sync.output };
 }
@@ -861,7 +866,7 @@ function changePeople(
 	fakes: RunningFakes,
 	output: INodeExecutionData[],
 	count: number,
-): { changed: Record<string, number>; ids: string[] } {
+): { changed: Record<string, number>; ids: string[]; what: Map<string, string> } {
 	const supervisors = new Set(
 		fakes.hibob.people.map((p) => (p.work.reportsTo ? p.work.reportsTo.id : '')).filter(Boolean),
 	);
@@ -882,9 +887,11 @@ function changePeople(
 	const step = candidates.length / count;
 	const changed: Record<string, number> = {};
 	const ids: string[] = [];
+	const what = new Map<string, string>();
 	for (let k = 0; k < count; k++) {
 		const id = String(candidates[Math.floor(k * step)].hibobId);
 		ids.push(id);
+		what.set(id, ['address city', 'work email', 'department'][k % 3]);
 		const person = fakes.hibob.people.find((p) => p.id === id)!;
 		if (k % 3 === 0) {
 			fakes.hibob.updatePerson(id, { address: { city: `${person.address?.city ?? 'City'} Nord` } });
@@ -901,7 +908,7 @@ function changePeople(
 			bump(changed, 'department');
 		}
 	}
-	return { changed, ids };
+	return { changed, ids, what };
 }
 
 /**
@@ -935,18 +942,22 @@ function editInRemote(fakes: RunningFakes, count: number, avoid: Set<string>): s
 
 // ---- the work each run must do, from the bench's own data ----------------------------------------------
 
-/** What the bench knows without asking the product: the generator's records and what it changed. */
+/** The fake Remote's employment record (its state, read by the bench). */
+type FakeEmployment = RunningFakes['remote']['employments'][number];
+
+/** What the bench knows without asking the product: the generator's records, the fakes' state, what it changed. */
 interface KnownData {
 	today: string;
 	generated: GeneratedPerson[];
-	/** Form names of each country's schemas in the fake Remote (what Remote documents per country). */
-	formsOf: (country: string) => string[];
-	/** Whether the country's basic_information form has a department field. */
-	basicTakesDepartment: (country: string) => boolean;
-	/** Remote status of each employment as the fake holds it (before the run). */
-	employmentStatus: Map<string, string>;
-	/** Remote type (employee, contractor, global_payroll_employee) of each employment. */
-	employmentType: Map<string, string>;
+	/** The fake HiBob's people (what the bench set up, changes included). */
+	hibob: Map<string, HiBobPerson>;
+	/** The fake Remote's employments before the run. */
+	employments: Map<string, FakeEmployment>;
+	/** The country forms the fake Remote serves (Remote's documents: one JSON schema per country and form). */
+	schemas: Record<string, Record<string, { schema?: unknown }>>;
+	/** Remote's company managers (lower-cased emails) and departments (lower-cased names). */
+	managerEmails: Set<string>;
+	departmentNames: Set<string>;
 }
 
 /**
@@ -975,95 +986,359 @@ const ONBOARDING = new Set([
 	'pending_post_self_enrollment_actions',
 ]);
 
+const blankValue = (v: unknown) => v === null || v === undefined || v === '';
+const schemaOf = (data: KnownData, country: string, form: string) =>
+	data.schemas[country]?.[form]?.schema as
+		{ properties?: Record<string, unknown>; required?: string[] } | undefined;
+
+/**
+ * A person's HiBob values under the keys of Remote's forms (N3 lists what a new hire gets; the form
+ * names are Remote's, `formForBlob`). `has_seniority_date` is "no" for a new hire (no earlier service).
+ */
+function hibobValues(h: HiBobPerson) {
+	const a = h.address ?? {};
+	const e = (h.emergency ?? {}) as Record<string, string | null | undefined>;
+	const home = (h.home ?? {}) as Record<string, string | null | undefined>;
+	return {
+		basic: {
+			name: h.displayName,
+			first_name: h.firstName,
+			last_name: h.surname,
+			email: home.privateEmail ?? h.email,
+			personal_email: home.privateEmail,
+			work_email: h.email,
+			job_title: h.work.title,
+			provisional_start_date: h.work.startDate,
+			mobile_number: home.mobilePhone,
+			has_seniority_date: 'no',
+		} as Record<string, unknown>,
+		address: {
+			address: a.line1,
+			address_line_2: a.line2,
+			city: a.city,
+			postal_code: a.postCode,
+			state: (a as Record<string, unknown>).usaState,
+		} as Record<string, unknown>,
+		emergency: {
+			name: [e.firstName, e.surname].filter(Boolean).join(' '),
+			relationship: e.relation,
+			phone_number: e.phone,
+			email: e.email,
+		} as Record<string, unknown>,
+	};
+}
+
+/** What HiBob holds for the USA SSN and the GP annual salary (minor units), as the sync reads them (R1). */
+function sensitiveFigures(h: HiBobPerson | undefined) {
+	const s = sensitiveOf(h);
+	const annual =
+		s.yearlySalary && s.yearlySalary.value > 0 && (!s.payPeriod || /annual|year/i.test(s.payPeriod))
+			? Math.round(s.yearlySalary.value * 100)
+			: undefined;
+	return { ssn: s.ssn ?? undefined, annual };
+}
+
+/** The department name HiBob gives a person (the generator's department ids 201… name DEFAULT_DEPARTMENTS). */
+const departmentOf = (h: HiBobPerson) =>
+	h.work.department ? DEFAULT_DEPARTMENTS[Number(h.work.department) - 201] : undefined;
+
+/** A new hire: the documented create sequence (remote-api.md §6.4–6.5) and what N1–N7 refuse. */
+interface NewHire {
+	person: GeneratedPerson;
+	/** Refused before any form is checked (N1 start date, terminated, no legal entity). */
+	refused?: string;
+	/** The country forms N5 checks before the create (the forms the sequence sends). */
+	forms: string[];
+	/** Refused by N5: a required key of a form that HiBob's data cannot fill. */
+	invalid: boolean;
+	writes: number;
+}
+
+/**
+ * The create sequence of one new hire: `POST /v1/employments` with the basic information (§6.4),
+ * then `PATCH /v1/employments/{id}` once per remaining form (§6.5): address and emergency contact
+ * when HiBob has them, administrative details for a USA SSN (N3), contract details for a GP annual
+ * salary (N7). `department_id` is a field of the same PATCH body (§6.6): it needs a request of its own
+ * only when the country's basic-information form has no department and no form follows. A
+ * contractor gets the POST alone (U7: Remote's API does not update contractors).
+ */
+function newHire(p: GeneratedPerson, data: KnownData, hasLegalEntity: boolean): NewHire {
+	const h = data.hibob.get(p.hibobId)!;
+	const kind = p.kind as 'employee' | 'contractor' | 'global_payroll_employee';
+	const none = (refused: string): NewHire => ({
+		person: p,
+		refused,
+		forms: [],
+		invalid: false,
+		writes: 0,
+	});
+	if (!p.active) return none('terminated in HiBob');
+	if (kind === 'employee' && !(p.startDate > data.today)) return none('N1: start not after today');
+	if (kind === 'global_payroll_employee' && !hasLegalEntity) return none('N3: no legal entity');
+	const names = formForBlob[kind];
+	const values = hibobValues(h);
+	const sensitive = sensitiveFigures(h);
+	const present = (o: Record<string, unknown>) => Object.values(o).some((v) => !blankValue(v));
+	const sent: Array<[form: string, values: Record<string, unknown>]> = [
+		[names.basic_information, values.basic],
+	];
+	if (kind !== CONTRACTOR) {
+		if (present(values.address)) sent.push([names.address_details, values.address]);
+		if (present(values.emergency)) sent.push([names.emergency_contact_details, values.emergency]);
+		if (p.country === 'USA' && sensitive.ssn)
+			sent.push([names.administrative_details, { ssn: sensitive.ssn }]);
+		if (kind === 'global_payroll_employee' && sensitive.annual !== undefined)
+			sent.push([names.contract_details, { annual_gross_salary: sensitive.annual }]);
+	}
+	// N5: a key the country's form requires that HiBob's data does not fill refuses the person.
+	const invalid = sent.some(([form, given]) =>
+		(schemaOf(data, p.country, form)?.required ?? []).some((key) => blankValue(given[key])),
+	);
+	const forms = sent.map(([form]) => form);
+	if (invalid) return { person: p, forms, invalid, writes: 0 };
+	const basicProps = schemaOf(data, p.country, names.basic_information)?.properties ?? {};
+	const department = departmentOf(h);
+	const departmentAlone =
+		kind !== CONTRACTOR &&
+		!!department &&
+		data.departmentNames.has(department.toLowerCase()) &&
+		!('department' in basicProps) &&
+		sent.length === 1;
+	return { person: p, forms, invalid, writes: sent.length + (departmentAlone ? 1 : 0) };
+}
+
+/**
+ * A not-started employment's differences the generator left in Remote's state: a basic-information
+ * form that has `manager` or `department` fields (Portugal's EOR form) but holds neither, for a
+ * person whose supervisor is a Remote manager or whose department Remote has (U2); and a GP
+ * employment whose contract details lack the annual salary HiBob has (N7, U2).
+ */
+function notStartedDiffers(p: GeneratedPerson, e: FakeEmployment, data: KnownData) {
+	const h = data.hibob.get(p.hibobId)!;
+	const kind = p.kind as 'employee' | 'contractor' | 'global_payroll_employee';
+	const basic = (e.basic_information ?? {}) as Record<string, unknown>;
+	const props = schemaOf(data, p.country, formForBlob[kind].basic_information)?.properties ?? {};
+	const supervisor = h.work.reportsTo?.email?.toLowerCase();
+	const department = departmentOf(h)?.toLowerCase();
+	const basicDiffers =
+		('manager' in props &&
+			basic.manager === undefined &&
+			!!supervisor &&
+			data.managerEmails.has(supervisor)) ||
+		('department' in props &&
+			basic.department === undefined &&
+			!!department &&
+			data.departmentNames.has(department));
+	const annual = sensitiveFigures(h).annual;
+	const salaryDiffers =
+		kind === 'global_payroll_employee' &&
+		annual !== undefined &&
+		(e.contract_details as Record<string, unknown> | undefined)?.annual_gross_salary !== annual;
+	return { basicDiffers, salaryDiffers };
+}
+
+/** `DEU/employment_basic_information, …`: (country, form) pairs. */
+const pair = (country: string, form: string) => `${country}/${form}`;
+
 /**
  * THE derivation of the work a run must do (creates, write requests, full employment reads, schema
  * reads), from the bench's own data only: the generator's record of every person (who is new, whose
- * employment drifts, who is linked by email only), the changes the bench made, and the fake's state.
- * It never calls the product's matcher or planner. Writes are requests: a new hire is one POST, plus
- * a follow-up PATCH where Remote's documented flow needs one (`writesPerNewHire`, the one place to
- * adjust when the create flow changes).
+ * employment drifts, who is linked by email only), the fakes' state (HiBob's people, Remote's
+ * employments and country forms) and the changes the bench made. It never calls the product's
+ * matcher or planner. Writes are requests, as Remote's documented flow needs them.
  */
 export function expectedWork(
 	run:
 		| { kind: 'first' }
-		| { kind: 'changed'; people: string[] }
+		| { kind: 'changed'; people: string[]; what: Map<string, string> }
 		| { kind: 'none' }
-		| { kind: 'daily'; handEdits: string[]; linked: number },
+		| { kind: 'daily'; handEdits: string[]; read: string[] },
 	data: KnownData,
 ): ExpectedWork {
-	if (run.kind === 'none')
+	const gen = data.generated.filter((p) => p.kind);
+	const byId = new Map(gen.map((p) => [p.hibobId, p]));
+	const statusOf = (p: GeneratedPerson) =>
+		p.remoteEmploymentId ? String(data.employments.get(p.remoteEmploymentId)?.status ?? '') : '';
+	// The employments read in full on a first run (R4: the list proves nothing unchanged).
+	const updatable = gen.filter((p) => p.remoteEmploymentId && needsFullRead(p, statusOf(p)));
+	// N3: a GP create names the legal entity that engages the person; Remote's documents offer it on
+	// a GP employment's full record only (§6.3 `engaged_by_legal_entity_id`; the list has no such field).
+	const gpOf = (country: string) =>
+		[...data.employments.values()].filter(
+			(e) =>
+				e.type === 'global_payroll_employee' &&
+				e.country?.code === country &&
+				e.status !== 'deleted',
+		);
+	const entityRead = (country: string, readAnyway: Set<string>) => {
+		const gp = gpOf(country);
+		if (gp.some((e) => readAnyway.has(e.id) && e.engaged_by_legal_entity_id))
+			return { has: true, extraReads: 0 };
+		const rest = gp.filter((e) => !readAnyway.has(e.id));
+		const at = rest.findIndex((e) => e.engaged_by_legal_entity_id);
+		return at >= 0 && at < 3
+			? { has: true, extraReads: at + 1 }
+			: { has: false, extraReads: Math.min(3, rest.length) };
+	};
+	// New hires: every run looks at the ones Remote does not have (the refused ones again each run).
+	const missing = gen.filter((p) => p.remote === 'missing');
+	const hiresOf = (readAnyway: Set<string>) => {
+		const entity = new Map<string, ReturnType<typeof entityRead>>();
+		const hires = missing.map((p) => {
+			if (p.kind === 'global_payroll_employee' && p.active && !entity.has(p.country))
+				entity.set(p.country, entityRead(p.country, readAnyway));
+			return newHire(p, data, entity.get(p.country)?.has ?? false);
+		});
+		const entityReads = [...entity.values()].reduce((s, e) => s + e.extraReads, 0);
+		return { hires, entityReads, countries: [...entity.keys()] };
+	};
+	const schemaSet = new Set<string>();
+	const checkedForms = (hires: NewHire[]) => {
+		for (const h of hires) for (const form of h.forms) schemaSet.add(pair(h.person.country, form));
+	};
+	const refusedBasis = (hires: NewHire[]) => {
+		const invalid = hires.filter((h) => h.invalid);
+		const forms = new Set(invalid.flatMap((h) => h.forms.map((f) => pair(h.person.country, f))));
+		return `${invalid.length} new hires that Remote's forms refuse (N5: a required key HiBob's data does not fill, e.g. DEU's tax_servicing_countries and tax_job_category) are checked again on every run: ${forms.size} forms (${[...forms].sort().join(', ')})`;
+	};
+	const basicOf = (e: FakeEmployment) =>
+		pair(String(e.country?.code), formForBlob[e.type as 'employee'].basic_information);
+	const basicBasis =
+		"a not-started employment read in full: its country's basic-information form (U2 keeps that form in step, and only the form says which HiBob values it takes: first and last name, personal email, mobile; remote-api.md §10.2 never hard-code form fields)";
+
+	if (run.kind === 'none') {
+		// Run 3 follows run 2, in which no new hire appeared: the refused ones are checked again.
+		const { hires } = hiresOf(new Set());
+		const checked = hires.filter((h) => h.invalid);
+		checkedForms(checked);
 		return {
 			creates: 0,
 			writes: 0,
 			fullReads: 0,
-			schemaReads: 0,
-			basis: ['nothing changed on either side: no write, no full read, no schema'],
+			schemaReads: schemaSet.size,
+			schemaForms: [...schemaSet].sort(),
+			basis: ['nothing changed on either side: no write, no full read', refusedBasis(checked)],
 		};
+	}
+	const refusedEveryRun = () => {
+		const checked = hiresOf(new Set()).hires.filter((h) => h.invalid);
+		checkedForms(checked);
+		return checked;
+	};
 	if (run.kind === 'changed') {
-		const kindOf = new Map(data.generated.map((p) => [p.hibobId, p.kind]));
-		const writable = run.people.filter((id) => kindOf.get(id) !== CONTRACTOR);
+		const refused = refusedEveryRun();
+		const writable = run.people.filter((id) => byId.get(id)?.kind !== CONTRACTOR);
+		let notStarted = 0;
+		let addresses = 0;
+		for (const id of run.people) {
+			const p = byId.get(id)!;
+			const e = data.employments.get(p.remoteEmploymentId!)!;
+			if (NOT_STARTED.has(String(e.status))) {
+				schemaSet.add(basicOf(e));
+				notStarted++;
+			}
+			if (run.what.get(id) === 'address city' && p.kind !== CONTRACTOR) {
+				schemaSet.add(pair(p.country, 'address_details'));
+				addresses++;
+			}
+		}
 		return {
 			creates: 0,
 			writes: writable.length,
 			fullReads: run.people.length,
-			schemaReads: 0,
+			schemaReads: schemaSet.size,
+			schemaForms: [...schemaSet].sort(),
 			basis: [
 				`${run.people.length} people changed in HiBob by the bench: one full read each`,
 				`${writable.length} of them EOR or global payroll employees: one PATCH each; ${run.people.length - writable.length} contractors: reported, not written (U7)`,
+				`schemas: ${addresses} new addresses sent (N5: the address form of each country), ${notStarted} of the changed employments not started (${basicBasis}); ${refusedBasis(refused)}; ${schemaSet.size} (country, form) pairs in all`,
 			],
 		};
 	}
 	if (run.kind === 'daily') {
-		const writable = run.handEdits.filter((id) => data.employmentType.get(id) !== CONTRACTOR);
+		const refused = refusedEveryRun();
+		const writable = run.handEdits.filter((id) => data.employments.get(id)?.type !== CONTRACTOR);
+		let notStarted = 0;
+		for (const id of run.read) {
+			const e = data.employments.get(id)!;
+			if (NOT_STARTED.has(String(e.status))) {
+				schemaSet.add(basicOf(e));
+				notStarted++;
+			}
+		}
+		for (const id of writable)
+			schemaSet.add(pair(String(data.employments.get(id)!.country?.code), 'address_details'));
 		return {
 			creates: 0,
 			writes: writable.length,
-			fullReads: run.linked,
-			schemaReads: 0,
+			fullReads: run.read.length,
+			schemaReads: schemaSet.size,
+			schemaForms: [...schemaSet].sort(),
 			basis: [
-				`a day after the last full re-check: every linked employment active, not started or onboarding is read in full (${run.linked}, counted in the fake's state)`,
+				`a day after the last full re-check: every linked employment active, not started or onboarding is read in full (${run.read.length}, counted in the fake's state)`,
 				`${run.handEdits.length} addresses the bench edited by hand in Remote: one PATCH each for the ${writable.length} employees; ${run.handEdits.length - writable.length} contractors reported, not written (U7)`,
+				`schemas: the address form of each country with an address edited by hand (N5), ${notStarted} not-started employments read (${basicBasis}); ${refusedBasis(refused)}; ${schemaSet.size} (country, form) pairs in all`,
 			],
 		};
 	}
-	// The first run: nothing remembered.
-	const writesPerNewHire = (country: string) => 1 + (data.basicTakesDepartment(country) ? 0 : 1);
-	const gen = data.generated.filter((p) => p.kind);
-	const newHires = gen.filter(
-		(p) =>
-			p.remote === 'missing' &&
-			p.active &&
-			!(p.kind === 'employee' && p.startDate <= data.today) && // N1
-			!(p.country === 'DEU' && !p.hasMobile), // DEU's basic-information forms require a mobile number (N5)
-	);
-	const linked = gen.filter((p) => p.remoteEmploymentId && p.active);
-	const updatable = gen.filter(
-		(p) =>
-			p.remoteEmploymentId &&
-			needsFullRead(p, data.employmentStatus.get(p.remoteEmploymentId) ?? ''),
-	);
-	const linkWrites = linked.filter(
-		(p) =>
-			p.linkedBy === 'email' &&
-			!ONBOARDING.has(data.employmentStatus.get(p.remoteEmploymentId!) ?? '') &&
-			data.employmentStatus.get(p.remoteEmploymentId!) !== 'archived',
-	);
-	const drift = updatable.filter((p) => p.drift?.length && p.linkedBy !== 'email');
-	const schemaPairs = new Set(
-		newHires.flatMap((p) => data.formsOf(p.country).map((form) => `${p.country}/${form}`)),
-	);
-	const createWrites = newHires.reduce((sum, p) => sum + writesPerNewHire(p.country), 0);
+
+	// The first run: nothing remembered; every employment Remote lets the API update, or that is
+	// onboarding, is read in full.
+	const readAnyway = new Set(updatable.map((p) => p.remoteEmploymentId!));
+	const { hires, entityReads, countries } = hiresOf(readAnyway);
+	const created = hires.filter((h) => !h.refused && !h.invalid);
+	checkedForms(hires.filter((h) => !h.refused));
+	const createWrites = created.reduce((s, h) => s + h.writes, 0);
+	const contractorsCreated = created.filter((h) => h.person.kind === CONTRACTOR).length;
+	const refusedBy: Record<string, number> = {};
+	for (const h of hires)
+		if (h.refused || h.invalid) bump(refusedBy, h.refused ?? 'N5: a form would refuse');
+	// Linked employments: one PATCH each where the generator left a difference that may be written.
+	let linkWrites = 0;
+	let driftWrites = 0;
+	let notStartedWrites = 0;
+	let notStartedRead = 0;
+	for (const p of updatable) {
+		if (p.kind === CONTRACTOR) continue;
+		const e = data.employments.get(p.remoteEmploymentId!)!;
+		const status = String(e.status);
+		if (status === 'active') {
+			if (p.linkedBy === 'email') linkWrites++;
+			else if (p.drift?.length) driftWrites++;
+			if (p.drift?.includes('address_details.address'))
+				schemaSet.add(pair(p.country, 'address_details'));
+		} else if (NOT_STARTED.has(status)) {
+			const { basicDiffers, salaryDiffers } = notStartedDiffers(p, e, data);
+			if (p.linkedBy === 'email') linkWrites++;
+			else if (basicDiffers || salaryDiffers) notStartedWrites++;
+			if (salaryDiffers)
+				schemaSet.add(pair(p.country, formForBlob.global_payroll_employee.contract_details));
+		}
+	}
+	for (const p of updatable) {
+		const e = data.employments.get(p.remoteEmploymentId!)!;
+		if (NOT_STARTED.has(String(e.status))) {
+			schemaSet.add(basicOf(e));
+			notStartedRead++;
+		}
+	}
 	return {
-		creates: newHires.length,
-		writes: createWrites + linkWrites.length + drift.length,
-		fullReads: updatable.length,
-		schemaReads: schemaPairs.size,
+		creates: created.length,
+		writes: createWrites + linkWrites + driftWrites + notStartedWrites,
+		fullReads: updatable.length + entityReads,
+		schemaReads: schemaSet.size,
+		schemaForms: [...schemaSet].sort(),
 		basis: [
-			`${newHires.length} new hires (no employment, active, EOR start after today, DEU EOR with a mobile): ${createWrites} write requests (1 POST each, + 1 PATCH where the country's basic information takes no department; not derived yet: the documented sequence's one PATCH per further form (address, emergency contact, administrative, contract details) and the global payroll hires that need a legal entity, which is why the first run is stated, not gated)`,
-			`${linkWrites.length} employments linked by email only: 1 PATCH each (external_id, with any drift)`,
-			`${drift.length} employments linked by external id whose address or work email the generator made differ: 1 PATCH each`,
-			`${updatable.length} linked employments active, not started or onboarding (U3): each read once in full`,
-			`${schemaPairs.size} (country, form) schemas of the new hires' countries`,
+			`${created.length} new hires created (no employment; not created: ${Object.entries(refusedBy)
+				.map(([why, n]) => `${n} ${why}`)
+				.join(
+					', ',
+				)}): ${createWrites} write requests, as Remote documents the create (remote-api.md §6.4–6.5): 1 POST with the basic information, then 1 PATCH per remaining form HiBob fills (address, emergency contact, administrative details for a USA SSN, contract details for a GP annual salary); the department rides on the first PATCH (§6.6); ${contractorsCreated} contractors: the POST alone (U7)`,
+			`${linkWrites} employments active or not started linked by email only: 1 PATCH each (M4 external_id, with any other difference); contractors: reported, not written (U7)`,
+			`${driftWrites} active employments linked by external id whose address or work email the generator made differ: 1 PATCH each`,
+			`${notStartedWrites} not-started employments whose form the generator left short (a Portuguese EOR basic information without the manager or department the form has; a GP contract without HiBob's annual salary): 1 PATCH each`,
+			`${updatable.length} linked employments active, not started or onboarding (U3): each read once in full; + ${entityReads} read for the legal entity of the GP hires of ${countries.length} countries (N3: a GP employment of the country read anyway gives it)`,
+			`schemas: every form of each new hire's create checked before the create (N5, the refused ones too), ${notStartedRead} not-started employments read (${basicBasis}), the address and contract forms of the differences written: ${schemaSet.size} (country, form) pairs`,
 		],
 	};
 }
@@ -1365,16 +1640,15 @@ export async function benchEmployees(
 			generated: company.people,
 		};
 	})();
+	// The fakes' state as it stands (read before each run; expectedWork uses it right away).
 	const known = (): KnownData => ({
 		today: new Date().toISOString().slice(0, 10),
 		generated,
-		formsOf: (country) => Object.keys(fakes.remote.schemas[country] ?? {}),
-		basicTakesDepartment: (country) =>
-			JSON.stringify(fakes.remote.schemas[country]?.basic_information ?? {}).includes(
-				'"department"',
-			),
-		employmentStatus: new Map(fakes.remote.employments.map((e) => [e.id, String(e.status)])),
-		employmentType: new Map(fakes.remote.employments.map((e) => [e.id, String(e.type)])),
+		hibob: new Map(fakes.hibob.people.map((p) => [p.id, p])),
+		employments: new Map(fakes.remote.employments.map((e) => [e.id, e])),
+		schemas: fakes.remote.schemas,
+		managerEmails: new Set(fakes.remote.companyManagers.map((m) => m.user_email.toLowerCase())),
+		departmentNames: new Set(fakes.remote.departments.map((d) => d.name.trim().toLowerCase())),
 	});
 	const ctx: RunContext = {
 		fakes,
@@ -1398,6 +1672,7 @@ export async function benchEmployees(
 		let first: Awaited<ReturnType<typeof reconcile>> | undefined = await reconcile(
 			'run 1: first run (nothing remembered)',
 			ctx,
+			expected,
 		);
 		runs.push({ ...first.figures, expected });
 		const changes = changesMade;
@@ -1411,16 +1686,17 @@ export async function benchEmployees(
 				.map(([k, n]) => `${n} ${k}`)
 				.join(', ')}) …`,
 		);
-		expected = expectedWork({ kind: 'changed', people: change.ids }, known());
+		expected = expectedWork({ kind: 'changed', people: change.ids, what: change.what }, known());
 		runs.push({
-			...(await reconcile(`run 2: ${changes} differences (the full reconcile)`, ctx)).figures,
+			...(await reconcile(`run 2: ${changes} differences (the full reconcile)`, ctx, expected))
+				.figures,
 			expected,
 		});
 
 		heap.enter('reconcile run 3');
 		log('reconcile run 3: no change …');
 		expected = expectedWork({ kind: 'none' }, known());
-		runs.push({ ...(await reconcile('run 3: no change', ctx)).figures, expected });
+		runs.push({ ...(await reconcile('run 3: no change', ctx, expected)).figures, expected });
 
 		// Run 4: a day later (the last full re-check moved back 25 hours), with addresses edited by hand in Remote.
 		heap.enter('reconcile run 4');
@@ -1434,24 +1710,30 @@ export async function benchEmployees(
 		);
 		ctx.staticData.lastFullRecheckAt = new Date(Date.now() - 25 * 3600_000).toISOString();
 		const data = known();
-		const linked = generated.filter(
-			(p) =>
-				p.kind &&
-				p.remoteEmploymentId &&
-				needsFullRead(p, data.employmentStatus.get(p.remoteEmploymentId) ?? ''),
-		).length;
+		const linked = generated
+			.filter(
+				(p) =>
+					p.kind &&
+					p.remoteEmploymentId &&
+					needsFullRead(p, String(data.employments.get(p.remoteEmploymentId)?.status ?? '')),
+			)
+			.map((p) => p.remoteEmploymentId!);
 		const createdIds = new Set(
 			generated.filter((p) => p.kind && p.active && p.remote === 'missing').map((p) => p.hibobId),
 		);
-		const createdUpdatable = fakes.remote.employments.filter(
-			(e) => createdIds.has(String(e.external_id)) && NOT_STARTED.has(String(e.status)),
-		).length;
-		expected = expectedWork({ kind: 'daily', handEdits, linked: linked + createdUpdatable }, data);
+		const createdUpdatable = fakes.remote.employments
+			.filter((e) => createdIds.has(String(e.external_id)) && NOT_STARTED.has(String(e.status)))
+			.map((e) => e.id);
+		expected = expectedWork(
+			{ kind: 'daily', handEdits, read: [...linked, ...createdUpdatable] },
+			data,
+		);
 		runs.push({
 			...(
 				await reconcile(
 					`run 4: a day later, ${handEdits.length} addresses edited in Remote (full re-check)`,
 					ctx,
+					expected,
 				)
 			).figures,
 			expected,
@@ -1471,7 +1753,7 @@ export async function benchEmployees(
 	heap.stop();
 
 	const explanation = [
-		'Minimum of a run = 1 HiBob fields read + 1 people search (HiBob node) + 1 sensitive-fields search when there are USA new hires or global payroll people (read by the Upsert node directly from HiBob) + ceil(employments/100) employment pages + the managers and departments list pages + one schema per (new-hire country, form) + one full-employment read per matched employment that may hold a difference + one write per difference (created + updated).',
+		'Minimum of a run = 1 HiBob fields read + 1 people search (HiBob node) + 1 sensitive-fields search when there are USA new hires or global payroll people (read by the Upsert node directly from HiBob) + ceil(employments/100) employment pages + the managers and departments list pages + one schema per (country, form) that the creates and writes of the run need (derived by expectedWork from the data the bench set up) + one full-employment read per matched employment that may hold a difference + one write per difference (created + updated).',
 		'The employment list is minimal (no address, emergency contact, start date, manager, SSN, salary), so it never proves an employment unchanged on its own. On the FIRST run every matched employment that Remote lets the API update is read once in full. The node then remembers, in workflow static data, a fingerprint of every person it left fully in sync; later runs skip the full read for a remembered person whose HiBob values are unchanged and whose list record shows no difference.',
 		`So from run 2 on, a full read is needed only for a person whose HiBob values changed since the previous run (or who was not settled by it). Run 2 follows ${changesMade.toLocaleString('en-US')} changes made in HiBob: its minimum is the list reads plus ${changesMade.toLocaleString('en-US')} full reads plus ${changesMade.toLocaleString('en-US')} writes. Run 3 follows no change: its minimum is the list reads alone, with 0 writes.`,
 		'Bench-side minimum for full reads: people whose plan (without memory) needs the full employment, minus those the previous run settled (any outcome but failed) whose HiBob values (incl. SSN/salary), employment list record and the managers/departments lists are all unchanged since. People held back last run (a job title needing a contract amendment, a department missing in Remote, a manager Remote does not take through the API) count as settled: nothing they depend on changed, so their plan cannot change either.',

@@ -162,18 +162,39 @@ function printEmployees(e: BenchEmployeesResult, quick: boolean): Verdict[] {
 				`      ${NOT_OK} ${n(run.missingDetailReads)} full reads the minimum needs were not made (the node trusted its memory).`,
 			);
 	}
-	if (run1.expected) {
-		const x = run1.expected;
+	out.push(
+		'',
+		'  The work each run must do, derived by the bench from its own data (expectedWork), measured / derived:',
+	);
+	for (const run of e.runs) {
+		const x = run.expected;
+		if (!x) continue;
 		out.push(
-			'',
-			`  Run 1 (first run, nothing remembered), stated and not gated: ${n(run1.totalCalls)} calls; the bench's own derivation expects ${n(x.creates)} creates (measured ${n(run1.work.creates)}), ${n(x.writes)} write requests (measured ${n(run1.work.writes)}, ratio ${(run1.work.writes / Math.max(1, x.writes)).toFixed(2)}), ${n(x.fullReads)} full reads (measured ${n(run1.work.fullReads)}, ratio ${(run1.work.fullReads / Math.max(1, x.fullReads)).toFixed(2)}).`,
+			`    ${run.label}: creates ${n(run.work.creates)} / ${n(x.creates)}, write requests ${n(run.work.writes)} / ${n(x.writes)}, full reads ${n(run.work.fullReads)} / ${n(x.fullReads)}, schema reads ${n(run.work.schemaReads)} / ${n(x.schemaReads)}`,
 		);
-		for (const line of x.basis) out.push(wrap(line, 100, '      - '));
+		for (const line of x.basis)
+			out.push(wrap(line, 100, '      - ').replace(/\n {6}- /g, '\n        '));
+		const measured = new Set(run.schemaForms);
+		const derived = new Set(x.schemaForms);
+		const extra = run.schemaForms.filter((f) => !derived.has(f));
+		const missing = x.schemaForms.filter((f) => !measured.has(f));
+		if (extra.length)
+			out.push(
+				wrap(
+					`${NOT_OK} forms read that the derivation does not need: ${extra.join(', ')}`,
+					100,
+					'      ',
+				),
+			);
+		if (missing.length)
+			out.push(
+				wrap(
+					`${NOT_OK} forms the derivation needs that were not read: ${missing.join(', ')}`,
+					100,
+					'      ',
+				),
+			);
 	}
-	for (const run of e.runs.slice(1))
-		if (run.expected)
-			for (const line of run.expected.basis)
-				out.push(wrap(`${run.label}: ${line}`, 100, '      - '));
 	out.push('');
 	console.log(out.join('\n'));
 
@@ -182,7 +203,7 @@ function printEmployees(e: BenchEmployeesResult, quick: boolean): Verdict[] {
 	const exact = (
 		label: string,
 		run: RunFigures | undefined,
-		key: 'creates' | 'writes' | 'fullReads',
+		key: 'creates' | 'writes' | 'fullReads' | 'schemaReads',
 		what: string,
 	): Verdict[] =>
 		run?.expected
@@ -197,6 +218,10 @@ function printEmployees(e: BenchEmployeesResult, quick: boolean): Verdict[] {
 			: [];
 	const run4 = e.runs[3];
 	const verdicts: Verdict[] = [
+		...exact('Run 1 (first run, nothing remembered)', run1, 'creates', 'creates'),
+		...exact('Run 1', run1, 'writes', 'write requests'),
+		...exact('Run 1', run1, 'fullReads', 'full employment reads'),
+		...exact('Run 1', run1, 'schemaReads', 'country form reads'),
 		...exact(
 			`Run 2 (${n(Object.values(e.changedForRun2).reduce((a, b) => a + b, 0))} people changed in HiBob)`,
 			run2,
@@ -205,10 +230,13 @@ function printEmployees(e: BenchEmployeesResult, quick: boolean): Verdict[] {
 		),
 		...exact('Run 2', run2, 'fullReads', 'full employment reads'),
 		...exact('Run 2', run2, 'creates', 'creates'),
+		...exact('Run 2', run2, 'schemaReads', 'country form reads'),
 		...exact('Run 3 (no change)', run3, 'writes', 'write requests'),
 		...exact('Run 3', run3, 'fullReads', 'full employment reads'),
+		...exact('Run 3', run3, 'schemaReads', 'country form reads'),
 		...exact('Run 4 (a day later, addresses edited in Remote)', run4, 'writes', 'write requests'),
 		...exact('Run 4 (daily full re-check)', run4, 'fullReads', 'full employment reads'),
+		...exact('Run 4', run4, 'schemaReads', 'country form reads'),
 		{
 			figure: 'Run 3: total calls',
 			value: `${n(run3.totalCalls)} (min ${n(run3.minimumCalls)})`,

@@ -75,7 +75,7 @@ describe('The create flow (N3, R6)', () => {
 		expect(w.fakes.remote.state.employments).toHaveLength(0);
 	});
 
-	it('N3: a new hire is created with basic information only, then each other form follows by PATCH (SSN, department)', async () => {
+	it('N3: a new hire is created with basic information only, then each other form follows by PATCH (SSN); the department rides on the first PATCH', async () => {
 		w = await makeWorld({}, ({ person }) => ({
 			people: [person('1', 'employee', { work: { department: '201' } })],
 		}));
@@ -87,7 +87,6 @@ describe('The create flow (N3, R6)', () => {
 			['PATCH', '/v1/employments/{id}', 200],
 			['PATCH', '/v1/employments/{id}', 200],
 			['PATCH', '/v1/employments/{id}', 200],
-			['PATCH', '/v1/employments/{id}', 200],
 		]);
 		expect(Object.keys(writes[0].body).sort()).toEqual([
 			'basic_information',
@@ -95,12 +94,16 @@ describe('The create flow (N3, R6)', () => {
 			'external_id',
 			'type',
 		]);
+		// remote-api.md §6.5: one PATCH per remaining form; department_id is a field of the same
+		// PATCH body (§6.6), so it needs no request of its own.
 		expect(writes.slice(1).map((r) => Object.keys(r.body))).toEqual([
-			['address_details'],
+			['department_id', 'address_details'],
 			['emergency_contact_details'],
 			['administrative_details'],
-			['department_id'],
 		]);
+		expect(out.get('1')!.changes).toEqual(
+			expect.arrayContaining([{ field: 'department', from: null, to: 'Engineering' }]),
+		);
 		const e = w.fakes.remote.state.employments[0];
 		expect(e.administrative_details).toEqual({ ssn: '123-45-6789' });
 		expect(e.department_id).toBe('dept-eng');
@@ -182,6 +185,44 @@ describe('The create flow (N3, R6)', () => {
 		});
 	});
 
+	it('N3/R4: a global payroll hire takes the legal entity of a GP employment the run reads in full anyway: none read twice, none read only for it', async () => {
+		w = await makeWorld(
+			{ remote: { legalEntities: [DEFAULT_LEGAL_ENTITY_ID, 'le-usa-2'] } },
+			({ person }) => ({
+				// The new hire comes first in HiBob's order; an archived GP employment comes first in Remote's list.
+				people: [person('1', 'global_payroll_employee'), person('2', 'global_payroll_employee')],
+				employments: [
+					{
+						id: 'gp-archived',
+						type: 'global_payroll_employee',
+						status: 'archived',
+						country_code: 'USA',
+						engaged_by_legal_entity_id: DEFAULT_LEGAL_ENTITY_ID,
+						personal_email: 'gone@example.net',
+					},
+					{
+						id: 'gp-2',
+						external_id: '2',
+						type: 'global_payroll_employee',
+						status: 'active',
+						country_code: 'USA',
+						engaged_by_legal_entity_id: 'le-usa-2',
+						full_name: 'First2 Last2',
+						work_email: 'p2@example.com',
+						personal_email: 'p2.home@example.org',
+					},
+				],
+			}),
+		);
+		const out = await w.run({ gpLegalEntityId: '' });
+		expect(out.get('1')).toMatchObject({ outcome: 'created' });
+		expect(w.fakes.remote.findByExternalId('1')[0].engaged_by_legal_entity_id).toBe('le-usa-2');
+		const reads = w.fakes.remote.requests
+			.filter((r) => r.endpoint === 'GET /v1/employments/:id')
+			.map((r) => r.path);
+		expect(reads).toEqual(['/v1/employments/gp-2']);
+	});
+
 	it('N3: no legal entity anywhere → skipped, saying where to find it; the fake refuses a GP create without one', async () => {
 		w = await makeWorld({}, ({ person }) => ({ people: [person('1', 'global_payroll_employee')] }));
 		const out = await w.run({ gpLegalEntityId: '' });
@@ -244,10 +285,9 @@ describe('The create flow (N3, R6)', () => {
 		const planned = out.get('1')!.plannedRequests as any[];
 		expect(planned.map((r) => `${r.method} ${r.path} ${Object.keys(r.body).join(',')}`)).toEqual([
 			'POST /v1/employments type,country_code,external_id,basic_information,engaged_by_legal_entity_id',
-			'PATCH /v1/employments/{created} address_details',
+			'PATCH /v1/employments/{created} department_id,address_details',
 			'PATCH /v1/employments/{created} emergency_contact_details',
 			'PATCH /v1/employments/{created} administrative_details',
-			'PATCH /v1/employments/{created} department_id',
 			'PATCH /v1/employments/{created} contract_details',
 		]);
 		expect(JSON.stringify(planned)).not.toContain('8500000');
@@ -528,6 +568,34 @@ describe('Contractors (U7)', () => {
 		w.fakes.remote.resetCounters();
 		const again = await w.run();
 		expect(again.get('1')).toMatchObject({ outcome: 'skipped', reason: 'not_updatable_via_api' });
+		expect(w.writes()).toBe(0);
+	});
+
+	it('N5/U7: a contractor is checked against the forms it is sent only: the create reads its basic-information form, a re-check of it no other', async () => {
+		w = await makeWorld({}, ({ person }) => ({ people: [person('1', 'contractor')] }));
+		const forms = () =>
+			w!.fakes.remote.requests
+				.filter((r) => r.endpoint === 'GET /v1/countries/:code/:form')
+				.map((r) => r.path);
+		const out = await w.run();
+		expect(out.get('1')).toMatchObject({ outcome: 'created', reason: 'created' });
+		expect(out.get('1')!.heldBack).toEqual(
+			expect.arrayContaining([
+				{
+					field: 'address_details.city',
+					reason: 'not_updatable_via_api',
+					from: null,
+					to: 'New York',
+				},
+			]),
+		);
+		expect(forms()).toEqual(['/v1/countries/USA/contractor_basic_information']);
+		w.fakes.remote.resetCounters();
+		const again = await w.run({ recheckAll: true });
+		expect(again.get('1')).toMatchObject({ outcome: 'skipped', reason: 'not_updatable_via_api' });
+		const fields = (json: any) => (json.heldBack as any[]).map((h) => h.field).sort();
+		expect(fields(again.get('1'))).toEqual(fields(out.get('1')));
+		expect(forms()).toEqual(['/v1/countries/USA/contractor_basic_information']);
 		expect(w.writes()).toBe(0);
 	});
 

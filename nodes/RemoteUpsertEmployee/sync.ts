@@ -397,7 +397,13 @@ async function planEveryone(
 			)
 		: undefined;
 	const reader = new PlanReader(run, remoteData.employments);
-	for (const entry of live) {
+	// The people Remote has are planned first: a new global payroll hire's legal entity is then taken
+	// from an employment already read in full, when there is one (PlanReader.legalEntityFor).
+	const matchedFirst = [
+		...live.filter((e) => e.match!.kind !== 'none'),
+		...live.filter((e) => e.match!.kind === 'none'),
+	];
+	for (const entry of matchedFirst) {
 		const { person } = entry;
 		const match = entry.match!;
 		const input: PlanInput = {
@@ -544,6 +550,12 @@ class PlanReader {
 
 	private readonly legalEntities = new Map<string, string | null>();
 
+	/** The employments read in full this run (each is read at most once). */
+	private readonly readInFull = new Set<string>();
+
+	/** Country → the legal entity of the first global payroll employment read in full there. */
+	private readonly legalEntitiesSeen = new Map<string, string>();
+
 	constructor(
 		private readonly run: EmployeeRun,
 		private readonly employments: RemoteEmployment[],
@@ -560,8 +572,7 @@ class PlanReader {
 			// Only for the employments that would get an amendment (U6, never twice).
 			else if (step.needs === 'detail' && step.part === 'contractAmendments')
 				input.contractAmendments = await remote.listContractAmendments(step.employmentId);
-			else if (step.needs === 'detail')
-				input.detail = (await remote.getEmployment(step.employmentId)) as FullEmployment;
+			else if (step.needs === 'detail') input.detail = await this.employment(step.employmentId);
 			else
 				input.schemas = {
 					...input.schemas,
@@ -608,9 +619,27 @@ class PlanReader {
 		return schemas;
 	}
 
+	/** `GET /v1/employments/{id}`, noting the legal entity of a global payroll employment. */
+	private async employment(id: string): Promise<FullEmployment> {
+		this.readInFull.add(id);
+		const full = (await this.run.remote.getEmployment(id)) as FullEmployment & IDataObject;
+		const country = (full.country as { code?: unknown } | undefined)?.code;
+		const entity = full.engaged_by_legal_entity_id;
+		if (
+			full.type === 'global_payroll_employee' &&
+			typeof country === 'string' &&
+			typeof entity === 'string' &&
+			entity &&
+			!this.legalEntitiesSeen.has(country)
+		)
+			this.legalEntitiesSeen.set(country, entity);
+		return full;
+	}
+
 	/**
 	 * The legal entity a global payroll create names: the node option, else the one an existing
-	 * global payroll employment of that country was engaged by (read once per country).
+	 * global payroll employment of that country was engaged by: one the run read in full already,
+	 * else up to three more read for it (once per country; none read twice).
 	 */
 	private async legalEntityFor(country: string): Promise<string | null> {
 		const option =
@@ -619,24 +648,18 @@ class PlanReader {
 				: '';
 		if (option) return option;
 		if (!this.legalEntities.has(country)) {
-			let found: string | null = null;
 			const candidates = this.employments.filter(
 				(e) =>
 					e.type === 'global_payroll_employee' &&
 					e.country?.code === country &&
-					e.status !== 'deleted',
+					e.status !== 'deleted' &&
+					!this.readInFull.has(e.id),
 			);
 			for (const candidate of candidates.slice(0, 3)) {
-				const full = (await this.run.remote.getEmployment(candidate.id)) as IDataObject;
-				if (
-					typeof full.engaged_by_legal_entity_id === 'string' &&
-					full.engaged_by_legal_entity_id
-				) {
-					found = full.engaged_by_legal_entity_id;
-					break;
-				}
+				if (this.legalEntitiesSeen.has(country)) break;
+				await this.employment(candidate.id);
 			}
-			this.legalEntities.set(country, found);
+			this.legalEntities.set(country, this.legalEntitiesSeen.get(country) ?? null);
 		}
 		return this.legalEntities.get(country)!;
 	}

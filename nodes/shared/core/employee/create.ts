@@ -89,7 +89,14 @@ function buildCreateForms(input: PlanInput, kind: SyncKind): CreateForms | PlanS
 		const values = wanted.forms[part];
 		return !!values && Object.values(values).some((v) => !blank(v));
 	});
-	const formNames = parts.map((part) => forms[part]);
+	// N5 checks what is written. A contractor's forms after the create are never sent while Remote
+	// does not update contractors (U7: reported `not_updatable_via_api`), so only the create's basic
+	// information needs its country form then.
+	const sent =
+		kind === 'contractor' && !input.options.contractorUpdates
+			? parts.filter((part) => part === 'basic_information')
+			: parts;
+	const formNames = sent.map((part) => forms[part]);
 	if (!input.schemas || formNames.some((form) => !(form in input.schemas!))) {
 		return { done: false, needs: 'schemas', country, forms: formNames };
 	}
@@ -104,7 +111,7 @@ function buildCreateForms(input: PlanInput, kind: SyncKind): CreateForms | PlanS
 
 	// N5: every field the country's forms would refuse, before any write.
 	const issues: string[] = [];
-	for (const part of parts) {
+	for (const part of sent) {
 		for (const issue of validateAgainstSchema(schemas[forms[part]], built[part])) {
 			issues.push(`${part}${issue.path ? `.${issue.path}` : ''} ${issue.message}`);
 		}
@@ -126,7 +133,7 @@ function buildCreateForms(input: PlanInput, kind: SyncKind): CreateForms | PlanS
 	return { wanted, built, basicProps };
 }
 
-/** N6/N7: the create (basic information), then one PATCH per form, the department, the contract details last. */
+/** N6/N7: the create (basic information), then one PATCH per form (the first carries the department), the contract details last. */
 function createActions(
 	input: PlanInput,
 	kind: SyncKind,
@@ -173,12 +180,20 @@ function createActions(
 			to: person.department,
 		});
 	else if (wanted.department && !('department' in basicProps)) {
-		actions.push({
-			type: 'patch',
-			forms: {},
-			fields: { department_id: wanted.department.id },
-			changes: [{ field: 'department', from: null, to: wanted.department.name }],
-		});
+		// `department_id` is a field of the same PATCH body as the forms (remote-api.md §6.6): it rides
+		// on the first form's PATCH, and needs a request of its own only when no form follows.
+		const change: FieldChange = { field: 'department', from: null, to: wanted.department.name };
+		const first = actions.find((a) => a.type === 'patch');
+		if (first?.type === 'patch') {
+			first.fields.department_id = wanted.department.id;
+			first.changes.push(change);
+		} else
+			actions.push({
+				type: 'patch',
+				forms: {},
+				fields: { department_id: wanted.department.id },
+				changes: [change],
+			});
 	}
 	if (wanted.managerId === null)
 		heldBack.push({

@@ -226,11 +226,16 @@ function readUpdate(
 		);
 	});
 	const writesForms = family === 'not_started' || family === 'active';
+	// U7: while Remote does not update contractors nothing is sent to one; only the basic
+	// information's form is read (it says which of its keys the country's form has, for the list of
+	// what waits), never a form that would only be validated.
+	const contractorHeld = kind === 'contractor' && !input.options.contractorUpdates;
 	const schemaForms = candidateForms.filter(
 		(form) =>
-			family === 'not_started' ||
-			form === 'address_details' ||
-			form === 'emergency_contact_details',
+			(family === 'not_started' ||
+				form === 'address_details' ||
+				form === 'emergency_contact_details') &&
+			(!contractorHeld || form === 'basic_information'),
 	);
 	if (
 		writesForms &&
