@@ -380,7 +380,8 @@ function checkRemoteState(
 		);
 	}
 	// N3: Remote's documented sequence: the create carries basic information only, each other form follows
-	// by its own PATCH (request log of the fake Remote, which refuses anything else by default).
+	// by its own PATCH (request log of the fake Remote, which refuses anything else by default). A
+	// department_id, a plain field of the same PATCH body (remote-api.md §6.6), may ride along with a form.
 	const CREATE_KEYS = new Set([
 		'basic_information',
 		'country_code',
@@ -406,7 +407,9 @@ function checkRemoteState(
 			`Remote: ${name} created with basic information only, then ${patches.length} PATCH(es) of one form each (N3)`,
 			!!create &&
 				createKeys.every((k) => CREATE_KEYS.has(k)) &&
-				patches.every((p) => Object.keys(p.body as object).length === 1),
+				patches.every(
+					(p) => Object.keys(p.body as object).filter((k) => k !== 'department_id').length === 1,
+				),
 			`create keys ${createKeys.join(', ')}; PATCH bodies ${patches.map((p) => Object.keys(p.body as object).join('+')).join(', ')}`,
 		);
 	}
