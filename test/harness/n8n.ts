@@ -2,7 +2,7 @@
  * A small stand-in for the n8n runtime, enough to run this package's nodes in jest against the
  * fake servers over real HTTP. Parameters are resolved with n8n-workflow's own
  * NodeHelpers.getNodeParameters (defaults included); credentials are applied the way the
- * credential's `authenticate` block says (HTTP Basic or headers); requests go out with fetch.
+ * credential's `authenticate` says (as n8n's CredentialsHelper does); requests go out with fetch.
  * Everything else a node uses (items, static data, continueOnFail, logger) is plain data here.
  * The real n8n run is proven separately by the end-to-end test (scripts/e2e.ts).
  */
@@ -20,6 +20,7 @@ import type {
 import { NodeApiError, NodeHelpers, NodeOperationError } from 'n8n-workflow';
 import { HiBobApi } from '../../credentials/HiBobApi.credentials';
 import { RemoteApi } from '../../credentials/RemoteApi.credentials';
+import { authenticateRequest, headersOf } from './authenticate';
 
 const CREDENTIAL_TYPES: Record<string, ICredentialType> = {
 	hiBobApi: new HiBobApi(),
@@ -54,16 +55,6 @@ export interface RunOptions {
 	webhookUrl?: string;
 }
 
-/** Resolves `={{$credentials.x}}`-style templates of a credential's authenticate block. */
-function resolveTemplate(template: string, credentials: ICredentialDataDecryptedObject): string {
-	if (!template.startsWith('=')) return template;
-	return template
-		.slice(1)
-		.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_m, name: string) =>
-			String(credentials[name] ?? ''),
-		);
-}
-
 async function sendRequest(
 	node: INode,
 	credentialType: string,
@@ -74,17 +65,11 @@ async function sendRequest(
 	const type = CREDENTIAL_TYPES[credentialType];
 	if (!type) throw new NodeOperationError(node, `Unknown credential type ${credentialType}`);
 	// n8n's request helper sends `User-Agent: n8n` (the fakes tell product requests apart by it).
-	const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'n8n' };
-	for (const [k, v] of Object.entries(options.headers ?? {})) headers[k.toLowerCase()] = String(v);
-	const auth = (type.authenticate as any)?.properties ?? {};
-	for (const [k, v] of Object.entries((auth.headers ?? {}) as Record<string, string>)) {
-		headers[k.toLowerCase()] = resolveTemplate(v, credentials);
-	}
-	if (auth.auth) {
-		const user = resolveTemplate(auth.auth.username, credentials);
-		const pass = resolveTemplate(auth.auth.password, credentials);
-		headers.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
-	}
+	const headers: Record<string, string> = {
+		accept: 'application/json',
+		'user-agent': 'n8n',
+		...headersOf(await authenticateRequest(type, credentials, options)),
+	};
 	const url = new URL(`${options.baseURL ?? ''}${options.url}`);
 	for (const [k, v] of Object.entries(options.qs ?? {})) {
 		if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
