@@ -428,6 +428,9 @@ async function planEveryone(
 		}
 		try {
 			entry.plan = await reader.settle(input);
+			// The plan holds what it sends; the full employment need not live until the last person.
+			delete input.detail;
+			delete input.contractAmendments;
 		} catch (error) {
 			entry.plan = {
 				hibobId: person.hibobId,
