@@ -178,22 +178,11 @@ function printEmployees(e: BenchEmployeesResult, quick: boolean): Verdict[] {
 		const derived = new Set(x.schemaForms);
 		const extra = run.schemaForms.filter((f) => !derived.has(f));
 		const missing = x.schemaForms.filter((f) => !measured.has(f));
-		if (extra.length)
-			out.push(
-				wrap(
-					`${NOT_OK} forms read that the derivation does not need: ${extra.join(', ')}`,
-					100,
-					'      ',
-				),
-			);
-		if (missing.length)
-			out.push(
-				wrap(
-					`${NOT_OK} forms the derivation needs that were not read: ${missing.join(', ')}`,
-					100,
-					'      ',
-				),
-			);
+		for (const [forms, what] of [
+			[extra, 'forms read that the derivation does not need'],
+			[missing, 'forms the derivation needs that were not read'],
+		] as const)
+			if (forms.length) out.push(wrap(`${NOT_OK} ${what}: ${forms.join(', ')}`, 100, '      '));
 	}
 	out.push('');
 	console.log(out.join('\n'));

@@ -13,6 +13,7 @@ import {
 	summaryOption,
 	timezoneOption,
 } from '../shared/nodeOptions';
+import { personProperty } from '../shared/hibobPeople';
 import { runEmployeeSync } from './sync';
 
 export class RemoteUpsertEmployee implements INodeType {
@@ -66,16 +67,7 @@ export class RemoteUpsertEmployee implements INodeType {
 				],
 				default: 'input',
 			},
-			{
-				displayName: 'Person',
-				name: 'person',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. {{ $json.employeeId }} or jane@example.com',
-				description:
-					'Leave empty for everyone flagged "Sync to Remote". A HiBob employee ID or email syncs just that person (for example after a HiBob Trigger event).',
-				displayOptions: { show: { people: ['hibob'] } },
-			},
+			personProperty('everyone flagged "Sync to Remote"', 'syncs', { show: { people: ['hibob'] } }),
 			{
 				displayName: 'Options',
 				name: 'options',

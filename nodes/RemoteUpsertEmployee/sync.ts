@@ -46,8 +46,7 @@ import { invalidPersonSchema, personSchema } from '../shared/core/person';
 import { LAST_SUCCESS_KEY } from '../shared/core/syncHealth';
 import { todayIn } from '../shared/core/today';
 import { keepOutput, resolveTimezone } from '../shared/nodeOptions';
-import type { PeopleRequest } from '../shared/hibobPeople';
-import { readHiBobPeople } from '../shared/hibobPeople';
+import { peopleRequests, readHiBobPeople } from '../shared/hibobPeople';
 import { HiBobClient } from '../shared/transport/hibob';
 import { RemoteClient } from '../shared/transport/remote';
 import type { StatusBack } from './statusBack';
@@ -222,12 +221,7 @@ async function peopleToSync(
 				'"People" is set to "Read From HiBob": select the HiBob credential (the service user) in this node, or set "People" to "From Input Items" and connect HiBob → Get Employees before it.',
 		});
 	}
-	const requests: PeopleRequest[] = [];
-	for (let i = 0; i < items.length; i++) {
-		const person = String(ctx.getNodeParameter('person', i, '') ?? '').trim();
-		if (person) requests.push({ itemIndex: i, person });
-	}
-	const read = await readHiBobPeople(ctx, requests, {
+	const read = await readHiBobPeople(ctx, peopleRequests(ctx, items), {
 		onlyFlagged: true,
 		includeRaw: false,
 		includeInactive: true,

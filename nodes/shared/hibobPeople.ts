@@ -4,7 +4,13 @@
  * filtered search per named person), the named lists when labels are missing (E1), and normalising each
  * record. Both nodes return exactly the same person for the same record.
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IDisplayOptions,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { metadataList, resolveFields } from './core/hibobFields';
 import type { PersonResult } from './core/person';
@@ -16,6 +22,36 @@ export interface PeopleRequest {
 	itemIndex: number;
 	/** A HiBob employee ID or an email. */
 	person: string;
+}
+
+/** The "Person" field of both nodes that read people: empty for everyone, or one ID or email. */
+export function personProperty(
+	emptyMeans: string,
+	oneMeans: string,
+	displayOptions: IDisplayOptions,
+): INodeProperties {
+	return {
+		displayName: 'Person',
+		name: 'person',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. {{ $json.employeeId }} or jane@example.com',
+		description: `Leave empty for ${emptyMeans}. A HiBob employee ID or email ${oneMeans} just that person (for example after a HiBob Trigger event).`,
+		displayOptions,
+	};
+}
+
+/** The person each input item names in "Person" (items that name nobody are left out). */
+export function peopleRequests(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+): PeopleRequest[] {
+	const requests: PeopleRequest[] = [];
+	for (let i = 0; i < items.length; i++) {
+		const person = String(ctx.getNodeParameter('person', i, '') ?? '').trim();
+		if (person) requests.push({ itemIndex: i, person });
+	}
+	return requests;
 }
 
 export interface ReadPeopleOptions {

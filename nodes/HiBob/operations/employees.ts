@@ -4,20 +4,12 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import type { PeopleRequest } from '../../shared/hibobPeople';
-import { readHiBobPeople } from '../../shared/hibobPeople';
+import { peopleRequests, personProperty, readHiBobPeople } from '../../shared/hibobPeople';
 
 export const employeeFields: INodeProperties[] = [
-	{
-		displayName: 'Person',
-		name: 'person',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. {{ $json.employeeId }} or jane@example.com',
-		description:
-			'Leave empty for everyone. A HiBob employee ID or email reads just that person (for example after a HiBob Trigger event).',
-		displayOptions: { show: { resource: ['employee'], operation: ['getEmployees'] } },
-	},
+	personProperty('everyone', 'reads', {
+		show: { resource: ['employee'], operation: ['getEmployees'] },
+	}),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -56,12 +48,7 @@ export const employeeFields: INodeProperties[] = [
 export async function executeGetEmployees(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const requests: PeopleRequest[] = [];
-	for (let i = 0; i < items.length; i++) {
-		const person = String(this.getNodeParameter('person', i, '') ?? '').trim();
-		if (person) requests.push({ itemIndex: i, person });
-	}
-	const people = await readHiBobPeople(this, requests, {
+	const people = await readHiBobPeople(this, peopleRequests(this, items), {
 		onlyFlagged: options.onlyFlagged !== false,
 		includeRaw: options.includeRaw === true,
 		includeInactive: options.includeInactive !== false,
