@@ -946,7 +946,7 @@ function editInRemote(fakes: RunningFakes, count: number, avoid: Set<string>): s
 type FakeEmployment = RunningFakes['remote']['employments'][number];
 
 /** What the bench knows without asking the product: the generator's records, the fakes' state, what it changed. */
-interface KnownData {
+export interface KnownData {
 	today: string;
 	generated: GeneratedPerson[];
 	/** The fake HiBob's people (what the bench set up, changes included). */
@@ -958,6 +958,19 @@ interface KnownData {
 	/** Remote's company managers (lower-cased emails) and departments (lower-cased names). */
 	managerEmails: Set<string>;
 	departmentNames: Set<string>;
+}
+
+/** The fakes' state as it stands (read before each run; expectedWork uses it right away). */
+export function knownData(fakes: RunningFakes, generated: GeneratedPerson[]): KnownData {
+	return {
+		today: new Date().toISOString().slice(0, 10),
+		generated,
+		hibob: new Map(fakes.hibob.people.map((p) => [p.id, p])),
+		employments: new Map(fakes.remote.employments.map((e) => [e.id, e])),
+		schemas: fakes.remote.schemas,
+		managerEmails: new Set(fakes.remote.companyManagers.map((m) => m.user_email.toLowerCase())),
+		departmentNames: new Set(fakes.remote.departments.map((d) => d.name.trim().toLowerCase())),
+	};
 }
 
 /**
@@ -1640,16 +1653,7 @@ export async function benchEmployees(
 			generated: company.people,
 		};
 	})();
-	// The fakes' state as it stands (read before each run; expectedWork uses it right away).
-	const known = (): KnownData => ({
-		today: new Date().toISOString().slice(0, 10),
-		generated,
-		hibob: new Map(fakes.hibob.people.map((p) => [p.id, p])),
-		employments: new Map(fakes.remote.employments.map((e) => [e.id, e])),
-		schemas: fakes.remote.schemas,
-		managerEmails: new Set(fakes.remote.companyManagers.map((m) => m.user_email.toLowerCase())),
-		departmentNames: new Set(fakes.remote.departments.map((d) => d.name.trim().toLowerCase())),
-	});
+	const known = () => knownData(fakes, generated);
 	const ctx: RunContext = {
 		fakes,
 		staticData: {},

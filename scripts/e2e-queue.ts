@@ -15,9 +15,11 @@
  *             PostgreSQL, not in one process's memory); a second webhook for the same person with nothing
  *             changed, run by a worker that did not run the first: nothing written, and whether the person
  *             was read from Remote in full again (the in-sync memory one worker wrote, read by another).
- *             n8n 2.40.7 writes a workflow's static data whole, last writer wins: with PostgreSQL the
- *             remembered delivery and the memory were overwritten here; both are printed as `LIMIT` lines
- *             (measured, not failed: the safety checks, no write and no duplicate, are).
+ *             n8n 2.40.7 hands a worker no static data for a new run (the execution's workflow snapshot
+ *             keeps id, name, nodes, connections, settings; the worker reloads static data from the database
+ *             only for a restarted execution) and the worker saves the run's static data whole at the end:
+ *             the remembered delivery and the memory are lost; both are printed as `LIMIT` lines (measured,
+ *             not failed: the safety checks, no write and no duplicate, are).
  *  kill       pending work added in HiBob (address changes, new approved time off); "Manual sync"; the
  *             worker running it SIGKILLed (its whole process group) once a share of the writes landed.
  *             Bull hands the stalled job to the other worker (retried), or, if n8n gives up on it, the
@@ -561,11 +563,11 @@ async function main(): Promise<number> {
 				again.status === 200 && writesSince(f, m2).length === 0,
 				`${writesSince(f, m2).length} writes`,
 			);
-			// n8n 2.40.7 keeps static data as one JSON value per workflow, written whole by whoever saves last:
-			// the webhook processor saves the remembered delivery while the execution it starts is created, and
-			// the worker saves the copy it was given at the end of the run. With PostgreSQL the second write
-			// won here (0 deliveries remembered after the run), so a repeat starts a run, which finds nothing
-			// to write (checked above). Reported, not failed: see README "Running at scale".
+			// n8n 2.40.7 keeps static data as one JSON value per workflow, written whole: the webhook processor
+			// saves the remembered delivery, then the worker, which was handed no static data (the execution's
+			// workflow snapshot has none), saves its own at the end of the run (0 deliveries remembered after
+			// the run), so a repeat starts a run, which finds nothing to write (checked above). Reported, not
+			// failed: see README "Running at scale".
 			observe(
 				'the same delivery again: answered as a duplicate, no run (dedupe across processes)',
 				again.body?.duplicate === true && after.length === before + 1,
@@ -599,7 +601,7 @@ async function main(): Promise<number> {
 					writesSince(f, m3).length === 0,
 				`${hookWorker} then ${w2}; ${rows.map((r) => `${r.person} ${r.outcome}/${r.reason}`).join('; ')}`,
 			);
-			// the same whole-value static data: memory written by one worker can be overwritten by an older copy
+			// the worker starts every run with empty static data: the memory another run wrote is not read
 			observe(
 				'in-sync memory across workers: the other worker did not read the employment in full again',
 				fullReads.length === 0,

@@ -72,6 +72,8 @@ export interface RequestLogEntry {
 	/** The User-Agent header (`n8n` for the product's requests through the n8n harness). */
 	userAgent?: string | null;
 	fault?: FaultKind;
+	/** Size of the answer's body in bytes (answers of the endpoint itself; not faults). */
+	responseBytes?: number;
 	/** True when the connection was destroyed before the answer was complete. */
 	dropped?: boolean;
 	/** True when the request changed state (a write that was applied). */
@@ -447,19 +449,21 @@ export abstract class FakeHttpServer {
 		status: number,
 		body: unknown,
 		headers: Record<string, string>,
-	): void {
+	): number {
 		if (body === undefined || status === 204) {
 			res.writeHead(status, headers);
 			res.end();
-			return;
+			return 0;
 		}
 		const text = JSON.stringify(body);
+		const bytes = Buffer.byteLength(text);
 		res.writeHead(status, {
 			'content-type': 'application/json; charset=utf-8',
-			'content-length': String(Buffer.byteLength(text)),
+			'content-length': String(bytes),
 			...headers,
 		});
 		res.end(text);
+		return bytes;
 	}
 
 	/** Writes the headers and part of the body, then destroys the socket. */
@@ -665,10 +669,11 @@ export abstract class FakeHttpServer {
 			);
 			return;
 		}
-		this.send(res, result.status, result.body, headers);
+		const responseBytes = this.send(res, result.status, result.body, headers);
 		this.log(
 			{
 				...base,
+				responseBytes,
 				status: result.status,
 				applied: result.applied,
 				fault: latency > 0 ? 'latency' : undefined,
