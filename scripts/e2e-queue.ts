@@ -18,8 +18,9 @@
  *             n8n 2.40.7 hands a worker no static data for a new run (the execution's workflow snapshot
  *             keeps id, name, nodes, connections, settings; the worker reloads static data from the database
  *             only for a restarted execution) and the worker saves the run's static data whole at the end:
- *             the remembered delivery and the memory are lost; both are printed as `LIMIT` lines (measured,
- *             not failed: the safety checks, no write and no duplicate, are).
+ *             the remembered delivery, the memory and the Remote webhook's signing key (stored when the
+ *             workflow is published, with the Remote webhook turned on here) are lost; each is printed as a
+ *             `LIMIT` line (measured, not failed: the safety checks, no write and no duplicate, are).
  *  kill       pending work added in HiBob (address changes, new approved time off); "Manual sync"; the
  *             worker running it SIGKILLed (its whole process group) once a share of the writes landed.
  *             Bull hands the stalled job to the other worker (retried), or, if n8n gives up on it, the
@@ -317,6 +318,9 @@ async function main(): Promise<number> {
 					output: 'all',
 					webhookSecret,
 				});
+				// The Remote webhook on too: publishing registers it with Remote and keeps the signing key in
+				// the workflow's static data, which a worker's run may erase (observed below).
+				delete onlyNode(workflow, typeOf('remoteTrigger')).disabled;
 				const workflowId = await importWorkflow(base, workflow, env);
 				check('credentials and template imported into PostgreSQL', true, `workflow ${workflowId}`);
 				return { base, workflowId, workflow };
@@ -447,7 +451,33 @@ async function main(): Promise<number> {
 				node: { name: trigger.name, webhookId: trigger.webhookId },
 				path: 'hibob',
 			});
+			const staticDataNow = async () => {
+				const wf = await rest(s.session, 'GET', `/rest/workflows/${setup.workflowId}`);
+				return (
+					(typeof wf.staticData === 'string' ? JSON.parse(wf.staticData) : wf.staticData) ?? {}
+				);
+			};
+			const remoteTrigger = onlyNode(setup.workflow, typeOf('remoteTrigger'));
+			const remoteKeys = async () => {
+				const callbacks = (await staticDataNow())[`node:${remoteTrigger.name}`]?.callbacks;
+				return Array.isArray(callbacks) ? callbacks.length : 0;
+			};
 			await activateWorkflow(s.url, s.apiKey, setup.workflowId);
+			// main registers the webhooks a moment after the activation answers
+			const keysPublished = await waitFor(
+				'the Remote webhook registered',
+				async () => (await remoteKeys()) || undefined,
+				30_000,
+				250,
+			).catch(() => 0);
+			const registrations = f.remote.requests.filter(
+				(r) => r.endpoint === 'POST /v1/webhook-callbacks',
+			).length;
+			check(
+				'publishing registered the Remote webhook and stored its signing key',
+				keysPublished === 1,
+				`${keysPublished} callback(s) in the workflow's static data; ${registrations} registration(s) at Remote`,
+			);
 			const ping = await callWebhook(url, {
 				body: 'Ping test',
 				headers: { 'content-type': 'text/plain' },
@@ -528,14 +558,20 @@ async function main(): Promise<number> {
 				);
 			const done = await nextRun('the webhook run to finish');
 			const seenIn = async () => {
-				const wf = await rest(s.session, 'GET', `/rest/workflows/${setup.workflowId}`);
-				const data =
-					(typeof wf.staticData === 'string' ? JSON.parse(wf.staticData) : wf.staticData) ?? {};
-				const nodeData = data[`node:${trigger.name}`] ?? {};
+				const nodeData = (await staticDataNow())[`node:${trigger.name}`] ?? {};
 				return Array.isArray(nodeData.seen) ? nodeData.seen.length : 0;
 			};
 			note(
 				`after the run: the trigger's remembered deliveries in the workflow's static data (PostgreSQL): ${await seenIn()}`,
+			);
+			// n8n 2.40.7 hands the worker no static data and the worker saves its own whole at the end of
+			// the run: the Remote webhook's signing key (kept by main when publishing) does not survive it,
+			// and every Remote delivery is then refused (401) until the workflow is published again.
+			const keysAfter = await remoteKeys();
+			observe(
+				"the Remote webhook's signing key is still stored after a worker's run",
+				keysAfter === 1,
+				`${keysAfter} callback(s) in the workflow's static data after execution ${done.id}`,
 			);
 			const hookWorker = workerOf(workers, done.id);
 			check(
