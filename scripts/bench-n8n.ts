@@ -576,6 +576,14 @@ async function nextProductionRun(
  */
 const SETTLE_MS = 20_000;
 
+/** Logs in, leaves n8n to settle after its start-up, publishes the workflow; returns an API key. */
+async function publishSettled(url: string, workflowId: string): Promise<string> {
+	const apiKey = await createApiKey(await ownerSession(url));
+	await sleep(SETTLE_MS);
+	await activateWorkflow(url, apiKey, workflowId);
+	return apiKey;
+}
+
 /** A workflow's executions as [id, status] from PostgreSQL. */
 async function pgRuns(pg: Postgres, workflowId: string): Promise<Array<[string, string]>> {
 	return (
@@ -635,11 +643,8 @@ async function production(workDir: string): Promise<void> {
 			env: NODE_OPTIONS ? { NODE_OPTIONS } : {},
 			logName: 'production.log',
 		});
-		const session = await ownerSession(server.url);
-		const apiKey = await createApiKey(session);
-		await sleep(SETTLE_MS);
+		const apiKey = await publishSettled(server.url, id);
 		const seen = new Set<string>();
-		await activateWorkflow(server.url, apiKey, id);
 		for (const label of ['first run', 'no-change run']) {
 			const m = mark(f);
 			const peak = watchGroup(server.pid);
@@ -696,11 +701,8 @@ async function queue(workDir: string): Promise<void> {
 			logName: 'worker.log',
 		});
 		servers.push(worker);
-		const session = await ownerSession(main.url);
-		const apiKey = await createApiKey(session);
-		await sleep(SETTLE_MS);
+		const apiKey = await publishSettled(main.url, id);
 		const seen = new Set<string>();
-		await activateWorkflow(main.url, apiKey, id);
 		for (const label of ['first run', 'no-change run']) {
 			const m = mark(f);
 			const rssBefore = procStatus(main.pid).VmRSS ?? 0;
