@@ -372,26 +372,41 @@ async function credsAndWorkflow(
 	return { id, workflow };
 }
 
-/** Status and stored data size (execution_data.data, bytes) of the newest execution. */
-async function sqliteExecution(folder: string): Promise<{ status: string; bytes: number }> {
+/** Rows of a read-only query of an n8n user folder's SQLite DB (n8n's own sqlite3 under Node 24). */
+async function sqliteAll<T>(folder: string, sql: string, params: string[] = []): Promise<T[]> {
 	const paths = await ensureN8n();
 	const script = `
-const [mods, file] = process.argv.slice(1);
+const [mods, file, sql, params] = process.argv.slice(1);
 const sqlite3 = require(mods + '/sqlite3');
 const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY);
-db.get('SELECT e.status AS status, length(CAST(d.data AS BLOB)) AS n FROM execution_entity e JOIN execution_data d ON d.executionId = e.id ORDER BY e.id DESC LIMIT 1', (err, row) => {
+db.all(sql, JSON.parse(params), (err, rows) => {
   if (err) { console.error(err.message); process.exit(1); }
-  process.stdout.write(JSON.stringify(row ?? { status: 'none', n: 0 }));
+  process.stdout.write(JSON.stringify(rows));
   db.close();
 });`;
 	const r = await run(
 		paths.node,
-		['-e', script, paths.n8nModules, path.join(folder, '.n8n', 'database.sqlite')],
+		[
+			'-e',
+			script,
+			paths.n8nModules,
+			path.join(folder, '.n8n', 'database.sqlite'),
+			sql,
+			JSON.stringify(params),
+		],
 		{ timeoutMs: 60_000 },
 	);
-	if (r.code !== 0) throw new Error(`reading the execution failed: ${r.stderr}`);
-	const row = JSON.parse(r.stdout) as { status: string; n: number };
-	return { status: row.status, bytes: row.n };
+	if (r.code !== 0) throw new Error(`reading n8n's database failed: ${r.stderr}`);
+	return JSON.parse(r.stdout) as T[];
+}
+
+/** Status and stored data size (execution_data.data, bytes) of the newest execution. */
+async function sqliteExecution(folder: string): Promise<{ status: string; bytes: number }> {
+	const [row] = await sqliteAll<{ status: string; n: number }>(
+		folder,
+		'SELECT e.status AS status, length(CAST(d.data AS BLOB)) AS n FROM execution_entity e JOIN execution_data d ON d.executionId = e.id ORDER BY e.id DESC LIMIT 1',
+	);
+	return { status: row?.status ?? 'none', bytes: row?.n ?? 0 };
 }
 
 async function psql(pg: Postgres, sql: string): Promise<string> {
@@ -597,25 +612,14 @@ async function pgRuns(pg: Postgres, workflowId: string): Promise<Array<[string, 
 		.map((line) => line.split(' ') as [string, string]);
 }
 
-/** A workflow's executions as [id, status] from SQLite (n8n's own sqlite3 under Node 24). */
+/** A workflow's executions as [id, status] from SQLite. */
 async function sqliteRuns(folder: string, workflowId: string): Promise<Array<[string, string]>> {
-	const paths = await ensureN8n();
-	const script = `
-const [mods, file, wf] = process.argv.slice(1);
-const sqlite3 = require(mods + '/sqlite3');
-const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY);
-db.all('SELECT id, status FROM execution_entity WHERE workflowId = ? ORDER BY id', [wf], (err, rows) => {
-  if (err) { console.error(err.message); process.exit(1); }
-  process.stdout.write(JSON.stringify(rows.map((r) => [String(r.id), r.status])));
-  db.close();
-});`;
-	const r = await run(
-		paths.node,
-		['-e', script, paths.n8nModules, path.join(folder, '.n8n', 'database.sqlite'), workflowId],
-		{ timeoutMs: 60_000 },
+	const rows = await sqliteAll<{ id: number; status: string }>(
+		folder,
+		'SELECT id, status FROM execution_entity WHERE workflowId = ? ORDER BY id',
+		[workflowId],
 	);
-	if (r.code !== 0) throw new Error(`reading the executions failed: ${r.stderr}`);
-	return JSON.parse(r.stdout) as Array<[string, string]>;
+	return rows.map((r) => [String(r.id), r.status]);
 }
 
 /**
