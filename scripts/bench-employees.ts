@@ -53,6 +53,8 @@ import {
 	startFakes,
 } from '../test/fakes';
 import { runExecute } from '../test/harness/n8n';
+import { ProcessedDataStore } from '../test/harness/processedData';
+import { RECHECK, stampNames } from '../nodes/shared/core/memoryKeys';
 
 // ---- options and result shapes --------------------------------------------------------------------
 
@@ -476,9 +478,26 @@ interface Settled {
 
 // ---- one reconcile run ----------------------------------------------------------------------------------
 
+/**
+ * "A day later" without waiting a day: the node's stamp of the last full re-check (in n8n's store, one
+ * name per minute and hour, see memoryKeys) is taken out, and the bench's own record moved back.
+ */
+function moveFullRecheckBack(ctx: RunContext, byMs: number): void {
+	const last = ctx.lastFullRecheck!;
+	const names = new Set<string>();
+	for (let t = last.startMs - 60_000; t <= last.endMs + 60_000; t += 30_000)
+		for (const name of stampNames(RECHECK, t)) names.add(ProcessedDataStore.hash(name));
+	for (const row of ctx.store.rows.values()) row.data = row.data.filter((hash) => !names.has(hash));
+	ctx.lastFullRecheck = { startMs: last.startMs - byMs, endMs: last.endMs - byMs };
+}
+
 interface RunContext {
 	fakes: RunningFakes;
 	staticData: IDataObject;
+	/** n8n's deduplication store of the workflow: what the sync remembers between runs. */
+	store: ProcessedDataStore;
+	/** When the last full re-check ran (start and end), as the bench saw it. */
+	lastFullRecheck?: { startMs: number; endMs: number };
 	credentials: ReturnType<typeof credentialsFor>;
 	previous: Map<string, Settled>;
 	/** The managers and departments lists as the previous run saw them. */
@@ -494,10 +513,9 @@ async function reconcile(
 	const options = PLAN_OPTIONS();
 	// The node's daily full re-check (option "Full Re-Check Every (Hours)", 24 by default) reads every
 	// matched employment again, remembered or not.
-	const last = ctx.staticData.lastFullRecheckAt;
+	const last = ctx.lastFullRecheck?.endMs;
 	const fullRecheck =
-		typeof last !== 'string' ||
-		Date.now() - Date.parse(last) >= DEFAULT_FULL_RECHECK_HOURS * 3600_000;
+		last === undefined || Date.now() - last >= DEFAULT_FULL_RECHECK_HOURS * 3600_000;
 	fakes.hibob.resetCounters();
 	fakes.remote.resetCounters();
 	const started = Date.now();
@@ -523,8 +541,10 @@ async function reconcile(
 		input: items,
 		credentials: ctx.credentials,
 		staticData: ctx.staticData,
+		processedData: ctx.store,
 	});
 	const upsertMs = Date.now() - upsertStarted;
+	if (fullRecheck) ctx.lastFullRecheck = { startMs: upsertStarted, endMs: Date.now() };
 	const wallMs = Date.now() - started;
 	const upsertHiBobCounters = { ...fakes.hibob.counters };
 	const remoteCounters = { ...fakes.remote.counters };
@@ -1657,6 +1677,7 @@ export async function benchEmployees(
 	const ctx: RunContext = {
 		fakes,
 		staticData: {},
+		store: new ProcessedDataStore(),
 		credentials: credentialsFor(fakes, secrets),
 		previous: new Map(),
 	};
@@ -1712,7 +1733,7 @@ export async function benchEmployees(
 		log(
 			`reconcile run 4: a day later, ${handEdits.length} addresses edited by hand in Remote (the daily full re-check) …`,
 		);
-		ctx.staticData.lastFullRecheckAt = new Date(Date.now() - 25 * 3600_000).toISOString();
+		moveFullRecheckBack(ctx, 25 * 3600_000);
 		const data = known();
 		const linked = generated
 			.filter(

@@ -9,10 +9,15 @@ import {
 	isSettled,
 	needsAHuman,
 	personFingerprint,
-	recall,
-	rememberedEntry,
 	wantsSensitive,
 } from '../nodes/shared/core/employee/memory';
+import {
+	hoursBetween,
+	inSyncKey,
+	linkKey,
+	minutesOf,
+	stampNames,
+} from '../nodes/shared/core/memoryKeys';
 import { fingerprintKey } from '../nodes/shared/core/fingerprint';
 import type { MatchResult, RemoteEmployment } from '../nodes/shared/core/match';
 import type { Person } from '../nodes/shared/core/person';
@@ -122,17 +127,32 @@ describe('what a run remembers', () => {
 		expect(isSettled(plan({ outcome: 'skipped', reason: 'terminated_in_hibob' }))).toBe(false);
 	});
 
-	it('R4: a stored entry is recalled only for the same fingerprint, with what was held back then', () => {
+	it('R4/U8: the names kept in n8n’s store: one per person and fingerprint, one per person linked, a time as its hour and minute', () => {
 		const fp = 'a'.repeat(32);
-		const held = [{ field: 'job_title', reason: 'needs_contract_amendment', from: 'A', to: 'B' }];
-		expect(recall(fp, fp)).toEqual({ heldBack: [] });
-		expect(recall(rememberedEntry(fp, held), fp)).toEqual({ heldBack: held });
-		expect(recall(rememberedEntry(fp, held), 'b'.repeat(32))).toBeUndefined();
-		expect(recall(undefined, fp)).toBeUndefined();
-		expect(rememberedEntry(fp, [])).toBe(fp);
+		expect(inSyncKey('101', fp)).toBe(`s:101:${fp}`);
+		expect(inSyncKey('101', 'b'.repeat(32))).not.toBe(inSyncKey('101', fp));
+		expect(inSyncKey('102', fp)).not.toBe(inSyncKey('101', fp));
+		expect(linkKey('101')).toBe('l:101');
+		expect(stampNames('ok', Date.parse('2026-12-04T11:59:30Z'))).toEqual([
+			'ok:2026-12-04T11',
+			'ok:2026-12-04T11:59',
+		]);
+		const hours = hoursBetween(Date.parse('2026-12-31T22:30Z'), Date.parse('2027-01-01T00:10Z'));
+		expect(hours.map((h) => new Date(h).toISOString())).toEqual([
+			'2027-01-01T00:00:00.000Z',
+			'2026-12-31T23:00:00.000Z',
+			'2026-12-31T22:00:00.000Z',
+		]);
+		expect(hoursBetween(Date.parse('2026-12-04T12:00Z'), Date.parse('2026-12-04T11:00Z'))).toEqual(
+			[],
+		);
+		const minutes = minutesOf(Date.parse('2026-12-04T11:00Z'));
+		expect(minutes).toHaveLength(60);
+		expect(new Date(minutes[0]).toISOString()).toBe('2026-12-04T11:59:00.000Z');
+		expect(new Date(minutes[59]).toISOString()).toBe('2026-12-04T11:00:00.000Z');
 	});
 
-	it('R1: only keyed fingerprints survive from static data; anything else is dropped', () => {
+	it('R1: only keyed fingerprints survive from the static data of earlier versions; anything else is dropped', () => {
 		const fp = 'c'.repeat(32);
 		expect(
 			currentEntries({ a: fp, b: { f: fp, h: [] }, c: 'plain-old-hash', d: { f: 'x' }, e: 42 }),

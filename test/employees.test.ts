@@ -677,6 +677,7 @@ describe('Updating (U)', () => {
 	it.each([
 		['deleted in Remote (no longer listed, still readable by id)', 'deleted'],
 		['gone from Remote (no longer listed, 404 by id)', 'missing'],
+		['no longer matching (its external ID and emails changed in Remote)', 'unmatched'],
 	] as const)(
 		'U8/M3/R6: an employment an earlier run synced, then %s → skipped, never created again',
 		async (_label, how) => {
@@ -686,10 +687,20 @@ describe('Updating (U)', () => {
 			}));
 			expect((await w.run()).get('1')).toMatchObject({ outcome: 'updated' });
 			if (how === 'deleted') w.fakes.remote.setStatus('emp-1', 'deleted');
-			else
+			else if (how === 'missing')
 				w.fakes.remote.state.employments.splice(
 					w.fakes.remote.state.employments.findIndex((e) => e.id === 'emp-1'),
 					1,
+				);
+			else
+				Object.assign(
+					w.fakes.remote.state.employments.find((e) => e.id === 'emp-1')!,
+					{
+						external_id: 'someone-else',
+						personal_email: 'other@example.com',
+						work_email: 'other@example.org',
+						login_email: 'other@example.org',
+					},
 				);
 			w.fakes.remote.resetCounters();
 			for (let run = 0; run < 2; run++) {
@@ -697,35 +708,32 @@ describe('Updating (U)', () => {
 				expect(out.get('1')).toMatchObject({
 					outcome: 'skipped',
 					reason: 'matches_archived_profile',
-					remoteEmploymentId: 'emp-1',
+					remoteEmploymentId: null,
 					matchedBy: 'earlier_run',
 				});
+				expect(String(out.get('1')!.message)).toMatch(/Nothing was created/);
 				expect(out.get('2')).toMatchObject({ outcome: 'unchanged' });
 			}
 			expect(w.fakes.remote.count('POST /v1/employments')).toBe(0);
 			expect(w.writes()).toBe(0);
-			// One look-up by id per run for the person the list no longer shows, none for the others.
-			expect(w.fakes.remote.count('GET /v1/employments/:id')).toBe(2);
+			// The memory says an earlier run synced the person; nothing is read by id.
+			expect(w.fakes.remote.count('GET /v1/employments/:id')).toBe(0);
 		},
 	);
 
-	it('U8/R2: when the look-up of an employment the list no longer shows fails, that person fails and nothing is created', async () => {
+	it('U8: the memory of who was synced is per person: a new hire nothing matches is still created, once', async () => {
 		w = await makeWorld({}, ({ person }) => ({
-			people: [person('1', 'employee'), person('2', 'employee')],
-			employments: [activeEmployment('1'), activeEmployment('2')],
+			people: [person('1', 'employee'), person('2', 'contractor')],
+			employments: [activeEmployment('1')],
 		}));
-		await w.run();
-		w.fakes.remote.setStatus('emp-1', 'deleted');
-		for (let i = 0; i < 6; i++)
-			w.fakes.remote.failNext('GET /v1/employments/:id', {
-				status: 503,
-				body: { message: 'down' },
-			});
-		const out = await w.run();
-		expect(out.get('1')).toMatchObject({ outcome: 'failed', reason: 'remote_read_failed' });
-		expect(out.get('1')!.message).toMatch(/nothing was created/);
-		expect(out.get('2')).toMatchObject({ outcome: 'unchanged' });
-		expect(w.fakes.remote.count('POST /v1/employments')).toBe(0);
+		const first = await w.run();
+		expect(first.get('2')).toMatchObject({ outcome: 'created' });
+		expect(w.fakes.remote.count('POST /v1/employments')).toBe(1);
+		// A dry run looks at the memory but records nothing: the next real run still knows person 2.
+		await w.run({ dryRun: true });
+		const second = await w.run();
+		expect(second.get('2')!.outcome).not.toBe('created');
+		expect(w.fakes.remote.count('POST /v1/employments')).toBe(1);
 	});
 
 	it('U9: terminated in HiBob but active in Remote → terminated_in_hibob, never offboarded', async () => {
@@ -845,7 +853,7 @@ describe('Every run (R)', () => {
 		expect(w.writes()).toBe(0);
 	});
 
-	it('R4: people whose differences cannot be written are remembered too: the next run reads no employment and reports the same', async () => {
+	it('R4: people whose differences cannot be written are remembered too: the next run reads no employment and reports the same reason', async () => {
 		w = await makeWorld({}, ({ person }) => ({
 			people: [
 				person('1', 'employee', { work: { title: '103' } }),
@@ -866,11 +874,15 @@ describe('Every run (R)', () => {
 		w.fakes.remote.resetCounters();
 		const second = await w.run();
 		expect(w.fakes.remote.count('GET /v1/employments/:id')).toBe(0);
+		// The memory keeps no values: the reason is reported again, the fields the list still shows named.
 		expect(second.get('1')).toMatchObject({
 			outcome: 'skipped',
 			reason: 'needs_contract_amendment',
-			heldBack: first.get('1')!.heldBack,
+			heldBack: [],
 		});
+		expect(String(second.get('1')!.message)).toMatch(
+			/unchanged since the last run that read this employment in full.*list shows job_title different/,
+		);
 		expect(second.get('2')).toMatchObject({
 			outcome: 'skipped',
 			reason: 'department_not_in_remote',
@@ -910,8 +922,8 @@ describe('Every run (R)', () => {
 			expect(second.get(id)).toMatchObject({
 				outcome: first.get(id)!.outcome,
 				reason: first.get(id)!.reason,
-				heldBack: first.get(id)!.heldBack,
 			});
+		expect(String(second.get('1')!.message)).toMatch(/list shows external_id different/);
 		// Onboarding ends for person 1: the status is in the fingerprint, so it is read and linked.
 		w.fakes.remote.setStatus('emp-1', 'active');
 		w.fakes.remote.resetCounters();

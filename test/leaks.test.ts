@@ -371,6 +371,7 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 				input: people,
 				credentials: credentials(),
 				staticData: w.staticData,
+				processedData: w.store,
 				logs,
 			});
 		const dry = await upsert({ dryRun: true });
@@ -395,8 +396,11 @@ describe('R1: no secret and no SSN, salary or bank value in anything a node prod
 		// The echo in other forms was sent (and its message kept what is not sensitive).
 		expect(byId.get('8')).toMatchObject({ outcome: 'failed', reason: 'remote_refused' });
 		expect(String(byId.get('8')?.message)).toMatch(/is not valid.*is above the band/);
-		// Static data after a run with SSN and salary: no sensitive value (fingerprints are keyed: test/security.test.ts).
+		// Static data and n8n's deduplication store after a run with SSN and salary: no sensitive value
+		// (the store keeps MD5s of names whose fingerprints are keyed: test/security.test.ts).
 		collect('static data', w.staticData);
+		collect('deduplication store', JSON.stringify([...w.store.rows]));
+		expect(w.store.rows.size).toBeGreaterThan(0);
 		// The fakes really received the values (and echoed them back).
 		expect(JSON.stringify(w.fakes.remote.state.employments)).toContain(SSN);
 		expect(w.fakes.remote.requests.some((r) => r.status === 422)).toBe(true);

@@ -62,6 +62,7 @@ async function upsertReading(
 		input,
 		credentials: credentials as never,
 		staticData: w.staticData,
+		processedData: w.store,
 		logs: w.logs,
 	});
 }

@@ -29,6 +29,7 @@ import type {
 } from './fakes';
 import { HiBobFake, makeCompany, RemoteFake, startFakes } from './fakes';
 import { runExecute } from './harness/n8n';
+import { ProcessedDataStore } from './harness/processedData';
 import { makeWorld } from './helpers/world';
 
 // A guard against a hang, not a speed goal: a busy machine (shared CI, several suites at once) may take minutes.
@@ -121,6 +122,8 @@ interface World {
 	credentials: Record<string, IDataObject>;
 	/** The Remote Upsert Employee node's static data (one workflow, kept between runs). */
 	employeeStaticData: IDataObject;
+	/** n8n's deduplication store of the workflow (what the sync remembers). */
+	store: ProcessedDataStore;
 }
 
 async function startWorld(
@@ -152,7 +155,7 @@ async function startWorld(
 			customUrl: fakes.remoteUrl,
 		},
 	};
-	return { company, fakes, credentials, employeeStaticData: {} };
+	return { company, fakes, credentials, employeeStaticData: {}, store: new ProcessedDataStore() };
 }
 
 interface PassResult {
@@ -218,6 +221,7 @@ async function syncPass(w: World): Promise<PassResult> {
 							input: people,
 							credentials,
 							staticData: w.employeeStaticData,
+							processedData: w.store,
 						})
 					).output,
 			),

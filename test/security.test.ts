@@ -11,12 +11,14 @@ import { RemoteApi } from '../credentials/RemoteApi.credentials';
 import { HiBob } from '../nodes/HiBob/HiBob.node';
 import { diffPeople } from '../nodes/HiBobPollTrigger/pollHelpers';
 import { deliveryHash } from '../nodes/HiBobTrigger/webhookPayload';
-import { fingerprintKey, stableStringify } from '../nodes/shared/core/fingerprint';
+import { fingerprint, fingerprintKey, stableStringify } from '../nodes/shared/core/fingerprint';
+import { inSyncKey } from '../nodes/shared/core/memoryKeys';
 import * as outcome from '../nodes/shared/core/outcome';
 import { personSchema } from '../nodes/shared/core/person';
 import { baseUrlProblem, CUSTOM_URL_PATTERN } from '../nodes/shared/transport/baseUrl';
 import { TEST_CREDENTIALS } from './fakes';
 import { runExecute } from './harness/n8n';
+import { ProcessedDataStore } from './harness/processedData';
 import type { World } from './helpers/world';
 import { isoIn, makeWorld } from './helpers/world';
 
@@ -25,12 +27,12 @@ jest.setTimeout(60_000);
 const SSN = '123-45-6789';
 const SALARY = { value: 85_000 }; // HiBob's yearlyPayment as the node reads it
 
-function storedValue(entry: unknown): string {
-	if (typeof entry === 'string') return entry;
-	return String((entry as { f?: unknown })?.f ?? '');
+/** What n8n's deduplication store holds for Remote Upsert Employee's own scope: MD5s of names. */
+function storeRow(w: World): string[] {
+	return w.store.rows.get(`${w.store.workflowId}|n:node-remoteUpsertEmployee`)?.data ?? [];
 }
 
-describe('R1: the fingerprints kept in static data are keyed', () => {
+describe('R1: what the sync remembers is keyed', () => {
 	let w: World;
 	beforeAll(async () => {
 		w = await makeWorld({}, ({ person }) => ({
@@ -42,15 +44,21 @@ describe('R1: the fingerprints kept in static data are keyed', () => {
 	});
 	afterAll(() => w.close());
 
-	it("R1: a stored fingerprint cannot be recomputed from the person's values (SSN and salary included) without the key", async () => {
+	it("R1: a remembered person cannot be recomputed from the person's values (SSN and salary included) without the key", async () => {
 		const first = await w.run();
 		expect(first.get('1')).toMatchObject({ outcome: 'created' });
 		expect(first.get('2')).toMatchObject({ outcome: 'created' });
-		const stored = w.staticData.employeeFingerprints as Record<string, unknown>;
+		const row = storeRow(w);
 		const people = (await w.getEmployees()).map((item) => personSchema.parse(item.json));
 		const departments = new Map(
 			w.fakes.remote.state.departments.map((d) => [String(d.name).toLowerCase(), String(d.id)]),
 		);
+		const key = fingerprintKey(
+			'employee',
+			TEST_CREDENTIALS.remoteToken,
+			TEST_CREDENTIALS.hibobToken,
+		);
+		let inSync = 0;
 		for (const person of people) {
 			// Everything the fingerprint covers, as an attacker with the person's other values would rebuild it.
 			const { warnings: _w, missingFields: _m, raw: _r, ...values } = person;
@@ -64,24 +72,33 @@ describe('R1: the fingerprints kept in static data are keyed', () => {
 					? (departments.get(person.department.toLowerCase()) ?? null)
 					: null,
 			};
-			const value = storedValue(stored[person.hibobId]);
-			expect(value).toMatch(/^[0-9a-f]{16,}$/);
 			const unkeyed = createHash('sha256').update(stableStringify(input)).digest('hex');
-			expect(unkeyed.startsWith(value)).toBe(false);
-			// Neither the SSN nor the salary is in static data in any form.
-			const text = JSON.stringify(w.staticData);
+			expect(row).not.toContain(
+				ProcessedDataStore.hash(inSyncKey(person.hibobId, unkeyed.slice(0, 32))),
+			);
+			// With the key (derived from the credentials' secrets, which n8n keeps encrypted) it is there.
+			if (!(first.get(person.hibobId)!.heldBack as unknown[]).length) {
+				expect(row).toContain(
+					ProcessedDataStore.hash(inSyncKey(person.hibobId, fingerprint(key, input))),
+				);
+				inSync++;
+			}
+			// Neither the SSN nor the salary is kept in any form, nor anything in static data.
 			for (const secret of [SSN, SSN.replace(/-/g, ''), '85000', '8500000'])
-				expect(text).not.toContain(secret);
+				expect(row).not.toContain(ProcessedDataStore.hash(secret));
+			expect(w.staticData).toEqual({});
 		}
+		expect(inSync).toBeGreaterThan(0);
 	});
 
-	it('R1: the same person with the same key gives the same value: no needless re-read; a rotated token means one full re-read', async () => {
+	it('R1: the same person with the same key gives the same names: no needless re-read; a rotated token means one full re-read', async () => {
 		await w.run();
-		const before = JSON.stringify(w.staticData.employeeFingerprints);
+		const before = JSON.stringify(storeRow(w));
 		const reads = () => w.fakes.remote.count('GET /v1/employments/:id');
 		const r0 = reads();
 		await w.run();
-		expect(JSON.stringify(w.staticData.employeeFingerprints)).toBe(before);
+		// Looking at the memory leaves it as it was.
+		expect(JSON.stringify(storeRow(w))).toBe(before);
 		expect(reads()).toBe(r0);
 
 		// The Remote token is rotated: every fingerprint changes once (one full read), then stays.
@@ -90,11 +107,11 @@ describe('R1: the fingerprints kept in static data are keyed', () => {
 		(w.credentials.remoteApi as IDataObject).apiToken = rotated;
 		try {
 			await w.run();
-			const after = JSON.stringify(w.staticData.employeeFingerprints);
+			const after = JSON.stringify(storeRow(w));
 			expect(after).not.toBe(before);
 			expect(reads()).toBe(r0 + 2);
 			await w.run();
-			expect(JSON.stringify(w.staticData.employeeFingerprints)).toBe(after);
+			expect(JSON.stringify(storeRow(w))).toBe(after);
 			expect(reads()).toBe(r0 + 2);
 		} finally {
 			(w.fakes.remote as unknown as { token: string }).token = TEST_CREDENTIALS.remoteToken;

@@ -1,21 +1,25 @@
 import type {
-	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { LOOKBACK_HOURS, MINUTE_MS, SUCCESS, WATCH } from '../shared/core/memoryKeys';
 import {
 	DEFAULT_ALERT_AFTER_HOURS,
 	HEALTH_WHAT_TO_DO,
-	LAST_SUCCESS_KEY,
 	syncHealth,
 } from '../shared/core/syncHealth';
+import { SyncMemory } from '../shared/syncMemory';
+
+/** The longest "Alert After (Hours)": a day less than the stamps are looked for. */
+const MAX_ALERT_AFTER_HOURS = LOOKBACK_HOURS - 24;
 
 /**
- * R9: reads the time of the last successful Remote Upsert Employee run of this workflow (global
- * static data) and emits one alert item when it is too old; nothing when the sync is healthy.
+ * R9: reads the time of the last successful Remote Upsert Employee run of this workflow (stamped in
+ * the workflow's scope of n8n's deduplication store) and emits one alert item when it is too old;
+ * nothing when the sync is healthy.
  */
 export class RemoteSyncHealth implements INodeType {
 	description: INodeTypeDescription = {
@@ -34,7 +38,7 @@ export class RemoteSyncHealth implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Put this node in the same workflow as Remote Upsert Employee, after a Schedule Trigger. It outputs one item only when the last successful sync is too old. n8n keeps the time only for published runs (a webhook or a schedule), never for runs started by hand.',
+					'Put this node in the same workflow as Remote Upsert Employee, after a Schedule Trigger. It outputs one item only when the last successful sync is too old (dry runs do not count).',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -53,22 +57,33 @@ export class RemoteSyncHealth implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const hours = Number(this.getNodeParameter('alertAfterHours', 0, DEFAULT_ALERT_AFTER_HOURS));
-		if (!Number.isFinite(hours) || hours <= 0) {
+		if (!Number.isFinite(hours) || hours <= 0 || hours > MAX_ALERT_AFTER_HOURS) {
 			throw new NodeOperationError(
 				this.getNode(),
-				`"Alert After (Hours)" must be more than 0, not "${String(hours)}"`,
+				`"Alert After (Hours)" must be more than 0 and at most ${MAX_ALERT_AFTER_HOURS}, not "${String(hours)}"`,
 				{ description: `Set it to ${DEFAULT_ALERT_AFTER_HOURS} (the default) or more.` },
 			);
 		}
-		const global = this.getWorkflowStaticData('global') as IDataObject;
-		const own = this.getWorkflowStaticData('node') as IDataObject;
 		const nowMs = Date.now();
-		// The grace period for a new workflow starts at the first look; written once, never again.
-		if (typeof global[LAST_SUCCESS_KEY] !== 'string' && typeof own.watchingSince !== 'string')
-			own.watchingSince = new Date(nowMs).toISOString();
+		const fromMs = nowMs - LOOKBACK_HOURS * 3600_000;
+		const own = new SyncMemory(this, 'node');
+		const lastSuccess = await new SyncMemory(this, 'workflow').stamped(
+			SUCCESS,
+			fromMs,
+			nowMs,
+			'newest',
+		);
+		// The grace period for a new workflow starts at the first look: every look is stamped.
+		const firstLook = await own.stamped(WATCH, fromMs, nowMs, 'oldest');
+		await own.forgetStamps(WATCH, fromMs, 24);
+		await own.stamp(WATCH, nowMs);
 		const verdict = syncHealth({
-			lastSuccessAt: global[LAST_SUCCESS_KEY],
-			watchingSince: own.watchingSince,
+			// A success stamped in a minute counts from the end of that minute (never an early alert).
+			lastSuccessAt:
+				lastSuccess === undefined
+					? undefined
+					: new Date(Math.min(nowMs, lastSuccess + MINUTE_MS)).toISOString(),
+			watchingSince: new Date(firstLook ?? nowMs).toISOString(),
 			nowMs,
 			hours,
 		});

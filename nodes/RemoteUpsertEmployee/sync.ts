@@ -5,14 +5,15 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import type { RememberedEntry } from '../shared/core/employee/memory';
 import {
 	currentEntries,
+	heldBackFingerprint,
 	isSettled,
+	listAfterWrites,
 	needsAHuman,
 	personFingerprint,
-	recall,
-	rememberedEntry,
+	rememberableReasons,
+	rememberedReason,
 	wantsSensitive,
 } from '../shared/core/employee/memory';
 import type {
@@ -29,9 +30,10 @@ import {
 	CONTRACT_AMENDMENT_FORM,
 	heldBackReason,
 	isPendingAmendment,
+	listDifferences,
 	planEmployee,
 } from '../shared/core/employee/plan';
-import { fingerprintKey } from '../shared/core/fingerprint';
+import { fingerprint, fingerprintKey } from '../shared/core/fingerprint';
 import {
 	metadataList,
 	readField,
@@ -39,7 +41,16 @@ import {
 	SENSITIVE_LOGICAL_FIELDS,
 } from '../shared/core/hibobFields';
 import type { MatchResult, RemoteEmployment } from '../shared/core/match';
-import { indexEmployments, matchFromLink, matchPerson, unlistedLink } from '../shared/core/match';
+import { indexEmployments, matchPerson, withEarlierRun } from '../shared/core/match';
+import {
+	heldBackKey,
+	inSyncKey,
+	linkKey,
+	LOOKBACK_HOURS,
+	MINUTE_MS,
+	RECHECK,
+	SUCCESS,
+} from '../shared/core/memoryKeys';
 import { maskDeep, sensitiveKeysOfSchema, summarise } from '../shared/core/outcome';
 import type { Person } from '../shared/core/person';
 import { invalidPersonSchema, personSchema } from '../shared/core/person';
@@ -47,6 +58,7 @@ import { LAST_SUCCESS_KEY } from '../shared/core/syncHealth';
 import { todayIn } from '../shared/core/today';
 import { keepOutput, resolveTimezone } from '../shared/nodeOptions';
 import { peopleRequests, readHiBobPeople } from '../shared/hibobPeople';
+import { SyncMemory } from '../shared/syncMemory';
 import { HiBobClient } from '../shared/transport/hibob';
 import { RemoteClient } from '../shared/transport/remote';
 import type { StatusBack } from './statusBack';
@@ -58,7 +70,12 @@ interface Entry {
 	match?: MatchResult;
 	plan?: Plan;
 	input?: PlanInput;
+	/** The person's fingerprint (R4), and the held-back one (with what the list shows). */
 	fp?: string;
+	hfp?: string;
+	/** The memory's name that gave this run the person's last result, if one did. */
+	recalled?: string;
+	fromMemory?: boolean;
 }
 
 /** One run of the node: its settings, what it remembers, the Remote client and the output so far. */
@@ -67,12 +84,19 @@ interface EmployeeRun {
 	options: IDataObject;
 	dryRun: boolean;
 	planOptions: PlanOptions;
-	staticData: IDataObject;
+	/** "Full Re-Check Every (Hours)": 0 never; decided once the memory is read. */
+	fullRecheckHours: number;
 	fullRecheck: boolean;
-	/** HiBob id → fingerprint of the person when last in sync, with what could not be written then. */
-	remembered: Record<string, RememberedEntry>;
-	/** HiBob id → the Remote employment id an earlier run matched or created (U8: deleted ones vanish from the list). */
-	links: Record<string, string>;
+	/**
+	 * What earlier runs recorded, in n8n's deduplication store (memoryKeys): who was in sync for which
+	 * fingerprint (R4), whom a run matched or created (U8), when every employment was last re-checked.
+	 */
+	memory: SyncMemory;
+	/** The names this run found recorded. */
+	known: Set<string>;
+	/** Names to record, and names to take back, once the run has written (not in a dry run). */
+	toRecord: string[];
+	toForget: string[];
 	fpKey: Buffer;
 	remote: RemoteClient;
 	/** One slot per person read (an input item, or a person this node read from HiBob). */
@@ -141,7 +165,7 @@ export async function runEmployeeSync(
 			if (employment.id && employment.status)
 				run.remoteStatus.set(employment.id, String(employment.status));
 		const live = matchEveryone(run, entries, remoteData);
-		await followLinks(run, live, remoteData);
+		await recallEarlierRuns(run, live);
 		await planEveryone(run, live, remoteData);
 		await applyEveryone(run, live, remoteData.lookups);
 	}
@@ -155,29 +179,34 @@ export async function runEmployeeSync(
 		);
 	}
 	if (!run.dryRun) {
-		run.staticData.employeeFingerprints = run.remembered;
-		run.staticData.employmentLinks = run.links;
-		if (run.fullRecheck) run.staticData.lastFullRecheckAt = new Date().toISOString();
-		recordSuccess(run);
+		const nowMs = Date.now();
+		await run.memory.forget(run.toForget);
+		await run.memory.record(run.toRecord);
+		if (run.fullRecheck) await run.memory.stamp(RECHECK, nowMs);
+		await recordSuccess(run, nowMs);
 	}
 	return report(run, items.length);
 }
 
 /**
  * R9: a run that reached the end counts as a success unless every person failed (Remote down, a
- * token refused mid-run). Its time goes to the workflow's global static data, where the Remote Sync
- * Health node reads it; n8n saves static data only for runs started by a trigger, never for manual runs.
+ * token refused mid-run). Its hour goes to the workflow's scope of n8n's deduplication store, where
+ * the Remote Sync Health node of the same workflow looks for it; hours older than the health node
+ * looks back are taken back (the workflow's scope is shared: nothing there is dropped for us).
  */
-function recordSuccess(run: EmployeeRun): void {
+async function recordSuccess(run: EmployeeRun, nowMs: number): Promise<void> {
 	const results = run.output.filter((o): o is INodeExecutionData => !!o);
 	if (results.length && results.every((r) => r.json.outcome === 'failed')) return;
-	const global = run.ctx.getWorkflowStaticData('global') as IDataObject;
-	global[LAST_SUCCESS_KEY] = new Date().toISOString();
+	const workflow = new SyncMemory(run.ctx, 'workflow');
+	await workflow.forgetStamps(SUCCESS, nowMs - LOOKBACK_HOURS * 3600_000, 24);
+	await workflow.stamp(SUCCESS, nowMs);
 }
 
-/** The node's settings, what the last runs remember, and the fingerprint key. */
+/** The node's settings, the memory and the fingerprint key. */
 async function startRun(ctx: IExecuteFunctions, options: IDataObject): Promise<EmployeeRun> {
-	const staticData = ctx.getWorkflowStaticData('node') as IDataObject;
+	const fullRecheckHours = fullRecheckHoursOf(ctx, options);
+	const memory = new SyncMemory(ctx, 'node');
+	await forgetStaticData(ctx, memory);
 	return {
 		ctx,
 		options,
@@ -189,11 +218,12 @@ async function startRun(ctx: IExecuteFunctions, options: IDataObject): Promise<E
 			submitContractAmendments: options.submitContractAmendments === true,
 			contractorUpdates: options.contractorUpdates === true,
 		},
-		staticData,
-		fullRecheck: isFullRecheckDue(ctx, options, staticData),
-		// Fingerprints are keyed with the credentials' secrets; older (unkeyed) ones are dropped.
-		remembered: currentEntries(staticData.employeeFingerprints),
-		links: storedLinks(staticData.employmentLinks),
+		fullRecheckHours,
+		fullRecheck: options.recheckAll === true,
+		memory,
+		known: new Set(),
+		toRecord: [],
+		toForget: [],
 		fpKey: await employeeFingerprintKey(ctx),
 		remote: new RemoteClient(ctx),
 		output: [],
@@ -338,42 +368,54 @@ function matchEveryone(run: EmployeeRun, entries: Entry[], remoteData: RemoteDat
 }
 
 /**
- * Match, continued: a person nothing matched whom an earlier run linked to an employment the list no
- * longer shows is looked up by that id (U8: Remote lists every employment except deleted ones), so a
- * deleted employment is reported and never created again. A failed lookup fails that person only.
+ * Match, continued, from what earlier runs recorded: a person nothing in the list matches whom an
+ * earlier run matched or created is not created again (U8: Remote lists every employment except
+ * deleted ones). Also decides whether this run re-checks every employment in full (R4).
  */
-async function followLinks(run: EmployeeRun, live: Entry[], remoteData: RemoteData): Promise<void> {
-	const listed = new Set(remoteData.employments.map((e) => String(e.id)));
-	for (const entry of live) {
-		const id = unlistedLink(entry.person.hibobId, entry.match!, run.links, listed);
-		if (!id) continue;
-		try {
-			const found = (await run.remote.findEmployment(id)) as RemoteEmployment | undefined;
-			entry.match = matchFromLink(id, found);
-		} catch (error) {
-			entry.plan = {
-				hibobId: entry.person.hibobId,
-				remoteEmploymentId: id,
-				kind: entry.person.kind,
-				outcome: 'failed',
-				reason: 'remote_read_failed',
-				message: `The Remote employment ${id} an earlier run synced this person to is no longer listed, and reading it failed (nothing was created): ${apiMessage(error)}`,
-				changes: [],
-				heldBack: [],
-				actions: [],
-				requests: [],
-			};
-		}
+async function recallEarlierRuns(run: EmployeeRun, live: Entry[]): Promise<void> {
+	run.known = await run.memory.peek(live.map((entry) => linkKey(entry.person.hibobId)));
+	if (!run.fullRecheck && run.fullRecheckHours > 0) {
+		// Due when the last full re-check (to the minute) is "Full Re-Check Every (Hours)" old.
+		const nowMs = Date.now();
+		const limitMs = run.fullRecheckHours * 3600_000;
+		const last = await run.memory.stamped(RECHECK, nowMs - limitMs, nowMs, 'newest');
+		run.fullRecheck = last === undefined || nowMs - (last + MINUTE_MS) >= limitMs;
 	}
+	for (const entry of live)
+		entry.match = withEarlierRun(entry.match!, run.known.has(linkKey(entry.person.hibobId)));
 }
 
-/** The stored links of earlier runs (HiBob id → Remote employment id); anything else is dropped. */
-function storedLinks(value: unknown): Record<string, string> {
-	const out: Record<string, string> = {};
-	if (!value || typeof value !== 'object' || Array.isArray(value)) return out;
-	for (const [hibobId, id] of Object.entries(value as Record<string, unknown>))
-		if (typeof id === 'string' && id) out[hibobId] = id;
-	return out;
+/**
+ * Static data of earlier versions (fingerprints, links, times) is moved into the memory once and
+ * removed. Nothing is written to static data otherwise: in queue mode a worker would save its own,
+ * erasing what the triggers keep there (n8n 2.40.7).
+ */
+async function forgetStaticData(ctx: IExecuteFunctions, memory: SyncMemory): Promise<void> {
+	const node = ctx.getWorkflowStaticData('node') as IDataObject;
+	const global = ctx.getWorkflowStaticData('global') as IDataObject;
+	const legacy = [
+		'employeeFingerprints',
+		'employmentLinks',
+		'lastFullRecheckAt',
+		'sensitiveFieldIds',
+	];
+	if (!legacy.some((key) => key in node) && !(LAST_SUCCESS_KEY in global)) return;
+	const names: string[] = [];
+	const links = node.employmentLinks;
+	if (links && typeof links === 'object' && !Array.isArray(links))
+		for (const [hibobId, id] of Object.entries(links as IDataObject))
+			if (typeof id === 'string' && id) names.push(linkKey(hibobId));
+	for (const [hibobId, entry] of Object.entries(currentEntries(node.employeeFingerprints)))
+		if (typeof entry === 'string') names.push(inSyncKey(hibobId, entry));
+		else if (!entry.h?.length) names.push(inSyncKey(hibobId, entry.f));
+	await memory.record(names);
+	const recheckedMs = Date.parse(String(node.lastFullRecheckAt ?? ''));
+	if (Number.isFinite(recheckedMs)) await memory.stamp(RECHECK, recheckedMs);
+	const succeededMs = Date.parse(String(global[LAST_SUCCESS_KEY] ?? ''));
+	if (Number.isFinite(succeededMs))
+		await new SyncMemory(ctx, 'workflow').stamp(SUCCESS, succeededMs);
+	for (const key of legacy) delete node[key];
+	delete global[LAST_SUCCESS_KEY];
 }
 
 /** Plan: every person, answering what each plan asks for (detail, schemas, legal entity) from Remote. */
@@ -387,9 +429,9 @@ async function planEveryone(
 		? await readSensitive(
 				run.ctx,
 				live.map((e) => e.person.hibobId),
-				run.staticData,
 			)
 		: undefined;
+	await recallResults(run, live, remoteData.lookups, sensitive);
 	const reader = new PlanReader(run, remoteData.employments);
 	// The people Remote has are planned first: a new global payroll hire's legal entity is then taken
 	// from an employment already read in full, when there is one (PlanReader.legalEntityFor).
@@ -408,20 +450,12 @@ async function planEveryone(
 			sensitive: sensitive?.get(person.hibobId),
 		};
 		entry.input = input;
-		if (entry.plan) continue; // decided already (a failed link lookup)
-		if (match.kind === 'match') {
-			entry.fp = personFingerprint(
-				run.fpKey,
-				person,
-				match.employment.id,
-				match.employment.status,
-				input.sensitive,
-				remoteData.lookups,
-			);
-			if (!run.fullRecheck) input.remembered = recall(run.remembered[person.hibobId], entry.fp);
-		}
+		if (entry.plan) continue; // decided already
+		if (entry.recalled) input.remembered = { reason: entry.recalled.split(':')[3] };
 		try {
 			entry.plan = await reader.settle(input);
+			// The last result held without reading the employment: it is still what the memory says.
+			entry.fromMemory = !!input.remembered && !input.detail;
 			// The plan holds what it sends; the full employment need not live until the last person.
 			delete input.detail;
 			delete input.contractAmendments;
@@ -469,27 +503,99 @@ async function applyEveryone(run: EmployeeRun, live: Entry[], lookups: Lookups):
 	}
 }
 
-/** Remember who is in sync (except for what cannot be written), so the next run need not read them again. */
+/**
+ * Remember who is in sync, or in sync except for what cannot be written, so that the next run need
+ * not read them again (R4), and whom Remote has an employment for (U8). A name that no longer holds
+ * is taken back.
+ */
 function remember(run: EmployeeRun, entry: Entry, lookups: Lookups): void {
 	const plan = entry.plan!;
+	const note = (name: string) => {
+		if (!run.known.has(name)) run.toRecord.push(name);
+	};
+	if (plan.remoteEmploymentId) note(linkKey(plan.hibobId));
+	let name: string | undefined;
+	// What the next run will see: a new employment as created, or the employment after this run's writes.
+	const created =
+		plan.outcome === 'created' && plan.remoteEmploymentId ? plan.remoteEmploymentId : null;
+	const employment: RemoteEmployment | undefined = created
+		? { id: created, status: 'created', external_id: plan.hibobId }
+		: entry.match?.kind === 'match'
+			? entry.match.employment
+			: undefined;
 	const fp =
-		plan.outcome === 'created' && plan.remoteEmploymentId
+		employment &&
+		(created
 			? personFingerprint(
 					run.fpKey,
 					entry.person,
-					plan.remoteEmploymentId,
+					created,
 					'created',
 					entry.input?.sensitive,
 					lookups,
 				)
-			: entry.fp;
-	if (plan.remoteEmploymentId) run.links[plan.hibobId] = plan.remoteEmploymentId;
-	if (isSettled(plan) && fp)
-		run.remembered[plan.hibobId] = rememberedEntry(
-			fp,
-			maskDeep(plan.heldBack, run.remote.sensitiveKeys),
+			: entry.fp);
+	if (entry.fromMemory) name = entry.recalled;
+	else if (isSettled(plan) && fp && !plan.heldBack.length) name = inSyncKey(plan.hibobId, fp);
+	else if (isSettled(plan) && fp && employment) {
+		const list = listAfterWrites(listDifferences(entry.person, employment), plan.changes);
+		name = heldBackKey(
+			plan.hibobId,
+			heldBackFingerprint(run.fpKey, fp, list),
+			rememberedReason(plan, employment.status),
 		);
-	else delete run.remembered[plan.hibobId];
+	}
+	if (name) note(name);
+	if (entry.recalled && entry.recalled !== name) run.toForget.push(entry.recalled);
+}
+
+/**
+ * R4: who was in sync, or held back for the same reason, with exactly the fingerprint they have now:
+ * one look-up for everyone, then one for the reasons of those not simply in sync. With "Re-Check
+ * Every Employment" or a full re-check due, nobody is recalled.
+ */
+async function recallResults(
+	run: EmployeeRun,
+	live: Entry[],
+	lookups: Lookups,
+	sensitive: Map<string, SensitiveValues> | undefined,
+): Promise<void> {
+	const matched: Array<Entry & { match: { kind: 'match'; employment: RemoteEmployment } }> = [];
+	for (const entry of live) {
+		const match = entry.match!;
+		if (match.kind !== 'match' || entry.plan) continue;
+		entry.fp = personFingerprint(
+			run.fpKey,
+			entry.person,
+			match.employment.id,
+			match.employment.status,
+			sensitive?.get(entry.person.hibobId),
+			lookups,
+		);
+		entry.hfp = heldBackFingerprint(
+			run.fpKey,
+			entry.fp,
+			listDifferences(entry.person, match.employment),
+		);
+		matched.push(entry as (typeof matched)[number]);
+	}
+	if (run.fullRecheck) return;
+	const inSync = await run.memory.peek(matched.map((e) => inSyncKey(e.person.hibobId, e.fp!)));
+	const candidates = new Map<Entry, string[]>();
+	for (const entry of matched) {
+		const name = inSyncKey(entry.person.hibobId, entry.fp!);
+		if (inSync.has(name)) entry.recalled = name;
+		else
+			candidates.set(
+				entry,
+				rememberableReasons(entry.person, entry.match.employment.status, lookups).map((reason) =>
+					heldBackKey(entry.person.hibobId, entry.hfp!, reason),
+				),
+			);
+	}
+	const heldBack = await run.memory.peek([...candidates.values()].flat());
+	for (const [entry, names] of candidates) entry.recalled = names.find((n) => heldBack.has(n));
+	for (const name of [...inSync, ...heldBack]) run.known.add(name);
 }
 
 /** Report: one item per input item, the summary when asked for, filtered by the Output option. */
@@ -844,16 +950,11 @@ function reportProblems(plan: Plan, done: EmployeeAction[], problems: Problem[])
 export const DEFAULT_FULL_RECHECK_HOURS = 24;
 
 /**
- * Whether this run reads every matched employment in full instead of trusting the in-sync memory:
- * always with "Re-Check Every Employment", else when the last full re-check (a run that wrote its
- * results; the first run is one) is at least "Full Re-Check Every (Hours)" ago. 0 hours: never.
+ * "Full Re-Check Every (Hours)": a run reads every matched employment in full instead of trusting
+ * the in-sync memory when no full re-check was recorded in that many hours (to the hour; the first
+ * run is one), and always with "Re-Check Every Employment". 0 hours: never.
  */
-function isFullRecheckDue(
-	ctx: IExecuteFunctions,
-	options: IDataObject,
-	staticData: IDataObject,
-): boolean {
-	if (options.recheckAll === true) return true;
+function fullRecheckHoursOf(ctx: IExecuteFunctions, options: IDataObject): number {
 	const hours =
 		options.fullRecheckHours === undefined || options.fullRecheckHours === ''
 			? DEFAULT_FULL_RECHECK_HOURS
@@ -868,33 +969,41 @@ function isFullRecheckDue(
 			},
 		);
 	}
-	if (hours === 0) return false;
-	const last =
-		typeof staticData.lastFullRecheckAt === 'string'
-			? Date.parse(staticData.lastFullRecheckAt)
-			: NaN;
-	return !(Date.now() - last < hours * 3600_000);
+	return hours;
 }
+
+/**
+ * The ids of HiBob's SSN and salary fields per HiBob account (a keyed hash of the service user and
+ * base URL), kept in the n8n process (main or worker) for a day: one metadata call less per run.
+ * Not in static data: a queue-mode worker cannot keep it there (see syncMemory.ts). Ids, no values.
+ */
+const sensitiveFieldIds = new Map<string, { at: number; ids: Record<string, string> }>();
+const FIELD_IDS_TTL_MS = 24 * 3600_000;
+const FIELD_IDS_KEY = fingerprintKey('hibob-field-ids');
 
 /** One HiBob search with only the sensitive fields; values stay inside this node. */
 async function readSensitive(
 	ctx: IExecuteFunctions,
 	hibobIds: string[],
-	staticData: IDataObject,
 ): Promise<Map<string, SensitiveValues> | undefined> {
+	let credentials: IDataObject;
 	try {
-		await ctx.getCredentials('hiBobApi');
+		credentials = await ctx.getCredentials('hiBobApi');
 	} catch {
 		return undefined;
 	}
 	const hibob = new HiBobClient(ctx);
-	// The field ids (resolved through HiBob's metadata, S4) are kept for a day: one call less per run.
-	const cached = staticData.sensitiveFieldIds as
-		{ at?: number; ids?: Record<string, string> } | undefined;
-	let ids = cached?.ids;
-	if (!ids || typeof cached?.at !== 'number' || Date.now() - cached.at > 24 * 3600_000) {
+	// The field ids, resolved through HiBob's metadata (S4), are kept in this n8n process for a day.
+	const cacheKey = fingerprint(FIELD_IDS_KEY, [
+		credentials.serviceUserId,
+		credentials.environment,
+		credentials.customUrl,
+	]);
+	const cached = sensitiveFieldIds.get(cacheKey);
+	let ids = cached && Date.now() - cached.at < FIELD_IDS_TTL_MS ? cached.ids : undefined;
+	if (!ids) {
 		ids = resolveFields(metadataList(await hibob.getFields()), SENSITIVE_LOGICAL_FIELDS).ids;
-		staticData.sensitiveFieldIds = { at: Date.now(), ids };
+		sensitiveFieldIds.set(cacheKey, { at: Date.now(), ids });
 	}
 	const wanted = new Set(hibobIds);
 	const records = await hibob.searchPeople({

@@ -21,6 +21,7 @@ import { NodeApiError, NodeHelpers, NodeOperationError } from 'n8n-workflow';
 import { HiBobApi } from '../../credentials/HiBobApi.credentials';
 import { RemoteApi } from '../../credentials/RemoteApi.credentials';
 import { authenticateRequest, headersOf } from './authenticate';
+import { ProcessedDataStore } from './processedData';
 
 const CREDENTIAL_TYPES: Record<string, ICredentialType> = {
 	hiBobApi: new HiBobApi(),
@@ -40,6 +41,8 @@ export interface RunOptions {
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	continueOnFail?: boolean;
 	staticData?: IDataObject;
+	/** n8n's deduplication store of the workflow (a fresh one when not given). */
+	processedData?: ProcessedDataStore;
 	timezone?: string;
 	mode?: 'manual' | 'trigger' | 'webhook' | 'internal';
 	/** Collected log lines (to prove that no secret reaches logs). */
@@ -126,6 +129,7 @@ export interface Context {
 	ctx: any;
 	http: HttpLogEntry[];
 	staticData: IDataObject;
+	processedData: ProcessedDataStore;
 	logs: string[];
 	node: INode;
 }
@@ -133,7 +137,7 @@ export interface Context {
 export function makeContext(nodeType: INodeType, options: RunOptions): Context {
 	const description = nodeType.description;
 	const node: INode = {
-		id: 'node-under-test',
+		id: `node-${description.name}`,
 		name: description.defaults.name ?? description.displayName,
 		type: `n8n-nodes-hibob-remote.${description.name}`,
 		typeVersion: Array.isArray(description.version)
@@ -154,6 +158,7 @@ export function makeContext(nodeType: INodeType, options: RunOptions): Context {
 	const http: HttpLogEntry[] = [];
 	const logs = options.logs ?? [];
 	const staticData = options.staticData ?? {};
+	const processedData = options.processedData ?? new ProcessedDataStore();
 	const input = options.input ?? [{ json: {} }];
 	const credentials = options.credentials ?? {};
 	const logger = {
@@ -196,6 +201,7 @@ export function makeContext(nodeType: INodeType, options: RunOptions): Context {
 			return data;
 		},
 		helpers: {
+			...processedData.helpers(node),
 			async httpRequestWithAuthentication(
 				this: unknown,
 				type: string,
@@ -229,7 +235,7 @@ export function makeContext(nodeType: INodeType, options: RunOptions): Context {
 		getNodeWebhookUrl: () => options.webhookUrl ?? 'http://127.0.0.1:5678/webhook/hibob',
 		getWebhookName: () => 'default',
 	};
-	return { ctx, http, staticData, logs, node };
+	return { ctx, http, staticData, processedData, logs, node };
 }
 
 /** Runs a node's `execute` and returns its first output (plus what it sent). */

@@ -18,6 +18,7 @@ import { startFakes, TEST_CREDENTIALS, withSyncToRemoteField } from '../fakes';
 import { DEFAULT_LEGAL_ENTITY_ID } from '../fakes/remote';
 import { defaultHiBobFields, defaultHiBobNamedLists } from '../fixtures/hibob-metadata';
 import { runExecute } from '../harness/n8n';
+import { ProcessedDataStore } from '../harness/processedData';
 
 export const MANAGER_ID = 'user-manager-1';
 export const MANAGER_EMAIL = 'boss@example.com';
@@ -47,6 +48,8 @@ export interface World {
 	sync: SyncFieldInfo;
 	credentials: Record<string, IDataObject>;
 	staticData: IDataObject;
+	/** n8n's deduplication store of the world's workflow (what the sync remembers). */
+	store: ProcessedDataStore;
 	logs: string[];
 	/** A HiBob person with sensible defaults (USA, active, flagged with `kind`). */
 	person(id: string, kind: SyncKind | null, overrides?: Record<string, any>): NewHiBobPerson;
@@ -168,12 +171,14 @@ export async function makeWorld(
 		},
 	};
 	const staticData: IDataObject = {};
+	const store = new ProcessedDataStore();
 	const logs: string[] = [];
 	const world: World = {
 		fakes,
 		sync,
 		credentials,
 		staticData,
+		store,
 		logs,
 		person,
 		async getEmployees(opts = {}, who = '') {
@@ -198,6 +203,7 @@ export async function makeWorld(
 				input: items,
 				credentials: credentials as any,
 				staticData,
+				processedData: store,
 				logs,
 			});
 			return output;

@@ -24,7 +24,9 @@ export type MatchResult =
 	| { kind: 'none' }
 	| { kind: 'match'; employment: RemoteEmployment; by: MatchStep }
 	| { kind: 'ambiguous'; candidates: RemoteEmployment[]; by: MatchStep }
-	| { kind: 'archived'; employment: RemoteEmployment; by: MatchStep };
+	| { kind: 'archived'; employment: RemoteEmployment; by: MatchStep }
+	/** An earlier run synced the person, and nothing Remote lists matches them now (U8). */
+	| { kind: 'vanished'; by: 'earlier_run' };
 
 export type MatchStep = 'external_id' | 'work_email' | 'personal_email' | 'earlier_run';
 
@@ -92,29 +94,11 @@ export function matchPerson(
 }
 
 /**
- * U8/R6: the employment an earlier run linked this person to, when the list no longer shows it
- * and nothing else matched. Remote lists every employment except deleted ones, so the person must
- * not be created again before that employment is looked at.
+ * U8/R6: a person nothing in Remote's list matches, whom an earlier run matched or created an
+ * employment for. Remote lists every employment except deleted ones, so that employment was deleted
+ * (or no longer matches: its external ID and emails changed); creating the person again would
+ * duplicate them. Otherwise the match stands.
  */
-export function unlistedLink(
-	hibobId: string,
-	match: MatchResult,
-	links: Record<string, string>,
-	listedIds: Set<string>,
-): string | undefined {
-	const linked = links[hibobId];
-	if (match.kind !== 'none' || typeof linked !== 'string' || !linked) return undefined;
-	return listedIds.has(linked) ? undefined : linked;
-}
-
-/**
- * The match an earlier run's link gives, from the employment read by its id (undefined: Remote
- * answered 404, i.e. it no longer exists). Gone (deleted, archived) or missing → `archived` (M3:
- * nothing is created again); otherwise the employment itself.
- */
-export function matchFromLink(id: string, employment: RemoteEmployment | undefined): MatchResult {
-	const found = employment ?? ({ id, status: 'deleted' } as RemoteEmployment);
-	if (GONE.has(String(found.status ?? '').toLowerCase()))
-		return { kind: 'archived', employment: found, by: 'earlier_run' };
-	return { kind: 'match', employment: found, by: 'earlier_run' };
+export function withEarlierRun(match: MatchResult, linkedBefore: boolean): MatchResult {
+	return match.kind === 'none' && linkedBefore ? { kind: 'vanished', by: 'earlier_run' } : match;
 }

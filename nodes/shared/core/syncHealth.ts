@@ -6,8 +6,8 @@
 export const DEFAULT_ALERT_AFTER_HOURS = 6;
 
 /**
- * Where Remote Upsert Employee keeps the time of its last successful run: the workflow's global
- * static data, which every node of the workflow (the health check too) can read.
+ * Where earlier versions of Remote Upsert Employee kept the time of their last successful run (the
+ * workflow's global static data); it is moved to n8n's deduplication store once (memoryKeys).
  */
 export const LAST_SUCCESS_KEY = 'remoteUpsertLastSuccessAt';
 
@@ -64,7 +64,7 @@ export function syncHealth({
 		alert: stale,
 		reason: stale ? 'never_succeeded' : 'waiting_for_first_run',
 		message: stale
-			? `HiBob → Remote sync: no successful run recorded in the ${hoursText(hours)} since this check started (runs started by hand are not recorded: n8n saves nothing for them).`
+			? `HiBob → Remote sync: no successful run recorded in the ${hoursText(hours)} since this check started (dry runs are not recorded).`
 			: 'No successful sync recorded yet; the check waits for the first published run.',
 		lastSuccessAt: null,
 		hoursSinceLastSuccess: null,

@@ -125,9 +125,14 @@ export interface PlanInput {
 	remembered?: RememberedResult;
 }
 
-/** The end state of a person after a run: in sync, or in sync except for what could not be written. */
+/**
+ * The end state of a person after a run: in sync (no `reason`), or in sync except for differences
+ * that could not be written. The memory keeps no values, so of those only the reason reported is
+ * known (`reason`); the caller has checked that the list shows the same differences (and the same
+ * missing external_id) as then.
+ */
 export interface RememberedResult {
-	heldBack: HeldBackField[];
+	reason?: string;
 }
 
 /** The reason reported for differences that were held back (U5–U7). */

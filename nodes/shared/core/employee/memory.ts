@@ -2,14 +2,15 @@
  * The employee sync's rules about what a run remembers and who needs a human (R1, R4): which people
  * are in sync (so the next run need not read their employment again), which held-back differences
  * may be remembered, who needs SSN and salary read from HiBob, and which results someone must act on.
- * Pure: the node keeps the remembered entries in static data and passes them in.
+ * Pure: the node keeps what it remembers in n8n's deduplication store (see memoryKeys).
  */
 import { fingerprint, isFingerprint } from '../fingerprint';
 import type { MatchResult } from '../match';
 import type { HeldBackField } from '../outcome';
 import type { Person } from '../person';
-import type { Lookups, Plan, PlanOptions, RememberedResult, SensitiveValues } from './common';
-import { statusFamily } from './common';
+import type { Lookups, Plan, PlanOptions, SensitiveValues } from './common';
+import { heldBackReason, statusFamily } from './common';
+import { formChangeField } from './forms';
 
 /** Held-back reasons that stay true while nothing they depend on changes (they are in the fingerprint). */
 export const REMEMBERABLE_HELD = new Set([
@@ -62,10 +63,10 @@ export function wantsSensitive(person: Person, match: MatchResult, options: Plan
 	return ssn || salary;
 }
 
-/** What a run keeps per HiBob id: the fingerprint, with what could not be written then (`h`). */
+/** What earlier versions kept per HiBob id in static data: the fingerprint, with what was held back (`h`). */
 export type RememberedEntry = string | { f: string; h?: HeldBackField[] };
 
-/** The remembered entries of this version (keyed fingerprints); anything else is dropped. */
+/** The static-data entries of earlier versions with keyed fingerprints; anything else is dropped. */
 export function currentEntries(value: unknown): Record<string, RememberedEntry> {
 	const out: Record<string, RememberedEntry> = {};
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return out;
@@ -106,16 +107,6 @@ export function personFingerprint(
 	});
 }
 
-/** The last run's result, when the stored entry was made for exactly this fingerprint. */
-export function recall(
-	stored: RememberedEntry | undefined,
-	fp: string,
-): RememberedResult | undefined {
-	if (stored === fp) return { heldBack: [] };
-	if (stored && typeof stored === 'object' && stored.f === fp) return { heldBack: stored.h ?? [] };
-	return undefined;
-}
-
 /**
  * Whether a plan's result may be remembered: the person is in sync, or in sync except for differences
  * that stay true while nothing changes. A submitted or pending contract amendment is re-checked.
@@ -136,17 +127,67 @@ export function isSettled(plan: Plan): boolean {
 	);
 }
 
-/** The entry to store for a settled plan (held-back values already masked by the caller). */
-export function rememberedEntry(fp: string, maskedHeldBack: HeldBackField[]): RememberedEntry {
-	return maskedHeldBack.length
-		? {
-				f: fp,
-				h: maskedHeldBack.map((h) => ({
-					field: h.field,
-					reason: h.reason,
-					from: h.from ?? null,
-					to: h.to ?? null,
-				})),
-			}
-		: fp;
+/**
+ * What must stay the same for a held-back result to still hold without reading the employment: the
+ * person's fingerprint and what the employment list shows of the differences (the values held back
+ * in the full employment are not kept; the fingerprint covers the HiBob side of them).
+ */
+export function heldBackFingerprint(
+	key: Buffer,
+	personFp: string,
+	list: { listDiffs: unknown[]; needsExternalId: boolean },
+): string {
+	return fingerprint(key, {
+		personFp,
+		listDiffs: list.listDiffs,
+		needsExternalId: list.needsExternalId,
+	});
+}
+
+/**
+ * What the employment list will show of the differences once this run's writes are done: the
+ * fields it wrote no longer differ, nor does the external_id when it was written.
+ */
+export function listAfterWrites(
+	list: { listDiffs: Array<{ field: string }>; needsExternalId: boolean },
+	written: Array<{ field: string }>,
+): { listDiffs: Array<{ field: string }>; needsExternalId: boolean } {
+	// A create names its basic information as the form does (basic_information.name): as the list does.
+	const fields = new Set(
+		written.map(({ field }) =>
+			field.startsWith('basic_information.')
+				? formChangeField('basic_information', field.slice('basic_information.'.length))
+				: field,
+		),
+	);
+	return {
+		listDiffs: list.listDiffs.filter((d) => !fields.has(d.field)),
+		needsExternalId: list.needsExternalId && !fields.has('external_id'),
+	};
+}
+
+/** The reason a settled held-back result is remembered under (reported again when recalled). */
+export function rememberedReason(plan: Plan, employmentStatus: unknown): string {
+	return statusFamily(employmentStatus) === 'onboarding'
+		? 'onboarding_in_progress'
+		: heldBackReason(plan.heldBack);
+}
+
+/**
+ * The reasons a held-back result of this person can have been remembered under (looked for in the
+ * memory): onboarding; or a contract amendment, a field Remote's API does not update, and the
+ * department or manager Remote lacks when the lookups say so.
+ */
+export function rememberableReasons(
+	person: Person,
+	employmentStatus: unknown,
+	lookups: Lookups,
+): string[] {
+	if (statusFamily(employmentStatus) === 'onboarding') return ['onboarding_in_progress'];
+	const reasons = ['needs_contract_amendment', 'not_updatable_via_api'];
+	if (person.department && !lookups.departments.has(person.department.trim().toLowerCase()))
+		reasons.push('department_not_in_remote');
+	if (person.supervisorEmail && !lookups.managers.has(person.supervisorEmail.toLowerCase()))
+		reasons.push('supervisor_not_a_remote_manager');
+	return reasons;
 }

@@ -11,6 +11,7 @@ import { planUpdate } from './update';
 
 export * from './actions';
 export * from './common';
+export { listDifferences } from './update';
 
 /**
  * Plans one person. Call it with what the previous step asked for (detail, schemas) until it
@@ -43,6 +44,14 @@ export function planEmployee(input: PlanInput): PlanStep {
 			'skipped',
 			'matches_archived_profile',
 			`The only matching Remote employment (${match.employment.id}) is ${match.employment.status}; creating a new one would duplicate the person. Remote support can merge or reactivate the profile.`,
+		);
+	}
+	if (match.kind === 'vanished') {
+		return result(
+			input,
+			'skipped',
+			'matches_archived_profile',
+			'An earlier run synced this person to a Remote employment, and none of the employments Remote lists matches them now: it was deleted in Remote (or its external ID and emails changed). Nothing was created: that would duplicate the person. Check the person in Remote; Remote support can restore a deleted profile.',
 		);
 	}
 	if (match.kind === 'none') return planCreate(input, kind);

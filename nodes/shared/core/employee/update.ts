@@ -12,7 +12,6 @@ import {
 	CONTRACTOR_NOT_UPDATABLE,
 	desiredValues,
 	FORMS,
-	heldBackReason,
 	isoDaysAfter,
 	KIND_LABEL,
 	result,
@@ -75,21 +74,7 @@ export function planUpdate(
 	const refused = refuseUpdate(input, kind, employment, family);
 	if (refused) return refused;
 	const desired = desiredValues(person);
-	// The differences the employment list itself shows (name, job title, emails, department).
-	const listed: Array<[field: keyof RemoteEmployment & string, wanted: string | null | undefined]> =
-		[
-			['full_name', desired.full_name],
-			['job_title', desired.job_title],
-			['work_email', desired.work_email],
-			['personal_email', person.personalEmail],
-			['department', person.department],
-		];
-	const listDiffs: Difference[] = listed
-		.filter(
-			([field, wanted]) => (field === 'full_name' || !!wanted) && !same(employment[field], wanted),
-		)
-		.map(([field, wanted]) => ({ field, from: employment[field] ?? null, to: wanted }));
-	const needsExternalId = String(employment.external_id ?? '') !== person.hibobId;
+	const { listDiffs, needsExternalId } = listDifferences(person, employment);
 
 	if (
 		family === 'not_started' &&
@@ -112,6 +97,31 @@ export function planUpdate(
 	else planActive(update);
 	planWholeForms(update);
 	return finishUpdate(update);
+}
+
+/**
+ * The differences the employment list itself shows (name, job title, emails, department), and whether
+ * its external_id is not yet the HiBob id: what a run sees of an employment without reading it in full.
+ */
+export function listDifferences(
+	person: PlanInput['person'],
+	employment: RemoteEmployment,
+): { listDiffs: Difference[]; needsExternalId: boolean } {
+	const desired = desiredValues(person);
+	const listed: Array<[field: keyof RemoteEmployment & string, wanted: string | null | undefined]> =
+		[
+			['full_name', desired.full_name],
+			['job_title', desired.job_title],
+			['work_email', desired.work_email],
+			['personal_email', person.personalEmail],
+			['department', person.department],
+		];
+	const listDiffs: Difference[] = listed
+		.filter(
+			([field, wanted]) => (field === 'full_name' || !!wanted) && !same(employment[field], wanted),
+		)
+		.map(([field, wanted]) => ({ field, from: employment[field] ?? null, to: wanted }));
+	return { listDiffs, needsExternalId: String(employment.external_id ?? '') !== person.hibobId };
 }
 
 /** The employments nothing is written to: another kind, gone, or a leaver still active (E, L1). */
@@ -158,36 +168,32 @@ function fromMemory(
 	needsExternalId: boolean,
 ): PlanStep {
 	const remembered = input.remembered;
-	// List differences are fine when they are exactly what was held back last time; so is a missing
-	// external_id that could not be written then (onboarding, a contractor): the employment id, its
-	// status and the HiBob values are in the fingerprint, so the reason still holds.
-	const explained = (d: Difference) =>
-		!!remembered?.heldBack.some(
-			(h) => h.field === d.field && same(h.to, d.to) && same(h.from, d.from),
-		);
-	const externalIdExplained =
-		!needsExternalId ||
-		explained({
-			field: 'external_id',
-			from: employment.external_id ?? null,
-			to: input.person.hibobId,
-		});
-	if (remembered && listDiffs.every(explained) && externalIdExplained) {
-		if (family === 'onboarding') return onboardingResult(input, employment, remembered.heldBack);
-		if (!remembered.heldBack.length) {
+	if (remembered?.reason !== undefined) {
+		// Held back last time, with the list showing the same as then (checked by the caller).
+		const shown = [...listDiffs.map((d) => d.field), ...(needsExternalId ? ['external_id'] : [])];
+		const since = `unchanged since the last run that read this employment in full (that run's output lists them, and so will the next full re-check)${shown.length ? `; the employment list shows ${shown.join(', ')} different` : ''}.`;
+		if (family === 'onboarding')
 			return result(
 				input,
-				'unchanged',
-				'in_sync',
-				'Remote already matches HiBob (nothing changed since the last run that synced this person).',
+				'skipped',
+				'onboarding_in_progress',
+				`Remote is onboarding this person (${employment.status}); differences wait until onboarding completes, ${since}`,
 			);
-		}
 		return result(
 			input,
 			'skipped',
-			heldBackReason(remembered.heldBack),
-			`Differences that cannot be written through Remote's API (unchanged since the last run): ${remembered.heldBack.map((h) => `${h.field} (${h.reason})`).join(', ')}.`,
-			{ heldBack: remembered.heldBack },
+			remembered.reason,
+			`Differences that cannot be written through Remote's API (${remembered.reason}), ${since}`,
+		);
+	}
+	// In sync last time: still, when the list shows no difference and the external_id is the HiBob id.
+	if (remembered && !listDiffs.length && !needsExternalId) {
+		if (family === 'onboarding') return onboardingResult(input, employment, []);
+		return result(
+			input,
+			'unchanged',
+			'in_sync',
+			'Remote already matches HiBob (nothing changed since the last run that synced this person).',
 		);
 	}
 	return { done: false, needs: 'detail', employmentId: employment.id };
