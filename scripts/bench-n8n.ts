@@ -6,8 +6,9 @@
  * time, API calls (reads and writes, by endpoint, and the bytes of the answers), the execution's stored
  * data size (execution_data.data), the peak RSS (VmHWM, reset per run) of each n8n process involved and its
  * split into anonymous and file-backed memory, and in queue mode the workflow's static data afterwards.
- * The first run's employee lane is set against the minimum (bench-employees' expectedWork, derived from the
- * company the fakes hold): creates, write requests, full reads and form reads, each gated with ==.
+ * In every mode, the first run's employee lane is set against the minimum (bench-employees' expectedWork,
+ * derived from the company the fakes hold): creates, write requests, full reads and form reads, and a no-change
+ * run's full reads against none (the in-sync memory, on a worker too), each gated with ==.
  *
  * The company is scripts/fakes.ts's generator (companyPreset: N people, N/5 time-off requests, seed 1), no
  * rate limits, no latency. The template is the shipped file with the user's picks and dryRun = false.
@@ -316,7 +317,38 @@ function employeeWorkLines(f: RunningFakes, m: { remote: number }, expected: Exp
 	}));
 }
 
-const workChecks: Array<{ run: string; what: string; did: number; minimum: number }> = [];
+/**
+ * The employee lane's required work of one run, gated with ==: a first run against expectedWork (derived
+ * before the run), a no-change run against none (no full read: the in-sync memory, in any mode).
+ */
+function employeeWork(
+	mode: string,
+	run: string,
+	f: RunningFakes,
+	m: { remote: number },
+	expected?: ExpectedWork,
+): void {
+	const lines = expected
+		? employeeWorkLines(f, m, expected)
+		: [
+				{
+					what: 'employee lane fullReads (nothing changed: the in-sync memory)',
+					did: f.remote.requests
+						.slice(m.remote)
+						.filter((r) => r.endpoint === 'GET /v1/employments/:id').length,
+					minimum: 0,
+				},
+			];
+	for (const line of lines) workChecks.push({ mode, run, ...line });
+}
+
+const workChecks: Array<{
+	mode: string;
+	run: string;
+	what: string;
+	did: number;
+	minimum: number;
+}> = [];
 
 // ---------------------------------------------------------------------------------------------------------
 
@@ -527,18 +559,7 @@ async function regular(workDir: string): Promise<void> {
 			});
 			console.log(`     calls (answers received): ${calls.received}: ${calls.byEndpoint}`);
 			console.log(`     timeline: ${timeline(f, m, t0)}`);
-			const work = expected
-				? employeeWorkLines(f, m, expected)
-				: [
-						{
-							what: 'employee lane fullReads (nothing changed: the in-sync memory)',
-							did: f.remote.requests
-								.slice(m.remote)
-								.filter((r) => r.endpoint === 'GET /v1/employments/:id').length,
-							minimum: 0,
-						},
-					];
-			for (const w of work) workChecks.push({ run: label, ...w });
+			employeeWork('regular', label, f, m, expected);
 		}
 		void workflow;
 	} finally {
@@ -651,6 +672,10 @@ async function production(workDir: string): Promise<void> {
 		const seen = new Set<string>();
 		for (const label of ['first run', 'no-change run']) {
 			const m = mark(f);
+			const expected =
+				label === 'first run'
+					? expectedWork({ kind: 'first' }, knownData(f, company.people))
+					: undefined;
 			const peak = watchGroup(server.pid);
 			const execId = await nextProductionRun(() => sqliteRuns(folder, id), seen);
 			peak.stop();
@@ -672,6 +697,7 @@ async function production(workDir: string): Promise<void> {
 			});
 			console.log(`     memory of n8n: ${memoryLine(peak, server.pid)}`);
 			console.log(`     calls (answers received): ${calls.received}: ${calls.byEndpoint}`);
+			employeeWork('production', label, f, m, expected);
 		}
 	} finally {
 		await server?.stop().catch(() => undefined);
@@ -709,6 +735,10 @@ async function queue(workDir: string): Promise<void> {
 		const seen = new Set<string>();
 		for (const label of ['first run', 'no-change run']) {
 			const m = mark(f);
+			const expected =
+				label === 'first run'
+					? expectedWork({ kind: 'first' }, knownData(f, company.people))
+					: undefined;
 			const rssBefore = procStatus(main.pid).VmRSS ?? 0;
 			const peakWorker = watchGroup(worker.pid);
 			const peakMain = watchGroup(main.pid);
@@ -739,6 +769,7 @@ async function queue(workDir: string): Promise<void> {
 			console.log(`     static data after the run: ${await pgStaticData(pg, id)}`);
 			console.log(`     calls (answers received): ${calls.received}: ${calls.byEndpoint}`);
 			console.log(`     timeline: ${timeline(f, m, Date.parse(ex.startedAt!))}`);
+			employeeWork('queue', label, f, m, expected);
 		}
 	} finally {
 		await Promise.all(servers.map((s) => s.stop().catch(() => undefined)));
@@ -817,7 +848,7 @@ function verdicts(): number {
 	}
 	for (const w of workChecks)
 		goals.push([
-			`regular: ${w.run}: ${w.what} == minimum ${w.minimum}`,
+			`${w.mode}: ${w.run}: ${w.what} == minimum ${w.minimum}`,
 			w.did === w.minimum,
 			String(w.did),
 		]);

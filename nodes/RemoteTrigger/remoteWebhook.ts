@@ -46,7 +46,7 @@ export const DELIVERY_REFUSALS: Record<
 	noSigningKey: {
 		status: 401,
 		reason:
-			"the node holds no signing key from Remote: deactivate and activate (publish) the workflow again so the node registers with Remote. In n8n's queue mode (n8n 2.40.7) a worker that finishes a run of this workflow erases the key from the workflow's static data: there, leave this trigger off (README, Running at scale)",
+			"the node holds no signing key from Remote: deactivate and activate (publish) the workflow again so the node registers with Remote. In n8n's queue mode (n8n 2.40.7) a worker that finishes a run in which a node wrote workflow static data (a Code node's $getWorkflowStaticData) erases the key: keep such nodes in another workflow (README, Running at scale)",
 	},
 	missingSignature: { status: 401, reason: 'the request has no X-Remote-Signature header' },
 	malformedSignature: {

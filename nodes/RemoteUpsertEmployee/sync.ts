@@ -73,8 +73,8 @@ interface Entry {
 	/** The person's fingerprint (R4), and the held-back one (with what the list shows). */
 	fp?: string;
 	hfp?: string;
-	/** The memory's name that gave this run the person's last result, if one did. */
-	recalled?: string;
+	/** The memory's name that gave this run the person's last result, if one did (and its reason). */
+	recalled?: { name: string; reason?: string };
 	fromMemory?: boolean;
 }
 
@@ -190,9 +190,9 @@ export async function runEmployeeSync(
 
 /**
  * R9: a run that reached the end counts as a success unless every person failed (Remote down, a
- * token refused mid-run). Its hour goes to the workflow's scope of n8n's deduplication store, where
- * the Remote Sync Health node of the same workflow looks for it; hours older than the health node
- * looks back are taken back (the workflow's scope is shared: nothing there is dropped for us).
+ * token refused mid-run). Its minute is stamped in the workflow's scope of n8n's deduplication store,
+ * where the Remote Sync Health node of the same workflow looks for it; stamps older than the health
+ * node looks back are taken back (the workflow's scope is shared: nothing there is dropped for us).
  */
 async function recordSuccess(run: EmployeeRun, nowMs: number): Promise<void> {
 	const results = run.output.filter((o): o is INodeExecutionData => !!o);
@@ -451,7 +451,7 @@ async function planEveryone(
 		};
 		entry.input = input;
 		if (entry.plan) continue; // decided already
-		if (entry.recalled) input.remembered = { reason: entry.recalled.split(':')[3] };
+		if (entry.recalled) input.remembered = { reason: entry.recalled.reason };
 		try {
 			entry.plan = await reader.settle(input);
 			// The last result held without reading the employment: it is still what the memory says.
@@ -535,7 +535,7 @@ function remember(run: EmployeeRun, entry: Entry, lookups: Lookups): void {
 					lookups,
 				)
 			: entry.fp);
-	if (entry.fromMemory) name = entry.recalled;
+	if (entry.fromMemory) name = entry.recalled!.name;
 	else if (isSettled(plan) && fp && !plan.heldBack.length) name = inSyncKey(plan.hibobId, fp);
 	else if (isSettled(plan) && fp && employment) {
 		const list = listAfterWrites(listDifferences(entry.person, employment), plan.changes);
@@ -546,7 +546,7 @@ function remember(run: EmployeeRun, entry: Entry, lookups: Lookups): void {
 		);
 	}
 	if (name) note(name);
-	if (entry.recalled && entry.recalled !== name) run.toForget.push(entry.recalled);
+	if (entry.recalled && entry.recalled.name !== name) run.toForget.push(entry.recalled.name);
 }
 
 /**
@@ -581,20 +581,21 @@ async function recallResults(
 	}
 	if (run.fullRecheck) return;
 	const inSync = await run.memory.peek(matched.map((e) => inSyncKey(e.person.hibobId, e.fp!)));
-	const candidates = new Map<Entry, string[]>();
+	const candidates = new Map<Entry, Array<{ name: string; reason: string }>>();
 	for (const entry of matched) {
 		const name = inSyncKey(entry.person.hibobId, entry.fp!);
-		if (inSync.has(name)) entry.recalled = name;
+		if (inSync.has(name)) entry.recalled = { name };
 		else
 			candidates.set(
 				entry,
-				rememberableReasons(entry.person, entry.match.employment.status, lookups).map((reason) =>
-					heldBackKey(entry.person.hibobId, entry.hfp!, reason),
-				),
+				rememberableReasons(entry.person, entry.match.employment.status, lookups).map((reason) => ({
+					name: heldBackKey(entry.person.hibobId, entry.hfp!, reason),
+					reason,
+				})),
 			);
 	}
-	const heldBack = await run.memory.peek([...candidates.values()].flat());
-	for (const [entry, names] of candidates) entry.recalled = names.find((n) => heldBack.has(n));
+	const heldBack = await run.memory.peek([...candidates.values()].flat().map((c) => c.name));
+	for (const [entry, names] of candidates) entry.recalled = names.find((c) => heldBack.has(c.name));
 	for (const name of [...inSync, ...heldBack]) run.known.add(name);
 }
 
