@@ -9,6 +9,7 @@ import {
 	isSettled,
 	needsAHuman,
 	personFingerprint,
+	rememberableResults,
 	wantsSensitive,
 } from '../nodes/shared/core/employee/memory';
 import {
@@ -150,6 +151,31 @@ describe('what a run remembers', () => {
 		expect(minutes).toHaveLength(60);
 		expect(new Date(minutes[0]).toISOString()).toBe('2026-12-04T11:59:00.000Z');
 		expect(new Date(minutes[59]).toISOString()).toBe('2026-12-04T11:00:00.000Z');
+	});
+
+	it('R4: the results looked for in the memory: in sync only when the list shows no difference; a contract amendment only for an active employment; what the lookups say first', () => {
+		const lookups = { managers: new Map(), departments: new Map() };
+		const p = person({ department: 'Data', supervisorEmail: 'boss@example.com' });
+		expect(rememberableResults(person(), 'active', lookups, true)).toEqual([
+			null,
+			'needs_contract_amendment',
+			'not_updatable_via_api',
+		]);
+		expect(rememberableResults(person(), 'active', lookups, false)).not.toContain(null);
+		expect(rememberableResults(person(), 'created', lookups, true)).not.toContain(
+			'needs_contract_amendment',
+		);
+		expect(rememberableResults(p, 'active', lookups, true)).toEqual([
+			'department_not_in_remote',
+			null,
+			'needs_contract_amendment',
+			'not_updatable_via_api',
+			'supervisor_not_a_remote_manager',
+		]);
+		expect(rememberableResults(p, 'invited', lookups, true)).toEqual([
+			'onboarding_in_progress',
+			null,
+		]);
 	});
 
 	it('R1: only keyed fingerprints survive from the static data of earlier versions; anything else is dropped', () => {

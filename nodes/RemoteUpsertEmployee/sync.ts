@@ -12,7 +12,7 @@ import {
 	listAfterWrites,
 	needsAHuman,
 	personFingerprint,
-	rememberableReasons,
+	rememberableResults,
 	rememberedReason,
 	wantsSensitive,
 } from '../shared/core/employee/memory';
@@ -73,6 +73,8 @@ interface Entry {
 	/** The person's fingerprint (R4), and the held-back one (with what the list shows). */
 	fp?: string;
 	hfp?: string;
+	/** The employment list shows no difference and the HiBob id as external_id. */
+	listClean?: boolean;
 	/** The memory's name that gave this run the person's last result, if one did (and its reason). */
 	recalled?: { name: string; reason?: string };
 	fromMemory?: boolean;
@@ -572,31 +574,41 @@ async function recallResults(
 			sensitive?.get(entry.person.hibobId),
 			lookups,
 		);
-		entry.hfp = heldBackFingerprint(
-			run.fpKey,
-			entry.fp,
-			listDifferences(entry.person, match.employment),
-		);
+		const list = listDifferences(entry.person, match.employment);
+		entry.hfp = heldBackFingerprint(run.fpKey, entry.fp, list);
+		entry.listClean = !list.listDiffs.length && !list.needsExternalId;
 		matched.push(entry as (typeof matched)[number]);
 	}
 	if (run.fullRecheck) return;
-	const inSync = await run.memory.peek(matched.map((e) => inSyncKey(e.person.hibobId, e.fp!)));
-	const candidates = new Map<Entry, Array<{ name: string; reason: string }>>();
-	for (const entry of matched) {
-		const name = inSyncKey(entry.person.hibobId, entry.fp!);
-		if (inSync.has(name)) entry.recalled = { name };
-		else
-			candidates.set(
-				entry,
-				rememberableReasons(entry.person, entry.match.employment.status, lookups).map((reason) => ({
-					name: heldBackKey(entry.person.hibobId, entry.hfp!, reason),
-					reason,
-				})),
-			);
+	// Each person's likeliest result first, then the next for those not found, and so on: a name looked
+	// for and not found costs the store a write and a removal.
+	const options = new Map(
+		matched.map((entry) => [
+			entry,
+			rememberableResults(
+				entry.person,
+				entry.match.employment.status,
+				lookups,
+				!!entry.listClean,
+			).map((reason) =>
+				reason === null
+					? { name: inSyncKey(entry.person.hibobId, entry.fp!) }
+					: { name: heldBackKey(entry.person.hibobId, entry.hfp!, reason), reason },
+			),
+		]),
+	);
+	for (let round = 0; ; round++) {
+		const looking = matched.filter((entry) => !entry.recalled && options.get(entry)![round]);
+		if (!looking.length) break;
+		const found = await run.memory.peek(looking.map((entry) => options.get(entry)![round].name));
+		for (const entry of looking) {
+			const option = options.get(entry)![round];
+			if (found.has(option.name)) {
+				entry.recalled = option;
+				run.known.add(option.name);
+			}
+		}
 	}
-	const heldBack = await run.memory.peek([...candidates.values()].flat().map((c) => c.name));
-	for (const [entry, names] of candidates) entry.recalled = names.find((c) => heldBack.has(c.name));
-	for (const name of [...inSync, ...heldBack]) run.known.add(name);
 }
 
 /** Report: one item per input item, the summary when asked for, filtered by the Output option. */

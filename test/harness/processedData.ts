@@ -26,8 +26,10 @@ export class ProcessedDataStore {
 	/** `${workflowId}|${context}` → the row n8n keeps in `processed_data`. */
 	readonly rows = new Map<string, Row>();
 
-	/** Every call, for tests that count the round trips. */
+	/** Every call, for tests that count the round trips; and the values removed (taken back). */
 	calls = 0;
+
+	removed = 0;
 
 	constructor(readonly workflowId = 'test-workflow') {}
 
@@ -85,6 +87,7 @@ export class ProcessedDataStore {
 				options: ICheckProcessedOptions,
 			): Promise<void> => {
 				this.calls++;
+				this.removed += items.length;
 				const row = this.row(scope, node, options);
 				if (!row) return;
 				for (const hash of items.map(ProcessedDataStore.hash)) {

@@ -174,20 +174,32 @@ export function rememberedReason(plan: Plan, employmentStatus: unknown): string 
 }
 
 /**
- * The reasons a held-back result of this person can have been remembered under (looked for in the
- * memory): onboarding; or a contract amendment, a field Remote's API does not update, and the
- * department or manager Remote lacks when the lookups say so.
+ * The results this person can have been remembered with, most likely first: `null` for in sync (only
+ * when the employment list shows no difference: `listClean`), or the reason of a held-back result
+ * (onboarding; the department or manager Remote lacks, when the lookups say so; a contract amendment,
+ * for an active employment; a field Remote's API does not update). The memory is looked up for the likeliest first: a name looked
+ * for and not found costs the store a write and a removal.
  */
-export function rememberableReasons(
+export function rememberableResults(
 	person: Person,
 	employmentStatus: unknown,
 	lookups: Lookups,
-): string[] {
-	if (statusFamily(employmentStatus) === 'onboarding') return ['onboarding_in_progress'];
-	const reasons = ['needs_contract_amendment', 'not_updatable_via_api'];
-	if (person.department && !lookups.departments.has(person.department.trim().toLowerCase()))
-		reasons.push('department_not_in_remote');
-	if (person.supervisorEmail && !lookups.managers.has(person.supervisorEmail.toLowerCase()))
-		reasons.push('supervisor_not_a_remote_manager');
-	return reasons;
+	listClean: boolean,
+): Array<string | null> {
+	const inSync = listClean ? [null] : [];
+	const family = statusFamily(employmentStatus);
+	if (family === 'onboarding') return ['onboarding_in_progress', ...inSync];
+	const department =
+		!!person.department && !lookups.departments.has(person.department.trim().toLowerCase());
+	const supervisor =
+		!!person.supervisorEmail && !lookups.managers.has(person.supervisorEmail.toLowerCase());
+	const likely: Array<string | null> = [
+		...(department ? ['department_not_in_remote'] : []),
+		...inSync,
+		// Only an active employment's differences wait for a contract amendment (U6).
+		...(family === 'active' ? ['needs_contract_amendment'] : []),
+		'not_updatable_via_api',
+		...(supervisor ? ['supervisor_not_a_remote_manager'] : []),
+	];
+	return [...new Set(likely)];
 }
