@@ -200,7 +200,9 @@ async function recordSuccess(run: EmployeeRun, nowMs: number): Promise<void> {
 	const results = run.output.filter((o): o is INodeExecutionData => !!o);
 	if (results.length && results.every((r) => r.json.outcome === 'failed')) return;
 	const workflow = new SyncMemory(run.ctx, 'workflow');
-	await workflow.forgetStamps(SUCCESS, nowMs - LOOKBACK_HOURS * 3600_000, 24);
+	// Once a day is enough (with the daily full re-check), or every run when there is none.
+	if (run.fullRecheck || run.fullRecheckHours === 0)
+		await workflow.forgetStamps(SUCCESS, nowMs - LOOKBACK_HOURS * 3600_000, 24);
 	await workflow.stamp(SUCCESS, nowMs);
 }
 
@@ -380,7 +382,7 @@ async function recallEarlierRuns(run: EmployeeRun, live: Entry[]): Promise<void>
 		// Due when the last full re-check (to the minute) is "Full Re-Check Every (Hours)" old.
 		const nowMs = Date.now();
 		const limitMs = run.fullRecheckHours * 3600_000;
-		const last = await run.memory.stamped(RECHECK, nowMs - limitMs, nowMs, 'newest');
+		const last = await run.memory.stamped(RECHECK, nowMs - limitMs, nowMs, 'newest', true);
 		run.fullRecheck = last === undefined || nowMs - (last + MINUTE_MS) >= limitMs;
 	}
 	for (const entry of live)

@@ -67,19 +67,23 @@ export class SyncMemory {
 
 	/**
 	 * The start of the newest (or oldest) minute stamped under `stamp` from `fromMs` to `toMs` (to the
-	 * hour at the edges), or undefined. Two look-ups: the hours, then the minutes of the one found.
+	 * hour at the edges), or undefined. Two look-ups: the hours, then the minutes of the one found;
+	 * with `hourWithin`, a newest hour that starts after `fromMs` is answered without the second (its
+	 * start: the stamp is at least that new).
 	 */
 	async stamped(
 		stamp: string,
 		fromMs: number,
 		toMs: number,
 		which: 'newest' | 'oldest',
+		hourWithin = false,
 	): Promise<number | undefined> {
 		const pick = <T>(list: T[]) => (which === 'newest' ? list[0] : list[list.length - 1]);
 		const hours = hoursBetween(fromMs, toMs);
 		const foundHours = await this.peek(hours.map((h) => hourName(stamp, h)));
 		const hour = pick(hours.filter((h) => foundHours.has(hourName(stamp, h))));
 		if (hour === undefined) return undefined;
+		if (hourWithin && which === 'newest' && hour > fromMs) return hour;
 		const minutes = minutesOf(hour);
 		const foundMinutes = await this.peek(minutes.map((m) => minuteName(stamp, m)));
 		return pick(minutes.filter((m) => foundMinutes.has(minuteName(stamp, m))));
