@@ -15,7 +15,7 @@ import {
 import {
 	hoursBetween,
 	inSyncKey,
-	linkKey,
+	linkKeys,
 	minutesOf,
 	stampNames,
 } from '../nodes/shared/core/memoryKeys';
@@ -133,7 +133,7 @@ describe('what a run remembers', () => {
 		expect(inSyncKey('101', fp)).toBe(`s:101:${fp}`);
 		expect(inSyncKey('101', 'b'.repeat(32))).not.toBe(inSyncKey('101', fp));
 		expect(inSyncKey('102', fp)).not.toBe(inSyncKey('101', fp));
-		expect(linkKey('101')).toBe('l:101');
+		expect(linkKeys('101')).toEqual(['l:101', 'L:101']);
 		expect(stampNames('ok', Date.parse('2026-12-04T11:59:30Z'))).toEqual([
 			'ok:2026-12-04T11',
 			'ok:2026-12-04T11:59',

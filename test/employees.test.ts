@@ -5,8 +5,11 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { HiBobApi } from '../credentials/HiBobApi.credentials';
 import { RemoteApi } from '../credentials/RemoteApi.credentials';
+import { RemoteUpsertEmployee } from '../nodes/RemoteUpsertEmployee/RemoteUpsertEmployee.node';
+import { linkKeys } from '../nodes/shared/core/memoryKeys';
 import { advanceClock } from './harness/clock';
 import { testCredential } from './harness/credentialTest';
+import { makeContext } from './harness/n8n';
 import { isoIn, makeWorld, MANAGER_EMAIL, MANAGER_ID } from './helpers/world';
 import type { World } from './helpers/world';
 
@@ -720,6 +723,22 @@ describe('Updating (U)', () => {
 			expect(w.fakes.remote.count('GET /v1/employments/:id')).toBe(0);
 		},
 	);
+
+	it('U8/R6: a look-up cut off before its take-back (a crash) cannot make a new hire look synced before: one of the two names is not enough', async () => {
+		w = await makeWorld({}, ({ person }) => ({
+			people: [person('1', 'employee'), person('2', 'contractor')],
+			employments: [activeEmployment('1')],
+		}));
+		// What an interrupted first look-up leaves: the first link name of person 2, recorded.
+		const { ctx } = makeContext(new RemoteUpsertEmployee(), {
+			parameters: {},
+			processedData: w.store,
+		});
+		await ctx.helpers.checkProcessedAndRecord([linkKeys('2')[0]], 'node', { mode: 'entries' });
+		const out = await w.run();
+		expect(out.get('2')).toMatchObject({ outcome: 'created' });
+		expect(w.fakes.remote.count('POST /v1/employments')).toBe(1);
+	});
 
 	it('U8: the memory of who was synced is per person: a new hire nothing matches is still created, once', async () => {
 		w = await makeWorld({}, ({ person }) => ({

@@ -45,7 +45,7 @@ import { indexEmployments, matchPerson, withEarlierRun } from '../shared/core/ma
 import {
 	heldBackKey,
 	inSyncKey,
-	linkKey,
+	linkKeys,
 	LOOKBACK_HOURS,
 	MINUTE_MS,
 	RECHECK,
@@ -377,7 +377,14 @@ function matchEveryone(run: EmployeeRun, entries: Entry[], remoteData: RemoteDat
  * deleted ones). Also decides whether this run re-checks every employment in full (R4).
  */
 async function recallEarlierRuns(run: EmployeeRun, live: Entry[]): Promise<void> {
-	run.known = await run.memory.peek(live.map((entry) => linkKey(entry.person.hibobId)));
+	const first = await run.memory.peek(live.map((entry) => linkKeys(entry.person.hibobId)[0]));
+	const second = await run.memory.peek(
+		live
+			.map((entry) => linkKeys(entry.person.hibobId))
+			.filter(([one]) => first.has(one))
+			.map(([, two]) => two),
+	);
+	run.known = new Set([...first, ...second]);
 	if (!run.fullRecheck && run.fullRecheckHours > 0) {
 		// Due when the last full re-check (to the minute) is "Full Re-Check Every (Hours)" old.
 		const nowMs = Date.now();
@@ -386,7 +393,10 @@ async function recallEarlierRuns(run: EmployeeRun, live: Entry[]): Promise<void>
 		run.fullRecheck = last === undefined || nowMs - (last + MINUTE_MS) >= limitMs;
 	}
 	for (const entry of live)
-		entry.match = withEarlierRun(entry.match!, run.known.has(linkKey(entry.person.hibobId)));
+		entry.match = withEarlierRun(
+			entry.match!,
+			linkKeys(entry.person.hibobId).every((name) => run.known.has(name)),
+		);
 }
 
 /**
@@ -408,7 +418,7 @@ async function forgetStaticData(ctx: IExecuteFunctions, memory: SyncMemory): Pro
 	const links = node.employmentLinks;
 	if (links && typeof links === 'object' && !Array.isArray(links))
 		for (const [hibobId, id] of Object.entries(links as IDataObject))
-			if (typeof id === 'string' && id) names.push(linkKey(hibobId));
+			if (typeof id === 'string' && id) names.push(...linkKeys(hibobId));
 	for (const [hibobId, entry] of Object.entries(currentEntries(node.employeeFingerprints)))
 		if (typeof entry === 'string') names.push(inSyncKey(hibobId, entry));
 		else if (!entry.h?.length) names.push(inSyncKey(hibobId, entry.f));
@@ -517,7 +527,7 @@ function remember(run: EmployeeRun, entry: Entry, lookups: Lookups): void {
 	const note = (name: string) => {
 		if (!run.known.has(name)) run.toRecord.push(name);
 	};
-	if (plan.remoteEmploymentId) note(linkKey(plan.hibobId));
+	if (plan.remoteEmploymentId) linkKeys(plan.hibobId).forEach(note);
 	let name: string | undefined;
 	// What the next run will see: a new employment as created, or the employment after this run's writes.
 	const created =

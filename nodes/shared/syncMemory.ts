@@ -36,7 +36,13 @@ export class SyncMemory {
 			});
 	}
 
-	/** Which of `names` are recorded. Reads only: names not recorded before are taken back at once. */
+	/**
+	 * Which of `names` are recorded. Reads only: names not recorded before are taken back at once. A
+	 * process stopped between the two (a crash, before any write of the run) leaves those names
+	 * recorded: an in-sync name then holds a person's update back until the next full re-check (a day
+	 * by default; nothing wrong is written); whether a person was synced before takes two names, asked
+	 * in turn (memoryKeys.linkKeys).
+	 */
 	async peek(names: string[]): Promise<Set<string>> {
 		const unique = [...new Set(names)];
 		if (!unique.length) return new Set();

@@ -20,8 +20,12 @@ export const inSyncKey = (hibobId: string, fingerprint: string) => `s:${hibobId}
 export const heldBackKey = (hibobId: string, fingerprint: string, reason: string) =>
 	`h:${hibobId}:${fingerprint}:${reason}`;
 
-/** An earlier run matched or created a Remote employment for this person (U8). */
-export const linkKey = (hibobId: string) => `l:${hibobId}`;
+/**
+ * An earlier run matched or created a Remote employment for this person (U8): two names, looked up one
+ * after the other (the second only where the first is found), so that a look-up cut off between its
+ * record and its take-back (a crash) cannot make a new hire look synced before: that takes both.
+ */
+export const linkKeys = (hibobId: string): [string, string] => [`l:${hibobId}`, `L:${hibobId}`];
 
 /** Stamps: a run re-checked every employment (R4), a run succeeded (R9), the health check looked (R9). */
 export const RECHECK = 'r';
