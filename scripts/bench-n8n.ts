@@ -342,6 +342,17 @@ function employeeWork(
 	for (const line of lines) workChecks.push({ mode, run, ...line });
 }
 
+/** The first run's required work, derived from the company the fakes hold before it runs (none for the others). */
+function firstRunWork(
+	label: string,
+	f: RunningFakes,
+	company: { people: Parameters<typeof knownData>[1] },
+): ExpectedWork | undefined {
+	return label === 'first run'
+		? expectedWork({ kind: 'first' }, knownData(f, company.people))
+		: undefined;
+}
+
 const workChecks: Array<{
 	mode: string;
 	run: string;
@@ -499,10 +510,7 @@ async function regular(workDir: string): Promise<void> {
 		];
 		for (const label of labels) {
 			const m = mark(f);
-			const expected =
-				label === 'first run'
-					? expectedWork({ kind: 'first' }, knownData(f, company.people))
-					: undefined;
+			const expected = firstRunWork(label, f, company);
 			const env = n8nEnv(
 				paths,
 				folder,
@@ -672,10 +680,7 @@ async function production(workDir: string): Promise<void> {
 		const seen = new Set<string>();
 		for (const label of ['first run', 'no-change run']) {
 			const m = mark(f);
-			const expected =
-				label === 'first run'
-					? expectedWork({ kind: 'first' }, knownData(f, company.people))
-					: undefined;
+			const expected = firstRunWork(label, f, company);
 			const peak = watchGroup(server.pid);
 			const execId = await nextProductionRun(() => sqliteRuns(folder, id), seen);
 			peak.stop();
@@ -735,10 +740,7 @@ async function queue(workDir: string): Promise<void> {
 		const seen = new Set<string>();
 		for (const label of ['first run', 'no-change run']) {
 			const m = mark(f);
-			const expected =
-				label === 'first run'
-					? expectedWork({ kind: 'first' }, knownData(f, company.people))
-					: undefined;
+			const expected = firstRunWork(label, f, company);
 			const rssBefore = procStatus(main.pid).VmRSS ?? 0;
 			const peakWorker = watchGroup(worker.pid);
 			const peakMain = watchGroup(main.pid);
