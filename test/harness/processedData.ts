@@ -26,11 +26,6 @@ export class ProcessedDataStore {
 	/** `${workflowId}|${context}` → the row n8n keeps in `processed_data`. */
 	readonly rows = new Map<string, Row>();
 
-	/** Every call, for tests that count the round trips; and the values removed (taken back). */
-	calls = 0;
-
-	removed = 0;
-
 	constructor(readonly workflowId = 'test-workflow') {}
 
 	private key(scope: DeduplicationScope, node: INode): string {
@@ -60,7 +55,6 @@ export class ProcessedDataStore {
 				scope: DeduplicationScope,
 				options: ICheckProcessedOptions,
 			): Promise<IDeduplicationOutput> => {
-				this.calls++;
 				const hashes = items.map(ProcessedDataStore.hash);
 				const row = this.row(scope, node, options);
 				if (!row) {
@@ -86,8 +80,6 @@ export class ProcessedDataStore {
 				scope: DeduplicationScope,
 				options: ICheckProcessedOptions,
 			): Promise<void> => {
-				this.calls++;
-				this.removed += items.length;
 				const row = this.row(scope, node, options);
 				if (!row) return;
 				for (const hash of items.map(ProcessedDataStore.hash)) {

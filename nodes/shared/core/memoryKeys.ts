@@ -39,12 +39,6 @@ const hourOf = (ms: number) => new Date(ms).toISOString().slice(0, 13);
 const minuteOf = (ms: number) => new Date(ms).toISOString().slice(0, 16);
 const floorTo = (ms: number, unit: number) => Math.floor(ms / unit) * unit;
 
-/** The two names that stamp a time: its UTC hour and its UTC minute. */
-export const stampNames = (stamp: string, ms: number) => [
-	`${stamp}:${hourOf(ms)}`,
-	`${stamp}:${minuteOf(ms)}`,
-];
-
 /** The start of every UTC hour from `fromMs` to `toMs` (both included), newest first. */
 export function hoursBetween(fromMs: number, toMs: number): number[] {
 	const hours: number[] = [];
@@ -59,3 +53,9 @@ export const minutesOf = (hourMs: number) =>
 /** The name of a stamp's hour or minute. */
 export const hourName = (stamp: string, hourMs: number) => `${stamp}:${hourOf(hourMs)}`;
 export const minuteName = (stamp: string, minuteMs: number) => `${stamp}:${minuteOf(minuteMs)}`;
+
+/** The two names that stamp a time: its UTC hour and its UTC minute. */
+export const stampNames = (stamp: string, ms: number) => [
+	hourName(stamp, ms),
+	minuteName(stamp, ms),
+];
