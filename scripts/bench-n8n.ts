@@ -16,7 +16,8 @@
  *   npm run build && npm run build:dev && node .build/scripts/bench-n8n.js
  *   settings: BENCH_PEOPLE=10000 BENCH_MODES=regular,queue BENCH_OUTPUT=<changes|all> (the template's
  *   Output option of both sync nodes; default: as shipped) KEEP_E2E=1 BENCH_NODE_OPTIONS=<NODE_OPTIONS for
- *   n8n in regular mode and the worker in queue mode, e.g. --max-old-space-size=384> BENCH_NO_CHANGE_RUNS=3 BENCH_TRACE_GC=1 (regular
+ *   n8n in regular mode and the worker in queue mode, e.g. --max-old-space-size=384> BENCH_N8N_ENV=<more
+ *   environment for those processes: NAME=value,NAME=value> BENCH_NO_CHANGE_RUNS=3 BENCH_TRACE_GC=1 (regular
  *   mode's n8n under `node --trace-gc`: the live heap after each full GC and the most committed)
  *
  * BENCH_MODES also takes `production` (regular mode as an hourly sync runs: `n8n start`, the workflow published,
@@ -71,6 +72,25 @@ const KEEP = process.env.KEEP_E2E === '1';
 const NO_CHANGE_RUNS = Math.max(1, Number(process.env.BENCH_NO_CHANGE_RUNS ?? 3));
 /** NODE_OPTIONS for the n8n process of the regular mode and the queue-mode worker (e.g. --max-old-space-size=384). */
 const NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS;
+/** More environment for those processes, `NAME=value,NAME=value` (e.g. glibc's MALLOC_ARENA_MAX=2). */
+const N8N_ENV = Object.fromEntries(
+	(process.env.BENCH_N8N_ENV ?? '')
+		.split(',')
+		.filter((kv) => kv.includes('='))
+		.map((kv) => [kv.slice(0, kv.indexOf('=')).trim(), kv.slice(kv.indexOf('=') + 1).trim()]),
+);
+/** What the measured n8n process gets on top of its environment (BENCH_NODE_OPTIONS, BENCH_N8N_ENV). */
+const measuredEnv = (): Record<string, string> => ({
+	...N8N_ENV,
+	...(NODE_OPTIONS ? { NODE_OPTIONS } : {}),
+});
+const settings = () =>
+	[
+		NODE_OPTIONS ? `NODE_OPTIONS ${NODE_OPTIONS}` : '',
+		Object.keys(N8N_ENV).length ? process.env.BENCH_N8N_ENV! : '',
+	]
+		.filter(Boolean)
+		.join(', ');
 /** Runs regular mode's n8n with `node --trace-gc` and reports what V8 says of its heap. */
 const TRACE_GC = process.env.BENCH_TRACE_GC === '1';
 
@@ -84,6 +104,8 @@ interface Peak {
 	cpuMs: Map<number, number>;
 	/** pid → the largest VmRSS sampled, with its anonymous and file-backed parts */
 	split: Map<number, RssSplit>;
+	/** pid → every sample's [time (ms since the epoch), VmRSS in kB] */
+	series: Map<number, Array<[number, number]>>;
 	stop(): void;
 }
 
@@ -138,6 +160,7 @@ function watchGroup(pgid: number): Peak {
 	const byPid = new Map<number, [number, string]>();
 	const cpuMs = new Map<number, number>();
 	const split = new Map<number, RssSplit>();
+	const series = new Map<number, Array<[number, number]>>();
 	for (const pid of groupPids(pgid)) {
 		try {
 			fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
@@ -164,6 +187,10 @@ function watchGroup(pgid: number): Peak {
 				}
 			}
 			if (hwm > (byPid.get(pid)?.[0] ?? 0)) byPid.set(pid, [hwm, cmd]);
+			if (status.VmRSS) {
+				if (!series.has(pid)) series.set(pid, []);
+				series.get(pid)!.push([Date.now(), status.VmRSS]);
+			}
 			if ((status.VmRSS ?? 0) > (split.get(pid)?.rssKb ?? 0))
 				split.set(pid, {
 					rssKb: status.VmRSS,
@@ -174,7 +201,17 @@ function watchGroup(pgid: number): Peak {
 	};
 	sample();
 	const timer = setInterval(sample, 200);
-	return { byPid, cpuMs, split, stop: () => (clearInterval(timer), sample()) };
+	return { byPid, cpuMs, split, series, stop: () => (clearInterval(timer), sample()) };
+}
+
+/** The largest RSS of one process in each 5-second step from t0 (to set against the calls' timeline). */
+function rssTimeline(p: Peak, pid: number, t0: number): string {
+	const steps = new Map<number, number>();
+	for (const [at, kb] of p.series.get(pid) ?? []) {
+		const step = Math.floor((at - t0) / 5000) * 5;
+		steps.set(step, Math.max(steps.get(step) ?? 0, kb));
+	}
+	return [...steps].map(([s, kb]) => `${s} s ${mb(kb)}`).join(', ');
 }
 
 /**
@@ -185,7 +222,7 @@ class GcTrace {
 	private rest = '';
 	readonly isolates = new Map<
 		string,
-		{ fullGcs: number; liveMaxMb: number; committedMaxMb: number }
+		{ fullGcs: number; liveMaxMb: number; committedMaxMb: number; marks: string[] }
 	>();
 
 	feed(chunk: string): void {
@@ -202,11 +239,20 @@ class GcTrace {
 			);
 		if (!m) return;
 		const [, isolate, kind, committedBefore, after, committedAfter] = m;
-		const s = this.isolates.get(isolate) ?? { fullGcs: 0, liveMaxMb: 0, committedMaxMb: 0 };
+		const s = this.isolates.get(isolate) ?? {
+			fullGcs: 0,
+			liveMaxMb: 0,
+			committedMaxMb: 0,
+			marks: [],
+		};
 		s.committedMaxMb = Math.max(s.committedMaxMb, Number(committedBefore), Number(committedAfter));
 		if (kind === 'Mark-Compact') {
 			s.fullGcs++;
 			s.liveMaxMb = Math.max(s.liveMaxMb, Number(after));
+			const at = /\]\s+([\d.]+) ms/.exec(line)?.[1];
+			s.marks.push(
+				`${(Number(at) / 1000).toFixed(1)} s ${Number(committedBefore).toFixed(0)}→${Number(after).toFixed(0)}`,
+			);
 		}
 		this.isolates.set(isolate, s);
 	}
@@ -215,7 +261,7 @@ class GcTrace {
 	summary(): string {
 		const main = [...this.isolates.values()].sort((a, b) => b.committedMaxMb - a.committedMaxMb)[0];
 		if (!main) return 'no --trace-gc lines';
-		return `V8 heap: live after each of ${main.fullGcs} full GCs at most ${main.liveMaxMb.toFixed(0)} MB; committed at most ${main.committedMaxMb.toFixed(0)} MB`;
+		return `V8 heap: live after each of ${main.fullGcs} full GCs at most ${main.liveMaxMb.toFixed(0)} MB; committed at most ${main.committedMaxMb.toFixed(0)} MB; full GCs (time since n8n's start, committed before → live after, MB): ${main.marks.join(', ')}`;
 	}
 }
 
@@ -511,13 +557,7 @@ async function regular(workDir: string): Promise<void> {
 		for (const label of labels) {
 			const m = mark(f);
 			const expected = firstRunWork(label, f, company);
-			const env = n8nEnv(
-				paths,
-				folder,
-				await freePort(),
-				await freePort(),
-				NODE_OPTIONS ? { NODE_OPTIONS } : {},
-			);
+			const env = n8nEnv(paths, folder, await freePort(), await freePort(), measuredEnv());
 			const t0 = Date.now();
 			const fakesCpu0 = process.cpuUsage();
 			const child = spawnGroup(
@@ -567,6 +607,7 @@ async function regular(workDir: string): Promise<void> {
 			});
 			console.log(`     calls (answers received): ${calls.received}: ${calls.byEndpoint}`);
 			console.log(`     timeline: ${timeline(f, m, t0)}`);
+			console.log(`     RSS of n8n: ${rssTimeline(peak, child.pid!, t0)}`);
 			employeeWork('regular', label, f, m, expected);
 		}
 		void workflow;
@@ -673,7 +714,7 @@ async function production(workDir: string): Promise<void> {
 			everyOtherMinute,
 		);
 		server = await startServer(folder, {
-			env: NODE_OPTIONS ? { NODE_OPTIONS } : {},
+			env: measuredEnv(),
 			logName: 'production.log',
 		});
 		const apiKey = await publishSettled(server.url, id);
@@ -702,6 +743,8 @@ async function production(workDir: string): Promise<void> {
 			});
 			console.log(`     memory of n8n: ${memoryLine(peak, server.pid)}`);
 			console.log(`     calls (answers received): ${calls.received}: ${calls.byEndpoint}`);
+			console.log(`     timeline: ${timeline(f, m, Date.parse(ex.startedAt!))}`);
+			console.log(`     RSS of n8n: ${rssTimeline(peak, server.pid, Date.parse(ex.startedAt!))}`);
 			employeeWork('production', label, f, m, expected);
 		}
 	} finally {
@@ -732,7 +775,7 @@ async function queue(workDir: string): Promise<void> {
 		servers.push(main);
 		const worker = await startServer(workerDir, {
 			command: 'worker',
-			env: NODE_OPTIONS ? { ...env, NODE_OPTIONS } : env,
+			env: { ...env, ...measuredEnv() },
 			logName: 'worker.log',
 		});
 		servers.push(worker);
@@ -771,6 +814,9 @@ async function queue(workDir: string): Promise<void> {
 			console.log(`     static data after the run: ${await pgStaticData(pg, id)}`);
 			console.log(`     calls (answers received): ${calls.received}: ${calls.byEndpoint}`);
 			console.log(`     timeline: ${timeline(f, m, Date.parse(ex.startedAt!))}`);
+			console.log(
+				`     RSS of the worker: ${rssTimeline(peakWorker, worker.pid, Date.parse(ex.startedAt!))}`,
+			);
 			employeeWork('queue', label, f, m, expected);
 		}
 	} finally {
@@ -786,7 +832,7 @@ async function main(): Promise<number> {
 	const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-hibob-remote-bench-'));
 	if (!KEEP) addCleanup(() => fs.rmSync(workDir, { recursive: true, force: true }));
 	console.log(
-		`bench-n8n: ${PEOPLE} people, modes ${MODES.join(', ')}, output ${OUTPUT ?? 'as shipped'}${NODE_OPTIONS ? `, NODE_OPTIONS ${NODE_OPTIONS}` : ''}`,
+		`bench-n8n: ${PEOPLE} people, modes ${MODES.join(', ')}, output ${OUTPUT ?? 'as shipped'}${settings() ? `, ${settings()}` : ''}`,
 	);
 	await ensureN8n();
 	if (MODES.includes('regular')) await regular(workDir);
@@ -854,7 +900,7 @@ function verdicts(): number {
 			w.did === w.minimum,
 			String(w.did),
 		]);
-	console.log(`\nGoals (issue 16${NODE_OPTIONS ? `, NODE_OPTIONS ${NODE_OPTIONS}` : ''}):`);
+	console.log(`\nGoals (issue 16${settings() ? `, ${settings()}` : ''}):`);
 	for (const [what, ok, measured] of goals) console.log(`  ${ok ? '✔' : '✘'} ${what}: ${measured}`);
 	return goals.filter(([, ok]) => !ok).length;
 }

@@ -100,8 +100,14 @@ function credentialsFor(f: RunningFakes, overrides: Partial<Credentials> = {}): 
 
 /** Both clients on one stand-in n8n context (any node type will do). */
 function connect(credentials: Credentials, policy: RetryPolicy = FAST) {
-	const { ctx, http } = makeContext(new HiBob(), { parameters: {}, credentials });
-	return { ctx, http, hibob: new HiBobClient(ctx, policy), remote: new RemoteClient(ctx, policy) };
+	const { ctx, http, credentialReads } = makeContext(new HiBob(), { parameters: {}, credentials });
+	return {
+		ctx,
+		http,
+		credentialReads,
+		hibob: new HiBobClient(ctx, policy),
+		remote: new RemoteClient(ctx, policy),
+	};
 }
 
 async function failure(promise: Promise<unknown>): Promise<any> {
@@ -149,6 +155,20 @@ describe('Credentials: request shape', () => {
 			endpoint: EMPLOYMENTS,
 		});
 		expect(http[0].url.startsWith(`${f.remoteUrl}/v1/employments?`)).toBe(true);
+	});
+
+	it('each client reads its credential once and hands it to n8n with every request (n8n would otherwise read and decrypt it per request)', async () => {
+		const f = await start();
+		const { hibob, remote, credentialReads } = connect(credentialsFor(f));
+		for (let i = 0; i < 4; i++) {
+			await hibob.getFields();
+			await remote.listEmployments();
+		}
+		expect(f.hibob.requests).toHaveLength(4);
+		expect(f.remote.requests).toHaveLength(4);
+		// Every request carried the right credential: the fakes answer 401 to anything else.
+		expect([...f.hibob.requests, ...f.remote.requests].every((r) => r.status === 200)).toBe(true);
+		expect(credentialReads.count).toBe(2);
 	});
 
 	it('trailing slashes (and spaces) of a custom base URL are trimmed', async () => {

@@ -10,6 +10,7 @@ import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
 	IDataObject,
+	IAdditionalCredentialOptions,
 	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
@@ -132,6 +133,8 @@ export interface Context {
 	processedData: ProcessedDataStore;
 	logs: string[];
 	node: INode;
+	/** How often n8n would have read (and decrypted) a credential from its database. */
+	credentialReads: { count: number };
 }
 
 export function makeContext(nodeType: INodeType, options: RunOptions): Context {
@@ -161,6 +164,7 @@ export function makeContext(nodeType: INodeType, options: RunOptions): Context {
 	const processedData = options.processedData ?? new ProcessedDataStore();
 	const input = options.input ?? [{ json: {} }];
 	const credentials = options.credentials ?? {};
+	const credentialReads = { count: 0 };
 	const logger = {
 		debug: (m: string, meta?: unknown) =>
 			logs.push(`debug ${m} ${meta ? JSON.stringify(meta) : ''}`),
@@ -195,6 +199,7 @@ export function makeContext(nodeType: INodeType, options: RunOptions): Context {
 			return value;
 		},
 		async getCredentials(type: string) {
+			credentialReads.count++;
 			const data = credentials[type];
 			if (!data)
 				throw new NodeOperationError(node, `Node does not have credentials of type "${type}" set`);
@@ -206,8 +211,15 @@ export function makeContext(nodeType: INodeType, options: RunOptions): Context {
 				this: unknown,
 				type: string,
 				requestOptions: IHttpRequestOptions,
+				additional?: IAdditionalCredentialOptions,
 			) {
-				const data = credentials[type];
+				// As n8n 2.x: the credential handed with the request is used as it is; without one,
+				// n8n reads the node's credential (from its database, decrypted) for this request.
+				let data = additional?.credentialsDecrypted?.data;
+				if (!additional?.credentialsDecrypted) {
+					credentialReads.count++;
+					data = credentials[type];
+				}
 				if (!data)
 					throw new NodeOperationError(
 						node,
@@ -235,7 +247,7 @@ export function makeContext(nodeType: INodeType, options: RunOptions): Context {
 		getNodeWebhookUrl: () => options.webhookUrl ?? 'http://127.0.0.1:5678/webhook/hibob',
 		getWebhookName: () => 'default',
 	};
-	return { ctx, http, staticData, processedData, logs, node };
+	return { ctx, http, staticData, processedData, logs, node, credentialReads };
 }
 
 /** Runs a node's `execute` and returns its first output (plus what it sent). */

@@ -1,6 +1,7 @@
 import type {
 	IAllExecuteFunctions,
 	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
 	IDataObject,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
@@ -210,6 +211,23 @@ export class ApiClient {
 		return this.credentials;
 	}
 
+	/**
+	 * The credential as n8n's request helper takes it with each request, read once per client (a run).
+	 * Without it n8n reads the credential from its database and decrypts it again for every request:
+	 * about 40 % of n8n's CPU per request (a 10,000-person first run: 61 s → 37 s of CPU). n8n still
+	 * applies the authentication itself (the credential type's `authenticate`).
+	 */
+	private async decrypted(): Promise<ICredentialsDecrypted> {
+		const type = this.profile.credentialType;
+		const ref = this.ctx.getNode().credentials?.[type];
+		return {
+			id: ref?.id ?? '',
+			name: ref?.name ?? type,
+			type,
+			data: await this.loadCredentials(),
+		};
+	}
+
 	async baseUrl(): Promise<string> {
 		const credentials = await this.loadCredentials();
 		const url = this.profile.baseUrl(credentials);
@@ -348,6 +366,7 @@ export class ApiClient {
 					this.ctx,
 					this.profile.credentialType,
 					options,
+					{ credentialsDecrypted: await this.decrypted() },
 				);
 				response = {
 					body: parseBody(raw?.body),
