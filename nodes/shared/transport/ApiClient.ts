@@ -192,6 +192,8 @@ export class ApiClient {
 
 	private credentials?: ICredentialDataDecryptedObject;
 
+	private handed?: ICredentialsDecrypted;
+
 	private rate: RateInfo = {};
 
 	/** Field names to treat as sensitive besides the built-in ones (e.g. the country forms' hints). */
@@ -218,14 +220,17 @@ export class ApiClient {
 	 * applies the authentication itself (the credential type's `authenticate`).
 	 */
 	private async decrypted(): Promise<ICredentialsDecrypted> {
-		const type = this.profile.credentialType;
-		const ref = this.ctx.getNode().credentials?.[type];
-		return {
-			id: ref?.id ?? '',
-			name: ref?.name ?? type,
-			type,
-			data: await this.loadCredentials(),
-		};
+		if (!this.handed) {
+			const type = this.profile.credentialType;
+			const ref = this.ctx.getNode().credentials?.[type];
+			this.handed = {
+				id: ref?.id ?? '',
+				name: ref?.name ?? type,
+				type,
+				data: await this.loadCredentials(),
+			};
+		}
+		return this.handed;
 	}
 
 	async baseUrl(): Promise<string> {
