@@ -19,6 +19,7 @@
  *   n8n in regular mode and the worker in queue mode, e.g. --max-old-space-size=384> BENCH_N8N_ENV=<more
  *   environment for those processes: NAME=value,NAME=value> BENCH_NO_CHANGE_RUNS=3 BENCH_TRACE_GC=1 (regular
  *   mode's n8n under `node --trace-gc`: the live heap after each full GC and the most committed)
+ *   BENCH_HIBOB_BATCHES=1 (the employee sync node's "Read HiBob in Batches" option on)
  *
  * BENCH_MODES also takes `production` (regular mode as an hourly sync runs: `n8n start`, the workflow published,
  * the schedule every other minute). Prints issue 16's goals (✔/✘) for each mode measured and exits 1 when one is
@@ -67,6 +68,8 @@ import {
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 10_000);
 const MODES = (process.env.BENCH_MODES ?? 'regular,queue').split(',').map((m) => m.trim());
 const OUTPUT = process.env.BENCH_OUTPUT;
+/** BENCH_HIBOB_BATCHES=1: the template's employee sync node with "Read HiBob in Batches" on. */
+const HIBOB_BATCHES = process.env.BENCH_HIBOB_BATCHES === '1';
 const KEEP = process.env.KEEP_E2E === '1';
 /** How many no-change runs regular mode makes after the first run (wall times vary run to run). */
 const NO_CHANGE_RUNS = Math.max(1, Number(process.env.BENCH_NO_CHANGE_RUNS ?? 3));
@@ -88,6 +91,7 @@ const settings = () =>
 	[
 		NODE_OPTIONS ? `NODE_OPTIONS ${NODE_OPTIONS}` : '',
 		Object.keys(N8N_ENV).length ? process.env.BENCH_N8N_ENV! : '',
+		HIBOB_BATCHES ? 'Read HiBob in Batches' : '',
 	]
 		.filter(Boolean)
 		.join(', ');
@@ -285,18 +289,31 @@ function peakLine(p: Peak): string {
 // ---------------------------------------------------------------------------------------------------------
 // API calls
 
-function mark(f: RunningFakes) {
+/** Where a run's requests begin in the fakes' logs (and, once ended, where they end). */
+interface Mark {
+	hibob: number;
+	remote: number;
+	hibobEnd?: number;
+	remoteEnd?: number;
+}
+
+function mark(f: RunningFakes): Mark {
 	return { hibob: f.hibob.requests.length, remote: f.remote.requests.length };
+}
+
+/** The run that began at `m` ends here: later requests (the next run's) are not its own. */
+function ended(f: RunningFakes, m: Mark): Mark {
+	return { ...m, hibobEnd: f.hibob.requests.length, remoteEnd: f.remote.requests.length };
 }
 
 /**
  * Where a run's time went, from the fakes' request log: n8n's start-up (until the first request), then
  * each endpoint's first and last request, in order, relative to the start of the run.
  */
-function timeline(f: RunningFakes, m: { hibob: number; remote: number }, t0: number): string {
+function timeline(f: RunningFakes, m: Mark, t0: number): string {
 	const reqs = [
-		...f.hibob.requests.slice(m.hibob).map((r) => ({ ...r, api: 'HiBob' })),
-		...f.remote.requests.slice(m.remote).map((r) => ({ ...r, api: 'Remote' })),
+		...f.hibob.requests.slice(m.hibob, m.hibobEnd).map((r) => ({ ...r, api: 'HiBob' })),
+		...f.remote.requests.slice(m.remote, m.remoteEnd).map((r) => ({ ...r, api: 'Remote' })),
 	].map((r) => ({ key: `${r.api} ${r.endpoint}`, at: Date.parse(r.timestamp) - t0 }));
 	const spans = new Map<string, { first: number; last: number; n: number }>();
 	for (const r of reqs) {
@@ -313,10 +330,10 @@ function timeline(f: RunningFakes, m: { hibob: number; remote: number }, t0: num
 		.join('; ');
 }
 
-function callsSince(f: RunningFakes, m: { hibob: number; remote: number }) {
+function callsSince(f: RunningFakes, m: Mark) {
 	const reqs = [
-		...f.hibob.requests.slice(m.hibob).map((r) => ({ ...r, api: 'HiBob' })),
-		...f.remote.requests.slice(m.remote).map((r) => ({ ...r, api: 'Remote' })),
+		...f.hibob.requests.slice(m.hibob, m.hibobEnd).map((r) => ({ ...r, api: 'HiBob' })),
+		...f.remote.requests.slice(m.remote, m.remoteEnd).map((r) => ({ ...r, api: 'Remote' })),
 	];
 	const isWrite = (r: { method: string; endpoint: string }) =>
 		r.method !== 'GET' && r.endpoint !== 'POST /v1/people/search';
@@ -346,9 +363,10 @@ function callsSince(f: RunningFakes, m: { hibob: number; remote: number }) {
  * requests, full employment reads and country-form reads, derived by bench-employees' expectedWork from
  * the company the fakes hold before the run (never from the product's own plan).
  */
-function employeeWorkLines(f: RunningFakes, m: { remote: number }, expected: ExpectedWork) {
+function employeeWorkLines(f: RunningFakes, m: Mark, expected: ExpectedWork) {
 	const count = (...endpoints: string[]) =>
-		f.remote.requests.slice(m.remote).filter((r) => endpoints.includes(r.endpoint)).length;
+		f.remote.requests.slice(m.remote, m.remoteEnd).filter((r) => endpoints.includes(r.endpoint))
+			.length;
 	const creates = count('POST /v1/employments');
 	const did = {
 		creates,
@@ -371,7 +389,7 @@ function employeeWork(
 	mode: string,
 	run: string,
 	f: RunningFakes,
-	m: { remote: number },
+	m: Mark,
 	expected?: ExpectedWork,
 ): void {
 	const lines = expected
@@ -380,7 +398,7 @@ function employeeWork(
 				{
 					what: 'employee lane fullReads (nothing changed: the in-sync memory)',
 					did: f.remote.requests
-						.slice(m.remote)
+						.slice(m.remote, m.remoteEnd)
 						.filter((r) => r.endpoint === 'GET /v1/employments/:id').length,
 					minimum: 0,
 				},
@@ -441,6 +459,11 @@ function prepareWorkflow(
 			n.parameters.options = { ...n.parameters.options, output: OUTPUT };
 		}
 	}
+	if (HIBOB_BATCHES) {
+		const upsert = workflow.nodes.filter((x) => x.type === typeOf('remoteUpsertEmployee'));
+		if (upsert.length !== 1) throw new Error('the template has no single employee sync node');
+		upsert[0].parameters.options = { ...upsert[0].parameters.options, hibobBatches: true };
+	}
 	return workflow;
 }
 
@@ -489,11 +512,15 @@ db.all(sql, JSON.parse(params), (err, rows) => {
 	return JSON.parse(r.stdout) as T[];
 }
 
-/** Status and stored data size (execution_data.data, bytes) of the newest execution. */
-async function sqliteExecution(folder: string): Promise<{ status: string; bytes: number }> {
+/** An execution's status and stored data size (execution_data.data, bytes); the newest without an id. */
+async function sqliteExecution(
+	folder: string,
+	executionId?: string,
+): Promise<{ status: string; bytes: number }> {
 	const [row] = await sqliteAll<{ status: string; n: number }>(
 		folder,
-		'SELECT e.status AS status, length(CAST(d.data AS BLOB)) AS n FROM execution_entity e JOIN execution_data d ON d.executionId = e.id ORDER BY e.id DESC LIMIT 1',
+		`SELECT e.status AS status, length(CAST(d.data AS BLOB)) AS n FROM execution_entity e JOIN execution_data d ON d.executionId = e.id${executionId ? ' WHERE e.id = ?' : ''} ORDER BY e.id DESC LIMIT 1`,
+		executionId ? [executionId] : [],
 	);
 	return { status: row?.status ?? 'none', bytes: row?.n ?? 0 };
 }
@@ -635,17 +662,21 @@ function everyOtherMinute(workflow: WorkflowJson): WorkflowJson {
  * The next production run of a published workflow: waits for the schedule to start an execution that is
  * not in `seen` (main puts it on the queue, the worker runs it), then for it to finish. Watched in
  * PostgreSQL, not through n8n's API: polling main's API grows main's memory (measured: 411 → 534 MB in a
- * minute of one call every 500 ms), which would be counted as the run's.
+ * minute of one call every 500 ms), which would be counted as the run's. `onStart` is called when the run
+ * is first seen queued or running: the callers start measuring the run's peak there, not while n8n still
+ * gives back the memory of the run before (a worker measured 491 MB then, 290 MB 15 s later).
  */
 async function nextProductionRun(
 	runs: () => Promise<Array<[string, string]>>,
 	seen: Set<string>,
+	onStart?: () => void,
 ): Promise<string> {
 	const deadline = Date.now() + 300_000;
 	let id: string | undefined;
 	for (;;) {
 		const fresh = (await runs()).filter(([x]) => !seen.has(x));
 		if (fresh.length > 1) throw new Error('two runs overlapped (the first took over 2 minutes)');
+		if (!id && fresh[0] && ['new', 'running', 'waiting'].includes(fresh[0][1])) onStart?.();
 		id ??= fresh[0]?.[0];
 		if (id && !['new', 'running', 'waiting'].includes(fresh[0][1])) break;
 		if (Date.now() > deadline) throw new Error('no production run finished within 5 minutes');
@@ -719,17 +750,37 @@ async function production(workDir: string): Promise<void> {
 		});
 		const apiKey = await publishSettled(server.url, id);
 		const seen = new Set<string>();
+		const runs: Array<{
+			label: string;
+			m: Mark;
+			peak: Peak;
+			execId: string;
+			expected: ExpectedWork | undefined;
+		}> = [];
 		for (const label of ['first run', 'no-change run']) {
 			const m = mark(f);
 			const expected = firstRunWork(label, f, company);
-			const peak = watchGroup(server.pid);
-			const execId = await nextProductionRun(() => sqliteRuns(folder, id), seen);
+			let peak = watchGroup(server.pid);
+			const execId = await nextProductionRun(
+				() => sqliteRuns(folder, id),
+				seen,
+				() => {
+					peak.stop();
+					peak = watchGroup(server!.pid);
+				},
+			);
 			peak.stop();
-			if (label === 'no-change run') await deactivateWorkflow(server.url, apiKey, id);
+			runs.push({ label, m: ended(f, m), peak, execId, expected });
+		}
+		await deactivateWorkflow(server.url, apiKey, id);
+		// n8n's API is asked for the runs only now: answering it (the whole run's data, read, parsed and
+		// serialised) grows n8n's memory, which the next run's peak would otherwise count (measured: 644 MB
+		// when the no-change run's watch began, 446 MB 15 s later).
+		for (const { label, m, peak, execId, expected } of runs) {
 			const ex = await waitForExecution(server.url, apiKey, execId);
 			if (ex.status !== 'success') throw new Error(`execution ${ex.id}: ${ex.status}`);
 			const calls = callsSince(f, m);
-			const stored = await sqliteExecution(folder);
+			const stored = await sqliteExecution(folder, execId);
 			record({
 				mode: 'production',
 				run: `${label} (${ex.mode})`,
@@ -785,9 +836,18 @@ async function queue(workDir: string): Promise<void> {
 			const m = mark(f);
 			const expected = firstRunWork(label, f, company);
 			const rssBefore = procStatus(main.pid).VmRSS ?? 0;
-			const peakWorker = watchGroup(worker.pid);
-			const peakMain = watchGroup(main.pid);
-			const execId = await nextProductionRun(() => pgRuns(pg, id), seen);
+			let peakWorker = watchGroup(worker.pid);
+			let peakMain = watchGroup(main.pid);
+			const execId = await nextProductionRun(
+				() => pgRuns(pg, id),
+				seen,
+				() => {
+					peakWorker.stop();
+					peakMain.stop();
+					peakWorker = watchGroup(worker.pid);
+					peakMain = watchGroup(main.pid);
+				},
+			);
 			peakWorker.stop();
 			peakMain.stop();
 			if (label === 'no-change run') await deactivateWorkflow(main.url, apiKey, id);
