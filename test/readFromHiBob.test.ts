@@ -129,6 +129,73 @@ describe('People: Read From HiBob', () => {
 		]);
 	});
 
+	it('R4/E1: "Read HiBob in Batches" reads everyone\'s ID first, then only the flagged people, and decides exactly as one search does', async () => {
+		const once = await company();
+		const { output: viaOne } = await upsertReading(once, [{ json: {} }], '', { summary: true });
+		const batched = await company();
+		const { output: viaBatches } = await upsertReading(batched, [{ json: {} }], '', {
+			summary: true,
+			hibobBatches: true,
+		});
+		expect(byPerson(viaBatches)).toEqual(byPerson(viaOne));
+		expect(byPerson(viaBatches)).toHaveLength(4);
+		expect(remoteState(batched)).toEqual(remoteState(once));
+		expect(batched.writes()).toBe(once.writes());
+		const searches = (w: World) =>
+			w.fakes.hibob.requests
+				.filter((r) => r.endpoint === 'POST /v1/people/search')
+				.map((r) => r.body as IDataObject);
+		// One search without the option (and the SSN/salary one for the global payroll hire).
+		expect(searches(once)).toHaveLength(2);
+		const [light, full, sensitive] = searches(batched);
+		expect(searches(batched)).toHaveLength(3);
+		// First everyone's ID, emails and "Sync to Remote" value, without labels...
+		expect(light).toEqual({
+			fields: ['root.id', 'root.email', 'home.privateEmail', batched.sync.fieldId],
+			showInactive: true,
+		});
+		// ...then the flagged people in full (the unknown value too, to be reported); person 4 is not read.
+		expect(full.filters).toEqual([
+			{ fieldPath: 'root.id', operator: 'equals', values: ['1', '2', '3', '5'] },
+		]);
+		expect(full.humanReadable).toBe('APPEND');
+		expect(sensitive.fields).toContain('identification.ssn');
+	});
+
+	it('R4: in batches of 1,000, a duplicate email is still found when its other owner is not flagged', async () => {
+		const w = await makeWorld({}, ({ person }) => ({
+			people: [
+				...Array.from({ length: 2100 }, (_, i) => person(String(i + 1), 'contractor')),
+				...Array.from({ length: 300 }, (_, i) => person(String(3001 + i), null)),
+				// Not flagged, but holds person 7's work email: person 7 must not be synced.
+				person('4000', null, { email: 'p7@example.com' }),
+			],
+		}));
+		worlds.push(w);
+		const options = { onlyFlagged: true, includeRaw: false };
+		const one = await w.getEmployees(options);
+		const before = w.fakes.hibob.requests.length;
+		const batched = await w.getEmployees({ ...options, hibobBatches: true });
+		const searches = w.fakes.hibob.requests
+			.slice(before)
+			.filter((r) => r.endpoint === 'POST /v1/people/search')
+			.map((r) => r.body as IDataObject);
+		// 1 light read + ceil(2,100 / 1,000) = 3 batches of the flagged people only.
+		expect(searches.map((b) => (b.filters as IDataObject[] | undefined)?.[0]?.values)).toEqual([
+			undefined,
+			Array.from({ length: 1000 }, (_, i) => String(i + 1)),
+			Array.from({ length: 1000 }, (_, i) => String(i + 1001)),
+			Array.from({ length: 100 }, (_, i) => String(i + 2001)),
+		]);
+		expect(batched.map((o) => o.json)).toEqual(one.map((o) => o.json));
+		expect(batched).toHaveLength(2100);
+		expect(batched.find((o) => o.json.hibobId === '7')!.json).toMatchObject({
+			valid: false,
+			reason: 'duplicate_hibob_email',
+		});
+		expect(batched.filter((o) => o.json.valid === false)).toHaveLength(1);
+	});
+
 	it('Person: an ID syncs only that person, paired with the input item that named them', async () => {
 		const w = await company();
 		const { output } = await upsertReading(w, [{ json: { employeeId: '3' } }], '3');

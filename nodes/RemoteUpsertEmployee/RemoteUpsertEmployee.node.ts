@@ -13,7 +13,7 @@ import {
 	summaryOption,
 	timezoneOption,
 } from '../shared/nodeOptions';
-import { personProperty } from '../shared/hibobPeople';
+import { batchesOption, personProperty } from '../shared/hibobPeople';
 import { runEmployeeSync } from './sync';
 
 export class RemoteUpsertEmployee implements INodeType {
@@ -78,6 +78,7 @@ export class RemoteUpsertEmployee implements INodeType {
 					dryRunOption,
 					outputOption,
 					summaryOption,
+					{ ...batchesOption, displayOptions: { show: { '/people': ['hibob'] } } },
 					{
 						displayName: 'Contractor Updates Enabled by Remote',
 						name: 'contractorUpdates',

@@ -57,7 +57,7 @@ import { invalidPersonSchema, personSchema } from '../shared/core/person';
 import { LAST_SUCCESS_KEY } from '../shared/core/syncHealth';
 import { todayIn } from '../shared/core/today';
 import { keepOutput, resolveTimezone } from '../shared/nodeOptions';
-import { peopleRequests, readHiBobPeople } from '../shared/hibobPeople';
+import { PEOPLE_BATCH_SIZE, peopleRequests, readHiBobPeople } from '../shared/hibobPeople';
 import { SyncMemory } from '../shared/syncMemory';
 import { HiBobClient } from '../shared/transport/hibob';
 import { RemoteClient } from '../shared/transport/remote';
@@ -255,10 +255,12 @@ async function peopleToSync(
 				'"People" is set to "Read From HiBob": select the HiBob credential (the service user) in this node, or set "People" to "From Input Items" and connect HiBob → Get Employees before it.',
 		});
 	}
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const read = await readHiBobPeople(ctx, peopleRequests(ctx, items), {
 		onlyFlagged: true,
 		includeRaw: false,
 		includeInactive: true,
+		batchSize: options.hibobBatches === true ? PEOPLE_BATCH_SIZE : undefined,
 	});
 	return read.map(({ itemIndex, person }) => ({
 		json: person as unknown as IDataObject,

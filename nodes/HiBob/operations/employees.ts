@@ -4,7 +4,13 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { peopleRequests, personProperty, readHiBobPeople } from '../../shared/hibobPeople';
+import {
+	batchesOption,
+	PEOPLE_BATCH_SIZE,
+	peopleRequests,
+	personProperty,
+	readHiBobPeople,
+} from '../../shared/hibobPeople';
 
 export const employeeFields: INodeProperties[] = [
 	personProperty('everyone', 'reads', {
@@ -40,6 +46,7 @@ export const employeeFields: INodeProperties[] = [
 				default: true,
 				description: 'Whether to return only people whose "Sync to Remote" field is set',
 			},
+			batchesOption,
 		],
 	},
 ];
@@ -52,6 +59,7 @@ export async function executeGetEmployees(this: IExecuteFunctions): Promise<INod
 		onlyFlagged: options.onlyFlagged !== false,
 		includeRaw: options.includeRaw === true,
 		includeInactive: options.includeInactive !== false,
+		batchSize: options.hibobBatches === true ? PEOPLE_BATCH_SIZE : undefined,
 	});
 	return people.map(({ itemIndex, person }) => ({
 		json: person as unknown as IDataObject,

@@ -579,19 +579,43 @@ function readEmergencyContact(
 }
 
 /**
- * Two HiBob people with the same email would both match (or both create) the same Remote
- * employment: both are skipped with `duplicate_hibob_email`.
+ * The valid work and personal emails of a record read with only a few fields (the people a batched read
+ * does not read in full), for the duplicate check below.
  */
-export function markDuplicateEmails(results: PersonResult[]): PersonResult[] {
+export function recordEmails(record: unknown, fields: ResolvedFields): string[] {
+	if (!record || typeof record !== 'object') return [];
+	const r = record as Record<string, unknown>;
+	return [readField(r, fields.ids.email), readField(r, fields.ids.privateEmail)]
+		.map(normaliseEmail)
+		.filter(
+			(e): e is string => !!e && EMAIL.test(e) && e.length <= 254 && !hasControlCharacters(e),
+		);
+}
+
+/**
+ * Two HiBob people with the same email would both match (or both create) the same Remote
+ * employment: both are skipped with `duplicate_hibob_email`. `others` are people read without their
+ * other fields (a batched read's unflagged people): their emails count, they are not returned.
+ */
+export function markDuplicateEmails(
+	results: PersonResult[],
+	others: Array<{ hibobId: string; emails: string[] }> = [],
+): PersonResult[] {
 	const counts = new Map<string, string[]>();
+	const own = (email: string, hibobId: string) => {
+		const owners = counts.get(email);
+		if (owners) owners.push(hibobId);
+		else counts.set(email, [hibobId]);
+	};
 	for (const result of results) {
 		if (!result.valid) continue;
 		for (const email of new Set(
 			[result.workEmail, result.personalEmail].filter((e): e is string => !!e),
 		)) {
-			counts.set(email, [...(counts.get(email) ?? []), result.hibobId]);
+			own(email, result.hibobId);
 		}
 	}
+	for (const other of others) for (const email of new Set(other.emails)) own(email, other.hibobId);
 	return results.map((result) => {
 		if (!result.valid) return result;
 		for (const email of [result.workEmail, result.personalEmail]) {
