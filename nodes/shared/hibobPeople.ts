@@ -142,11 +142,14 @@ export async function readHiBobPeople(
 		}
 		return results;
 	};
-	/** Everyone (leavers with includeInactive), or the people one filter names (leavers always). */
-	const search = (filter?: { fieldPath: string; values: string[] }) =>
+	/** Everyone, or the people one filter names; leavers with includeInactive (a named person: always). */
+	const search = (
+		filter?: { fieldPath: string; values: string[] },
+		showInactive = filter ? true : includeInactive,
+	) =>
 		client.searchPeople({
 			fields: fieldIds,
-			showInactive: filter ? true : includeInactive,
+			showInactive,
 			humanReadable: 'APPEND',
 			...(filter ? { filters: [{ ...filter, operator: 'equals' as const }] } : {}),
 		});
@@ -172,19 +175,9 @@ export async function readHiBobPeople(
 		}
 		const results: PersonResult[] = [];
 		for (let i = 0; i < flagged.length; i += options.batchSize) {
-			const records = await client.searchPeople({
-				fields: fieldIds,
-				showInactive: includeInactive,
-				humanReadable: 'APPEND',
-				filters: [
-					{
-						fieldPath: 'root.id',
-						operator: 'equals',
-						values: flagged.slice(i, i + options.batchSize),
-					},
-				],
-			});
-			for (const person of await normalise(records)) results.push(person);
+			const batch = { fieldPath: 'root.id', values: flagged.slice(i, i + options.batchSize) };
+			for (const person of await normalise(await search(batch, includeInactive)))
+				results.push(person);
 		}
 		batches.push({ itemIndex: 0, results: markDuplicateEmails(results, others) });
 	} else if (requests.length === 0) {
