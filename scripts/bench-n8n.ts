@@ -662,28 +662,34 @@ function everyOtherMinute(workflow: WorkflowJson): WorkflowJson {
  * The next production run of a published workflow: waits for the schedule to start an execution that is
  * not in `seen` (main puts it on the queue, the worker runs it), then for it to finish. Watched in
  * PostgreSQL, not through n8n's API: polling main's API grows main's memory (measured: 411 → 534 MB in a
- * minute of one call every 500 ms), which would be counted as the run's. `onStart` is called when the run
- * is first seen queued or running: the callers start measuring the run's peak there, not while n8n still
- * gives back the memory of the run before (a worker measured 491 MB then, 290 MB 15 s later).
+ * minute of one call every 500 ms), which would be counted as the run's. Measures the peak memory of the
+ * processes `pids` (each with its group) from when the run is first seen queued or running, not while n8n
+ * still gives back the memory of the run before (a worker measured 491 MB then, 290 MB 15 s later).
  */
 async function nextProductionRun(
 	runs: () => Promise<Array<[string, string]>>,
 	seen: Set<string>,
-	onStart?: () => void,
-): Promise<string> {
+	pids: number[],
+): Promise<{ execId: string; peaks: Peak[] }> {
 	const deadline = Date.now() + 300_000;
+	const inProgress = (status: string) => ['new', 'running', 'waiting'].includes(status);
+	let peaks = pids.map(watchGroup);
 	let id: string | undefined;
 	for (;;) {
 		const fresh = (await runs()).filter(([x]) => !seen.has(x));
 		if (fresh.length > 1) throw new Error('two runs overlapped (the first took over 2 minutes)');
-		if (!id && fresh[0] && ['new', 'running', 'waiting'].includes(fresh[0][1])) onStart?.();
+		if (!id && fresh[0] && inProgress(fresh[0][1])) {
+			for (const p of peaks) p.stop();
+			peaks = pids.map(watchGroup);
+		}
 		id ??= fresh[0]?.[0];
-		if (id && !['new', 'running', 'waiting'].includes(fresh[0][1])) break;
+		if (id && !inProgress(fresh[0][1])) break;
 		if (Date.now() > deadline) throw new Error('no production run finished within 5 minutes');
 		await sleep(500);
 	}
+	for (const p of peaks) p.stop();
 	seen.add(id);
-	return id;
+	return { execId: id, peaks };
 }
 
 /**
@@ -760,16 +766,10 @@ async function production(workDir: string): Promise<void> {
 		for (const label of ['first run', 'no-change run']) {
 			const m = mark(f);
 			const expected = firstRunWork(label, f, company);
-			let peak = watchGroup(server.pid);
-			const execId = await nextProductionRun(
-				() => sqliteRuns(folder, id),
-				seen,
-				() => {
-					peak.stop();
-					peak = watchGroup(server!.pid);
-				},
-			);
-			peak.stop();
+			const {
+				execId,
+				peaks: [peak],
+			} = await nextProductionRun(() => sqliteRuns(folder, id), seen, [server.pid]);
 			runs.push({ label, m: ended(f, m), peak, execId, expected });
 		}
 		await deactivateWorkflow(server.url, apiKey, id);
@@ -836,20 +836,10 @@ async function queue(workDir: string): Promise<void> {
 			const m = mark(f);
 			const expected = firstRunWork(label, f, company);
 			const rssBefore = procStatus(main.pid).VmRSS ?? 0;
-			let peakWorker = watchGroup(worker.pid);
-			let peakMain = watchGroup(main.pid);
-			const execId = await nextProductionRun(
-				() => pgRuns(pg, id),
-				seen,
-				() => {
-					peakWorker.stop();
-					peakMain.stop();
-					peakWorker = watchGroup(worker.pid);
-					peakMain = watchGroup(main.pid);
-				},
-			);
-			peakWorker.stop();
-			peakMain.stop();
+			const {
+				execId,
+				peaks: [peakWorker, peakMain],
+			} = await nextProductionRun(() => pgRuns(pg, id), seen, [worker.pid, main.pid]);
 			if (label === 'no-change run') await deactivateWorkflow(main.url, apiKey, id);
 			const ex = await waitForExecution(main.url, apiKey, execId);
 			if (ex.status !== 'success') throw new Error(`execution ${ex.id}: ${ex.status}`);
