@@ -157,7 +157,7 @@ export async function runEmployeeSync(
 	const run = await startRun(ctx, options);
 	// R8: a configuration mistake stops the node here, before anything is written to Remote.
 	if (options.writeStatusToHibob === true) run.statusBack = await readStatusBack(ctx);
-	const people = await peopleToSync(ctx, items);
+	const people = await peopleToSync(ctx, items, options);
 	run.output = new Array(people.length);
 	run.paired = people.map((p) => p.item);
 	const entries = readInput(run, people);
@@ -244,6 +244,7 @@ async function startRun(ctx: IExecuteFunctions, options: IDataObject): Promise<E
 async function peopleToSync(
 	ctx: IExecuteFunctions,
 	items: INodeExecutionData[],
+	options: IDataObject,
 ): Promise<Array<{ json: IDataObject; item: number }>> {
 	if (ctx.getNodeParameter('people', 0, 'input') !== 'hibob')
 		return items.map((item, i) => ({ json: item.json, item: i }));
@@ -255,7 +256,6 @@ async function peopleToSync(
 				'"People" is set to "Read From HiBob": select the HiBob credential (the service user) in this node, or set "People" to "From Input Items" and connect HiBob → Get Employees before it.',
 		});
 	}
-	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	const read = await readHiBobPeople(ctx, peopleRequests(ctx, items), {
 		onlyFlagged: true,
 		includeRaw: false,
