@@ -14,7 +14,8 @@
  *             request log gives the moment of each of its writes. A second run must write nothing (that
  *             is what "nothing pending" means below).
  *  seed N     a copy of the base folder (a fresh DB), fresh fakes with the same company, "Manual sync",
- *             SIGKILL at a moment drawn by the seed: between the clean run's k-th and (k+1)-th write, k a
+ *             SIGKILL at a moment drawn by the seed: once this run has applied k+1 writes, plus a seeded
+ *             part of the clean run's gap between its (k+1)-th and (k+2)-th write, k a
  *             fraction f ∈ [0.1, 0.9] of its writes (so the kill never lands in a stretch of reads where
  *             it would test nothing); checks that some but not all writes landed; `n8n start` again on the
  *             same folder; "Manual sync" again until a run writes nothing (at most 3 runs); duplicates and
@@ -600,7 +601,7 @@ async function runSeed(base: Base, ref: Reference, sc: Scenario): Promise<Row> {
 	const j = sc.inFlight ? Math.max(1, Math.floor(frac * (ref.byEndpoint[sc.inFlight] ?? 0))) : 0;
 	const plan = sc.inFlight
 		? `the moment ${sc.inFlight} number ${j + 1} of the clean run's ${ref.byEndpoint[sc.inFlight] ?? 0} arrives (held ${HOLD_MS} ms, applied after the kill)`
-		: `${secs(t[k] - t[0] + jitter)} after this run's first write (the clean run's write ${k + 1} of ${t.length}: f = ${frac.toFixed(2)})`;
+		: `${Math.round(jitter)} ms after this run's write ${k + 1} (of the clean run's ${t.length}: f = ${frac.toFixed(2)})`;
 	console.log(`\n== seed ${seed}: SIGKILL at ${plan}`);
 	const row: Row = {
 		seed,
@@ -635,10 +636,15 @@ async function runSeed(base: Base, ref: Reference, sc: Scenario): Promise<Row> {
 			f.remote.failNext(ep, { latencyMs: HOLD_MS });
 			await waitUntil(`the held ${ep}`, () => f.remote.count(ep) > n);
 		} else {
-			// anchored to this run's own first write, so a slower or faster read phase does not move the kill
-			let first: RequestLogEntry | undefined;
-			await waitUntil('the first write', () => !!(first = writes(f).find((r) => r.applied)));
-			await sleep(Date.parse(first!.timestamp) + (t[k] - t[0]) + jitter - Date.now());
+			// counted, not timed: the kill follows this run's own (k+1)-th applied write by a seeded part of the
+			// clean run's gap to the one after, so a faster or slower run (or machine) cannot move it past the
+			// last write (timed from the first write, a run 1.9 s faster than the clean one was killed after
+			// all its writes had landed)
+			await waitUntil(
+				`the run's write ${k + 1}`,
+				() => writes(f).filter((r) => r.applied).length > k,
+			);
+			await sleep(jitter);
 		}
 		const killedAt = Date.now();
 		row.killAtMs = killedAt - start;
