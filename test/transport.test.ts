@@ -648,6 +648,19 @@ describe('Paging', () => {
 		]);
 	});
 
+	it("listAll hands each item to the caller's keep as its page arrives: 250 employments kept as their ids, in order", async () => {
+		const employments = Array.from({ length: 250 }, (_, i) => ({
+			login_email: `person${i}@example.com`,
+		}));
+		const f = await start({ remote: remoteFixture({ employments }) });
+		const { remote } = connect(credentialsFor(f));
+		const full = await remote.listEmployments();
+		const kept = await remote.listEmployments({}, (e) => ({ id: String(e.id) }));
+		expect(kept).toEqual(full.map((e) => ({ id: e.id })));
+		expect(Object.keys(full[0]).length).toBeGreaterThan(5);
+		expect(f.remote.count(EMPLOYMENTS)).toBe(6);
+	});
+
 	it("listAll keeps the caller's filters on every page and stops at one page when that is all", async () => {
 		const employments = Array.from({ length: 100 }, (_, i) => ({
 			login_email: `person${i}@example.com`,

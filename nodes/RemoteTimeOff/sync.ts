@@ -288,12 +288,23 @@ async function readForEveryone<T>(run: TimeOffRun, read: () => Promise<T>): Prom
 	}
 }
 
+/**
+ * What this lane needs of an employment (T1, T3): the rest of Remote's object (addresses, contract
+ * details...) is dropped page by page, which keeps a 10,000-person company's list small.
+ */
+function employmentLite(raw: IDataObject): RemoteEmploymentLite {
+	const lite: RemoteEmploymentLite = { id: String(raw.id) };
+	for (const field of ['status', 'type', 'external_id', 'full_name'] as const)
+		if (raw[field] !== undefined) lite[field] = raw[field] as never;
+	return lite;
+}
+
 /** Read: every Remote employment, by id and by external id (the HiBob id). */
 async function readEmployments(run: TimeOffRun): Promise<void> {
-	const employments = await readForEveryone(run, () => run.client.listEmployments());
-	for (const raw of employments) {
-		const e = raw as unknown as RemoteEmploymentLite;
-		e.id = String(e.id);
+	const employments = await readForEveryone(run, () =>
+		run.client.listEmployments({}, employmentLite),
+	);
+	for (const e of employments) {
 		run.employmentsById.set(e.id, e);
 		const key =
 			e.external_id === undefined || e.external_id === null ? '' : String(e.external_id).trim();

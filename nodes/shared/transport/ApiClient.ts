@@ -448,14 +448,16 @@ export class ApiClient {
 
 	/**
 	 * Walks a page-numbered list (`page`, `page_size`, `data.<key>`, `data.total_pages`) and
-	 * returns every item of every page.
+	 * returns every item of every page, each passed through `keep` as its page arrives (a caller that
+	 * needs a few fields of a large list keeps only those, and each page is dropped once read).
 	 */
 	async listAll<T = IDataObject>(
 		path: string,
 		key: string,
 		qs: IDataObject = {},
-		pageSize = 100,
+		keep: (item: IDataObject) => T = (item) => item as T,
 	): Promise<T[]> {
+		const pageSize = 100;
 		const items: T[] = [];
 		for (let page = 1; ; page++) {
 			const body = await this.request<any>({
@@ -464,8 +466,8 @@ export class ApiClient {
 				qs: { ...qs, page, page_size: pageSize },
 			});
 			const data = body?.data ?? body ?? {};
-			const pageItems: T[] = Array.isArray(data[key]) ? data[key] : [];
-			items.push(...pageItems);
+			const pageItems: IDataObject[] = Array.isArray(data[key]) ? data[key] : [];
+			for (const item of pageItems) items.push(keep(item));
 			const totalPages = Number(data.total_pages ?? body?.total_pages ?? 0);
 			if (pageItems.length === 0 || !Number.isFinite(totalPages) || page >= totalPages) break;
 		}

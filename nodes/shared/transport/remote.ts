@@ -37,8 +37,13 @@ export class RemoteClient extends ApiClient {
 		super(ctx, remoteProfile, policy);
 	}
 
-	listEmployments(filters: IDataObject = {}): Promise<IDataObject[]> {
-		return this.listAll('/v1/employments', 'employments', filters);
+	listEmployments(filters?: IDataObject): Promise<IDataObject[]>;
+	listEmployments<T>(filters: IDataObject, keep: (employment: IDataObject) => T): Promise<T[]>;
+	listEmployments<T>(
+		filters: IDataObject = {},
+		keep?: (employment: IDataObject) => T,
+	): Promise<Array<T | IDataObject>> {
+		return this.listAll<T | IDataObject>('/v1/employments', 'employments', filters, keep);
 	}
 
 	async getEmployment(id: string): Promise<IDataObject> {
