@@ -16,7 +16,7 @@
  *   npm run build && npm run build:dev && node .build/scripts/bench-n8n.js
  *   settings: BENCH_PEOPLE=10000 BENCH_MODES=regular,queue BENCH_OUTPUT=<changes|all> (the template's
  *   Output option of both sync nodes; default: as shipped) KEEP_E2E=1 BENCH_NODE_OPTIONS=<NODE_OPTIONS for
- *   n8n in regular mode and the worker in queue mode, e.g. --max-old-space-size=384> BENCH_N8N_ENV=<more
+ *   n8n in regular mode and the worker in queue mode, e.g. "--max-old-space-size=320 --max-semi-space-size=16"> BENCH_N8N_ENV=<more
  *   environment for those processes: NAME=value,NAME=value> BENCH_NO_CHANGE_RUNS=3 BENCH_TRACE_GC=1 (regular
  *   mode's n8n under `node --trace-gc`: the live heap after each full GC and the most committed)
  *   BENCH_HIBOB_BATCHES=1 (the employee sync node's "Read HiBob in Batches" option on)
@@ -73,7 +73,7 @@ const HIBOB_BATCHES = process.env.BENCH_HIBOB_BATCHES === '1';
 const KEEP = process.env.KEEP_E2E === '1';
 /** How many no-change runs regular mode makes after the first run (wall times vary run to run). */
 const NO_CHANGE_RUNS = Math.max(1, Number(process.env.BENCH_NO_CHANGE_RUNS ?? 3));
-/** NODE_OPTIONS for the n8n process of the regular mode and the queue-mode worker (e.g. --max-old-space-size=384). */
+/** NODE_OPTIONS for the n8n process of the regular mode and the queue-mode worker (e.g. --max-old-space-size=320). */
 const NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS;
 /** More environment for those processes, `NAME=value,NAME=value` (e.g. glibc's MALLOC_ARENA_MAX=2). */
 const N8N_ENV = Object.fromEntries(
