@@ -632,12 +632,17 @@ describe('R5/R6: writes that are not idempotent', () => {
 });
 
 describe('Paging', () => {
-	it('listAll walks page/page_size=100 until total_pages: 250 employments → 3 calls, every item', async () => {
-		const employments = Array.from({ length: 250 }, (_, i) => ({
+	/** The fake Remote with `count` employments, and a client to read them. */
+	async function withEmployments(count: number) {
+		const employments = Array.from({ length: count }, (_, i) => ({
 			login_email: `person${i}@example.com`,
 		}));
 		const f = await start({ remote: remoteFixture({ employments }) });
-		const { remote } = connect(credentialsFor(f));
+		return { f, remote: connect(credentialsFor(f)).remote };
+	}
+
+	it('listAll walks page/page_size=100 until total_pages: 250 employments → 3 calls, every item', async () => {
+		const { f, remote } = await withEmployments(250);
 		const all = await remote.listEmployments();
 		expect(all).toHaveLength(250);
 		expect(new Set(all.map((e) => e.id)).size).toBe(250);
@@ -649,11 +654,7 @@ describe('Paging', () => {
 	});
 
 	it("listAll hands each item to the caller's keep as its page arrives: 250 employments kept as their ids, in order", async () => {
-		const employments = Array.from({ length: 250 }, (_, i) => ({
-			login_email: `person${i}@example.com`,
-		}));
-		const f = await start({ remote: remoteFixture({ employments }) });
-		const { remote } = connect(credentialsFor(f));
+		const { f, remote } = await withEmployments(250);
 		const full = await remote.listEmployments();
 		const kept = await remote.listEmployments({}, (e) => ({ id: String(e.id) }));
 		expect(kept).toEqual(full.map((e) => ({ id: e.id })));
@@ -662,11 +663,7 @@ describe('Paging', () => {
 	});
 
 	it("listAll keeps the caller's filters on every page and stops at one page when that is all", async () => {
-		const employments = Array.from({ length: 100 }, (_, i) => ({
-			login_email: `person${i}@example.com`,
-		}));
-		const f = await start({ remote: remoteFixture({ employments }) });
-		const { remote } = connect(credentialsFor(f));
+		const { f, remote } = await withEmployments(100);
 		expect(await remote.listEmployments({ status: 'active' })).toHaveLength(100);
 		expect(f.remote.requests.map((r) => r.query)).toEqual([
 			{ status: 'active', page: '1', page_size: '100' },
